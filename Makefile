@@ -1,0 +1,58 @@
+# custjourney: PGXS build.
+#
+# Pure maths and parsers live in src/core (no postgres.h) so that they can be
+# unit-tested, fuzzed and benchmarked without a server; PostgreSQL glue lives
+# in src/.  The install script custjourney--1.0.sql is assembled from the
+# per-feature fragments in src/sql/ in name order.
+
+EXTENSION = custjourney
+MODULE_big = custjourney
+EXTVERSION = 1.0
+
+OBJS = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c src/core/*.c)))
+HEADERS = $(wildcard src/*.h src/core/*.h)
+
+DATA = custjourney--$(EXTVERSION).sql $(wildcard custjourney--*--*.sql)
+
+# setup runs first (it creates the extension and walks the upgrade chain);
+# every other feature test follows in name order.
+TESTS = $(sort $(basename $(notdir $(wildcard sql/*.sql))))
+REGRESS = setup $(filter-out setup,$(TESTS))
+
+PG_CPPFLAGS = -I$(srcdir)/src -Wall -Wextra -Werror -Wno-unused-parameter \
+	-Wno-missing-field-initializers
+SHLIB_LINK = -lm
+
+EXTRA_CLEAN = test/unit/*.bin test/fuzz/*.bin tmp_check
+
+PG_CONFIG ?= pg_config
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)
+
+custjourney--$(EXTVERSION).sql: $(sort $(wildcard src/sql/*.sql))
+	cat $^ > $@
+
+all: custjourney--$(EXTVERSION).sql
+
+$(OBJS): $(HEADERS)
+
+# Unit tests of the pure-C core: each test/unit/*.c is a program printing TAP.
+CORE_SRCS = $(sort $(wildcard src/core/*.c))
+UNIT_SRCS = $(sort $(wildcard test/unit/test_*.c))
+UNIT_BINS = $(UNIT_SRCS:.c=.bin)
+UNIT_CFLAGS = -O2 -g -std=gnu99 -Wall -Wextra -Werror -Isrc -Isrc/core
+
+test/unit/%.bin: test/unit/%.c $(CORE_SRCS) $(wildcard src/core/*.h) test/unit/unit.h
+	$(CC) $(UNIT_CFLAGS) -o $@ $< $(CORE_SRCS) -lm
+
+unittest: $(UNIT_BINS)
+	@rc=0; for t in $(UNIT_BINS); do ./$$t || rc=1; done; exit $$rc
+
+# TAP tests live in test/t (PGXS only looks in t/).
+prove_installcheck:
+	rm -rf $(CURDIR)/tmp_check
+	cd $(srcdir) && TESTDIR='$(CURDIR)' PATH="$(bindir):$$PATH" PGPORT='6$(DEF_PGPORT)' \
+	  PG_REGRESS='$(top_builddir)/src/test/regress/pg_regress' \
+	  $(PROVE) $(PG_PROVE_FLAGS) $(PROVE_FLAGS) $(or $(PROVE_TESTS),test/t/*.pl)
+
+.PHONY: unittest prove_installcheck

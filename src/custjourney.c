@@ -1,0 +1,47 @@
+/*-------------------------------------------------------------------------
+ *
+ * custjourney.c
+ *	  Module entry point: magic block and start-up.
+ *
+ * custjourney keeps no global state, so _PG_init only reserves the GUC
+ * prefix; it must never raise an error, because the library may be loaded
+ * by a backend that did not ask for it (shared_preload_libraries, or a
+ * dump being restored).
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "fmgr.h"
+#include "miscadmin.h"
+#include "utils/guc.h"
+
+#include "core/cj_core.h"
+
+#if PG_VERSION_NUM >= 180000
+PG_MODULE_MAGIC_EXT(.name = "custjourney",.version = "1.0");
+#else
+PG_MODULE_MAGIC;
+#endif
+
+void		_PG_init(void);
+
+/*
+ * Pure-C loops call this between chunks of work so that a cancel or a
+ * statement_timeout stops a long fit or replay promptly.
+ */
+static void
+CjCheckInterrupts(void)
+{
+	CHECK_FOR_INTERRUPTS();
+}
+
+/* Register the interrupt hook and reserve the custjourney.* GUC prefix */
+void
+_PG_init(void)
+{
+	cj_interrupt_hook = CjCheckInterrupts;
+#if PG_VERSION_NUM >= 150000
+	MarkGUCPrefixReserved("custjourney");
+#endif
+}
