@@ -1,0 +1,34 @@
+/*
+ * test_special.c
+ *	  Unit tests of the special functions (src/core/cj_special.c).
+ */
+#include "unit.h"
+#include "cj_special.h"
+
+int
+main(void)
+{
+	/* reference values from A&S tables / high-precision evaluation */
+	CHECK_CLOSE(cj_digamma(1.0), -0.57721566490153286, 1e-14, "psi(1) = -gamma");
+	CHECK_CLOSE(cj_digamma(0.5), -1.9635100260214235, 1e-14, "psi(1/2)");
+	CHECK_CLOSE(cj_digamma(100.0), 4.6001618527380874, 1e-14, "psi(100)");
+	CHECK_CLOSE(cj_digamma(1e-3), -1000.5755719318103, 1e-13, "psi(0.001)");
+	CHECK_CLOSE(cj_trigamma(1.0), 1.6449340668482264, 1e-14, "psi'(1) = pi^2/6");
+	CHECK_CLOSE(cj_trigamma(0.5), 4.9348022005446793, 1e-14, "psi'(1/2) = pi^2/2");
+	CHECK_CLOSE(cj_trigamma(50.0), 0.020201333226697125, 1e-13, "psi'(50)");
+	CHECK_CLOSE(cj_lbeta(2.0, 3.0), log(1.0 / 12.0), 1e-14, "log B(2,3)");
+	CHECK_CLOSE(cj_logaddexp(-1000.0, -1000.0), -1000.0 + log(2.0), 1e-15,
+				"logaddexp tiny");
+	CHECK_CLOSE(cj_logaddexp(1000.0, 0.0), 1000.0, 1e-15, "logaddexp huge");
+	CHECK(cj_logaddexp(-INFINITY, -INFINITY) == -INFINITY, "logaddexp -inf");
+	CHECK_CLOSE(cj_logsubexp(log(3.0), log(1.0)), log(2.0), 1e-15, "logsubexp");
+	CHECK(cj_logsubexp(1.0, 1.0) == -INFINITY, "logsubexp equal");
+	{
+		double		v[3] = {-800.0, -801.0, -802.0};
+
+		CHECK_CLOSE(cj_logsumexp(v, 3),
+					-800.0 + log(1.0 + exp(-1.0) + exp(-2.0)), 1e-15,
+					"logsumexp");
+	}
+	return unit_done();
+}
