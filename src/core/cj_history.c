@@ -46,7 +46,7 @@ void
 cj_history_init(CjHistory *h, int32_t capacity, int64_t at, int32_t day,
 				int64_t amount)
 {
-	memset(h, 0, CJ_HISTORY_HDRSZ);
+	cj_history_clear_header(h);
 	h->version = CJ_HISTORY_VERSION;
 	h->ndays = 1;
 	h->capacity = capacity;
@@ -149,7 +149,10 @@ cj_history_add(CjHistory *h, int64_t at, int32_t day, int64_t amount,
 void
 cj_history_copy(CjHistory *dst, const CjHistory *src, int32_t capacity)
 {
+	int32_t		vl_len = dst->vl_len_;
+
 	memcpy(dst, src, cj_history_size(src->ndays));
+	dst->vl_len_ = vl_len;
 	dst->capacity = capacity;
 }
 
@@ -178,7 +181,7 @@ cj_history_union_days(const CjHistory *a, const CjHistory *b)
 
 /* Merge a and b (disjoint rows of one customer) into out */
 bool
-cj_history_merge(const CjHistory *a, const CjHistory *b, CjHistory *out,
+cj_history_merge_into(const CjHistory *a, const CjHistory *b, CjHistory *out,
 				 int32_t capacity, CjError *err)
 {
 	int32_t		i = 0,

@@ -31,6 +31,8 @@
 #ifndef CJ_HISTORY_H
 #define CJ_HISTORY_H
 
+#include <string.h>
+
 #include "cj_core.h"
 
 /* Layout version kept in every value and leading the binary form */
@@ -88,6 +90,14 @@ typedef enum CjHistAdd
 	CJ_HIST_ERROR				/* err filled (overflow, cap) */
 } CjHistAdd;
 
+/* Zero every header field except the glue's varlena word */
+static inline void
+cj_history_clear_header(CjHistory *h)
+{
+	memset((char *) h + sizeof(int32_t), 0,
+		   CJ_HISTORY_HDRSZ - sizeof(int32_t));
+}
+
 /* Bytes needed for a history with room for capacity days */
 extern size_t cj_history_size(int32_t capacity);
 
@@ -106,7 +116,8 @@ extern void cj_history_init(CjHistory *h, int32_t capacity, int64_t at,
 extern CjHistAdd cj_history_add(CjHistory *h, int64_t at, int32_t day,
 								int64_t amount, CjError *err);
 
-/* Copy src into dst (room for capacity >= src->ndays days) */
+/* Copy src into dst (room for capacity >= src->ndays days), keeping
+ * dst's varlena word */
 extern void cj_history_copy(CjHistory *dst, const CjHistory *src,
 							int32_t capacity);
 
@@ -118,7 +129,7 @@ extern int32_t cj_history_union_days(const CjHistory *a, const CjHistory *b);
  * (any periods, even overlapping) into out, which has room for
  * cj_history_union_days(a, b) days.  Fails on spend overflow or the cap.
  */
-extern bool cj_history_merge(const CjHistory *a, const CjHistory *b,
+extern bool cj_history_merge_into(const CjHistory *a, const CjHistory *b,
 							 CjHistory *out, int32_t capacity, CjError *err);
 
 /* Check every invariant of a value (layout, order, sums, ranges) */

@@ -317,7 +317,7 @@ cj_history_parse(const char *s, CjHistory *h, int32_t capacity, CjError *err)
 		err->kind = CJ_OK;
 		err->detail[0] = '\0';
 	}
-	memset(h, 0, CJ_HISTORY_HDRSZ);
+	cj_history_clear_header(h);
 	h->version = CJ_HISTORY_VERSION;
 	h->capacity = capacity;
 	if (strncmp(p, "history", 7) != 0)
@@ -477,7 +477,7 @@ cj_history_decode(const unsigned char *buf, size_t len, CjHistory *h,
 		cj_error_set(err, CJ_ERR_LIMIT, "No room for %d purchase days.", n);
 		return false;
 	}
-	memset(h, 0, CJ_HISTORY_HDRSZ);
+	cj_history_clear_header(h);
 	h->version = buf[0];
 	h->flags = buf[1];
 	h->ndays = n;
