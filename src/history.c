@@ -132,7 +132,10 @@ cj_history_recv(PG_FUNCTION_ARGS)
 	CjError		err;
 
 	if (len < 1)
-		cj_check_binary_version(-1, CJ_HISTORY_TYPNAME);
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("invalid binary data for type %s", CJ_HISTORY_TYPNAME),
+				 errdetail("The binary form is empty.")));
 	cj_check_binary_version(p[0], CJ_HISTORY_TYPNAME);
 	if ((n = cj_history_wire_days(p, len, &err)) < 0)
 		ereport(ERROR,

@@ -113,7 +113,7 @@ static int64
 PurchaseDate(DateADT d)
 {
 	if (DATE_NOT_FINITE(d) || d < cj_instant_day(CJ_MIN_INSTANT) ||
-		(int64) d * CJ_USECS_PER_DAY >= CJ_END_INSTANT)
+		d >= cj_instant_day(CJ_END_INSTANT))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("purchase date must be finite and within the timestamp range"),

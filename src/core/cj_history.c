@@ -81,7 +81,7 @@ static void
 SpendOverflow(CjError *err)
 {
 	cj_error_set(err, CJ_ERR_RANGE,
-				 "A history's total spend must stay below 9223372036854.775807.");
+				 "A history's total spend must be at most 9223372036854.775807.");
 }
 
 /* Error for too many distinct days */
@@ -227,11 +227,16 @@ cj_history_merge_into(const CjHistory *a, const CjHistory *b, CjHistory *out,
 static bool
 ValidateHeader(const CjHistory *h, CjError *err)
 {
-	if (h->version != CJ_HISTORY_VERSION || h->flags != 0 || h->reserved != 0)
+	if (h->version != CJ_HISTORY_VERSION)
 	{
 		cj_error_set(err, CJ_ERR_PARAM,
-					 "Unsupported history version %d or non-zero reserved fields.",
-					 (int) h->version);
+					 "Unsupported history version %d; expected %d.",
+					 (int) h->version, CJ_HISTORY_VERSION);
+		return false;
+	}
+	if (h->flags != 0 || h->reserved != 0)
+	{
+		cj_error_set(err, CJ_ERR_PARAM, "Reserved flag bits must be zero.");
 		return false;
 	}
 	if (h->ndays < 1 || h->ndays > CJ_HISTORY_MAX_DAYS ||

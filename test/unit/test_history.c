@@ -108,10 +108,10 @@ TestMerge(void)
 			b = Add(b, at, amt);
 	}
 	m = NewHistory(cj_history_union_days(a, b));
-	CHECK(cj_history_merge(a, b, m, cj_history_union_days(a, b), &err),
+	CHECK(cj_history_merge_into(a, b, m, cj_history_union_days(a, b), &err),
 		  "merge");
 	CHECK(Same(m, all), "merge of a random split equals the whole");
-	CHECK(cj_history_merge(b, a, m, cj_history_union_days(a, b), &err) &&
+	CHECK(cj_history_merge_into(b, a, m, cj_history_union_days(a, b), &err) &&
 		  Same(m, all), "merge commutes");
 	free(all);
 	free(a);
