@@ -81,10 +81,8 @@ cj_model_family_of(const CjModel *m)
 
 /* Error naming the family when it does not define a score */
 void
-cj_require_score(const CjModel *m, const void *member, const char *function)
+cj_require_score(const CjFamily *f, const void *member, const char *function)
 {
-	const CjFamily *f = cj_model_family_of(m);
-
 	if (member == NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),

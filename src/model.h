@@ -9,7 +9,7 @@
  *   cj_model_from_body(body)          palloc a cj_model value
  *   cj_model_make(f, p, fit, unit)    a cj_model from a fit result
  *   cj_model_family_of(m)             its CjFamily (never NULL)
- *   cj_require_score(m, f->member, "cj_p_alive")   error naming the family
+ *   cj_require_score(f, f->member, "cj_p_alive")   error naming the family
  *                                     when the family lacks that score
  *   cj_check_tuple(f, v)              the family's data check, as an ERROR
  *
@@ -50,8 +50,27 @@ extern CjModel *cj_model_from_body(const CjModelBody *b);
 extern CjModel *cj_model_make(const CjFamily *f, const CjFitResult *fit,
 							  double unit_seconds);
 extern const CjFamily *cj_model_family_of(const CjModel *m);
-extern void cj_require_score(const CjModel *m, const void *member,
+extern void cj_require_score(const CjFamily *f, const void *member,
 							 const char *function);
+
+/*
+ * Scoring helpers (model_score.c).  cj_score_model decodes the cj_model in
+ * argument argno once per distinct value, caching it in fn_extra slot k
+ * (0 .. CJ_SCORE_SLOTS-1; one slot per model argument of the function).
+ * cj_score_result raises 22003 for a non-finite score.
+ */
+#define CJ_SCORE_SLOTS 2
+
+typedef struct CjModelSlot
+{
+	bool		valid;
+	CjModelBody b;				/* b.params are the parameters */
+	const CjFamily *f;
+} CjModelSlot;
+
+extern const CjModelSlot *cj_score_model(FunctionCallInfo fcinfo, int argno,
+										 int k);
+extern double cj_score_result(double v, const char *function);
 extern void cj_check_tuple(const CjFamily *f, const double *v);
 
 /* Append the time unit as "unit=7d" (whole days) or "unit=<seconds>s" */

@@ -181,7 +181,18 @@ cj_log_hyp2f1(double a, double b, double c, double z, int *sign)
 		return 0.0;
 	}
 	if (z > 0.0)
+	{
+		/*
+		 * Euler: F(a,b;c;z) = (1-z)^(c-a-b) F(c-a, c-b; c; z).  When a and b
+		 * are large and close to c (BG/NBD's conditional expectation for
+		 * heavy buyers: a = r+x, b = b+x, c = a+b+x-1) the transformed series
+		 * has small numerator parameters and converges at once.
+		 */
+		if (fabs(c - a) + fabs(c - b) < fabs(a) + fabs(b))
+			return LogHypPositive(c - a, c - b, c, z, sign) +
+				(c - a - b) * log1p(-z);
 		return LogHypPositive(a, b, c, z, sign);
+	}
 	/* Pfaff: F(a,b;c;z) = (1-z)^(-a) F(a, c-b; c; z/(z-1)) */
 	r = LogHypPositive(a, c - b, c, z / (z - 1.0), sign);
 	return r - a * log1p(-z);

@@ -16,6 +16,8 @@
  * Stegun 15.3.6) with sign-aware log-gammas; when c - a - b is within 1e-5
  * of an integer (where that formula cancels) the value is the mean of the
  * two evaluations at c -+ 1e-5, accurate to about 1e-9 relative.
+ * z > 0 with |c-a| + |c-b| < |a| + |b|: Euler's transformation (A&S 15.3.3)
+ * first, so heavy buyers' series converge at once.
  * z < 0: Pfaff's transformation (A&S 15.3.4) to z / (z - 1) in (0, 1).
  * A series that has not converged after CJ_HYP2F1_MAX_TERMS terms returns
  * NaN: callers treat NaN as "not computable".

@@ -126,3 +126,49 @@ CREATE AGGREGATE cj_fit_gg(x float8, m float8, weight int8) (
     COMBINEFUNC = cj_fit_state_combine, FINALFUNC = cj_fit_state_final,
     PARALLEL = SAFE);
 COMMENT ON AGGREGATE cj_fit_gg(float8, float8, int8) IS 'fit a Gamma-Gamma spend model to (x, mean repeat spend, number of customers) rows';
+
+-- Scores on (x, t_x, T) numbers; times in the model's time unit
+
+CREATE FUNCTION cj_expected_purchases(m cj_model, t float8) RETURNS float8
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION cj_expected_purchases(cj_model, float8) IS 'expected number of repeat purchases of a new customer in a period of length t';
+
+CREATE FUNCTION cj_conditional_purchases(m cj_model, x float8, t_x float8, age float8, t float8) RETURNS float8
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION cj_conditional_purchases(cj_model, float8, float8, float8, float8) IS 'expected purchases in the next t of a customer with history (x, t_x, T)';
+
+CREATE FUNCTION cj_p_alive(m cj_model, x float8, t_x float8, age float8) RETURNS float8
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION cj_p_alive(cj_model, float8, float8, float8) IS 'probability that a customer with history (x, t_x, T) is still active';
+
+CREATE FUNCTION cj_prob_purchases(m cj_model, n int4, t float8) RETURNS float8
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION cj_prob_purchases(cj_model, int4, float8) IS 'probability that a new customer makes exactly n repeat purchases in a period of length t';
+
+CREATE FUNCTION cj_expected_spend(gg cj_model, x float8, m float8) RETURNS float8
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION cj_expected_spend(cj_model, float8, float8) IS 'Gamma-Gamma expected mean spend per transaction given x repeat purchases of mean value m';
+
+CREATE FUNCTION cj_clv(purchase_model cj_model, spend_model cj_model, x float8, t_x float8, age float8,
+                       m float8, periods int4, period_length float8, discount_rate float8)
+    RETURNS float8
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION cj_clv(cj_model, cj_model, float8, float8, float8, float8, int4, float8, float8) IS 'discounted expected value of a customer''s future purchases over periods of period_length';
+
+CREATE FUNCTION cj_clv(purchase_model cj_model, spend_model cj_model, x float8, t_x float8, age float8,
+                       m float8, periods int4, period_length float8, discount_rate float8, margin float8)
+    RETURNS float8
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION cj_clv(cj_model, cj_model, float8, float8, float8, float8, int4, float8, float8, float8) IS 'discounted expected margin of a customer''s future purchases over periods of period_length';
+
+CREATE FUNCTION cj_simulate(m cj_model, n int8, age float8, seed int8,
+                            OUT customer int8, OUT x float8, OUT t_x float8, OUT age float8)
+    RETURNS SETOF record
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 1000;
+COMMENT ON FUNCTION cj_simulate(cj_model, int8, float8, int8) IS 'n customers simulated from a purchase model over an observation period T, deterministic for a seed';
+
+CREATE FUNCTION cj_simulate(m cj_model, spend_model cj_model, n int8, age float8, seed int8,
+                            OUT customer int8, OUT x float8, OUT t_x float8, OUT age float8, OUT spend float8)
+    RETURNS SETOF record
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 1000;
+COMMENT ON FUNCTION cj_simulate(cj_model, cj_model, int8, float8, int8) IS 'n customers with mean repeat spend simulated from a purchase and a Gamma-Gamma model, deterministic for a seed';
