@@ -358,7 +358,7 @@ cj_fit_state_final(PG_FUNCTION_ARGS)
 	f = StateFamily(s);
 	d = SortedData(s);
 	if (!cj_fit_family(f, &d, &fit, &err))
-		cj_raise(&err, psprintf("cannot fit a %s model to these data", f->title));
+		cj_raise(&err, psprintf("cannot fit the %s model to these data", f->title));
 	PG_RETURN_CJ_MODEL_P(cj_model_make(f, &fit, s->unit));
 }
 
