@@ -168,6 +168,14 @@ cj_ladder_validate(const CjLadder *l, CjError *err)
 							 "Tier name \"%s\" appears more than once.", t->name);
 				return false;
 			}
+		if (t->qualify < 0)
+		{
+			cj_dec_format(t->qualify, a);
+			cj_error_set(err, CJ_ERR_PARAM,
+						 "Tier \"%s\" qualifies at %s; thresholds are not negative.",
+						 t->name, a);
+			return false;
+		}
 		if (t->keep > t->qualify || t->keep < 0)
 		{
 			cj_dec_format(t->keep, a);
