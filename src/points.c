@@ -207,7 +207,7 @@ cj_points_ledger_in(PG_FUNCTION_ARGS)
 		l = LedgerAppend(l, m);
 		while (*p == ' ')
 			p++;
-	} while (*p == ';' && *++p);
+	} while (*p == ';' && p++);
 	if (*p != '\0')
 	{
 		cj_error_set(&err, CJ_ERR_SYNTAX, "Movements are separated by ';'.");
