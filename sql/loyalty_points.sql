@@ -89,7 +89,7 @@ CREATE TABLE loyalty_pt_ledgers2 (LIKE loyalty_pt_ledgers);
 \copy loyalty_pt_ledgers2 FROM 'results/loyalty_pt_ledgers.bin' WITH (FORMAT binary)
 SELECT a.member, a.l::text = b.l::text AS binary_round_trip
 FROM loyalty_pt_ledgers a JOIN loyalty_pt_ledgers2 b USING (member) ORDER BY member;
-SELECT 'earn 1.5 at 2024-01-01 10:00:00.25+00 available 2024-01-02 00:00:00+00 expires 2024-02-01 00:00:00+00 ref "x;\"y\\"; adjust -0.5 at 2024-01-03 00:00:00+00'::cj_points_ledger;
+SELECT 'earn 1.5 at 2024-01-01T10:00:00.25Z available 2024-01-02T00:00:00Z expires 2024-02-01T00:00:00Z ref "x;\"y\\"; adjust -0.5 at 2024-01-03T00:00:00Z'::cj_points_ledger;
 
 -- bad movements and literals
 SELECT q, loyalty_err(q) AS error FROM (VALUES
@@ -106,16 +106,16 @@ SELECT q, loyalty_err(q) AS error FROM (VALUES
   ($$SELECT cj_points('earn', 10, '-infinity', NULL)$$),
   ($$SELECT cj_points('reverse', 10, now(), NULL, NULL, NULL)$$),
   ($$SELECT cj_points('earn', 10, now(), NULL, NULL, repeat('r', 256))$$),
-  ($$SELECT cj_points_balance('reverse 5 at 2024-01-01 00:00:00+00 ref "nope"', now())$$),
-  ($$SELECT cj_points_balance('earn 5 at 2024-01-01 00:00:00+00 ref "a"; reverse 3 at 2024-01-02 00:00:00+00 ref "a"; reverse 3 at 2024-01-03 00:00:00+00 ref "a"', now())$$),
-  ($$SELECT cj_points_balance('earn 5 at 2024-01-01 00:00:00+00', 'infinity')$$),
+  ($$SELECT cj_points_balance('reverse 5 at 2024-01-01T00:00:00Z ref "nope"', now())$$),
+  ($$SELECT cj_points_balance('earn 5 at 2024-01-01T00:00:00Z ref "a"; reverse 3 at 2024-01-02T00:00:00Z ref "a"; reverse 3 at 2024-01-03T00:00:00Z ref "a"', now())$$),
+  ($$SELECT cj_points_balance('earn 5 at 2024-01-01T00:00:00Z', 'infinity')$$),
   ($$SELECT ''::cj_points_ledger$$),
   ($$SELECT 'earn 5'::cj_points_ledger$$),
-  ($$SELECT 'earn 5 at 2024-01-01 00:00:00+00;'::cj_points_ledger$$),
-  ($$SELECT 'earn 5 at 2024-01-01 00:00:00+00 ref "a'::cj_points_ledger$$),
-  ($$SELECT 'earn 5 at 2024-02-30 00:00:00+00'::cj_points_ledger$$),
-  ($$SELECT 'redeem 5 at 2024-01-01 00:00:00+00 expires 2025-01-01 00:00:00+00'::cj_points_ledger$$),
-  ($$SELECT 'earn 5 at 2024-01-01 00:00:00+00 junk'::cj_points_ledger$$)) v(q);
+  ($$SELECT 'earn 5 at 2024-01-01T00:00:00Z;'::cj_points_ledger$$),
+  ($$SELECT 'earn 5 at 2024-01-01T00:00:00Z ref "a'::cj_points_ledger$$),
+  ($$SELECT 'earn 5 at 2024-02-30T00:00:00Z'::cj_points_ledger$$),
+  ($$SELECT 'redeem 5 at 2024-01-01T00:00:00Z expires 2025-01-01T00:00:00Z'::cj_points_ledger$$),
+  ($$SELECT 'earn 5 at 2024-01-01T00:00:00Z junk'::cj_points_ledger$$)) v(q);
 -- redeem and reverse ignore expires_at and available_at
 SELECT cj_points_ledger('redeem', 5, '2024-01-01', '2023-01-01', '2020-01-01')::text AS ignored_times;
 

@@ -5,153 +5,29 @@
  *	  canonical text of a movement and of a timestamp.
  *
  * A movement reads
- *	  earn 100 at 2024-01-05 10:00:00+00 available 2024-01-12 00:00:00+00
- *		  expires 2025-01-05 00:00:00+00 ref "order-17"
- * with the optional parts in that order; times are always printed in UTC
- * so that the text does not depend on the session's TimeZone.
+ *	  earn 100 at 2024-01-05T10:00:00Z available 2024-01-12T00:00:00Z
+ *		  expires 2025-01-05T00:00:00Z ref "order-17"
+ * with the optional parts in that order; times are ISO 8601 instants in
+ * UTC (cj_format_instant) so that the text does not depend on the
+ * session's TimeZone.
  *
  *-------------------------------------------------------------------------
  */
 #include "cj_points.h"
 #include "cj_decimal.h"
+#include "cj_history.h"
 #include "cj_text.h"
 
 #include <stdio.h>
 #include <string.h>
 
-#define USECS_PER_DAY	INT64_C(86400000000)
-
 static const char *const KindNames[] = {"earn", "adjust", "reverse", "adjust", "redeem"};
 
-/* Days from 2000-01-01 to y-m-d, proleptic Gregorian (H. Hinnant's method) */
-static int64_t
-DaysFromCivil(int64_t y, int m, int d)
-{
-	int64_t		era,
-				yoe,
-				doy,
-				doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468 - 10957;
-}
-
-/* Inverse of DaysFromCivil */
-static void
-CivilFromDays(int64_t z, int *y, int *m, int *d)
-{
-	int64_t		era,
-				doe,
-				yoe,
-				doy,
-				mp;
-
-	z += 719468 + 10957;
-	era = (z >= 0 ? z : z - 146096) / 146097;
-	doe = z - era * 146097;
-	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	mp = (5 * doy + 2) / 153;
-	*d = (int) (doy - (153 * mp + 2) / 5 + 1);
-	*m = (int) (mp < 10 ? mp + 3 : mp - 9);
-	*y = (int) (yoe + era * 400 + (*m <= 2));
-}
-
-/* True for times in years 1 to 9999 */
+/* True for times in PostgreSQL's finite timestamptz range */
 bool
 cj_ts_in_range(int64_t ts)
 {
-	return ts >= DaysFromCivil(1, 1, 1) * USECS_PER_DAY &&
-		ts < DaysFromCivil(10000, 1, 1) * USECS_PER_DAY;
-}
-
-/* 'YYYY-MM-DD HH:MM:SS[.ffffff]+00' */
-size_t
-cj_ts_format(int64_t ts, char *buf)
-{
-	int64_t		days = ts >= 0 ? ts / USECS_PER_DAY : -((-ts + USECS_PER_DAY - 1) / USECS_PER_DAY);
-	int64_t		us = ts - days * USECS_PER_DAY;
-	int			y,
-				m,
-				d,
-				n;
-	int64_t		secs = us / 1000000,
-				frac = us % 1000000;
-
-	CivilFromDays(days, &y, &m, &d);
-	n = sprintf(buf, "%04d-%02d-%02d %02d:%02d:%02d", y, m, d,
-				(int) (secs / 3600), (int) (secs / 60 % 60), (int) (secs % 60));
-	if (frac > 0)
-	{
-		int			digits = 6;
-
-		while (frac % 10 == 0)
-		{
-			frac /= 10;
-			digits--;
-		}
-		n += sprintf(buf + n, ".%0*d", digits, (int) frac);
-	}
-	return (size_t) n + (size_t) sprintf(buf + n, "+00");
-}
-
-/* Read exactly width digits */
-static bool
-Digits(const char **p, int width, int *out)
-{
-	int			v = 0,
-				i;
-
-	for (i = 0; i < width; i++)
-	{
-		if ((*p)[i] < '0' || (*p)[i] > '9')
-			return false;
-		v = v * 10 + ((*p)[i] - '0');
-	}
-	*p += width;
-	*out = v;
-	return true;
-}
-
-/* Parse the canonical timestamp text */
-bool
-cj_ts_parse(const char **p, int64_t *out)
-{
-	const char *s = cj_skip_space(*p);
-	int			y,
-				mo,
-				d,
-				h,
-				mi,
-				se,
-				frac = 0,
-				k = 0;
-	static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-
-	if (!Digits(&s, 4, &y) || *s++ != '-' || !Digits(&s, 2, &mo) ||
-		*s++ != '-' || !Digits(&s, 2, &d) || *s++ != ' ' ||
-		!Digits(&s, 2, &h) || *s++ != ':' || !Digits(&s, 2, &mi) ||
-		*s++ != ':' || !Digits(&s, 2, &se))
-		return false;
-	if (*s == '.')
-		for (s++; *s >= '0' && *s <= '9' && k < 6; s++, k++)
-			frac = frac * 10 + (*s - '0');
-	if (s[-1] == '.' || strncmp(s, "+00", 3) != 0)
-		return false;
-	for (; k < 6; k++)
-		frac *= 10;
-	if (y < 1 || mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] ||
-		(mo == 2 && d == 29 && !(y % 4 == 0 && (y % 100 != 0 || y % 400 == 0))) ||
-		h > 23 || mi > 59 || se > 59)
-		return false;
-	*out = DaysFromCivil(y, mo, d) * USECS_PER_DAY +
-		((int64_t) h * 3600 + mi * 60 + se) * 1000000 + frac;
-	*p = s + 3;
-	return true;
+	return ts >= CJ_MIN_INSTANT && ts < CJ_END_INSTANT;
 }
 
 /* Kind from name and sign */
@@ -182,7 +58,7 @@ cj_move_validate(const CjMove *m, CjError *err)
 							"Points of earn, redeem and reverse must be positive, and an adjust must not be zero."), false;
 	if (!cj_ts_in_range(m->occurred))
 		return cj_error_set(err, CJ_ERR_PARAM,
-							"occurred_at must be a finite time in years 1 to 9999."), false;
+							"occurred_at must be a finite time."), false;
 	if (!cj_move_is_credit(m))
 	{
 		if (m->available != m->occurred || m->expires != CJ_TS_NEVER)
@@ -239,16 +115,16 @@ cj_move_format(const CjMove *m, char *buf)
 				 m->kind == CJ_MOVE_ADJUST_DOWN ? "-" : "");
 	p += cj_dec_format(m->points, p);
 	p += sprintf(p, " at ");
-	p += cj_ts_format(m->occurred, p);
+	p += cj_format_instant(m->occurred, p);
 	if (m->available != m->occurred)
 	{
 		p += sprintf(p, " available ");
-		p += cj_ts_format(m->available, p);
+		p += cj_format_instant(m->available, p);
 	}
 	if (m->expires != CJ_TS_NEVER)
 	{
 		p += sprintf(p, " expires ");
-		p += cj_ts_format(m->expires, p);
+		p += cj_format_instant(m->expires, p);
 	}
 	if (m->reflen > 0)
 	{
@@ -309,10 +185,7 @@ ParseTimePart(const char **p, const char *kw, int64_t *out, bool *seen,
 			  CjError *err)
 {
 	*seen = AcceptWord(p, kw);
-	if (*seen && !cj_ts_parse(p, out))
-		return cj_error_set(err, CJ_ERR_SYNTAX,
-							"Expected a time 'YYYY-MM-DD HH:MM:SS[.ffffff]+00' after \"%s\".", kw), false;
-	return true;
+	return !*seen || cj_parse_instant(p, out, err);
 }
 
 /* Parse one movement */
@@ -332,9 +205,11 @@ cj_move_parse(const char **p, CjMove *m, CjError *err)
 	if (!cj_move_kind(kind, (size_t) klen, pts < 0, &m->kind))
 		return cj_error_set(err, CJ_ERR_SYNTAX, "Movement kinds are %s.", CJ_MOVE_KINDS), false;
 	m->points = pts < 0 ? -pts : pts;
-	if (!AcceptWord(p, "at") || !cj_ts_parse(p, &m->occurred))
+	if (!AcceptWord(p, "at"))
 		return cj_error_set(err, CJ_ERR_SYNTAX,
-							"Expected \"at\" and a time 'YYYY-MM-DD HH:MM:SS[.ffffff]+00'."), false;
+							"Expected \"at\" and a time such as 2024-01-05T10:00:00Z."), false;
+	if (!cj_parse_instant(p, &m->occurred, err))
+		return false;
 	m->available = m->occurred;
 	m->expires = CJ_TS_NEVER;
 	if (!ParseTimePart(p, "available", &m->available, &seen, err) ||

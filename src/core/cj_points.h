@@ -5,8 +5,7 @@
  *	  turns a member's movements into balances and per-lot schedules.
  *
  * Amounts are exact millionths (cj_decimal.h); times are microseconds
- * since 2000-01-01 00:00:00 UTC (PostgreSQL's timestamptz), years 1 to
- * 9999.
+ * since 2000-01-01 00:00:00 UTC (PostgreSQL's timestamptz), finite.
  *
  *-------------------------------------------------------------------------
  */
@@ -86,9 +85,7 @@ extern size_t cj_move_format(const CjMove *m, char *buf);
  */
 extern bool cj_move_parse(const char **p, CjMove *m, CjError *err);
 
-/* Timestamp text 'YYYY-MM-DD HH:MM:SS[.ffffff]+00' */
-extern size_t cj_ts_format(int64_t ts, char *buf);
-extern bool cj_ts_parse(const char **p, int64_t *out);
+/* True for a finite timestamptz (times are written by cj_format_instant) */
 extern bool cj_ts_in_range(int64_t ts);
 
 /* Balances of a ledger as of a time */
