@@ -122,6 +122,27 @@ VarlenaToLadder(const bytea *v, CjLadder *l)
 	}
 }
 
+/* A fresh decoded copy of ladder argument argno */
+static CjLadder *
+LadderArgCopy(FunctionCallInfo fcinfo, int argno)
+{
+	CjLadder   *l = palloc(sizeof(CjLadder));
+
+	VarlenaToLadder(PG_GETARG_BYTEA_PP(argno), l);
+	return l;
+}
+
+/* Validate a ladder built from outside input and serialize it */
+static Datum
+ValidatedLadder(const CjLadder *l, const char *message)
+{
+	CjError		err = {0};
+
+	if (!cj_ladder_validate(l, &err))
+		cj_raise(&err, message);
+	return PointerGetDatum(LadderToVarlena(l));
+}
+
 /* The ladder argument argno, decoded once per distinct value per call site */
 const CjLadder *
 cj_get_ladder(FunctionCallInfo fcinfo, int argno)
@@ -168,10 +189,9 @@ cj_ladder_in(PG_FUNCTION_ARGS)
 Datum
 cj_ladder_out(PG_FUNCTION_ARGS)
 {
-	CjLadder   *l = palloc(sizeof(CjLadder));
+	CjLadder   *l = LadderArgCopy(fcinfo, 0);
 	char	   *buf;
 
-	VarlenaToLadder(PG_GETARG_BYTEA_PP(0), l);
 	buf = palloc(cj_ladder_text_size(l));
 	cj_ladder_format(l, buf);
 	PG_RETURN_CSTRING(buf);
@@ -207,20 +227,17 @@ cj_ladder_recv(PG_FUNCTION_ARGS)
 		l->tiers[i].qualify = pq_getmsgint64(buf);
 		l->tiers[i].keep = pq_getmsgint64(buf);
 	}
-	if (!cj_ladder_validate(l, &err))
-		cj_raise(&err, "invalid binary data for type cj_ladder");
-	PG_RETURN_BYTEA_P(LadderToVarlena(l));
+	PG_RETURN_DATUM(ValidatedLadder(l, "invalid binary data for type cj_ladder"));
 }
 
 /* Binary output */
 Datum
 cj_ladder_send(PG_FUNCTION_ARGS)
 {
-	CjLadder   *l = palloc(sizeof(CjLadder));
+	CjLadder   *l = LadderArgCopy(fcinfo, 0);
 	StringInfoData buf;
 	int			i;
 
-	VarlenaToLadder(PG_GETARG_BYTEA_PP(0), l);
 	pq_begintypsend(&buf);
 	pq_sendbyte(&buf, CJ_BINARY_VERSION);
 	pq_sendint32(&buf, l->ntiers);
@@ -330,7 +347,6 @@ cj_ladder(PG_FUNCTION_ARGS)
 	JsonbValue	v;
 	JsonbIteratorToken r;
 	CjLadder   *l = palloc0(sizeof(CjLadder));
-	CjError		err = {0};
 
 	if (!JB_ROOT_IS_ARRAY(jb) || JB_ROOT_IS_SCALAR(jb))
 		JsonbLadderError("Expected an array of tier objects, lowest tier first.");
@@ -348,21 +364,18 @@ cj_ladder(PG_FUNCTION_ARGS)
 							   CJ_LADDER_MAX_TIERS)));
 		JsonbTier(&it, &l->tiers[l->ntiers++]);
 	}
-	if (!cj_ladder_validate(l, &err))
-		cj_raise(&err, "invalid jsonb for type cj_ladder");
-	PG_RETURN_BYTEA_P(LadderToVarlena(l));
+	PG_RETURN_DATUM(ValidatedLadder(l, "invalid jsonb for type cj_ladder"));
 }
 
 /* cj_ladder_jsonb(l): the array form cj_ladder(jsonb) reads */
 Datum
 cj_ladder_jsonb(PG_FUNCTION_ARGS)
 {
-	CjLadder   *l = palloc(sizeof(CjLadder));
+	CjLadder   *l = LadderArgCopy(fcinfo, 0);
 	StringInfoData buf;
 	char		num[CJ_DEC_BUFLEN];
 	int			i;
 
-	VarlenaToLadder(PG_GETARG_BYTEA_PP(0), l);
 	initStringInfo(&buf);
 	appendStringInfoChar(&buf, '[');
 	for (i = 0; i < l->ntiers; i++)

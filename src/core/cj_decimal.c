@@ -58,42 +58,64 @@ ScanDecimal(const char *s, bool *neg, uint64_t *ip, bool *big,
 	return s;
 }
 
+/* A scanned decimal: sign, integer part, six fraction digits, rest */
+typedef struct Scanned
+{
+	bool		neg;
+	bool		big;			/* integer part beyond any millionths */
+	bool		rest;			/* nonzero digits after the sixth decimal */
+	uint64_t	ip;
+	int64_t		frac;
+	const char *end;
+} Scanned;
+
+/* Scan the decimal at s (after white space); false if there is none */
+static bool
+Scan(const char *s, Scanned *d)
+{
+	d->end = ScanDecimal(cj_skip_space(s), &d->neg, &d->ip, &d->big,
+						 &d->frac, &d->rest);
+	return d->end != NULL;
+}
+
+/* |value| in millionths if it is at most limit */
+static bool
+Magnitude(const Scanned *d, uint64_t limit, uint64_t *mag)
+{
+	if (d->big || d->ip > limit / (uint64_t) CJ_DEC_ONE ||
+		d->ip * (uint64_t) CJ_DEC_ONE > limit - (uint64_t) d->frac)
+		return false;
+	*mag = d->ip * (uint64_t) CJ_DEC_ONE + (uint64_t) d->frac;
+	return true;
+}
+
 /* Parse a plain decimal into millionths */
 bool
 cj_dec_parse(const char **p, int64_t *out, CjError *err)
 {
-	const char *s = cj_skip_space(*p);
-	const char *e;
-	bool		neg,
-				big,
-				rest;
-	uint64_t	ip;
-	int64_t		frac;
+	Scanned		d;
 	uint64_t	mag;
 
-	e = ScanDecimal(s, &neg, &ip, &big, &frac, &rest);
-	if (e == NULL || *e == 'e' || *e == 'E')
+	if (!Scan(*p, &d) || *d.end == 'e' || *d.end == 'E')
 	{
 		cj_error_set(err, CJ_ERR_SYNTAX,
 					 "Expected a plain decimal number such as 1000 or 999.995.");
 		return false;
 	}
-	if (rest)
+	if (d.rest)
 	{
 		cj_error_set(err, CJ_ERR_PARAM,
 					 "At most %d decimal places are kept exactly.", CJ_DEC_SCALE);
 		return false;
 	}
-	if (big || ip > (uint64_t) INT64_MAX / (uint64_t) CJ_DEC_ONE ||
-		ip * (uint64_t) CJ_DEC_ONE > (uint64_t) INT64_MAX - (uint64_t) frac)
+	if (!Magnitude(&d, (uint64_t) INT64_MAX, &mag))
 	{
 		cj_error_set(err, CJ_ERR_RANGE,
 					 "Amounts must lie between -9223372036854.775807 and 9223372036854.775807.");
 		return false;
 	}
-	mag = ip * (uint64_t) CJ_DEC_ONE + (uint64_t) frac;
-	*out = neg ? -(int64_t) mag : (int64_t) mag;
-	*p = e;
+	*out = d.neg ? -(int64_t) mag : (int64_t) mag;
+	*p = d.end;
 	return true;
 }
 
@@ -101,27 +123,15 @@ cj_dec_parse(const char **p, int64_t *out, CjError *err)
 bool
 cj_dec_floor_text(const char *s, int64_t *out)
 {
-	const char *e;
-	bool		neg,
-				big,
-				rest;
-	uint64_t	ip;
-	int64_t		frac;
+	Scanned		d;
 	uint64_t	mag;
 
-	s = cj_skip_space(s);
-	e = ScanDecimal(s, &neg, &ip, &big, &frac, &rest);
-	if (e == NULL || !cj_at_end(e))
+	if (!Scan(s, &d) || !cj_at_end(d.end))
 		return false;
-	if (big || ip > (uint64_t) INT64_MAX / (uint64_t) CJ_DEC_ONE ||
-		ip * (uint64_t) CJ_DEC_ONE > (uint64_t) INT64_MAX - (uint64_t) frac - 1)
-	{
-		*out = neg ? INT64_MIN : INT64_MAX;
-		return true;
-	}
-	mag = ip * (uint64_t) CJ_DEC_ONE + (uint64_t) frac;
-	/* a negative value with dropped digits floors one millionth lower */
-	*out = neg ? -(int64_t) mag - (rest ? 1 : 0) : (int64_t) mag;
+	if (!Magnitude(&d, (uint64_t) INT64_MAX - 1, &mag))
+		*out = d.neg ? INT64_MIN : INT64_MAX;
+	else						/* dropped digits floor a negative lower */
+		*out = d.neg ? -(int64_t) mag - (d.rest ? 1 : 0) : (int64_t) mag;
 	return true;
 }
 
