@@ -74,7 +74,7 @@ extern bool cj_move_validate(const CjMove *m, CjError *err);
 extern int	cj_move_cmp(const CjMove *a, const CjMove *b);
 
 /* Longest text of one movement */
-#define CJ_MOVE_TEXT_MAX (160 + 2 * CJ_REF_MAX)
+#define CJ_MOVE_TEXT_MAX (256 + 2 * CJ_REF_MAX)
 
 /* Canonical text of one movement; returns its length */
 extern size_t cj_move_format(const CjMove *m, char *buf);

@@ -32,6 +32,51 @@ Floor(const char *s)
 	return cj_dec_floor_text(s, &v) ? v : -42;
 }
 
+/*
+ * Mutate a valid literal at random many times: every result must either be
+ * rejected with an error class or format to text that parses back to the
+ * same text.
+ */
+static int
+FuzzLadder(void)
+{
+	const char *seed = "member:0, silver:1000/800, gold:5000.5/4000";
+	const char alphabet[] = "0123456789.:/,- abz_9e";
+	char		buf[128],
+				out[4096],
+				again[4096];
+	unsigned	state = 12345;
+	int			i,
+				k;
+
+	for (i = 0; i < 20000; i++)
+	{
+		CjLadder	l,
+					l2;
+		CjError		err = {0};
+
+		strcpy(buf, seed);
+		for (k = 0; k < 3; k++)
+		{
+			state = state * 1103515245u + 12345u;
+			buf[(state >> 8) % strlen(seed)] = alphabet[(state >> 20) % (sizeof(alphabet) - 1)];
+		}
+		if (!cj_ladder_parse(buf, &l, &err))
+		{
+			if (err.kind == CJ_OK || err.detail[0] == '\0')
+				return 0;
+			continue;
+		}
+		cj_ladder_format(&l, out);
+		if (!cj_ladder_parse(out, &l2, &err))
+			return 0;
+		cj_ladder_format(&l2, again);
+		if (strcmp(out, again) != 0)
+			return 0;
+	}
+	return 1;
+}
+
 int
 main(void)
 {
@@ -88,5 +133,6 @@ main(void)
 	CHECK(cj_ladder_review(&l, 0, INT64_C(5000000000), CJ_POLICY_SOFT_LANDING, -1) == 2,
 		  "upgrade in soft landing");
 	CHECK(cj_ladder_review(&l, 2, 0, CJ_POLICY_REALTIME, 1) == 1, "floor holds");
+	CHECK(FuzzLadder(), "mutated literals fail cleanly or round-trip");
 	return unit_done();
 }

@@ -51,6 +51,53 @@ Replay(const char *text, const char *as_of, CjPointsBalance *b)
 	return cj_parse_instant(&p, &t, &err) && cj_points_replay(moves, n, t, &w, &nlots, b, &err);
 }
 
+/*
+ * Mutate a valid movement at random: each result must be rejected with an
+ * error class or format to text that parses back to the same text.
+ */
+static int
+FuzzMoves(void)
+{
+	const char *seed = "earn 12.5 at 2024-01-01T10:00:00Z available 2024-01-02T00:00:00Z "
+		"expires 2025-01-01T00:00:00.5Z ref \"a\\\"b\"";
+	const char	alphabet[] = "0123456789.:-TZ \"\\ arex";
+	static char m1[sizeof(CjMove) + CJ_REF_MAX + 8],
+				m2[sizeof(CjMove) + CJ_REF_MAX + 8];
+	char		buf[256],
+				out[CJ_MOVE_TEXT_MAX],
+				again[CJ_MOVE_TEXT_MAX];
+	unsigned	state = 777;
+	int			i,
+				k;
+
+	for (i = 0; i < 20000; i++)
+	{
+		CjError		err = {0};
+		const char *p = buf;
+
+		strcpy(buf, seed);
+		for (k = 0; k < 2; k++)
+		{
+			state = state * 1103515245u + 12345u;
+			buf[(state >> 8) % strlen(seed)] = alphabet[(state >> 20) % (sizeof(alphabet) - 1)];
+		}
+		if (!cj_move_parse(&p, (CjMove *) m1, &err))
+		{
+			if (err.kind == CJ_OK || err.detail[0] == '\0')
+				return 0;
+			continue;
+		}
+		cj_move_format((CjMove *) m1, out);
+		p = out;
+		if (!cj_move_parse(&p, (CjMove *) m2, &err))
+			return 0;
+		cj_move_format((CjMove *) m2, again);
+		if (strcmp(out, again) != 0 || cj_move_cmp((CjMove *) m1, (CjMove *) m2) != 0)
+			return 0;
+	}
+	return 1;
+}
+
 int
 main(void)
 {
@@ -92,5 +139,6 @@ main(void)
 	CHECK(!Replay("earn 10 at 2024-01-01T00:00:00Z ref \"a\"; "
 				  "reverse 11 at 2024-01-02T00:00:00Z ref \"a\"",
 				  "2024-02-01T00:00:00Z", &b), "over-reversal rejected");
+	CHECK(FuzzMoves(), "mutated movements fail cleanly or round-trip");
 	return unit_done();
 }
