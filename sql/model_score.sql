@@ -69,7 +69,9 @@ SELECT cj_p_alive(m, 2, 'NaN', 38.86) FROM model_score_m WHERE name = 'bg';
 SELECT cj_conditional_purchases(m, 2, 3, 38.86, -1) FROM model_score_m WHERE name = 'bg';
 SELECT cj_expected_purchases(m, 'Infinity') FROM model_score_m WHERE name = 'bg';
 SELECT cj_prob_purchases(m, -1, 39) FROM model_score_m WHERE name = 'bg';
-SELECT cj_expected_spend(m, 2, 0) FROM model_score_m WHERE name = 'gg';
+-- m = 0 (free repeat purchases) scores; a negative m does not
+SELECT round(cj_expected_spend(m, 2, 0)::numeric, 4) AS free_buyer FROM model_score_m WHERE name = 'gg';
+SELECT cj_expected_spend(m, 2, -1) FROM model_score_m WHERE name = 'gg';
 SELECT cj_expected_spend('gg(p=6, q=0.5, gamma=15)', 0, 0);
 SELECT cj_clv(b.m, g.m, 2, 30.43, 38.86, 22.35, 0, 4.35, 0.01)
 FROM model_score_m b, model_score_m g WHERE b.name = 'bg' AND g.name = 'gg';
