@@ -281,7 +281,8 @@ Datum
 cj_points_ledger_send(PG_FUNCTION_ARGS)
 {
 	LedgerData *l = LedgerArg(fcinfo, 0);
-	const CjMove **moves = LedgerMoves(l, false);
+	/* replay order, as the text form: one binary form per value */
+	const CjMove **moves = LedgerMoves(l, true);
 	StringInfoData buf;
 	int			i;
 

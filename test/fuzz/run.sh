@@ -31,7 +31,7 @@ if [ -n "${stype:-}" ]; then
 fi
 mkdir -p test/fuzz/artifacts
 log=test/fuzz/artifacts/$name.log
-"$bin" -max_total_time="$secs" -print_final_stats=1 -timeout=10 -rss_limit_mb=2048 \
+"$bin" -max_total_time="$secs" -print_final_stats=1 -timeout=60 -rss_limit_mb=2048 \
     -artifact_prefix=test/fuzz/artifacts/"$name"- "$@" "$corpus" >"$log" 2>&1
 rc=$?
 grep -E 'stat::number_of_executed_units|stat::average_exec_per_sec|ERROR|SUMMARY|invariant' "$log" || true
