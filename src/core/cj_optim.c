@@ -32,6 +32,7 @@
 #define CJ_FTOL			1e-14
 #define CJ_MAX_ITER		500
 #define CJ_NSTARTS		5
+#define CJ_PROBE_ITER	12
 
 static const char *const StatusNames[] = {
 	"unfitted", "converged", "boundary", "maxiter", "stalled"
@@ -471,17 +472,40 @@ cj_fit_family(const CjFamily *f, const CjData *d, CjFitResult *res,
 	{
 		double		theta[CJ_MAX_PARAMS];
 		CjOptimResult r;
+		bool		probe;
 
-		/* the best two always; the rest only while nothing converged */
+		/*
+		 * The best start runs to the end.  While that has converged, only
+		 * the second start is tried, as a probe of CJ_PROBE_ITER
+		 * iterations that continues only if it is not behind; otherwise
+		 * every start runs in full.
+		 */
 		if (i >= 2 && have && best.status == CJ_FIT_CONVERGED)
 			break;
 		if (!isfinite(val[order[i]]))
 			break;
+		probe = have && best.status == CJ_FIT_CONVERGED;
 		memcpy(theta, st[order[i]], sizeof(double) * k);
 		if (!cj_optim_maximise(FamilyObjective, &ctx, k, theta,
-							   CJ_LOGPARAM_MIN, CJ_LOGPARAM_MAX, CJ_MAX_ITER, &r))
+							   CJ_LOGPARAM_MIN, CJ_LOGPARAM_MAX,
+							   probe ? CJ_PROBE_ITER : CJ_MAX_ITER, &r))
 			continue;
 		evals += r.evaluations;
+		if (probe && r.status == CJ_FIT_MAXITER)
+		{
+			CjOptimResult r2;
+			int			done = r.iterations;
+
+			if (r.value < best.value - 1e-6 * (1.0 + fabs(best.value)))
+				continue;
+			if (!cj_optim_maximise(FamilyObjective, &ctx, k, theta,
+								   CJ_LOGPARAM_MIN, CJ_LOGPARAM_MAX,
+								   CJ_MAX_ITER - done, &r2))
+				continue;
+			evals += r2.evaluations;
+			r = r2;
+			r.iterations += done;
+		}
 		if (!have || Better(&r, &best))
 		{
 			best = r;

@@ -79,8 +79,10 @@ typedef struct CjFitResult
 
 /*
  * Fit family f to the data (distinct sorted tuples): the family's
- * data-driven start and spread starts, the best two run to convergence
- * (all of them when those do not converge), best log-likelihood kept.
+ * data-driven start and spread starts ranked by likelihood; the best runs
+ * to convergence, the second as a 12-iteration probe that continues only
+ * when it is not behind, and all of them when the best does not converge;
+ * the best log-likelihood is kept.
  * False with err for data that cannot be fitted (empty, degenerate per
  * check_fit, likelihood not finite at every start).
  */
