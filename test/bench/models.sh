@@ -23,38 +23,8 @@ set -eu
 
 SIM=${SIM:-10000000}
 REPS=${REPS:-3}
-PG_CONFIG=${PG_CONFIG:-pg_config}
-bindir=$("$PG_CONFIG" --bindir)
 here=$(cd "$(dirname "$0")/../.." && pwd)
-
-run_as=()
-if [ "$(id -u)" -eq 0 ]; then
-    run_as=(runuser -u postgres --)
-fi
-
-dir=$(mktemp -d /tmp/cj_bench.XXXXXX)
-[ "${#run_as[@]}" -gt 0 ] && chown postgres: "$dir"
-port=$((20000 + RANDOM % 20000))
-
-cleanup() {
-    "${run_as[@]}" "$bindir/pg_ctl" -D "$dir/data" -m fast stop >/dev/null 2>&1 || true
-    rm -rf "$dir"
-}
-trap cleanup EXIT
-
-"${run_as[@]}" "$bindir/initdb" -D "$dir/data" -A trust -U postgres >/dev/null
-"${run_as[@]}" "$bindir/pg_ctl" -D "$dir/data" -l "$dir/log" -w \
-    -o "-p $port -k $dir -c listen_addresses='' -c shared_buffers=1GB \
-        -c work_mem=1GB -c max_parallel_workers_per_gather=0 -c jit=off \
-        -c fsync=off -c synchronous_commit=off -c full_page_writes=off \
-        -c max_wal_size=8GB" start >/dev/null
-
-psql() { "${run_as[@]}" "$bindir/psql" -X -q -h "$dir" -p "$port" -U postgres -v ON_ERROR_STOP=1 "$@"; }
-
-psql -c "CREATE EXTENSION custjourney" || {
-    echo "custjourney is not installed into $("$PG_CONFIG" --pkglibdir); run make install first" >&2
-    exit 1
-}
+. "$here/test/bench/cluster.sh"
 
 cp "$here/test/data/CDNOW_master.txt" "$dir/cdnow.txt"
 [ "${#run_as[@]}" -gt 0 ] && chown postgres: "$dir/cdnow.txt"
@@ -83,20 +53,6 @@ VACUUM ANALYZE sim_w;
 CREATE TABLE models AS
 SELECT cj_fit_bgnbd(x, t_x, age) AS bg, cj_fit_gg(x, m) FILTER (WHERE x = 0 OR m > 0) AS gg FROM nums;
 
--- best of n runs of a query, in milliseconds
-CREATE FUNCTION bench_ms(q text, n int) RETURNS float8 LANGUAGE plpgsql AS \$\$
-DECLARE
-    best float8 := 'Infinity';
-    t0 timestamptz;
-    dummy text;
-BEGIN
-    FOR i IN 1..n LOOP
-        t0 := clock_timestamp();
-        EXECUTE q INTO dummy;
-        best := least(best, 1000 * extract(epoch FROM clock_timestamp() - t0));
-    END LOOP;
-    RETURN best;
-END \$\$;
 SQL
 
 psql -P footer=off <<SQL
