@@ -463,7 +463,9 @@ cj_fit_state_in(PG_FUNCTION_ARGS)
 				cap *= 2;
 				t = repalloc(t, sizeof(CjTuple) * cap);
 			}
-			if (!ParseTuple(&p, f->ndata, &t[n++]))
+			if (!ParseTuple(&p, f->ndata, &t[n]))
+				goto bad;
+			if (!f->check_data(t[n++].v, &err))
 				goto bad;
 		} while (cj_accept_char(&p, ','));
 		if (!cj_accept_char(&p, '}'))
