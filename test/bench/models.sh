@@ -81,12 +81,14 @@ WITH t AS (SELECT
 SELECT round(rows::numeric, 0) AS fit_rows_ms, round(bare::numeric, 0) AS bare_scan_ms,
        round((rows / bare)::numeric, 2) AS ratio, round(weighted::numeric, 1) AS fit_weighted_ms FROM t;
 
-\echo '3. scoring the simulated rows (ms; ratio = score / bare scan)'
-WITH t AS (SELECT
+\echo '3. scoring the simulated rows (ms; ratio = score / bare scan; the models are constants)'
+WITH m AS (SELECT quote_literal(bg::text) || '::cj_model' AS bg, quote_literal(gg::text) || '::cj_model' AS gg FROM models),
+t AS (SELECT
     bench_ms('SELECT sum(x) + sum(t_x) + sum(age) FROM sim', $REPS) AS bare,
-    bench_ms('SELECT sum(cj_p_alive(bg, x, t_x, age)) FROM sim, models', $REPS) AS p_alive,
-    bench_ms('SELECT sum(cj_conditional_purchases(bg, x, t_x, age, 39)) FROM sim, models', $REPS) AS cond,
-    bench_ms('SELECT sum(cj_clv(bg, gg, x, t_x, age, m, 12, 4.35, 0.01)) FROM sim, models', 1) AS clv)
+    bench_ms(format('SELECT sum(cj_p_alive(%s, x, t_x, age)) FROM sim', m.bg), $REPS) AS p_alive,
+    bench_ms(format('SELECT sum(cj_conditional_purchases(%s, x, t_x, age, 39)) FROM sim', m.bg), $REPS) AS cond,
+    bench_ms(format('SELECT sum(cj_clv(%s, %s, x, t_x, age, m, 12, 4.35, 0.01)) FROM sim', m.bg, m.gg), 1) AS clv
+    FROM m)
 SELECT 'cj_p_alive' AS score, round(p_alive::numeric, 0) AS ms, round(bare::numeric, 0) AS bare_ms,
        round((p_alive / bare)::numeric, 2) AS ratio FROM t
 UNION ALL SELECT 'cj_conditional_purchases', round(cond::numeric, 0), round(bare::numeric, 0), round((cond / bare)::numeric, 2) FROM t
