@@ -186,6 +186,15 @@ MergeUnit(double a, double b)
 	return a > 0 ? a : b;
 }
 
+/* Error for a support function called outside an aggregate */
+static void
+NotInAggregate(void)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+			 errmsg("cj_fit_state support functions can only be called by an aggregate")));
+}
+
 /* Add v (weight w, unit) to state s of family f; returns the state datum */
 static Datum
 Accum(CjFitState *s, const CjFamily *f, const double *v, int64 w,
@@ -212,7 +221,7 @@ static CjFitState *
 TransState(FunctionCallInfo fcinfo)
 {
 	if (!AggCheckCallContext(fcinfo, NULL))
-		elog(ERROR, "cj_fit_state transition called in non-aggregate context");
+		NotInAggregate();
 	if (PG_ARGISNULL(0))
 		elog(ERROR, "cj_fit_state transition needs an initial state");
 	return (CjFitState *) PG_DETOAST_DATUM(PG_GETARG_DATUM(0));
@@ -228,7 +237,7 @@ cj_fit_state_accum(FunctionCallInfo fcinfo, const CjFamily *fam,
 	const CjFamily *f;
 
 	if (!AggCheckCallContext(fcinfo, &aggctx))
-		elog(ERROR, "cj_fit_state transition called in non-aggregate context");
+		NotInAggregate();
 	if (PG_ARGISNULL(0))
 	{
 		if (fam == NULL)
@@ -315,7 +324,7 @@ cj_fit_state_combine(PG_FUNCTION_ARGS)
 	uint32		i;
 
 	if (!AggCheckCallContext(fcinfo, &aggctx))
-		elog(ERROR, "cj_fit_state_combine called in non-aggregate context");
+		NotInAggregate();
 	if (PG_ARGISNULL(1))
 	{
 		if (PG_ARGISNULL(0))
