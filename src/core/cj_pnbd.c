@@ -1,0 +1,503 @@
+/*-------------------------------------------------------------------------
+ *
+ * cj_pnbd.c
+ *	  The Pareto/NBD model (Schmittlein, Morrison and Colombo 1987).
+ *
+ * Purchases follow a Poisson process with rate lambda ~ Gamma(r, alpha)
+ * while the customer is alive; the lifetime is exponential with rate
+ * mu ~ Gamma(s, beta).  Parameters p = (r, alpha, s, beta).  Data per
+ * customer: x repeat purchases, t_x the time of the last one, T the time
+ * observed.
+ *
+ * Likelihood (Fader, Hardie and Lee 2005, "A note on deriving the
+ * Pareto/NBD model and related expressions", eq. 19 before the 2F1 form):
+ *
+ *   L = Gamma(r+x) alpha^r beta^s / Gamma(r)
+ *       * [ (alpha+T)^-(r+x) (beta+T)^-s  +  s (G(t_x) - G(T)) ]
+ *   G(t) = int_t^inf (alpha+u)^-(r+x) (beta+u)^-(s+1) du.
+ *
+ * The note writes G with 2F1(r+s+x, s+1; r+s+x+1; z) (alpha >= beta) or
+ * 2F1(r+s+x, r+x; r+s+x+1; z) (alpha < beta), z = |alpha-beta| /
+ * (max(alpha,beta) + t), whose terms explode for heavy buyers.  Euler's
+ * transformation 2F1(a,b;c;z) = (1-z)^(c-a-b) 2F1(c-a, c-b; c; z) with
+ * c = a + 1 turns both into 2F1(1, b'; c; z) with c > b', a series of
+ * positive terms with ratio below z (cj_hyp2f1_a1.c):
+ *
+ *   alpha >= beta, z = (alpha-beta)/(alpha+t):
+ *     G(t) = (alpha+t)^-(r+x) (beta+t)^-s 2F1(1, r+x; r+s+x+1; z) / (r+s+x)
+ *   alpha < beta, z = (beta-alpha)/(beta+t):
+ *     G(t) = (beta+t)^-(s+1) (alpha+t)^(1-r-x) 2F1(1, s+1; r+s+x+1; z)
+ *            / (r+s+x)
+ *
+ * Everything is combined in log space (log-sum-exp), so the likelihood,
+ * P(alive) and the expectations are finite for any x.  The gradient is
+ * exact: the 2F1 derivatives in its parameters and argument come from the
+ * same series.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "cj_pnbd.h"
+#include "cj_hyp2f1_a1.h"
+#include "cj_quad.h"
+#include "cj_special.h"
+
+#include <math.h>
+
+static const char *const PnbdParamNames[] = {"r", "alpha", "s", "beta"};
+static const char *const PnbdDataNames[] = {"x", "t_x", "T"};
+
+/*
+ * log G(t) (see the file header) for a customer with x repeat purchases,
+ * and its gradient in the natural parameters (r, alpha, s, beta) when g is
+ * not NULL.
+ */
+static double
+PnbdLogG(const double *p, double x, double t, double *g)
+{
+	double		r = p[0],
+				al = p[1],
+				s = p[2],
+				be = p[3];
+	double		m = r + x,
+				a = r + s + x;
+	double		d[3];
+	double		lf,
+				lg;
+
+	if (al >= be)
+	{
+		double		z = (al - be) / (al + t);
+
+		lf = cj_log_hyp2f1_a1(m, a + 1.0, z, g ? d : NULL);
+		lg = -m * log(al + t) - s * log(be + t) + lf - log(a);
+		if (g)
+		{
+			g[0] = -log(al + t) + d[0] + d[1] - 1.0 / a;
+			g[1] = -m / (al + t) + d[2] * (be + t) / ((al + t) * (al + t));
+			g[2] = -log(be + t) + d[1] - 1.0 / a;
+			g[3] = -s / (be + t) - d[2] / (al + t);
+		}
+	}
+	else
+	{
+		double		z = (be - al) / (be + t);
+
+		lf = cj_log_hyp2f1_a1(s + 1.0, a + 1.0, z, g ? d : NULL);
+		lg = -(s + 1.0) * log(be + t) + (1.0 - m) * log(al + t) + lf - log(a);
+		if (g)
+		{
+			g[0] = -log(al + t) + d[1] - 1.0 / a;
+			g[1] = (1.0 - m) / (al + t) - d[2] / (be + t);
+			g[2] = -log(be + t) + d[0] + d[1] - 1.0 / a;
+			g[3] = -(s + 1.0) / (be + t) + d[2] * (al + t) / ((be + t) * (be + t));
+		}
+	}
+	return lg;
+}
+
+/*
+ * The bracket of the likelihood in log space, log[e^L1 + e^L2] with
+ * L1 = log((alpha+T)^-(r+x) (beta+T)^-s) and L2 = log(s (G(t_x) - G(T))),
+ * given lg1 = log G(t_x) and its gradient g1.  *w1 receives e^L1 / (e^L1 +
+ * e^L2), which is P(alive).  When g is not NULL it receives the gradient
+ * of the result in the natural parameters.
+ */
+static double
+PnbdBracket(const double *p, const double *v, double lg1, const double *g1,
+			double *w1, double *g)
+{
+	double		r = p[0],
+				al = p[1],
+				s = p[2],
+				be = p[3];
+	double		x = v[0],
+				tx = v[1],
+				T = v[2];
+	double		m = r + x;
+	double		l1 = -m * log(al + T) - s * log(be + T);
+	double		l2 = -INFINITY,
+				lg2 = -INFINITY,
+				tot,
+				wa,
+				wb;
+	double		g2[4];
+	int			i;
+
+	if (T > tx)
+	{
+		lg2 = PnbdLogG(p, x, T, g ? g2 : NULL);
+		if (lg1 > lg2)
+			l2 = log(s) + cj_logsubexp(lg1, lg2);
+	}
+	tot = cj_logaddexp(l1, l2);
+	wa = exp(l1 - tot);
+	wb = exp(l2 - tot);
+	if (w1)
+		*w1 = wa;
+	if (g)
+	{
+		double		gl1[4] = {-log(al + T), -m / (al + T), -log(be + T),
+		-s / (be + T)};
+
+		for (i = 0; i < 4; i++)
+			g[i] = wa * gl1[i];
+		if (l2 > -INFINITY)
+		{
+			double		q = exp(lg2 - lg1);
+
+			for (i = 0; i < 4; i++)
+				g[i] += wb * (g1[i] - q * g2[i]) / (1.0 - q);
+			g[2] += wb / s;
+		}
+	}
+	return tot;
+}
+
+/*
+ * Log-likelihood of one customer given the hoisted log Gamma(r+x)/Gamma(r)
+ * (lgx) and its r-derivative (psx), and log G(t_x) with gradient (lg1,
+ * g1).  Adds w times the gradient on log parameters to grad when not NULL.
+ */
+static double
+PnbdTuple(const double *p, const double *v, double lgx, double psx,
+		  double lg1, const double *g1, double w, double *grad)
+{
+	double		r = p[0],
+				al = p[1],
+				s = p[2],
+				be = p[3];
+	double		gb[4];
+	double		ll;
+
+	ll = lgx + r * log(al) + s * log(be) +
+		PnbdBracket(p, v, lg1, g1, NULL, grad ? gb : NULL);
+	if (grad && isfinite(ll))
+	{
+		grad[0] += w * r * (psx + log(al) + gb[0]);
+		grad[1] += w * al * (r / al + gb[1]);
+		grad[2] += w * s * (log(be) + gb[2]);
+		grad[3] += w * be * (s / be + gb[3]);
+	}
+	return ll;
+}
+
+/* Log-likelihood of one customer (see the header) */
+double
+cj_pnbd_loglik1(const double *p, const double *v, double *grad)
+{
+	double		g1[4];
+	double		lg1 = PnbdLogG(p, v[0], v[1], grad ? g1 : NULL);
+	double		psx = 0.0;
+	int			i;
+
+	if (grad)
+	{
+		for (i = 0; i < 4; i++)
+			grad[i] = 0.0;
+		psx = cj_digamma(p[0] + v[0]) - cj_digamma(p[0]);
+	}
+	return PnbdTuple(p, v, cj_lgamma(p[0] + v[0]) - cj_lgamma(p[0]), psx,
+					 lg1, g1, 1.0, grad);
+}
+
+/*
+ * Total log-likelihood.  Tuples arrive sorted by (x, t_x, T): the
+ * Gamma-function terms are hoisted per x and log G(t_x) per (x, t_x), so
+ * a data set costs about one 2F1 series per distinct (x, t_x, T).
+ */
+static double
+PnbdLogLik(const CjData *d, const double *p, double *grad)
+{
+	double		sum = 0.0,
+				lgx = 0.0,
+				psx = 0.0,
+				lg1 = 0.0,
+				px = NAN,
+				ptx = NAN;
+	double		g1[4];
+	size_t		i;
+	int			k;
+
+	if (grad)
+		for (k = 0; k < 4; k++)
+			grad[k] = 0.0;
+	for (i = 0; i < d->n; i++)
+	{
+		const CjTuple *t = &d->t[i];
+		double		ll;
+
+		if (t->v[0] != px)
+		{
+			lgx = cj_lgamma(p[0] + t->v[0]) - cj_lgamma(p[0]);
+			if (grad)
+				psx = cj_digamma(p[0] + t->v[0]) - cj_digamma(p[0]);
+		}
+		if (t->v[0] != px || t->v[1] != ptx)
+			lg1 = PnbdLogG(p, t->v[0], t->v[1], grad ? g1 : NULL);
+		px = t->v[0];
+		ptx = t->v[1];
+		ll = PnbdTuple(p, t->v, lgx, psx, lg1, g1, t->w, grad);
+		if (!isfinite(ll))
+			return -INFINITY;
+		sum += t->w * ll;
+		if ((i & 0xfff) == 0xfff)
+			cj_check_interrupts();
+	}
+	if (grad)
+		for (k = 0; k < 4; k++)
+			if (!isfinite(grad[k]))
+				return -INFINITY;
+	return sum;
+}
+
+/* Data check: 0 <= t_x <= T, x >= 0, t_x = 0 when x = 0, all finite */
+static bool
+PnbdCheckData(const double *v, CjError *err)
+{
+	if (!(isfinite(v[0]) && isfinite(v[1]) && isfinite(v[2])))
+	{
+		cj_error_set(err, CJ_ERR_PARAM, "x, t_x and T must be finite numbers.");
+		return false;
+	}
+	if (v[0] < 0.0 || v[1] < 0.0 || v[2] < 0.0)
+	{
+		cj_error_set(err, CJ_ERR_PARAM, "x, t_x and T must not be negative.");
+		return false;
+	}
+	if (v[1] > v[2])
+	{
+		cj_error_set(err, CJ_ERR_PARAM,
+					 "Recency t_x (%g) must not exceed the age T (%g).",
+					 v[1], v[2]);
+		return false;
+	}
+	if (v[0] == 0.0 && v[1] != 0.0)
+	{
+		cj_error_set(err, CJ_ERR_PARAM,
+					 "Recency t_x must be 0 for a customer with x = 0.");
+		return false;
+	}
+	return true;
+}
+
+/* Parameters: all finite and > 0 */
+static bool
+PnbdCheckParams(const double *p, CjError *err)
+{
+	int			i;
+
+	for (i = 0; i < 4; i++)
+		if (!(isfinite(p[i]) && p[i] > 0.0))
+		{
+			cj_error_set(err, CJ_ERR_PARAM,
+						 "Parameter %s of a Pareto/NBD model must be a finite number greater than 0.",
+						 PnbdParamNames[i]);
+			return false;
+		}
+	return true;
+}
+
+/*
+ * Start: r = s = 1, alpha from the mean purchase rate (r / alpha =
+ * sum x / sum T), beta = the mean age (a mean lifetime about that long).
+ */
+static void
+PnbdStart(const CjData *d, double *p)
+{
+	double		sx = 0.0,
+				sT = 0.0;
+	size_t		i;
+
+	for (i = 0; i < d->n; i++)
+	{
+		sx += d->t[i].w * d->t[i].v[0];
+		sT += d->t[i].w * d->t[i].v[2];
+	}
+	p[0] = 1.0;
+	p[1] = (sx > 0.0 && sT > 0.0) ? sT / sx : 1.0;
+	p[2] = 1.0;
+	p[3] = (sT > 0.0 && d->total_weight > 0.0) ? sT / d->total_weight : 1.0;
+}
+
+/*
+ * b / (s-1) * [1 - (b / (b+t))^(s-1)], the expected lifetime-weighted
+ * exposure of the note's eq. 17 and 22 (b log(1 + t/b) at s = 1), written
+ * with expm1 so that it is exact near s = 1.
+ */
+static double
+PnbdExposure(double s, double b, double t)
+{
+	double		lt = log1p(t / b),
+				y = (s - 1.0) * lt;
+
+	return b * lt * ((y == 0.0) ? 1.0 : -expm1(-y) / y);
+}
+
+/* E[X(t)] for a new customer (the note, eq. 17) */
+static double
+PnbdExpected(const double *p, double t)
+{
+	return p[0] / p[1] * PnbdExposure(p[2], p[3], t);
+}
+
+/* P(alive | x, t_x, T) (the note, eq. 18) */
+static double
+PnbdPAlive(const double *p, const double *v)
+{
+	double		w1;
+
+	PnbdBracket(p, v, PnbdLogG(p, v[0], v[1], NULL), NULL, &w1, NULL);
+	return w1;
+}
+
+/* E[X(T, T+t) | x, t_x, T] = P(alive) (r+x)/(alpha+T) * exposure (eq. 22) */
+static double
+PnbdConditional(const double *p, const double *v, double t)
+{
+	return PnbdPAlive(p, v) * (p[0] + v[0]) / (p[1] + v[2]) *
+		PnbdExposure(p[2], p[3] + v[2], t);
+}
+
+/* Integrand of PnbdProbN in z (see there): e^-z h(U e^(-z/(n+1))) / h(U) */
+typedef struct PnbdProbArg
+{
+	const double *p;
+	double		n;
+	double		u;
+	double		ref;
+} PnbdProbArg;
+
+static double
+PnbdLogH(const double *p, double u)
+{
+	return (p[0] + p[2] - 1.0) * log1p(-u) -
+		(p[2] + 1.0) * log(p[3] + (p[1] - p[3]) * u);
+}
+
+static double
+PnbdProbIntegrand(double z, void *arg)
+{
+	PnbdProbArg *a = (PnbdProbArg *) arg;
+
+	return exp(-z + PnbdLogH(a->p, a->u * exp(-z / (a->n + 1.0))) - a->ref);
+}
+
+/*
+ * P(X(t) = n) for a new customer.  Alive throughout, or dying at tau < t
+ * after n purchases:
+ *   P = C [ (alpha/(alpha+t))^r (t/(alpha+t))^n (beta/(beta+t))^s
+ *           + s beta^s alpha^(1-r) int_0^t tau^n (alpha+tau)^-(r+n)
+ *                                    (beta+tau)^-(s+1) dtau * alpha^(r-1) ]
+ * with C = Gamma(r+n) / (Gamma(r) n!).  With u = tau/(alpha+tau), U =
+ * t/(alpha+t) the integral is alpha^(1-r) int_0^U u^n h(u) du, h(u) =
+ * (1-u)^(r+s-1) (beta + (alpha-beta) u)^-(s+1), and u = U e^(-z/(n+1))
+ * makes it U^(n+1)/(n+1) int_0^inf e^-z h(U e^(-z/(n+1))) dz: a smooth,
+ * bounded integrand for any n, integrated by Gauss-Legendre on [0, 48] on
+ * a mesh graded towards 0 (h's nearest singularity is at z = (n+1) log U,
+ * left of 0).
+ * This sum of positive terms avoids the note's eq. 16, which subtracts
+ * nearly equal 2F1 values.
+ */
+static double
+PnbdProbN(const double *p, double n, double t)
+{
+	double		r = p[0],
+				al = p[1],
+				s = p[2],
+				be = p[3];
+	double		lc,
+				l1,
+				l2;
+	PnbdProbArg a;
+
+	if (n < 0.0 || n != floor(n) || !(t >= 0.0))
+		return 0.0;
+	if (t == 0.0)
+		return (n == 0.0) ? 1.0 : 0.0;
+	lc = cj_lgamma(r + n) - cj_lgamma(r) - cj_lgamma(n + 1.0);
+	a.p = p;
+	a.n = n;
+	a.u = t / (al + t);
+	a.ref = PnbdLogH(p, a.u);
+	l1 = r * log(al / (al + t)) + n * log(a.u) + s * log(be / (be + t));
+	l2 = log(s) + s * log(be) + log(al) + (n + 1.0) * log(a.u) -
+		log(n + 1.0) + a.ref +
+		log(cj_quad_gl_graded(PnbdProbIntegrand, &a, 0.0, 48.0,
+							   -(n + 1.0) * log(a.u)));
+	return exp(lc + cj_logaddexp(l1, l2));
+}
+
+/* Integrands of PnbdDiscount, in t and in y */
+typedef struct PnbdDiscArg
+{
+	double		s;
+	double		z;
+} PnbdDiscArg;
+
+static double
+PnbdDiscT(double t, void *arg)
+{
+	PnbdDiscArg *a = (PnbdDiscArg *) arg;
+
+	return exp((1.0 - a->s) * t - a->z * expm1(t));
+}
+
+static double
+PnbdDiscY(double y, void *arg)
+{
+	PnbdDiscArg *a = (PnbdDiscArg *) arg;
+
+	return exp(-a->s * log1p(y / a->z) - y);
+}
+
+/*
+ * D(s, z) = z^s e^z Gamma(1-s, z) = z Psi(s, s; z) (Psi = Tricomi's U), the
+ * expected discount factor over the residual lifetime, in (0, 1]:
+ *   D = int_0^inf (1 + y/z)^-s e^-y dy            (z >= 1, smooth in y)
+ *     = z int_0^inf exp((1-s) t - z (e^t - 1)) dt  (z < 1, y = z (e^t-1))
+ * Both integrands are smooth and decay fast; composite Gauss-Legendre.
+ */
+static double
+PnbdDiscount(double s, double z)
+{
+	PnbdDiscArg a;
+	double		tmax;
+
+	a.s = s;
+	a.z = z;
+	if (z >= 1.0)
+		return cj_quad_gl(PnbdDiscY, &a, 0.0, 60.0, 20);
+	tmax = log1p(60.0 / z);
+	return z * cj_quad_gl(PnbdDiscT, &a, 0.0, tmax, (int) ceil(tmax / 0.25));
+}
+
+/*
+ * DERT (Fader, Hardie and Lee 2005, "RFM and CLV", eq. 2):
+ *   DERT = alpha^r beta^s delta^(s-1) Gamma(r+x+1) Psi(s, s; delta(beta+T))
+ *          / (Gamma(r) (alpha+T)^(r+x+1) L)
+ *        = P(alive) (r+x)/(alpha+T) D(s, delta (beta+T)) / delta
+ * which stays finite for any history (P(alive) <= 1, D <= 1).
+ */
+double
+cj_pnbd_dert(const double *p, const double *v, double delta)
+{
+	return PnbdPAlive(p, v) * (p[0] + v[0]) / (p[1] + v[2]) *
+		PnbdDiscount(p[2], delta * (p[3] + v[2])) / delta;
+}
+
+const CjFamily cj_family_pnbd = {
+	.name = "pnbd",
+	.title = "Pareto/NBD",
+	.nparams = 4,
+	.param_names = PnbdParamNames,
+	.ndata = 3,
+	.data_names = PnbdDataNames,
+	.check_data = PnbdCheckData,
+	.check_params = PnbdCheckParams,
+	.loglik = PnbdLogLik,
+	.start = PnbdStart,
+	.expected = PnbdExpected,
+	.conditional = PnbdConditional,
+	.p_alive = PnbdPAlive,
+	.prob_n = PnbdProbN,
+};
