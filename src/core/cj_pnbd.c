@@ -47,12 +47,23 @@ static const char *const PnbdParamNames[] = {"r", "alpha", "s", "beta"};
 static const char *const PnbdDataNames[] = {"x", "t_x", "T"};
 
 /*
- * log G(t) (see the file header) for a customer with x repeat purchases,
- * and its gradient in the natural parameters (r, alpha, s, beta) when g is
- * not NULL.
+ * log G(t) for a customer with x repeat purchases, with log(alpha+t),
+ * log(beta+t) and (when wanted) the gradient of log G in the natural
+ * parameters (r, alpha, s, beta).  Keyed by (x, t) for the cache below.
  */
-static double
-PnbdLogG(const double *p, double x, double t, double *g)
+typedef struct PnbdG
+{
+	double		x;
+	double		t;
+	double		lg;				/* log G(t) */
+	double		la;				/* log(alpha + t) */
+	double		lb;				/* log(beta + t) */
+	double		g[4];			/* d log G / d (r, alpha, s, beta) */
+} PnbdG;
+
+/* Fill e with log G(t) (see the file header) for x purchases */
+static void
+PnbdLogG(const double *p, double x, double t, bool grad, PnbdG *e)
 {
 	double		r = p[0],
 				al = p[1],
@@ -61,20 +72,24 @@ PnbdLogG(const double *p, double x, double t, double *g)
 	double		m = r + x,
 				a = r + s + x;
 	double		d[3];
-	double		lf,
-				lg;
+	double		lf;
+	double	   *g = e->g;
 
+	e->x = x;
+	e->t = t;
+	e->la = log(al + t);
+	e->lb = log(be + t);
 	if (al >= be)
 	{
 		double		z = (al - be) / (al + t);
 
-		lf = cj_log_hyp2f1_a1(m, a + 1.0, z, g ? d : NULL);
-		lg = -m * log(al + t) - s * log(be + t) + lf - log(a);
-		if (g)
+		lf = cj_log_hyp2f1_a1(m, a + 1.0, z, grad ? d : NULL);
+		e->lg = -m * e->la - s * e->lb + lf - log(a);
+		if (grad)
 		{
-			g[0] = -log(al + t) + d[0] + d[1] - 1.0 / a;
+			g[0] = -e->la + d[0] + d[1] - 1.0 / a;
 			g[1] = -m / (al + t) + d[2] * (be + t) / ((al + t) * (al + t));
-			g[2] = -log(be + t) + d[1] - 1.0 / a;
+			g[2] = -e->lb + d[1] - 1.0 / a;
 			g[3] = -s / (be + t) - d[2] / (al + t);
 		}
 	}
@@ -82,161 +97,202 @@ PnbdLogG(const double *p, double x, double t, double *g)
 	{
 		double		z = (be - al) / (be + t);
 
-		lf = cj_log_hyp2f1_a1(s + 1.0, a + 1.0, z, g ? d : NULL);
-		lg = -(s + 1.0) * log(be + t) + (1.0 - m) * log(al + t) + lf - log(a);
-		if (g)
+		lf = cj_log_hyp2f1_a1(s + 1.0, a + 1.0, z, grad ? d : NULL);
+		e->lg = -(s + 1.0) * e->lb + (1.0 - m) * e->la + lf - log(a);
+		if (grad)
 		{
-			g[0] = -log(al + t) + d[1] - 1.0 / a;
+			g[0] = -e->la + d[1] - 1.0 / a;
 			g[1] = (1.0 - m) / (al + t) - d[2] / (be + t);
-			g[2] = -log(be + t) + d[0] + d[1] - 1.0 / a;
-			g[3] = -(s + 1.0) / (be + t) + d[2] * (al + t) / ((be + t) * (be + t));
+			g[2] = -e->lb + d[0] + d[1] - 1.0 / a;
+			g[3] = -(s + 1.0) * (1.0 / (be + t)) +
+				d[2] * (al + t) / ((be + t) * (be + t));
 		}
 	}
-	return lg;
+}
+
+/*
+ * A direct-mapped cache of log G by (x, t).  G(t) depends on the customer
+ * only through x and t, and both t = t_x and t = T take few distinct
+ * values in real data (calendar days), so a data set needs far fewer 2F1
+ * series than it has tuples: the full CDNOW log has 8,685 distinct
+ * (x, t_x, T) but only 2,705 distinct (x, t).
+ */
+#define PNBD_CACHE 512
+
+static const PnbdG *
+PnbdCached(PnbdG *cache, const double *p, double x, double t, bool grad)
+{
+	union
+	{
+		double		d;
+		uint64_t	u;
+	}			k;
+	uint64_t	h;
+	PnbdG	   *e;
+
+	k.d = t;
+	h = (k.u ^ (k.u >> 29) ^ ((uint64_t) x * 0x9E3779B97F4A7C15ULL)) *
+		0xBF58476D1CE4E5B9ULL;
+	e = &cache[h >> 55];		/* top 9 bits: 0 .. PNBD_CACHE-1 */
+	if (e->t != t || e->x != x)
+		PnbdLogG(p, x, t, grad, e);
+	return e;
 }
 
 /*
  * The bracket of the likelihood in log space, log[e^L1 + e^L2] with
  * L1 = log((alpha+T)^-(r+x) (beta+T)^-s) and L2 = log(s (G(t_x) - G(T))),
- * given lg1 = log G(t_x) and its gradient g1.  *w1 receives e^L1 / (e^L1 +
- * e^L2), which is P(alive).  When g is not NULL it receives the gradient
- * of the result in the natural parameters.
+ * from e1 = G(t_x) and e2 = G(T).  *w1 receives e^L1 / (e^L1 + e^L2),
+ * which is P(alive).  When g is not NULL it receives the gradient of the
+ * result in the natural parameters.
  */
 static double
-PnbdBracket(const double *p, const double *v, double lg1, const double *g1,
+PnbdBracket(const double *p, double x, const PnbdG *e1, const PnbdG *e2,
 			double *w1, double *g)
 {
-	double		r = p[0],
-				al = p[1],
-				s = p[2],
-				be = p[3];
-	double		x = v[0],
-				tx = v[1],
-				T = v[2];
-	double		m = r + x;
-	double		l1 = -m * log(al + T) - s * log(be + T);
+	double		s = p[2];
+	double		m = p[0] + x;
+	double		l1 = -m * e2->la - s * e2->lb;
 	double		l2 = -INFINITY,
-				lg2 = -INFINITY,
-				tot,
+				q = 0.0,
+				mx,
+				ea,
+				eb,
+				sum,
 				wa,
 				wb;
-	double		g2[4];
 	int			i;
 
-	if (T > tx)
+	/*
+	 * log(e^l1 + s G1 (1 - q)) with q = G2/G1, with one log: the bracket
+	 * is a sum of two positive parts, no cancellation.
+	 */
+	if (e2->t > e1->t && e1->lg > e2->lg)
 	{
-		lg2 = PnbdLogG(p, x, T, g ? g2 : NULL);
-		if (lg1 > lg2)
-			l2 = log(s) + cj_logsubexp(lg1, lg2);
+		q = exp(e2->lg - e1->lg);
+		l2 = log(s) + e1->lg;
 	}
-	tot = cj_logaddexp(l1, l2);
-	wa = exp(l1 - tot);
-	wb = exp(l2 - tot);
+	mx = (l2 > l1) ? l2 : l1;
+	ea = exp(l1 - mx);
+	eb = (l2 > -INFINITY) ? exp(l2 - mx) * (1.0 - q) : 0.0;
+	sum = ea + eb;
+	wa = ea / sum;
+	wb = eb / sum;
 	if (w1)
 		*w1 = wa;
 	if (g)
 	{
-		double		gl1[4] = {-log(al + T), -m / (al + T), -log(be + T),
-		-s / (be + T)};
+		double		aT = p[1] + e2->t,
+					bT = p[3] + e2->t;
 
-		for (i = 0; i < 4; i++)
-			g[i] = wa * gl1[i];
+		g[0] = -wa * e2->la;
+		g[1] = -wa * m / aT;
+		g[2] = -wa * e2->lb;
+		g[3] = -wa * s / bT;
 		if (l2 > -INFINITY)
 		{
-			double		q = exp(lg2 - lg1);
-
 			for (i = 0; i < 4; i++)
-				g[i] += wb * (g1[i] - q * g2[i]) / (1.0 - q);
+				g[i] += wb * (e1->g[i] - q * e2->g[i]) / (1.0 - q);
 			g[2] += wb / s;
 		}
 	}
-	return tot;
+	return mx + log(sum);
 }
 
 /*
- * Log-likelihood of one customer given the hoisted log Gamma(r+x)/Gamma(r)
- * (lgx) and its r-derivative (psx), and log G(t_x) with gradient (lg1,
- * g1).  Adds w times the gradient on log parameters to grad when not NULL.
+ * Log-likelihood of one customer given the hoisted per-x constant
+ * c = log Gamma(r+x)/Gamma(r) + r log alpha + s log beta and its natural
+ * gradient gc, and G(t_x), G(T).  Adds w times the gradient on log
+ * parameters to grad when not NULL.
  */
 static double
-PnbdTuple(const double *p, const double *v, double lgx, double psx,
-		  double lg1, const double *g1, double w, double *grad)
+PnbdTuple(const double *p, double x, double c, const double *gc,
+		  const PnbdG *e1, const PnbdG *e2, double w, double *grad)
 {
-	double		r = p[0],
-				al = p[1],
-				s = p[2],
-				be = p[3];
 	double		gb[4];
 	double		ll;
+	int			i;
 
-	ll = lgx + r * log(al) + s * log(be) +
-		PnbdBracket(p, v, lg1, g1, NULL, grad ? gb : NULL);
+	ll = c + PnbdBracket(p, x, e1, e2, NULL, grad ? gb : NULL);
 	if (grad && isfinite(ll))
-	{
-		grad[0] += w * r * (psx + log(al) + gb[0]);
-		grad[1] += w * al * (r / al + gb[1]);
-		grad[2] += w * s * (log(be) + gb[2]);
-		grad[3] += w * be * (s / be + gb[3]);
-	}
+		for (i = 0; i < 4; i++)
+			grad[i] += w * p[i] * (gc[i] + gb[i]);
 	return ll;
+}
+
+/* The per-x constant of PnbdTuple and its natural gradient */
+static double
+PnbdConst(const double *p, double x, double *gc)
+{
+	if (gc)
+	{
+		gc[0] = cj_digamma(p[0] + x) - cj_digamma(p[0]) + log(p[1]);
+		gc[1] = p[0] / p[1];
+		gc[2] = log(p[3]);
+		gc[3] = p[2] / p[3];
+	}
+	return cj_lgamma(p[0] + x) - cj_lgamma(p[0]) + p[0] * log(p[1]) +
+		p[2] * log(p[3]);
 }
 
 /* Log-likelihood of one customer (see the header) */
 double
 cj_pnbd_loglik1(const double *p, const double *v, double *grad)
 {
-	double		g1[4];
-	double		lg1 = PnbdLogG(p, v[0], v[1], grad ? g1 : NULL);
-	double		psx = 0.0;
+	PnbdG		e1,
+				e2;
+	double		gc[4];
+	double		c = PnbdConst(p, v[0], grad ? gc : NULL);
 	int			i;
 
+	PnbdLogG(p, v[0], v[1], grad != NULL, &e1);
+	PnbdLogG(p, v[0], v[2], grad != NULL, &e2);
 	if (grad)
-	{
 		for (i = 0; i < 4; i++)
 			grad[i] = 0.0;
-		psx = cj_digamma(p[0] + v[0]) - cj_digamma(p[0]);
-	}
-	return PnbdTuple(p, v, cj_lgamma(p[0] + v[0]) - cj_lgamma(p[0]), psx,
-					 lg1, g1, 1.0, grad);
+	return PnbdTuple(p, v[0], c, gc, &e1, &e2, 1.0, grad);
 }
 
 /*
- * Total log-likelihood.  Tuples arrive sorted by (x, t_x, T): the
- * Gamma-function terms are hoisted per x and log G(t_x) per (x, t_x), so
- * a data set costs about one 2F1 series per distinct (x, t_x, T).
+ * Total log-likelihood.  Tuples arrive sorted by x: the Gamma-function
+ * terms are hoisted per x and G comes from the (x, t) cache, so a data set
+ * costs one 2F1 series per distinct (x, t) plus a few exp/log per tuple.
  */
 static double
 PnbdLogLik(const CjData *d, const double *p, double *grad)
 {
+	PnbdG		cache[PNBD_CACHE];
 	double		sum = 0.0,
-				lgx = 0.0,
-				psx = 0.0,
-				lg1 = 0.0,
-				px = NAN,
-				ptx = NAN;
-	double		g1[4];
+				c = 0.0,
+				gc[4] = {0, 0, 0, 0},
+				px = NAN;
 	size_t		i;
 	int			k;
 
+	for (k = 0; k < PNBD_CACHE; k++)
+		cache[k].t = NAN;		/* matches nothing */
 	if (grad)
 		for (k = 0; k < 4; k++)
 			grad[k] = 0.0;
 	for (i = 0; i < d->n; i++)
 	{
 		const CjTuple *t = &d->t[i];
+		const PnbdG *e1,
+				   *e2;
 		double		ll;
 
 		if (t->v[0] != px)
 		{
-			lgx = cj_lgamma(p[0] + t->v[0]) - cj_lgamma(p[0]);
-			if (grad)
-				psx = cj_digamma(p[0] + t->v[0]) - cj_digamma(p[0]);
+			c = PnbdConst(p, t->v[0], grad ? gc : NULL);
+			px = t->v[0];
 		}
-		if (t->v[0] != px || t->v[1] != ptx)
-			lg1 = PnbdLogG(p, t->v[0], t->v[1], grad ? g1 : NULL);
-		px = t->v[0];
-		ptx = t->v[1];
-		ll = PnbdTuple(p, t->v, lgx, psx, lg1, g1, t->w, grad);
+		e1 = PnbdCached(cache, p, t->v[0], t->v[1], grad != NULL);
+		{
+			PnbdG		c1 = *e1;	/* the next lookup may evict it */
+
+			e2 = PnbdCached(cache, p, t->v[0], t->v[2], grad != NULL);
+			ll = PnbdTuple(p, t->v[0], c, gc, &c1, e2, t->w, grad);
+		}
 		if (!isfinite(ll))
 			return -INFINITY;
 		sum += t->w * ll;
@@ -344,9 +400,13 @@ PnbdExpected(const double *p, double t)
 static double
 PnbdPAlive(const double *p, const double *v)
 {
+	PnbdG		e1,
+				e2;
 	double		w1;
 
-	PnbdBracket(p, v, PnbdLogG(p, v[0], v[1], NULL), NULL, &w1, NULL);
+	PnbdLogG(p, v[0], v[1], false, &e1);
+	PnbdLogG(p, v[0], v[2], false, &e2);
+	PnbdBracket(p, v[0], &e1, &e2, &w1, NULL);
 	return w1;
 }
 
