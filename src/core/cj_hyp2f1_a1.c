@@ -79,3 +79,26 @@ cj_log_hyp2f1_a1(double b, double c, double z, double *d)
 	}
 	return log(s);
 }
+
+/* 2F1(1, b; c; z) without derivatives (see the header) */
+double
+cj_hyp2f1_a1(double b, double c, double z)
+{
+	double		t = 1.0,
+				s = 1.0,
+				q = 1.0 - z;
+	long		k;
+
+	if (!(c > b && b > 0.0 && z >= 0.0 && z < 1.0))
+		return NAN;
+	for (k = 0; k < CJ_HYP2F1_A1_MAX_TERMS; k++)
+	{
+		t *= (b + k) * z / (c + k);
+		s += t;
+		if (t < 1e-17 * s && t * z < 1e-17 * q * s)
+			return s;
+		if ((k & 0xffff) == 0xffff)
+			cj_check_interrupts();
+	}
+	return NAN;
+}

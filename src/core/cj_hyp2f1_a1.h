@@ -25,4 +25,7 @@
  */
 extern double cj_log_hyp2f1_a1(double b, double c, double z, double *d);
 
+/* 2F1(1, b; c; z) itself, same domain, no derivatives (fast path) */
+extern double cj_hyp2f1_a1(double b, double c, double z);
+
 #endif							/* CJ_HYP2F1_A1_H */

@@ -396,18 +396,44 @@ PnbdExpected(const double *p, double t)
 	return p[0] / p[1] * PnbdExposure(p[2], p[3], t);
 }
 
-/* P(alive | x, t_x, T) (the note, eq. 18) */
+/*
+ * G(t) / [(alpha+T)^-(r+x) (beta+T)^-s] for t <= T: the likelihood's
+ * second part relative to its first, without logarithms of the 2F1
+ * (scoring runs once per row, so this path is kept short).  Overflows to
+ * +inf, correctly, when t is far before T for a heavy buyer.
+ */
+static double
+PnbdRelG(const double *p, double x, double t, double T)
+{
+	double		r = p[0],
+				al = p[1],
+				s = p[2],
+				be = p[3];
+	double		m = r + x,
+				a = r + s + x;
+	double		e = 1.0;
+
+	if (T > t)
+		e = exp(m * log1p((T - t) / (al + t)) + s * log1p((T - t) / (be + t)));
+	if (al >= be)
+		return e * cj_hyp2f1_a1(m, a + 1.0, (al - be) / (al + t)) / a;
+	return e * (al + t) / (be + t) *
+		cj_hyp2f1_a1(s + 1.0, a + 1.0, (be - al) / (be + t)) / a;
+}
+
+/*
+ * P(alive | x, t_x, T) (the note, eq. 18): the likelihood's first part
+ * over the whole, 1 / (1 + s (G(t_x) - G(T)) / first part).
+ */
 static double
 PnbdPAlive(const double *p, const double *v)
 {
-	PnbdG		e1,
-				e2;
-	double		w1;
+	double		d;
 
-	PnbdLogG(p, v[0], v[1], false, &e1);
-	PnbdLogG(p, v[0], v[2], false, &e2);
-	PnbdBracket(p, v[0], &e1, &e2, &w1, NULL);
-	return w1;
+	if (!(v[2] > v[1]))
+		return 1.0;
+	d = PnbdRelG(p, v[0], v[1], v[2]) - PnbdRelG(p, v[0], v[2], v[2]);
+	return 1.0 / (1.0 + p[2] * fmax(d, 0.0));
 }
 
 /* E[X(T, T+t) | x, t_x, T] = P(alive) (r+x)/(alpha+T) * exposure (eq. 22) */

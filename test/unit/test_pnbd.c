@@ -206,6 +206,23 @@ TestCdnow(void)
 				0.001, "E[X(52) | 26, 30.86, 31] ~ 25.456");
 	CHECK_CLOSE(cj_family_pnbd.p_alive(Pub, v26), 0.9979, 0.00005,
 				"P(alive | 26, 30.86, 31) = 0.9979");
+	{
+		/* P(alive) = first part of the likelihood over the likelihood */
+		double		worst = 0.0;
+		size_t		i;
+
+		for (i = 0; i < n; i++)
+		{
+			const double *v = t[i].v;
+			double		first = lgamma(Pub[0] + v[0]) - lgamma(Pub[0]) +
+				Pub[0] * log(Pub[1]) + Pub[2] * log(Pub[3]) -
+				(Pub[0] + v[0]) * log(Pub[1] + v[2]) - Pub[2] * log(Pub[3] + v[2]);
+			double		want = exp(first - cj_pnbd_loglik1(Pub, v, NULL));
+
+			worst = fmax(worst, fabs(cj_family_pnbd.p_alive(Pub, v) - want));
+		}
+		CHECK(worst < 1e-12, "P(alive) = first part / likelihood on every customer");
+	}
 }
 
 /* P(X(t) = n) sums to 1 and has mean E[X(t)] */
