@@ -221,17 +221,7 @@ BgbbCheckData(const double *v, CjError *err)
 static bool
 BgbbCheckParams(const double *p, CjError *err)
 {
-	int			i;
-
-	for (i = 0; i < 4; i++)
-		if (!(isfinite(p[i]) && p[i] > 0.0))
-		{
-			cj_error_set(err, CJ_ERR_PARAM,
-						 "Parameter %s of a BG/BB model must be a finite number greater than 0.",
-						 BgbbParamNames[i]);
-			return false;
-		}
-	return true;
+	return cj_family_positive_params(&cj_family_bgbb, p, err);
 }
 
 /* Start at the uniform mixing distributions */
@@ -337,19 +327,60 @@ BgbbProbN(const double *p, double x, double n)
 	return exp(a.m + log(a.s));
 }
 
+/*
+ * One simulated customer with n opportunities: p ~ Beta(alpha, beta),
+ * theta ~ Beta(gamma, delta); before each opportunity an alive customer
+ * dies with probability theta, otherwise transacts with probability p.
+ */
+static void
+BgbbSimulate(const double *p, double n, CjRng *rng, double *v)
+{
+	double		pr = cj_rng_beta(rng, p[0], p[1]),
+				th = cj_rng_beta(rng, p[2], p[3]),
+				i;
+
+	v[0] = 0.0;
+	v[1] = 0.0;
+	v[2] = floor(n);
+	for (i = 1.0; i <= v[2]; i++)
+	{
+		if (cj_rng_uniform(rng) < th)
+			break;
+		if (cj_rng_uniform(rng) < pr)
+		{
+			v[0] += 1.0;
+			v[1] = i;
+		}
+	}
+}
+
+/* A data set without any transaction cannot identify the model */
+static bool
+BgbbCheckFit(const CjData *d, CjError *err)
+{
+	if (d->n > 0 && d->t[d->n - 1].v[0] > 0.0)
+		return true;
+	cj_error_set(err, CJ_ERR_PARAM,
+				 "No customer made a transaction (every x is 0), so the transaction probability cannot be estimated.");
+	return false;
+}
+
 const CjFamily cj_family_bgbb = {
 	.name = "bgbb",
 	.title = "BG/BB",
+	.kind = CJ_KIND_PURCHASE,
 	.nparams = 4,
 	.param_names = BgbbParamNames,
 	.ndata = 3,
 	.data_names = BgbbDataNames,
 	.check_data = BgbbCheckData,
 	.check_params = BgbbCheckParams,
+	.check_fit = BgbbCheckFit,
 	.loglik = BgbbLogLik,
 	.start = BgbbStart,
 	.expected = BgbbExpected,
 	.conditional = BgbbConditional,
 	.p_alive = BgbbPAlive,
 	.prob_n = BgbbProbN,
+	.simulate = BgbbSimulate,
 };

@@ -16,8 +16,6 @@
  */
 #define CJ_BGBB_MAX_N 100000
 
-extern const CjFamily cj_family_bgbb;
-
 /*
  * Log-likelihood of one customer (x, t_x, n) at p = (alpha, beta, gamma,
  * delta), with its gradient on log parameters when grad is not NULL.

@@ -340,17 +340,7 @@ PnbdCheckData(const double *v, CjError *err)
 static bool
 PnbdCheckParams(const double *p, CjError *err)
 {
-	int			i;
-
-	for (i = 0; i < 4; i++)
-		if (!(isfinite(p[i]) && p[i] > 0.0))
-		{
-			cj_error_set(err, CJ_ERR_PARAM,
-						 "Parameter %s of a Pareto/NBD model must be a finite number greater than 0.",
-						 PnbdParamNames[i]);
-			return false;
-		}
-	return true;
+	return cj_family_positive_params(&cj_family_pnbd, p, err);
 }
 
 /*
@@ -571,19 +561,67 @@ cj_pnbd_dert(const double *p, const double *v, double delta)
 		PnbdDiscount(p[2], delta * (p[3] + v[2])) / delta;
 }
 
+/*
+ * One simulated customer observed for T: lambda ~ Gamma(r, alpha), mu ~
+ * Gamma(s, beta), lifetime ~ Exponential(mu); after the first purchase at
+ * time 0, Poisson purchases at rate lambda until the lifetime or T ends.
+ */
+static void
+PnbdSimulate(const double *p, double T, CjRng *rng, double *v)
+{
+	double		lambda = cj_rng_gamma(rng, p[0], p[1]),
+				mu = cj_rng_gamma(rng, p[2], p[3]),
+				end = T,
+				t = 0.0;
+	long		k = 0;
+
+	v[0] = 0.0;
+	v[1] = 0.0;
+	v[2] = T;
+	if (mu > 0.0)
+		end = fmin(T, cj_rng_exponential(rng, mu));
+	if (!(lambda > 0.0))
+		return;
+	for (;;)
+	{
+		t += cj_rng_exponential(rng, lambda);
+		if (!(t <= end))
+			break;
+		v[0] += 1.0;
+		v[1] = t;
+		if ((++k & 0xffff) == 0)
+			cj_check_interrupts();
+	}
+}
+
+/* A data set without any repeat purchase cannot identify the model */
+static bool
+PnbdCheckFit(const CjData *d, CjError *err)
+{
+	/* tuples are sorted by x: the last one has the largest x */
+	if (d->n > 0 && d->t[d->n - 1].v[0] > 0.0)
+		return true;
+	cj_error_set(err, CJ_ERR_PARAM,
+				 "No customer made a repeat purchase (every x is 0), so the purchase rate cannot be estimated.");
+	return false;
+}
+
 const CjFamily cj_family_pnbd = {
 	.name = "pnbd",
 	.title = "Pareto/NBD",
+	.kind = CJ_KIND_PURCHASE,
 	.nparams = 4,
 	.param_names = PnbdParamNames,
 	.ndata = 3,
 	.data_names = PnbdDataNames,
 	.check_data = PnbdCheckData,
 	.check_params = PnbdCheckParams,
+	.check_fit = PnbdCheckFit,
 	.loglik = PnbdLogLik,
 	.start = PnbdStart,
 	.expected = PnbdExpected,
 	.conditional = PnbdConditional,
 	.p_alive = PnbdPAlive,
 	.prob_n = PnbdProbN,
+	.simulate = PnbdSimulate,
 };

@@ -11,8 +11,6 @@
 
 #include "cj_family.h"
 
-extern const CjFamily cj_family_pnbd;
-
 /*
  * Log-likelihood of one customer (x, t_x, T) at p = (r, alpha, s, beta),
  * with its gradient on log parameters when grad is not NULL.

@@ -106,17 +106,7 @@ SbgCheckData(const double *v, CjError *err)
 static bool
 SbgCheckParams(const double *p, CjError *err)
 {
-	int			i;
-
-	for (i = 0; i < 2; i++)
-		if (!(isfinite(p[i]) && p[i] > 0.0))
-		{
-			cj_error_set(err, CJ_ERR_PARAM,
-						 "Parameter %s of a sBG model must be a finite number greater than 0.",
-						 SbgParamNames[i]);
-			return false;
-		}
-	return true;
+	return cj_family_positive_params(&cj_family_sbg, p, err);
 }
 
 /* Start at the uniform churn-probability distribution */
@@ -205,19 +195,14 @@ SbgCheckFit(const CjData *d, CjError *err)
 const CjFamily cj_family_sbg = {
 	.name = "sbg",
 	.title = "sBG",
+	.kind = CJ_KIND_CONTRACT,
 	.nparams = 2,
 	.param_names = SbgParamNames,
 	.ndata = 2,
 	.data_names = SbgDataNames,
 	.check_data = SbgCheckData,
 	.check_params = SbgCheckParams,
+	.check_fit = SbgCheckFit,
 	.loglik = SbgLogLik,
 	.start = SbgStart,
 };
-
-/* Exposed for the glue until the family table carries a data-set check */
-bool
-cj_sbg_check_fit(const CjData *d, CjError *err)
-{
-	return SbgCheckFit(d, err);
-}

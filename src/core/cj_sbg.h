@@ -16,8 +16,6 @@
 
 #include "cj_family.h"
 
-extern const CjFamily cj_family_sbg;
-
 /* S(t) = P(T > t) = B(alpha, beta+t) / B(alpha, beta), t >= 0 */
 extern double cj_sbg_survival(const double *p, double t);
 
@@ -41,8 +39,5 @@ extern double cj_sbg_del(const double *p, double d);
  * = (beta+n)/(alpha+beta+n) 2F1(1, beta+n+1; alpha+beta+n+1; 1/(1+d)).
  */
 extern double cj_sbg_derl(const double *p, double n, double d);
-
-/* Whole-data check: some churn and some renewal, else no finite MLE */
-extern bool cj_sbg_check_fit(const CjData *d, CjError *err);
 
 #endif							/* CJ_SBG_H */

@@ -5,6 +5,7 @@
  */
 #include "unit.h"
 #include "cj_bgbb.h"
+#include "cj_optim.h"
 
 #include <string.h>
 
@@ -135,6 +136,24 @@ main(void)
 				"P(alive in 2002 | 6, 6) = 0.93");
 	CHECK_CLOSE(cj_family_bgbb.expected(Pub, 10), 3.1798, 0.001,
 				"E[X(10)] ~ 3.1798 at rounded parameters");
+	{
+		CjFitResult r;
+
+		CHECK(cj_fit_family(&cj_family_bgbb, &d, &r, &err), "BG/BB fit");
+		printf("# bgbb fit: ll=%.6f iter=%d evals=%d status=%d grad=%g p=%.6g %.6g %.6g %.6g\n",
+			   r.loglik, r.iterations, r.evaluations, r.status, r.grad_norm,
+			   r.p[0], r.p[1], r.p[2], r.p[3]);
+		CHECK(r.status == CJ_FIT_CONVERGED, "fit converged");
+		CHECK(fabs(r.loglik - -33225.58) < 0.01, "fit LL = -33225.58");
+		for (int i = 0; i < 4; i++)
+			CHECK(fabs(r.p[i] / Pub[i] - 1) < 0.005, "parameter within 0.5 %");
+		CHECK(fabs(cj_family_bgbb.expected(r.p, 10) - 3.1798) < 0.00005,
+			  "E[X(10)] = 3.1798 at the optimum");
+		CHECK(fabs(cj_family_bgbb.p_alive(r.p, v00) - 0.11) < 0.005 &&
+			  fabs(cj_family_bgbb.p_alive(r.p, v24) - 0.59) < 0.005 &&
+			  fabs(cj_family_bgbb.p_alive(r.p, v66) - 0.93) < 0.005,
+			  "P(alive in 2002) = 0.11, 0.59, 0.93 at the optimum");
+	}
 	TestHistories(Pub, 6, 5);
 	TestHistories(q, 9, 3);
 	TestHistories(g1, 5, 4);

@@ -5,6 +5,7 @@
  */
 #include "unit.h"
 #include "cj_hyp2f1_a1.h"
+#include "cj_optim.h"
 #include "cj_pnbd.h"
 #include "cj_quad.h"
 
@@ -222,6 +223,27 @@ TestCdnow(void)
 			worst = fmax(worst, fabs(cj_family_pnbd.p_alive(Pub, v) - want));
 		}
 		CHECK(worst < 1e-12, "P(alive) = first part / likelihood on every customer");
+	}
+	{
+		/* the fit: published optimum and the worked values to their digits */
+		CjFitResult r;
+		CjError		err;
+
+		CHECK(cj_fit_family(&cj_family_pnbd, &d, &r, &err), "Pareto/NBD fit");
+		printf("# pnbd fit: ll=%.6f iter=%d evals=%d status=%d grad=%g p=%.6g %.6g %.6g %.6g\n",
+			   r.loglik, r.iterations, r.evaluations, r.status, r.grad_norm,
+			   r.p[0], r.p[1], r.p[2], r.p[3]);
+		CHECK(r.status == CJ_FIT_CONVERGED, "fit converged");
+		CHECK(fabs(r.loglik - -9594.97) < 0.01, "fit LL = -9594.97");
+		for (int i = 0; i < 4; i++)
+			CHECK(fabs(r.p[i] / Pub[i] - 1) < 0.005, "parameter within 0.5 %");
+		CHECK(fabs(cj_family_pnbd.expected(r.p, 52.0) - 1.4734) < 0.00005,
+			  "E[X(52)] = 1.4734 at the optimum");
+		/* exact optimum: 25.45655 (the source truncates to 25.456) */
+		CHECK(fabs(cj_family_pnbd.conditional(r.p, v26, 52.0) - 25.456) < 0.001,
+			  "E[X(52) | 26, 30.86, 31] = 25.456 at the optimum");
+		CHECK(fabs(cj_family_pnbd.p_alive(r.p, v26) - 0.9979) < 0.00005,
+			  "P(alive | 26, 30.86, 31) = 0.9979 at the optimum");
 	}
 }
 

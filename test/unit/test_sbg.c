@@ -4,6 +4,7 @@
  *	  on the two Fader-Hardie (2007) cohorts.
  */
 #include "unit.h"
+#include "cj_optim.h"
 #include "cj_sbg.h"
 
 #include <string.h>
@@ -80,6 +81,21 @@ TestCohort(const double *c, const double *p, double ll, double del,
 	CHECK(GradError(&d, p) < 1e-7, what);
 	snprintf(what, sizeof(what), "%s: DEL at 10 %% (rounded parameters)", name);
 	CHECK_CLOSE(cj_sbg_del(p, 0.1), del, 0.001 / del, what);
+	{
+		CjFitResult r;
+		CjError		err;
+
+		snprintf(what, sizeof(what), "%s: fit", name);
+		CHECK(cj_fit_family(&cj_family_sbg, &d, &r, &err), what);
+		printf("# %s fit: ll=%.6f iter=%d status=%d grad=%g p=%.6g %.6g DEL=%.6f\n",
+			   name, r.loglik, r.iterations, r.status, r.grad_norm, r.p[0], r.p[1],
+			   cj_sbg_del(r.p, 0.1));
+		snprintf(what, sizeof(what), "%s: fit on the published optimum", name);
+		CHECK(r.status == CJ_FIT_CONVERGED && fabs(r.p[0] / p[0] - 1) < 0.005 &&
+			  fabs(r.p[1] / p[1] - 1) < 0.005 && fabs(r.loglik - ll) < 0.06, what);
+		snprintf(what, sizeof(what), "%s: DEL at 10 %% at the optimum", name);
+		CHECK(fabs(cj_sbg_del(r.p, 0.1) - del) < 0.0005, what);
+	}
 	for (k = 8; k <= 12; k++)
 		worst = fmax(worst, fabs(1000 * cj_sbg_survival(p, k) - c[k]) / c[k]);
 	snprintf(what, sizeof(what), "%s: holdout years 8-12 within 5 %%", name);
@@ -125,7 +141,7 @@ main(void)
 	t[0].v[0] = 3;
 	t[0].v[1] = 0;
 	t[0].w = 5;
-	CHECK(!cj_sbg_check_fit(&d, &err), "no churn: no finite MLE, rejected");
+	CHECK(!cj_family_sbg.check_fit(&d, &err), "no churn: no finite MLE, rejected");
 	t[0].v[1] = 2;
 	CHECK(!cj_family_sbg.check_data(t[0].v, &err), "churned must be 0/1");
 	t[0].v[0] = 1.5;
