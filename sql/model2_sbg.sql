@@ -62,7 +62,7 @@ FROM model2_sbg ORDER BY segment;
 SELECT segment, round(cj_del(m, 0.1)::numeric, 3) AS del,
        round(cj_derl(m, 0, 0.1)::numeric, 3) AS derl0,
        round(cj_derl(m, 4, 0.1)::numeric, 3) AS derl4,
-       abs(cj_del(m, 0.1) - (1 + cj_retention(m, 1) * cj_derl(m, 0, 0.1) / 1.1)) < 1e-9 AS del_derl_consistent
+       abs(cj_del(m, 0.1) - (1 + cj_derl(m, 0, 0.1) / 1.1)) < 1e-9 AS del_derl_consistent
 FROM model2_sbg ORDER BY segment;
 
 -- scores an sBG model does not define, and sBG scores on other families

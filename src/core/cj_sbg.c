@@ -186,7 +186,7 @@ SbgCheckFit(const CjData *d, CjError *err)
 	if (!churn || !renew)
 	{
 		cj_error_set(err, CJ_ERR_PARAM,
-					 "A sBG fit needs at least one churned customer and at least one renewal.");
+					 "An sBG fit needs at least one churned customer and at least one renewal.");
 		return false;
 	}
 	return true;
@@ -194,7 +194,7 @@ SbgCheckFit(const CjData *d, CjError *err)
 
 const CjFamily cj_family_sbg = {
 	.name = "sbg",
-	.title = "sBG",
+	.title = "shifted-beta-geometric",
 	.kind = CJ_KIND_CONTRACT,
 	.nparams = 2,
 	.param_names = SbgParamNames,
