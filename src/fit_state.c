@@ -167,6 +167,13 @@ StateFamily(const CjFitState *s)
 	return f;
 }
 
+/* The family of a cj_fit_state datum */
+const CjFamily *
+cj_fit_state_family(Datum d)
+{
+	return StateFamily((CjFitState *) PG_DETOAST_DATUM(d));
+}
+
 /* Error unless two units agree (0 = not given agrees with anything) */
 static double
 MergeUnit(double a, double b)
@@ -358,7 +365,7 @@ cj_fit_state_final(PG_FUNCTION_ARGS)
 	f = StateFamily(s);
 	d = SortedData(s);
 	if (!cj_fit_family(f, &d, &fit, &err))
-		cj_raise(&err, psprintf("cannot fit a %s model to these data", f->title));
+		cj_raise(&err, psprintf("cannot fit the %s model to these data", f->title));
 	PG_RETURN_CJ_MODEL_P(cj_model_make(f, &fit, s->unit));
 }
 

@@ -360,6 +360,69 @@ Better(const CjOptimResult *a, const CjOptimResult *b)
 	return ca && !cb;
 }
 
+/*
+ * Whether the log-likelihood is strictly concave at theta: the Hessian on
+ * log parameters by central differences of the analytic gradient
+ * (h = 1e-4), symmetrised, must have a Cholesky factorisation of its
+ * negative with every pivot above 1e-10 of the largest diagonal entry.
+ * A flat direction means the estimate is not identified by the data (one
+ * customer: r and alpha drift to infinity with r/alpha fixed) even though
+ * the gradient is tiny.
+ */
+static bool
+Identified(FamilyCtx *ctx, int k, const double *theta, int *evals)
+{
+	double		H[CJ_MAX_PARAMS][CJ_MAX_PARAMS],
+				gp[CJ_MAX_PARAMS],
+				gm[CJ_MAX_PARAMS],
+				t[CJ_MAX_PARAMS],
+				dmax = 0.0;
+	const double h = 1e-4;
+	int			i,
+				j,
+				l;
+
+	for (i = 0; i < k; i++)
+	{
+		memcpy(t, theta, sizeof(double) * k);
+		t[i] = theta[i] + h;
+		FamilyObjective(ctx, t, gp);
+		t[i] = theta[i] - h;
+		FamilyObjective(ctx, t, gm);
+		*evals += 2;
+		for (j = 0; j < k; j++)
+			H[i][j] = -(gp[j] - gm[j]) / (2 * h);	/* negative Hessian */
+	}
+	for (i = 0; i < k; i++)
+	{
+		for (j = 0; j < i; j++)
+			H[i][j] = H[j][i] = 0.5 * (H[i][j] + H[j][i]);
+		if (!isfinite(H[i][i]))
+			return false;
+		dmax = fmax(dmax, fabs(H[i][i]));
+	}
+	/* Cholesky in place */
+	for (j = 0; j < k; j++)
+	{
+		double		d = H[j][j];
+
+		for (l = 0; l < j; l++)
+			d -= H[j][l] * H[j][l];
+		if (!(d > 1e-10 * dmax))
+			return false;
+		H[j][j] = sqrt(d);
+		for (i = j + 1; i < k; i++)
+		{
+			double		v = H[i][j];
+
+			for (l = 0; l < j; l++)
+				v -= H[i][l] * H[j][l];
+			H[i][j] = v / H[j][j];
+		}
+	}
+	return true;
+}
+
 /* Fit a family by multi-start BFGS */
 bool
 cj_fit_family(const CjFamily *f, const CjData *d, CjFitResult *res,
@@ -433,6 +496,9 @@ cj_fit_family(const CjFamily *f, const CjData *d, CjFitResult *res,
 					 f->title);
 		return false;
 	}
+	if (best.status == CJ_FIT_CONVERGED &&
+		!Identified(&ctx, k, best_theta, &evals))
+		best.status = CJ_FIT_BOUNDARY;
 	for (i = 0; i < k; i++)
 		res->p[i] = exp(best_theta[i]);
 	res->loglik = best.value;

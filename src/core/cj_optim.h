@@ -19,9 +19,11 @@ typedef enum CjFitStatus
 {
 	CJ_FIT_NONE = 0,			/* not fitted (a model written by hand) */
 	CJ_FIT_CONVERGED = 1,		/* interior optimum, gradient ~ 0 */
-	CJ_FIT_BOUNDARY = 2,		/* optimum on a log-parameter bound: the
-								 * maximum likelihood estimate does not exist
-								 * in the interior (degenerate data) */
+	CJ_FIT_BOUNDARY = 2,		/* optimum on a log-parameter bound, or the
+								 * likelihood is flat along some direction
+								 * there: the maximum likelihood estimate does
+								 * not exist in the interior or is not
+								 * identified (degenerate data) */
 	CJ_FIT_MAXITER = 3,			/* iteration limit reached */
 	CJ_FIT_STALLED = 4			/* no further ascent possible although the
 								 * gradient is not small (numerical limit) */
