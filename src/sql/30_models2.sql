@@ -61,3 +61,14 @@ COMMENT ON FUNCTION cj_del(cj_model, float8) IS 'sBG discounted expected lifetim
 CREATE FUNCTION cj_derl(m cj_model, periods_survived int4, discount_rate float8) RETURNS float8
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION cj_derl(cj_model, int4, float8) IS 'sBG discounted expected residual lifetime of a customer who has made that many renewals, just before the next renewal decision';
+
+CREATE AGGREGATE cj_fit_pnbd(h cj_history, as_of timestamptz) (
+    SFUNC = cj_fit_state_add_history, STYPE = cj_fit_state, INITCOND = 'pnbd{}',
+    COMBINEFUNC = cj_fit_state_combine, FINALFUNC = cj_fit_state_final,
+    PARALLEL = SAFE);
+COMMENT ON AGGREGATE cj_fit_pnbd(cj_history, timestamptz) IS 'fit a Pareto/NBD model to purchase histories as of an instant, time in weeks';
+CREATE AGGREGATE cj_fit_pnbd(h cj_history, as_of timestamptz, unit interval) (
+    SFUNC = cj_fit_state_add_history, STYPE = cj_fit_state, INITCOND = 'pnbd{}',
+    COMBINEFUNC = cj_fit_state_combine, FINALFUNC = cj_fit_state_final,
+    PARALLEL = SAFE);
+COMMENT ON AGGREGATE cj_fit_pnbd(cj_history, timestamptz, interval) IS 'fit a Pareto/NBD model to purchase histories as of an instant, time in the given unit';
