@@ -41,11 +41,11 @@ cj_log_hyp2f1_a1(double b, double c, double z, double *d)
 	for (k = 0; k < CJ_HYP2F1_A1_MAX_TERMS; k++)
 	{
 		double		bk = b + k,
-					ck = c + k;
+					ick = 1.0 / (c + k);
 
 		hb += 1.0 / bk;
-		hc += 1.0 / ck;
-		t *= bk * z / ck;
+		hc += ick;
+		t *= bk * z * ick;
 		s += t;
 		sb += t * hb;
 		sc += t * hc;

@@ -58,6 +58,8 @@ typedef struct PnbdG
 	double		lg;				/* log G(t) */
 	double		la;				/* log(alpha + t) */
 	double		lb;				/* log(beta + t) */
+	double		ia;				/* 1 / (alpha + t) */
+	double		ib;				/* 1 / (beta + t) */
 	double		g[4];			/* d log G / d (r, alpha, s, beta) */
 } PnbdG;
 
@@ -79,6 +81,8 @@ PnbdLogG(const double *p, double x, double t, bool grad, PnbdG *e)
 	e->t = t;
 	e->la = log(al + t);
 	e->lb = log(be + t);
+	e->ia = 1.0 / (al + t);
+	e->ib = 1.0 / (be + t);
 	if (al >= be)
 	{
 		double		z = (al - be) / (al + t);
@@ -177,22 +181,21 @@ PnbdBracket(const double *p, double x, const PnbdG *e1, const PnbdG *e2,
 	eb = (l2 > -INFINITY) ? exp(l2 - mx) * (1.0 - q) : 0.0;
 	sum = ea + eb;
 	wa = ea / sum;
-	wb = eb / sum;
+	wb = 1.0 - wa;
 	if (w1)
 		*w1 = wa;
 	if (g)
 	{
-		double		aT = p[1] + e2->t,
-					bT = p[3] + e2->t;
-
 		g[0] = -wa * e2->la;
-		g[1] = -wa * m / aT;
+		g[1] = -wa * m * e2->ia;
 		g[2] = -wa * e2->lb;
-		g[3] = -wa * s / bT;
+		g[3] = -wa * s * e2->ib;
 		if (l2 > -INFINITY)
 		{
+			double		f = eb / (sum * (1.0 - q));
+
 			for (i = 0; i < 4; i++)
-				g[i] += wb * (e1->g[i] - q * e2->g[i]) / (1.0 - q);
+				g[i] += f * (e1->g[i] - q * e2->g[i]);
 			g[2] += wb / s;
 		}
 	}
