@@ -22,6 +22,7 @@
  *-------------------------------------------------------------------------
  */
 #include "cj_bgbb.h"
+#include "cj_bgnbd.h"
 #include "cj_special.h"
 
 #include <math.h>
@@ -354,17 +355,6 @@ BgbbSimulate(const double *p, double n, CjRng *rng, double *v)
 	}
 }
 
-/* A data set without any transaction cannot identify the model */
-static bool
-BgbbCheckFit(const CjData *d, CjError *err)
-{
-	if (d->n > 0 && d->t[d->n - 1].v[0] > 0.0)
-		return true;
-	cj_error_set(err, CJ_ERR_PARAM,
-				 "No customer made a transaction (every x is 0), so the transaction probability cannot be estimated.");
-	return false;
-}
-
 const CjFamily cj_family_bgbb = {
 	.name = "bgbb",
 	.title = "BG/BB",
@@ -375,7 +365,7 @@ const CjFamily cj_family_bgbb = {
 	.data_names = BgbbDataNames,
 	.check_data = BgbbCheckData,
 	.check_params = BgbbCheckParams,
-	.check_fit = BgbbCheckFit,
+	.check_fit = cj_bg_check_fit,	/* needs some x > 0 */
 	.loglik = BgbbLogLik,
 	.start = BgbbStart,
 	.expected = BgbbExpected,

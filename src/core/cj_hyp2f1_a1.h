@@ -4,8 +4,10 @@
  *	  The Gauss hypergeometric function 2F1(1, b; c; z) with c > b > 0 and
  *	  0 <= z < 1, in log space, with its derivatives in b, c and z.
  *
- * This special case is all that the Pareto/NBD likelihood (after Euler's
- * transformation, see cj_pnbd.c) and the sBG discounted lifetimes need.
+ * This special case is what the Pareto/NBD likelihood needs after Euler's
+ * transformation (see cj_pnbd.c), with the parameter derivatives its exact
+ * gradient needs and a plain-value path for per-row scoring; the general
+ * function (no derivatives) is cj_hyp2f1.h.
  * Its series has positive terms whose ratio (b+k) z / (c+k) is below z, so
  * it neither overflows nor cancels, whatever the size of b and c.
  *

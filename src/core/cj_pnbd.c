@@ -37,6 +37,7 @@
  *-------------------------------------------------------------------------
  */
 #include "cj_pnbd.h"
+#include "cj_bgnbd.h"
 #include "cj_hyp2f1_a1.h"
 #include "cj_quad.h"
 #include "cj_special.h"
@@ -347,23 +348,19 @@ PnbdCheckParams(const double *p, CjError *err)
 }
 
 /*
- * Start: r = s = 1, alpha from the mean purchase rate (r / alpha =
- * sum x / sum T), beta = the mean age (a mean lifetime about that long).
+ * Start: the BG/NBD start for r and alpha (r = 1, r / alpha = the mean
+ * purchase rate), s = 1 and beta = the mean age (a mean lifetime about
+ * as long as the customers have been observed).
  */
 static void
 PnbdStart(const CjData *d, double *p)
 {
-	double		sx = 0.0,
-				sT = 0.0;
+	double		sT = 0.0;
 	size_t		i;
 
+	cj_bg_start(d, p);
 	for (i = 0; i < d->n; i++)
-	{
-		sx += d->t[i].w * d->t[i].v[0];
 		sT += d->t[i].w * d->t[i].v[2];
-	}
-	p[0] = 1.0;
-	p[1] = (sx > 0.0 && sT > 0.0) ? sT / sx : 1.0;
 	p[2] = 1.0;
 	p[3] = (sT > 0.0 && d->total_weight > 0.0) ? sT / d->total_weight : 1.0;
 }
@@ -597,18 +594,6 @@ PnbdSimulate(const double *p, double T, CjRng *rng, double *v)
 	}
 }
 
-/* A data set without any repeat purchase cannot identify the model */
-static bool
-PnbdCheckFit(const CjData *d, CjError *err)
-{
-	/* tuples are sorted by x: the last one has the largest x */
-	if (d->n > 0 && d->t[d->n - 1].v[0] > 0.0)
-		return true;
-	cj_error_set(err, CJ_ERR_PARAM,
-				 "No customer made a repeat purchase (every x is 0), so the purchase rate cannot be estimated.");
-	return false;
-}
-
 const CjFamily cj_family_pnbd = {
 	.name = "pnbd",
 	.title = "Pareto/NBD",
@@ -619,7 +604,7 @@ const CjFamily cj_family_pnbd = {
 	.data_names = PnbdDataNames,
 	.check_data = PnbdCheckData,
 	.check_params = PnbdCheckParams,
-	.check_fit = PnbdCheckFit,
+	.check_fit = cj_bg_check_fit,
 	.loglik = PnbdLogLik,
 	.start = PnbdStart,
 	.expected = PnbdExpected,

@@ -23,6 +23,7 @@
  *-------------------------------------------------------------------------
  */
 #include "cj_sbg.h"
+#include "cj_hyp2f1.h"
 #include "cj_hyp2f1_a1.h"
 #include "cj_special.h"
 
@@ -148,7 +149,10 @@ SbgDel(double a, double b, double d)
 {
 	if (d == 0.0)
 		return (a > 1.0) ? (a + b - 1.0) / (a - 1.0) : INFINITY;
-	return exp(cj_log_hyp2f1_a1(b, a + b, 1.0 / (1.0 + d), NULL));
+	/* the positive series is exact and short enough up to z = 0.99 */
+	if (d >= 1.0 / 99.0)
+		return exp(cj_log_hyp2f1_a1(b, a + b, 1.0 / (1.0 + d), NULL));
+	return cj_hyp2f1(1.0, b, a + b, 1.0 / (1.0 + d));
 }
 
 /* DEL (see the header) */

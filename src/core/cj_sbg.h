@@ -28,7 +28,7 @@ extern double cj_sbg_churn_prob(const double *p, double t);
 /*
  * Discounted expected lifetime sum_{t>=0} S(t) / (1+d)^t
  * = 2F1(1, beta; alpha+beta; 1/(1+d)), d >= 0 (infinite when d = 0 and
- * alpha <= 1; NaN when d is too close to 0 for the series).
+ * alpha <= 1).
  */
 extern double cj_sbg_del(const double *p, double d);
 

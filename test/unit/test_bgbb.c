@@ -4,6 +4,7 @@
  *	  data of Fader, Hardie and Shang (2010).
  */
 #include "unit.h"
+#include "family_check.h"
 #include "cj_bgbb.h"
 #include "cj_optim.h"
 
@@ -33,34 +34,6 @@ LoadDonations(CjTuple *t, size_t cap, double *total)
 			*total += t[n++].w;
 	fclose(f);
 	return n;
-}
-
-/* Worst relative error of the analytic gradient vs central differences */
-static double
-GradError(const CjData *d, const double *p)
-{
-	double		g[4],
-				q[4],
-				worst = 0.0;
-	int			i;
-
-	cj_family_bgbb.loglik(d, p, g);
-	for (i = 0; i < 4; i++)
-	{
-		double		h = 1e-5,
-					up,
-					dn,
-					fd;
-
-		memcpy(q, p, sizeof(q));
-		q[i] = p[i] * exp(h);
-		up = cj_family_bgbb.loglik(d, q, NULL);
-		q[i] = p[i] * exp(-h);
-		dn = cj_family_bgbb.loglik(d, q, NULL);
-		fd = (up - dn) / (2 * h);
-		worst = fmax(worst, fabs(fd - g[i]) / fmax(1.0, fabs(fd)));
-	}
-	return worst;
 }
 
 /* C(t_x - 1, x - 1): the number of 0/1 sequences with history (x, t_x) */
@@ -126,8 +99,8 @@ main(void)
 	CHECK(n == 22 && total == 11104, "donations: 22 patterns, 11104 donors");
 	CHECK_CLOSE(cj_family_bgbb.loglik(&d, Pub, NULL), -33225.6, 0.1 / 33225.6,
 				"LL at published parameters = -33225.6");
-	CHECK(GradError(&d, Pub) < 1e-6, "gradient vs finite differences");
-	CHECK(GradError(&d, q) < 1e-6, "gradient vs finite differences elsewhere");
+	CHECK(family_grad_error(&cj_family_bgbb, &d, Pub) < 1e-6, "gradient vs finite differences");
+	CHECK(family_grad_error(&cj_family_bgbb, &d, q) < 1e-6, "gradient vs finite differences elsewhere");
 	CHECK_CLOSE(cj_family_bgbb.p_alive(Pub, v00), 0.11, 0.005,
 				"P(alive in 2002 | 0, 0) = 0.11");
 	CHECK_CLOSE(cj_family_bgbb.p_alive(Pub, v24), 0.59, 0.005,

@@ -4,6 +4,7 @@
  *	  2F1(1, b; c; z) series and quadrature it uses.
  */
 #include "unit.h"
+#include "family_check.h"
 #include "cj_hyp2f1_a1.h"
 #include "cj_optim.h"
 #include "cj_pnbd.h"
@@ -77,34 +78,6 @@ LoadCdnow(CjTuple *t, size_t cap, double *total)
 	fclose(f);
 	*total = (double) n;
 	return Compress(t, n);
-}
-
-/* Central finite-difference gradient on log parameters vs the analytic one */
-static double
-GradError(const CjData *d, const double *p)
-{
-	double		g[4],
-				q[4],
-				worst = 0.0;
-	int			i;
-
-	cj_family_pnbd.loglik(d, p, g);
-	for (i = 0; i < 4; i++)
-	{
-		double		h = 1e-5,
-					up,
-					dn,
-					fd;
-
-		memcpy(q, p, sizeof(q));
-		q[i] = p[i] * exp(h);
-		up = cj_family_pnbd.loglik(d, q, NULL);
-		q[i] = p[i] * exp(-h);
-		dn = cj_family_pnbd.loglik(d, q, NULL);
-		fd = (up - dn) / (2 * h);
-		worst = fmax(worst, fabs(fd - g[i]) / fmax(1.0, fabs(fd)));
-	}
-	return worst;
 }
 
 /* Integrand (alpha+u)^-(r+x) (beta+u)^-(s+1) for the G check */
@@ -198,8 +171,8 @@ TestCdnow(void)
 	CHECK(total == 2357, "CDNOW sample has 2357 customers");
 	CHECK_CLOSE(cj_family_pnbd.loglik(&d, Pub, NULL), -9595.0, 0.05 / 9595,
 				"LL at published parameters = -9595.0");
-	CHECK(GradError(&d, Pub) < 1e-6, "gradient vs finite differences (alpha < beta)");
-	CHECK(GradError(&d, q) < 1e-6, "gradient vs finite differences (alpha > beta)");
+	CHECK(family_grad_error(&cj_family_pnbd, &d, Pub) < 1e-6, "gradient vs finite differences (alpha < beta)");
+	CHECK(family_grad_error(&cj_family_pnbd, &d, q) < 1e-6, "gradient vs finite differences (alpha > beta)");
 	/* at the rounded published parameters; exact digits after a fit */
 	CHECK_CLOSE(cj_family_pnbd.expected(Pub, 52.0), 1.4734, 0.001,
 				"E[X(52)] ~ 1.4734");

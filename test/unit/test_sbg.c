@@ -4,6 +4,7 @@
  *	  on the two Fader-Hardie (2007) cohorts.
  */
 #include "unit.h"
+#include "family_check.h"
 #include "cj_optim.h"
 #include "cj_sbg.h"
 
@@ -35,34 +36,6 @@ Cohort(const double *c, CjTuple *t)
 	return 8;
 }
 
-/* Worst relative error of the analytic gradient vs central differences */
-static double
-GradError(const CjData *d, const double *p)
-{
-	double		g[2],
-				q[2],
-				worst = 0.0;
-	int			i;
-
-	cj_family_sbg.loglik(d, p, g);
-	for (i = 0; i < 2; i++)
-	{
-		double		h = 1e-5,
-					up,
-					dn,
-					fd;
-
-		memcpy(q, p, sizeof(q));
-		q[i] = p[i] * exp(h);
-		up = cj_family_sbg.loglik(d, q, NULL);
-		q[i] = p[i] * exp(-h);
-		dn = cj_family_sbg.loglik(d, q, NULL);
-		fd = (up - dn) / (2 * h);
-		worst = fmax(worst, fabs(fd - g[i]) / fmax(1.0, fabs(fd)));
-	}
-	return worst;
-}
-
 /* One cohort: LL, gradient, DEL, holdout projection */
 static void
 TestCohort(const double *c, const double *p, double ll, double del,
@@ -78,7 +51,7 @@ TestCohort(const double *c, const double *p, double ll, double del,
 	snprintf(what, sizeof(what), "%s: LL at published parameters", name);
 	CHECK_CLOSE(cj_family_sbg.loglik(&d, p, NULL), ll, 0.06 / fabs(ll), what);
 	snprintf(what, sizeof(what), "%s: gradient vs finite differences", name);
-	CHECK(GradError(&d, p) < 1e-7, what);
+	CHECK(family_grad_error(&cj_family_sbg, &d, p) < 1e-7, what);
 	snprintf(what, sizeof(what), "%s: DEL at 10 %% (rounded parameters)", name);
 	CHECK_CLOSE(cj_sbg_del(p, 0.1), del, 0.001 / del, what);
 	{
@@ -136,6 +109,9 @@ main(void)
 	CHECK(isinf(cj_sbg_del(reg, 0.0)), "DEL at d = 0, alpha <= 1 is infinite");
 	CHECK_CLOSE(cj_sbg_del(p2, 1e-3), cj_sbg_del(p2, 0.0), 1e-2,
 				"DEL continuous at d -> 0");
+	CHECK_CLOSE(cj_sbg_del(p2, 1.0 / 99.0 - 1e-12), cj_sbg_del(p2, 1.0 / 99.0),
+				1e-8, "DEL continuous where the method changes");
+	CHECK(isfinite(cj_sbg_del(reg, 1e-9)), "DEL finite at a tiny rate");
 	CHECK(isfinite(cj_sbg_derl(reg, 1e6, 0.1)) && cj_sbg_derl(reg, 1e6, 0.1) > 0,
 		  "DERL finite after a million renewals");
 	t[0].v[0] = 3;
