@@ -25,7 +25,7 @@
 
 /* Erlang B by the stable recursion */
 double
-cj_erlang_b(int64_t n, double a)
+cj_erl_b(int64_t n, double a)
 {
 	double		b = 1.0;
 	int64_t		k;
@@ -41,7 +41,7 @@ cj_erlang_b(int64_t n, double a)
 
 /* Erlang C from Erlang B */
 double
-cj_erlang_c(int64_t n, double a)
+cj_erl_c(int64_t n, double a)
 {
 	double		b;
 
@@ -49,29 +49,29 @@ cj_erlang_c(int64_t n, double a)
 		return 1.0;
 	if (a == 0.0)
 		return 0.0;
-	b = cj_erlang_b(n, a);
+	b = cj_erl_b(n, a);
 	return (double) n * b / ((double) n - a * (1.0 - b));
 }
 
 /* Share answered within t */
 double
-cj_erlang_sl(int64_t n, double a, double aht, double t)
+cj_erl_sl(int64_t n, double a, double aht, double t)
 {
 	double		sl;
 
 	if ((double) n <= a)
 		return 0.0;
-	sl = 1.0 - cj_erlang_c(n, a) * exp(-((double) n - a) * t / aht);
+	sl = 1.0 - cj_erl_c(n, a) * exp(-((double) n - a) * t / aht);
 	return sl < 0.0 ? 0.0 : sl;
 }
 
 /* Average speed of answer */
 double
-cj_erlang_asa(int64_t n, double a, double aht)
+cj_erl_asa(int64_t n, double a, double aht)
 {
 	if ((double) n <= a)
 		return INFINITY;
-	return cj_erlang_c(n, a) * aht / ((double) n - a);
+	return cj_erl_c(n, a) * aht / ((double) n - a);
 }
 
 /*
@@ -80,7 +80,7 @@ cj_erlang_asa(int64_t n, double a, double aht)
  * restarting it for each candidate.
  */
 int64_t
-cj_erlang_agents(double a, double aht, double level, double t)
+cj_erl_agents(double a, double aht, double level, double t)
 {
 	double		b = 1.0;
 	int64_t		k;
@@ -105,7 +105,7 @@ cj_erlang_agents(double a, double aht, double level, double t)
 
 /* Cobham's mean waits per priority class */
 void
-cj_priority_waits(int64_t n, const double *rates, int nclasses, double aht,
+cj_erl_priority_waits(int64_t n, const double *rates, int nclasses, double aht,
 				  double *waits)
 {
 	double		total = 0.0,
@@ -116,7 +116,7 @@ cj_priority_waits(int64_t n, const double *rates, int nclasses, double aht,
 
 	for (k = 0; k < nclasses; k++)
 		total += rates[k];
-	c = cj_erlang_c(n, total * aht);
+	c = cj_erl_c(n, total * aht);
 	for (k = 0; k < nclasses; k++)
 	{
 		double		s;

@@ -22,26 +22,26 @@
 #define CJ_ERLANG_MAX_CLASSES 1000
 
 /* Erlang B blocking probability for n servers and load a (n >= 0, a >= 0) */
-extern double cj_erlang_b(int64_t n, double a);
+extern double cj_erl_b(int64_t n, double a);
 
 /* Erlang C probability of waiting; 1 when n <= a (overloaded) */
-extern double cj_erlang_c(int64_t n, double a);
+extern double cj_erl_c(int64_t n, double a);
 
 /*
  * Share of contacts answered within target_wait:
  * 1 - C exp(-(n - a) t / aht); 0 when overloaded.
  */
-extern double cj_erlang_sl(int64_t n, double a, double aht, double t);
+extern double cj_erl_sl(int64_t n, double a, double aht, double t);
 
 /* Average speed of answer C aht / (n - a); +Infinity when overloaded */
-extern double cj_erlang_asa(int64_t n, double a, double aht);
+extern double cj_erl_asa(int64_t n, double a, double aht);
 
 /*
  * Smallest number of agents whose service level reaches level within
  * target wait t (0 < level < 1).  Returns -1 when more than
  * CJ_ERLANG_MAX_AGENTS would be needed.
  */
-extern int64_t cj_erlang_agents(double a, double aht, double level, double t);
+extern int64_t cj_erl_agents(double a, double aht, double level, double t);
 
 /*
  * Mean queueing delay of each class of a non-preemptive priority M/M/n
@@ -51,7 +51,7 @@ extern int64_t cj_erlang_agents(double a, double aht, double level, double t);
  * class 1 being served first.  A class with s_k >= 1 waits forever
  * (+Infinity); C is 1 when the whole system is overloaded.
  */
-extern void cj_priority_waits(int64_t n, const double *rates, int nclasses,
+extern void cj_erl_priority_waits(int64_t n, const double *rates, int nclasses,
 							  double aht, double *waits);
 
 #endif							/* CJ_ERLANG_H */
