@@ -87,7 +87,11 @@ CREATE TABLE cj_ticket (
 	CONSTRAINT cj_ticket_claim_check
 		CHECK (state OPERATOR(pg_catalog.<>) 'claimed'::text
 			   OR (agent IS NOT NULL AND claimed_at IS NOT NULL))
-);
+)
+-- every claim leaves a dead entry at the head of the dispatch index until
+-- vacuum removes it: vacuum a queue after a fixed number of claims rather
+-- than a share of the table
+WITH (autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 10000);
 ALTER SEQUENCE cj_ticket_id_seq OWNED BY cj_ticket.id;
 
 -- a claim is one probe of this index: the earliest-due waiting ticket
