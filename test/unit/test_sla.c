@@ -37,6 +37,59 @@ Fails(const char *s, CjErrKind kind)
 	return !cj_sla_parse(s, &sla, &err) && err.kind == kind;
 }
 
+/*
+ * Mutate valid literals at random: every input must either fail cleanly or
+ * parse to a value whose canonical text parses back to itself.
+ */
+static int
+Fuzz(void)
+{
+	static const char *seeds[] = {
+		"platinum:30s, gold:2min, silver:5min, *:15min",
+		"a:1.5h,b:90 seconds,*:1 day", "x:7us, y:3650d, z:1e3 ms"
+	};
+	static const char alphabet[] = "azAZ09_*:,. -+emsdhwunx";
+	unsigned	seed = 12345;
+	char		buf[128],
+				again[CJ_SLA_TEXT_MAX];
+	int			i,
+				k,
+				ok = 1;
+	CjSla		other;
+	CjError		err;
+
+	for (i = 0; i < 50000; i++)
+	{
+		size_t		len;
+
+		strcpy(buf, seeds[i % 3]);
+		len = strlen(buf);
+		for (k = 0; k < 3; k++)
+		{
+			seed = seed * 1103515245u + 12345u;
+			buf[(seed >> 8) % len] = alphabet[(seed >> 20) % (sizeof(alphabet) - 1)];
+		}
+		err.kind = CJ_OK;
+		err.detail[0] = '\0';
+		if (!cj_sla_parse(buf, &sla, &err))
+		{
+			if (err.kind == CJ_OK || err.detail[0] == '\0')
+				ok = 0;
+			continue;
+		}
+		cj_sla_format(&sla, out, sizeof(out));
+		if (!cj_sla_parse(out, &other, &err) || !cj_sla_validate(&other, &err))
+			ok = 0;
+		cj_sla_format(&other, again, sizeof(again));
+		if (strcmp(out, again) != 0)
+		{
+			printf("# %s -> %s -> %s\n", buf, out, again);
+			ok = 0;
+		}
+	}
+	return ok;
+}
+
 int
 main(void)
 {
@@ -93,5 +146,6 @@ main(void)
 		strcpy(sla.tiers[1].name, "a");
 		CHECK(!cj_sla_validate(&sla, &err), "validate rejects duplicates");
 	}
+	CHECK(Fuzz(), "fuzzed literals: no crash, accepted ones round-trip");
 	return unit_done();
 }
