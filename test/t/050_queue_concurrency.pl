@@ -304,5 +304,19 @@ is($node->safe_psql('postgres', q{
 	SELECT count(*) FROM cj_ticket t FULL JOIN tap_claims c ON c.ticket = t.id
 	WHERE t.id IS NULL OR c.ticket IS NULL}), '0', 'and each has its one claim record');
 
+# pg_dump keeps the queue's rows and its sequence (extension config dump)
+$node->safe_psql('postgres', 'CREATE DATABASE restored');
+$node->command_ok([ 'pg_dump', '-d', 'postgres', '-f', "$tmp/dump.sql" ], 'pg_dump');
+$node->command_ok([ 'psql', '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', 'restored',
+					'-f', "$tmp/dump.sql" ], 'restore');
+is($node->safe_psql('restored', q{
+	SELECT count(*) || '|' || max(id) FROM cj_ticket WHERE state = 'claimed'}),
+   $node->safe_psql('postgres', q{
+	SELECT count(*) || '|' || max(id) FROM cj_ticket WHERE state = 'claimed'}),
+   'dumped and restored tickets match');
+cmp_ok($node->safe_psql('restored', "SELECT cj_enqueue('after-restore', 'gold', 'gold:2min')"),
+	   '>', $node->safe_psql('postgres', 'SELECT max(id) FROM cj_ticket'),
+	   'restored id sequence continues after the dumped rows');
+
 $node->stop;
 done_testing();
