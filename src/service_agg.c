@@ -26,7 +26,7 @@
 #include "utils/timestamp.h"
 
 #include "cj_util.h"
-#include "core/cj_hist.h"
+#include "core/cj_waithist.h"
 #include "core/cj_text.h"
 
 #define WS_SERVICE_LEVEL 1
@@ -44,11 +44,11 @@ typedef struct WaitState
 	int64		sum;			/* total wait, microseconds (wait stats) */
 	int64		min;
 	int64		max;
-	int64		counts[FLEXIBLE_ARRAY_MEMBER];	/* CJ_HIST_BUCKETS (stats) */
+	int64		counts[FLEXIBLE_ARRAY_MEMBER];	/* CJ_WAITHIST_BUCKETS (stats) */
 } WaitState;
 
 #define WS_SIZE(kind) (offsetof(WaitState, counts) + \
-	((kind) == WS_WAIT_STATS ? sizeof(int64) * CJ_HIST_BUCKETS : 0))
+	((kind) == WS_WAIT_STATS ? sizeof(int64) * CJ_WAITHIST_BUCKETS : 0))
 #define PG_GETARG_WS_P(n) ((WaitState *) PG_DETOAST_DATUM(PG_GETARG_DATUM(n)))
 
 PG_FUNCTION_INFO_V1(cj_wait_state_in);
@@ -94,7 +94,7 @@ WsInvalid(const WaitState *s)
 		return "An empty state has zero sum, min and max.";
 	if (s->min < 0 || s->max < s->min || s->sum < 0)
 		return "Waits must satisfy 0 <= min <= max and a non-negative sum.";
-	for (b = 0; b < CJ_HIST_BUCKETS; b++)
+	for (b = 0; b < CJ_WAITHIST_BUCKETS; b++)
 	{
 		if (s->counts[b] < 0 || pg_add_s64_overflow(total, s->counts[b], &total))
 			return "Bucket counts must be non-negative.";
@@ -141,7 +141,7 @@ ParseBuckets(const char **p, WaitState *s)
 		return true;
 	do
 	{
-		if (!cj_parse_int64(p, &idx) || idx <= prev || idx >= CJ_HIST_BUCKETS ||
+		if (!cj_parse_int64(p, &idx) || idx <= prev || idx >= CJ_WAITHIST_BUCKETS ||
 			!cj_accept_char(p, ':') || !cj_parse_int64(p, &c))
 			return false;
 		s->counts[idx] = c;
@@ -214,7 +214,7 @@ cj_wait_state_out(PG_FUNCTION_ARGS)
 	appendStringInfo(&buf, "ws n=" INT64_FORMAT " sum=" INT64_FORMAT
 					 " min=" INT64_FORMAT " max=" INT64_FORMAT " buckets=",
 					 s->n, s->sum, s->min, s->max);
-	for (b = 0; b < CJ_HIST_BUCKETS; b++)
+	for (b = 0; b < CJ_WAITHIST_BUCKETS; b++)
 	{
 		if (s->counts[b] == 0)
 			continue;
@@ -256,11 +256,11 @@ cj_wait_state_recv(PG_FUNCTION_ARGS)
 	{
 		int			idx = pq_getmsgint(buf, 4);
 
-		if (idx <= prev || idx >= CJ_HIST_BUCKETS)
+		if (idx <= prev || idx >= CJ_WAITHIST_BUCKETS)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 					 errmsg("invalid binary data for type cj_wait_state"),
-					 errdetail("Bucket indexes must ascend and be below %d.", CJ_HIST_BUCKETS)));
+					 errdetail("Bucket indexes must ascend and be below %d.", CJ_WAITHIST_BUCKETS)));
 		s->counts[idx] = pq_getmsgint64(buf);
 		prev = idx;
 	}
@@ -293,10 +293,10 @@ cj_wait_state_send(PG_FUNCTION_ARGS)
 	pq_sendint64(&buf, s->max);
 	if (s->kind == WS_WAIT_STATS)
 	{
-		for (b = 0; b < CJ_HIST_BUCKETS; b++)
+		for (b = 0; b < CJ_WAITHIST_BUCKETS; b++)
 			nb += s->counts[b] != 0;
 		pq_sendint32(&buf, nb);
-		for (b = 0; b < CJ_HIST_BUCKETS; b++)
+		for (b = 0; b < CJ_WAITHIST_BUCKETS; b++)
 		{
 			if (s->counts[b] == 0)
 				continue;
@@ -386,7 +386,7 @@ cj_wait_stats_trans(PG_FUNCTION_ARGS)
 	if (s->n == 0 || wait > s->max)
 		s->max = wait;
 	s->n++;
-	s->counts[cj_hist_bucket(wait)]++;
+	s->counts[cj_waithist_bucket(wait)]++;
 	PG_RETURN_POINTER(s);
 }
 
@@ -430,7 +430,7 @@ cj_wait_state_combine(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 				 errmsg("wait totals are out of range")));
 	if (a->kind == WS_WAIT_STATS)
-		for (i = 0; i < CJ_HIST_BUCKETS; i++)
+		for (i = 0; i < CJ_WAITHIST_BUCKETS; i++)
 			a->counts[i] += b->counts[i];
 	PG_RETURN_POINTER(a);
 }
@@ -486,9 +486,9 @@ cj_wait_stats_final(PG_FUNCTION_ARGS)
 	v[0] = Int64GetDatum(s->n);
 	v[1] = MicrosInterval((int64) ((s->sum + s->n / 2) / s->n));
 	v[2] = MicrosInterval(s->min);
-	v[3] = MicrosInterval(cj_hist_quantile(s->counts, s->n, 0.5, s->min, s->max));
-	v[4] = MicrosInterval(cj_hist_quantile(s->counts, s->n, 0.9, s->min, s->max));
-	v[5] = MicrosInterval(cj_hist_quantile(s->counts, s->n, 0.99, s->min, s->max));
+	v[3] = MicrosInterval(cj_waithist_quantile(s->counts, s->n, 0.5, s->min, s->max));
+	v[4] = MicrosInterval(cj_waithist_quantile(s->counts, s->n, 0.9, s->min, s->max));
+	v[5] = MicrosInterval(cj_waithist_quantile(s->counts, s->n, 0.99, s->min, s->max));
 	v[6] = MicrosInterval(s->max);
 	desc = BlessTupleDesc(desc);
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(desc, v, nulls)));

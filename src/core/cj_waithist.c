@@ -1,7 +1,7 @@
 /*-------------------------------------------------------------------------
  *
- * cj_hist.c
- *	  Log-linear wait histogram (pure C); see cj_hist.h.
+ * cj_waithist.c
+ *	  Log-linear wait histogram (pure C); see cj_waithist.h.
  *
  * Bucket layout, for a wait of m whole milliseconds:
  *		m < 64:		bucket m (1 ms wide)
@@ -11,13 +11,13 @@
  *
  *-------------------------------------------------------------------------
  */
-#include "cj_hist.h"
+#include "cj_waithist.h"
 
 #include <math.h>
 
 /* Bucket of a wait */
 int
-cj_hist_bucket(int64_t us)
+cj_waithist_bucket(int64_t us)
 {
 	int64_t		m = us / 1000;
 	int			e = 0;
@@ -27,13 +27,13 @@ cj_hist_bucket(int64_t us)
 	while ((m >> (e + 1)) != 0)
 		e++;
 	if (e >= 39)
-		return CJ_HIST_BUCKETS - 1;
+		return CJ_WAITHIST_BUCKETS - 1;
 	return 64 + (e - 6) * 32 + (int) ((m >> (e - 5)) & 31);
 }
 
 /* Lower bound and width of a bucket in microseconds */
 void
-cj_hist_range(int b, int64_t *lo_us, int64_t *width_us)
+cj_waithist_range(int b, int64_t *lo_us, int64_t *width_us)
 {
 	int			e,
 				sub;
@@ -52,7 +52,7 @@ cj_hist_range(int b, int64_t *lo_us, int64_t *width_us)
 
 /* Nearest-rank quantile from the buckets */
 int64_t
-cj_hist_quantile(const int64_t *counts, int64_t n, double p,
+cj_waithist_quantile(const int64_t *counts, int64_t n, double p,
 				 int64_t min_us, int64_t max_us)
 {
 	int64_t		rank = (int64_t) ceil(p * (double) n),
@@ -64,13 +64,13 @@ cj_hist_quantile(const int64_t *counts, int64_t n, double p,
 
 	if (rank < 1)
 		rank = 1;
-	for (b = 0; b < CJ_HIST_BUCKETS - 1; b++)
+	for (b = 0; b < CJ_WAITHIST_BUCKETS - 1; b++)
 	{
 		seen += counts[b];
 		if (seen >= rank)
 			break;
 	}
-	cj_hist_range(b, &lo, &width);
+	cj_waithist_range(b, &lo, &width);
 	mid = lo + width / 2;
 	if (mid < min_us)
 		mid = min_us;
