@@ -435,20 +435,33 @@ cj_wait_state_combine(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(a);
 }
 
-/* Share answered within target; NULL for no waits */
-Datum
-cj_service_level_final(PG_FUNCTION_ARGS)
+/*
+ * The state a final function summarises: NULL when there is none or it
+ * counted no waits; an error when it is of the other kind.
+ */
+static WaitState *
+WsFinalState(FunctionCallInfo fcinfo, int kind)
 {
 	WaitState  *s;
 
 	if (PG_ARGISNULL(0))
-		PG_RETURN_NULL();
+		return NULL;
 	s = PG_GETARG_WS_P(0);
-	if (s->kind != WS_SERVICE_LEVEL)
+	if (s->kind != kind)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("state is not a service-level state")));
-	if (s->n == 0)
+				 errmsg("state is not a %s state",
+						kind == WS_SERVICE_LEVEL ? "service-level" : "wait-statistics")));
+	return s->n > 0 ? s : NULL;
+}
+
+/* Share answered within target; NULL for no waits */
+Datum
+cj_service_level_final(PG_FUNCTION_ARGS)
+{
+	WaitState  *s = WsFinalState(fcinfo, WS_SERVICE_LEVEL);
+
+	if (s == NULL)
 		PG_RETURN_NULL();
 	PG_RETURN_FLOAT8((double) s->within / (double) s->n);
 }
@@ -467,19 +480,12 @@ MicrosInterval(int64 us)
 Datum
 cj_wait_stats_final(PG_FUNCTION_ARGS)
 {
-	WaitState  *s;
+	WaitState  *s = WsFinalState(fcinfo, WS_WAIT_STATS);
 	TupleDesc	desc;
 	Datum		v[7];
 	bool		nulls[7] = {0};
 
-	if (PG_ARGISNULL(0))
-		PG_RETURN_NULL();
-	s = PG_GETARG_WS_P(0);
-	if (s->kind != WS_WAIT_STATS)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("state is not a wait-statistics state")));
-	if (s->n == 0)
+	if (s == NULL)
 		PG_RETURN_NULL();
 	if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)
 		elog(ERROR, "return type must be a row type");

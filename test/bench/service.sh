@@ -115,6 +115,7 @@ bufs() {
 echo "== short queue: 10,000 waiting"
 load 1 10000
 small_bufs=$(bufs)
+"$BIN/pgbench" -h "$DIR" -p "$PORT" -n -c 1 -T 2 -f "$DIR/claim.sql" postgres >/dev/null 2>&1  # warm-up
 read -r small_tps small_p99 < <(run "$DIR/claim.sql" 1)
 printf "cj_claim  1 client : %10.1f claims/s  p99 %8s ms  (%s buffers per claim)\n" \
 	"$small_tps" "$small_p99" "$small_bufs"
