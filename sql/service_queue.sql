@@ -44,6 +44,16 @@ SELECT cj_requeue_stale('10 min') AS requeued;
 SELECT cj_requeue_stale('10 min') AS requeued_again;
 SELECT id, state, agent, claims FROM cj_ticket WHERE id IN (3, 5) ORDER BY id;
 
+-- separate queues: each claim probes only its own queue
+SELECT cj_enqueue('s1', 'platinum', 'platinum:30s, *:15min', '{}',
+                  '2024-03-01 11:00:00+00', queue => 'sales');
+SELECT cj_enqueue_due('s2', '2024-03-01 11:00:01+00', '{}', '2024-03-01 11:00:00+00',
+                      queue => 'sales');
+SELECT id, customer, queue FROM cj_claim('gus', '{}');
+SELECT id, customer, queue FROM cj_claim('hal', '{french,billing}', 'sales');
+SELECT id, customer, queue FROM cj_claim('hal', '{}', 'sales');
+SELECT count(*) AS none_left FROM cj_claim('hal', '{}', 'sales');
+
 -- bad input
 SELECT cj_requeue_stale('-1 min');
 SELECT cj_requeue_stale('1 mon');
@@ -69,7 +79,7 @@ FROM generate_series(1, 20000) i,
 ANALYZE cj_ticket;
 EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF)
 SELECT t.id FROM cj_ticket t
-WHERE t.state = 'waiting' AND t.skills <@ '{}'::text[]
+WHERE t.queue = 'default' AND t.state = 'waiting' AND t.skills <@ '{}'::text[]
 ORDER BY t.due, t.id LIMIT 1 FOR UPDATE SKIP LOCKED;
 ROLLBACK;
 

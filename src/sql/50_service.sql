@@ -78,6 +78,7 @@ CREATE TABLE cj_ticket (
 	claimed_at timestamptz,
 	closed_at timestamptz,
 	claims integer NOT NULL DEFAULT 0,
+	queue text NOT NULL DEFAULT 'default'::text,
 	CONSTRAINT cj_ticket_pkey PRIMARY KEY (id),
 	CONSTRAINT cj_ticket_state_check CHECK (state OPERATOR(pg_catalog.=) ANY
 		(ARRAY['waiting', 'claimed', 'completed', 'abandoned']::text[])),
@@ -94,14 +95,15 @@ CREATE TABLE cj_ticket (
 WITH (autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 10000);
 ALTER SEQUENCE cj_ticket_id_seq OWNED BY cj_ticket.id;
 
--- a claim is one probe of this index: the earliest-due waiting ticket
-CREATE INDEX cj_ticket_waiting_idx ON cj_ticket (due, id)
+-- a claim is one probe of this index: the earliest-due waiting ticket of
+-- a queue
+CREATE INDEX cj_ticket_waiting_idx ON cj_ticket (queue, due, id)
 	WHERE state OPERATOR(pg_catalog.=) 'waiting'::text;
 CREATE INDEX cj_ticket_claimed_idx ON cj_ticket (claimed_at)
 	WHERE state OPERATOR(pg_catalog.=) 'claimed'::text;
 
 COMMENT ON TABLE cj_ticket IS 'service queue: one row per contact, dispatched earliest-due first';
-COMMENT ON INDEX cj_ticket_waiting_idx IS 'waiting tickets in dispatch order (a claim is one probe)';
+COMMENT ON INDEX cj_ticket_waiting_idx IS 'waiting tickets of each queue in dispatch order (a claim is one probe)';
 COMMENT ON INDEX cj_ticket_claimed_idx IS 'claimed tickets by claim time (stale-claim sweep)';
 
 -- pg_dump keeps the rows users add, and the id sequence
@@ -111,41 +113,47 @@ SELECT pg_catalog.pg_extension_config_dump('cj_ticket_id_seq', '');
 CREATE FUNCTION cj_enqueue(customer text, tier text, sla cj_sla,
 	skills text[] DEFAULT '{}'::text[],
 	arrived_at timestamptz DEFAULT pg_catalog.now(),
-	value float8 DEFAULT NULL::float8)
+	value float8 DEFAULT NULL::float8,
+	queue text DEFAULT 'default'::text)
 RETURNS bigint
 LANGUAGE SQL VOLATILE PARALLEL UNSAFE
 BEGIN ATOMIC
-	INSERT INTO cj_ticket (customer, tier, value, skills, arrived_at, due)
+	INSERT INTO cj_ticket (customer, tier, value, skills, arrived_at, due, queue)
 	VALUES (cj_enqueue.customer, cj_enqueue.tier, cj_enqueue.value,
 			cj_enqueue.skills, cj_enqueue.arrived_at,
 			cj_due(cj_enqueue.arrived_at, cj_enqueue.sla,
-				   COALESCE(cj_enqueue.tier, '*'::text)))
+				   COALESCE(cj_enqueue.tier, '*'::text)),
+			cj_enqueue.queue)
 	RETURNING id;
 END;
-COMMENT ON FUNCTION cj_enqueue(text, text, cj_sla, text[], timestamptz, float8) IS 'add a waiting ticket due at arrival + the tier''s SLA target (a NULL tier takes the default); returns its id';
+COMMENT ON FUNCTION cj_enqueue(text, text, cj_sla, text[], timestamptz, float8, text) IS 'add a waiting ticket due at arrival + the tier''s SLA target (a NULL tier takes the default); returns its id';
 
 CREATE FUNCTION cj_enqueue_due(customer text, due timestamptz,
 	skills text[] DEFAULT '{}'::text[],
 	arrived_at timestamptz DEFAULT pg_catalog.now(),
 	tier text DEFAULT NULL::text,
-	value float8 DEFAULT NULL::float8)
+	value float8 DEFAULT NULL::float8,
+	queue text DEFAULT 'default'::text)
 RETURNS bigint
 LANGUAGE SQL VOLATILE PARALLEL UNSAFE
 BEGIN ATOMIC
-	INSERT INTO cj_ticket (customer, tier, value, skills, arrived_at, due)
+	INSERT INTO cj_ticket (customer, tier, value, skills, arrived_at, due, queue)
 	VALUES (cj_enqueue_due.customer, cj_enqueue_due.tier, cj_enqueue_due.value,
-			cj_enqueue_due.skills, cj_enqueue_due.arrived_at, cj_enqueue_due.due)
+			cj_enqueue_due.skills, cj_enqueue_due.arrived_at, cj_enqueue_due.due,
+			cj_enqueue_due.queue)
 	RETURNING id;
 END;
-COMMENT ON FUNCTION cj_enqueue_due(text, timestamptz, text[], timestamptz, text, float8) IS 'add a waiting ticket with a due time computed by the caller (e.g. the value-based cj_due); returns its id';
+COMMENT ON FUNCTION cj_enqueue_due(text, timestamptz, text[], timestamptz, text, float8, text) IS 'add a waiting ticket with a due time computed by the caller (e.g. the value-based cj_due); returns its id';
 
-CREATE FUNCTION cj_claim(agent text, skills text[] DEFAULT '{}'::text[])
+CREATE FUNCTION cj_claim(agent text, skills text[] DEFAULT '{}'::text[],
+	queue text DEFAULT 'default'::text)
 RETURNS SETOF cj_ticket
 LANGUAGE SQL VOLATILE STRICT PARALLEL UNSAFE ROWS 1
 BEGIN ATOMIC
 	WITH next AS (
 		SELECT t.id FROM cj_ticket t
-		WHERE t.state = 'waiting'::text AND t.skills <@ cj_claim.skills
+		WHERE t.queue = cj_claim.queue AND t.state = 'waiting'::text
+		  AND t.skills <@ cj_claim.skills
 		ORDER BY t.due, t.id
 		LIMIT 1
 		FOR UPDATE SKIP LOCKED
@@ -157,7 +165,7 @@ BEGIN ATOMIC
 	WHERE t.id = next.id
 	RETURNING t.*;
 END;
-COMMENT ON FUNCTION cj_claim(text, text[]) IS 'claim the earliest-due waiting ticket whose required skills the agent has (FOR UPDATE SKIP LOCKED); no row when none';
+COMMENT ON FUNCTION cj_claim(text, text[], text) IS 'claim the earliest-due waiting ticket of the queue whose required skills the agent has (FOR UPDATE SKIP LOCKED); no row when none';
 
 CREATE FUNCTION cj_complete(ticket bigint) RETURNS boolean
 LANGUAGE SQL VOLATILE STRICT PARALLEL UNSAFE

@@ -105,7 +105,8 @@ bufs() {
 	psql -At -c 'VACUUM cj_ticket' -c "BEGIN" -c "
 	EXPLAIN (ANALYZE, BUFFERS, COSTS OFF, TIMING OFF)
 	WITH next AS (SELECT t.id FROM cj_ticket t
-	              WHERE t.state = 'waiting' AND t.skills <@ '{}'::text[]
+	              WHERE t.queue = 'default' AND t.state = 'waiting'
+	                AND t.skills <@ '{}'::text[]
 	              ORDER BY t.due, t.id LIMIT 1 FOR UPDATE SKIP LOCKED)
 	UPDATE cj_ticket t SET state = 'claimed', agent = 'x', claimed_at = now()
 	FROM next WHERE t.id = next.id" -c "ROLLBACK" |
