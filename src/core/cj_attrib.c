@@ -193,6 +193,9 @@ cj_exact_total(double *credit, int n, double total)
 		return;
 	for (i = 0; i < last; i++)
 		prefix += credit[i];
+	/* leave shares that already add up alone (0.8 + 0.2 is exactly 1) */
+	if (prefix + credit[last] == total)
+		return;
 	credit[last] = total - prefix;
 	/* a few ulps of nudging settles any remaining double rounding */
 	for (step = 0; step < 4; step++)
