@@ -138,18 +138,41 @@ CheckSameConversion(const CjTouches *a, const CjTouches *b)
 				 errdetail("cj_attribution credits one conversion; group by the conversion.")));
 }
 
+/* Last model name seen by a call site, so rows skip the name lookup */
+typedef struct ModelCache
+{
+	int			len;
+	char		name[32];
+	CjAttribModel model;
+} ModelCache;
+
 /* The model named by a text argument, 22023 when unknown */
 static CjAttribModel
-ModelArg(text *name)
+ModelArg(FunctionCallInfo fcinfo, text *name)
 {
-	char	   *s = text_to_cstring(name);
+	ModelCache *cache = fcinfo->flinfo->fn_extra;
+	int			len = VARSIZE_ANY_EXHDR(name);
+	char	   *s;
 	CjAttribModel m;
 
+	if (cache != NULL && cache->len == len &&
+		memcmp(cache->name, VARDATA_ANY(name), len) == 0)
+		return cache->model;
+	s = text_to_cstring(name);
 	if (!cj_attrib_model_parse(s, &m))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("unknown attribution model \"%s\"", s),
 				 errdetail("The models are first_touch, last_touch, linear, position_based, time_decay and shapley.")));
+	if (len < (int) sizeof(cache->name))
+	{
+		if (cache == NULL)
+			fcinfo->flinfo->fn_extra = cache =
+				MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, sizeof(ModelCache));
+		cache->len = len;
+		memcpy(cache->name, s, len);
+		cache->model = m;
+	}
 	return m;
 }
 
@@ -182,7 +205,7 @@ cj_attribution_trans(PG_FUNCTION_ARGS)
 	if (PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3) || PG_ARGISNULL(4) ||
 		(PG_NARGS() > 5 && PG_ARGISNULL(5)))
 		goto unchanged;
-	model = ModelArg(PG_GETARG_TEXT_PP(4));
+	model = ModelArg(fcinfo, PG_GETARG_TEXT_PP(4));
 	if (PG_NARGS() > 5)
 	{
 		if (model != CJ_ATTR_TIME_DECAY)
