@@ -247,28 +247,18 @@ unchanged:
 Datum
 cj_attribution_combine(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcxt;
+	Datum		result;
+	bool		isnull;
 	CjTouches  *a,
 			   *b;
 
-	if (!AggCheckCallContext(fcinfo, &aggcxt))
-		elog(ERROR, "cj_attribution_combine called in non-aggregate context");
-	if (PG_ARGISNULL(1))
+	if (cj_combine_nulls(fcinfo, "cj_attribution_combine", &result, &isnull))
 	{
-		if (PG_ARGISNULL(0))
+		if (isnull)
 			PG_RETURN_NULL();
-		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+		PG_RETURN_DATUM(result);
 	}
 	b = PG_GETARG_CJ_TOUCHES_P(1);
-	if (PG_ARGISNULL(0))
-	{
-		MemoryContext old = MemoryContextSwitchTo(aggcxt);
-
-		a = palloc(VARSIZE(b));
-		memcpy(a, b, VARSIZE(b));
-		MemoryContextSwitchTo(old);
-		PG_RETURN_POINTER(a);
-	}
 	a = PG_GETARG_CJ_TOUCHES_P(0);
 	CheckSameConversion(a, b);
 	a = Reserve(a, b->used, b->ntouch, true);

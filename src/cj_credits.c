@@ -43,9 +43,7 @@ PG_FUNCTION_INFO_V1(cj_credits_out);
 PG_FUNCTION_INFO_V1(cj_credits_recv);
 PG_FUNCTION_INFO_V1(cj_credits_send);
 PG_FUNCTION_INFO_V1(cj_credits_acc_in);
-PG_FUNCTION_INFO_V1(cj_credits_acc_out);
 PG_FUNCTION_INFO_V1(cj_credits_acc_recv);
-PG_FUNCTION_INFO_V1(cj_credits_acc_send);
 PG_FUNCTION_INFO_V1(cj_credits_each);
 PG_FUNCTION_INFO_V1(cj_credits_jsonb);
 PG_FUNCTION_INFO_V1(cj_credits_sum_trans);
@@ -377,7 +375,7 @@ cj_credits_in(PG_FUNCTION_ARGS)
 	return CreditsIn(fcinfo, false, "cj_credits");
 }
 
-/* cj_credits text output */
+/* cj_credits and cj_credits_acc text output */
 Datum
 cj_credits_out(PG_FUNCTION_ARGS)
 {
@@ -392,7 +390,7 @@ cj_credits_recv(PG_FUNCTION_ARGS)
 								  "cj_credits"));
 }
 
-/* cj_credits binary output */
+/* cj_credits and cj_credits_acc binary output */
 Datum
 cj_credits_send(PG_FUNCTION_ARGS)
 {
@@ -406,26 +404,12 @@ cj_credits_acc_in(PG_FUNCTION_ARGS)
 	return CreditsIn(fcinfo, true, "cj_credits_acc");
 }
 
-/* cj_credits_acc text output */
-Datum
-cj_credits_acc_out(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_CSTRING(CreditsOut(PG_GETARG_CJ_CREDITS_P(0)));
-}
-
 /* cj_credits_acc binary input */
 Datum
 cj_credits_acc_recv(PG_FUNCTION_ARGS)
 {
 	PG_RETURN_POINTER(CreditsRecv((StringInfo) PG_GETARG_POINTER(0), true,
 								  "cj_credits_acc"));
-}
-
-/* cj_credits_acc binary output */
-Datum
-cj_credits_acc_send(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_BYTEA_P(CreditsSend(PG_GETARG_CJ_CREDITS_P(0)));
 }
 
 /* cj_credits_each(credits): one row (channel, credit) per channel */
@@ -608,32 +592,51 @@ cj_credits_sum_trans(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(MergeCredits(acc, c, AggCheckCallContext(fcinfo, NULL) != 0));
 }
 
+/* The NULL cases of a combine function (see cj_journey.h) */
+bool
+cj_combine_nulls(FunctionCallInfo fcinfo, const char *fname, Datum *result,
+				 bool *isnull)
+{
+	MemoryContext aggcxt;
+	MemoryContext old;
+	struct varlena *b;
+	struct varlena *copy;
+
+	if (!AggCheckCallContext(fcinfo, &aggcxt))
+		elog(ERROR, "%s called in non-aggregate context", fname);
+	*isnull = false;
+	if (PG_ARGISNULL(1))
+	{
+		*isnull = PG_ARGISNULL(0);
+		*result = PG_ARGISNULL(0) ? (Datum) 0 : PG_GETARG_DATUM(0);
+		return true;
+	}
+	if (!PG_ARGISNULL(0))
+		return false;
+	b = PG_DETOAST_DATUM(PG_GETARG_DATUM(1));
+	old = MemoryContextSwitchTo(aggcxt);
+	copy = palloc(VARSIZE(b));
+	memcpy(copy, b, VARSIZE(b));
+	MemoryContextSwitchTo(old);
+	*result = PointerGetDatum(copy);
+	return true;
+}
+
 /* cj_credits_sum combine: add two partial totals */
 Datum
 cj_credits_sum_combine(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcxt;
-	CjCredits  *b;
+	Datum		result;
+	bool		isnull;
 
-	if (!AggCheckCallContext(fcinfo, &aggcxt))
-		elog(ERROR, "cj_credits_sum_combine called in non-aggregate context");
-	if (PG_ARGISNULL(1))
+	if (cj_combine_nulls(fcinfo, "cj_credits_sum_combine", &result, &isnull))
 	{
-		if (PG_ARGISNULL(0))
+		if (isnull)
 			PG_RETURN_NULL();
-		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+		PG_RETURN_DATUM(result);
 	}
-	b = PG_GETARG_CJ_CREDITS_P(1);
-	if (PG_ARGISNULL(0))
-	{
-		MemoryContext old = MemoryContextSwitchTo(aggcxt);
-		CjCredits  *copy = palloc(VARSIZE(b));
-
-		memcpy(copy, b, VARSIZE(b));
-		MemoryContextSwitchTo(old);
-		PG_RETURN_POINTER(copy);
-	}
-	PG_RETURN_POINTER(MergeCredits(PG_GETARG_CJ_CREDITS_P(0), b, true));
+	PG_RETURN_POINTER(MergeCredits(PG_GETARG_CJ_CREDITS_P(0),
+								   PG_GETARG_CJ_CREDITS_P(1), true));
 }
 
 /* cj_credits_sum final: round each double-double total */

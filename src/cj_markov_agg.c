@@ -406,28 +406,18 @@ MergeInto(CjTransitions *a, const CjTransitions *b)
 Datum
 cj_markov_combine(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcxt;
+	Datum		result;
+	bool		isnull;
 	CjTransitions *a,
 			   *b;
 
-	if (!AggCheckCallContext(fcinfo, &aggcxt))
-		elog(ERROR, "cj_markov_combine called in non-aggregate context");
-	if (PG_ARGISNULL(1))
+	if (cj_combine_nulls(fcinfo, "cj_markov_combine", &result, &isnull))
 	{
-		if (PG_ARGISNULL(0))
+		if (isnull)
 			PG_RETURN_NULL();
-		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+		PG_RETURN_DATUM(result);
 	}
 	b = PG_GETARG_CJ_TRANSITIONS_P(1);
-	if (PG_ARGISNULL(0))
-	{
-		MemoryContext old = MemoryContextSwitchTo(aggcxt);
-
-		a = palloc(VARSIZE(b));
-		memcpy(a, b, VARSIZE(b));
-		MemoryContextSwitchTo(old);
-		PG_RETURN_POINTER(a);
-	}
 	a = PG_GETARG_CJ_TRANSITIONS_P(0);
 	CheckSameOrder(a->order, b->order);
 	a = EnsureRoom(a, b->nchan, b->ntrans, b->names_used, true);

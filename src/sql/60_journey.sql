@@ -108,13 +108,13 @@ CREATE FUNCTION cj_credits_acc_in(cstring) RETURNS cj_credits_acc
 AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION cj_credits_acc_in(cstring) IS 'text input of cj_credits_acc';
 CREATE FUNCTION cj_credits_acc_out(cj_credits_acc) RETURNS cstring
-AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+AS 'MODULE_PATHNAME', 'cj_credits_out' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION cj_credits_acc_out(cj_credits_acc) IS 'text output of cj_credits_acc';
 CREATE FUNCTION cj_credits_acc_recv(internal) RETURNS cj_credits_acc
 AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION cj_credits_acc_recv(internal) IS 'binary input of cj_credits_acc';
 CREATE FUNCTION cj_credits_acc_send(cj_credits_acc) RETURNS bytea
-AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+AS 'MODULE_PATHNAME', 'cj_credits_send' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION cj_credits_acc_send(cj_credits_acc) IS 'binary output of cj_credits_acc';
 
 CREATE TYPE cj_credits_acc (
