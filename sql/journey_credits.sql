@@ -41,6 +41,13 @@ SELECT sum(0.1::float8) AS plain_float_sum FROM generate_series(1, 10);
 -- and cancellations are exact: 1e16 + 1 - 1e16 = 1
 SELECT cj_credits_sum(c) FROM (VALUES ('{"a"=>1e16}'::cj_credits), ('{"a"=>1}'), ('{"a"=>-1e16}')) v(c);
 
+-- overflow of a total is an error, not Infinity
+SELECT cj_credits_sum(c) FROM (VALUES ('{"a"=>1e308}'::cj_credits), ('{"a"=>1e308}')) v(c);
+-- the support functions refuse to run outside an aggregate
+SELECT cj_credits_sum_combine(NULL, NULL);
+SELECT cj_attribution_combine(NULL, NULL);
+SELECT cj_markov_combine(NULL, NULL);
+
 -- serial = parallel
 CREATE TABLE journey_credits_big AS
 SELECT i, ('{"c' || (i % 7) || '"=>' || (1.0 / (1 + i % 13))::float8 || ', "z"=>' || (i * 0.001)::float8 || '}')::cj_credits AS c

@@ -39,6 +39,8 @@ SELECT cj_rfm_score('NaN'::numeric, ARRAY[1, 2, 3, 4]::numeric[]);
 SELECT cj_rfm_score(1::numeric, ARRAY[1, 2, 'NaN', 4]::numeric[]);
 SELECT cj_rfm_score('NaN'::float8, ARRAY[1, 2, 3, 4]::float8[]);
 SELECT cj_rfm_score(NULL::numeric, ARRAY[1, 2, 3, 4]::numeric[]);
+SELECT cj_rfm_score(1::numeric, ARRAY[1, 2, 3]::numeric[], true);
+SELECT cj_rfm_score(1::float8, ARRAY[3, 2, 1, 0]::float8[], false);
 
 -- the default map covers all 125 combinations exactly once
 SELECT count(*) AS combinations, count(cj_rfm_segment(r, f, m)) AS mapped,

@@ -483,9 +483,11 @@ DoubleDoubleAdd(double *hi, double *lo, double hi2, double lo2)
 	double		e = (*hi - (s - bp)) + (hi2 - bp);
 	double		h;
 
+	if (!isfinite(s))
+		float_overflow_error();
 	e += *lo + lo2;
 	h = s + e;
-	if (isinf(h))
+	if (!isfinite(h))
 		float_overflow_error();
 	*lo = NoSubnormal(e - (h - s));
 	*hi = h;
