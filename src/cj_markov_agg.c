@@ -88,9 +88,32 @@ typedef struct CjTransitions
 
 #define MK_CHANS(s) ((MkChannel *) (s)->data)
 #define MK_TRANS(s) ((MkTrans *) ((s)->data + sizeof(MkChannel) * (s)->chan_cap))
-#define MK_NAMES(s) ((char *) (MK_TRANS(s) + (s)->trans_cap))
+#define MK_HASH(s) ((int32 *) (MK_TRANS(s) + (s)->trans_cap))
+#define MK_NAMES(s) ((char *) (MK_HASH(s) + HashCap((s)->trans_cap)))
 #define MK_NAME(s, c) (MK_NAMES(s) + MK_CHANS(s)[c].name_off)
 #define PG_GETARG_CJ_TRANSITIONS_P(n) ((CjTransitions *) PG_DETOAST_DATUM(PG_GETARG_DATUM(n)))
+
+/*
+ * Transitions are appended in arrival order and found through an
+ * open-addressing hash index (transition number + 1, 0 = empty) of a
+ * power-of-two size at least twice the transition capacity.
+ */
+static int
+HashCap(int trans_cap)
+{
+	int			cap = 16;
+
+	while (cap < 2 * trans_cap)
+		cap *= 2;
+	return cap;
+}
+
+/* Home slot of a key in a hash index of cap slots */
+static int
+HashSlot(uint64 key, int cap)
+{
+	return (int) (((key + 1) * UINT64CONST(0x9E3779B97F4A7C15)) >> 40) & (cap - 1);
+}
 
 /* Pack a from-state and a next symbol into a key */
 static uint64
@@ -110,12 +133,15 @@ UnpackKey(uint64 key, int *from, int *next)
 	*next = (int) (key & 0xFFFF);
 }
 
+static void RebuildHash(CjTransitions *s);
+
 /* A new empty state with the given capacities, in the current context */
 static CjTransitions *
 NewState(int order, int chan_cap, int trans_cap, int names_cap)
 {
 	Size		sz = offsetof(CjTransitions, data) + sizeof(MkChannel) * chan_cap +
-		sizeof(MkTrans) * trans_cap + MAXALIGN(names_cap);
+		sizeof(MkTrans) * trans_cap + sizeof(int32) * HashCap(trans_cap) +
+		MAXALIGN(names_cap);
 	CjTransitions *s = palloc0(sz);
 
 	SET_VARSIZE(s, sz);
@@ -161,6 +187,7 @@ EnsureRoom(CjTransitions *s, int chans, int trans, int names, bool inplace)
 	memcpy(MK_CHANS(n), MK_CHANS(s), sizeof(MkChannel) * s->nchan);
 	memcpy(MK_TRANS(n), MK_TRANS(s), sizeof(MkTrans) * s->ntrans);
 	memcpy(MK_NAMES(n), MK_NAMES(s), s->names_used);
+	RebuildHash(n);
 	return n;
 }
 
@@ -172,7 +199,8 @@ ChannelCode(CjTransitions *s, const char *name, int len)
 	int			c;
 
 	for (c = 0; c < s->nchan; c++)
-		if (ch[c].name_len == len && memcmp(MK_NAME(s, c), name, len) == 0)
+		if (ch[c].name_len == len && MK_NAME(s, c)[len - 1] == name[len - 1] &&
+			memcmp(MK_NAME(s, c), name, len) == 0)
 			return c + 1;
 	ch[c].converting = 0;
 	ch[c].name_off = s->names_used;
@@ -196,32 +224,46 @@ AddCount(int64 a, int64 b)
 	return r;
 }
 
-/* Add count to a transition, inserting it in key order (room ensured) */
+/* Slot of key in the hash index: its entry, or the empty slot for it */
+static int32 *
+FindSlot(CjTransitions *s, uint64 key)
+{
+	int			cap = HashCap(s->trans_cap);
+	int32	   *h = MK_HASH(s);
+	int			i = HashSlot(key, cap);
+
+	while (h[i] != 0 && MK_TRANS(s)[h[i] - 1].key != key)
+		i = (i + 1) & (cap - 1);
+	return &h[i];
+}
+
+/* Index every transition of a freshly copied state */
+static void
+RebuildHash(CjTransitions *s)
+{
+	int			i;
+
+	for (i = 0; i < s->ntrans; i++)
+		*FindSlot(s, MK_TRANS(s)[i].key) = i + 1;
+}
+
+/* Add count to a transition, appending it when new (room ensured) */
 static void
 AddTrans(CjTransitions *s, uint64 key, int64 count)
 {
-	MkTrans    *t = MK_TRANS(s);
-	int			lo = 0,
-				hi = s->ntrans;
+	int32	   *slot = FindSlot(s, key);
+	MkTrans    *t;
 
-	while (lo < hi)
+	if (*slot != 0)
 	{
-		int			mid = (lo + hi) / 2;
-
-		if (t[mid].key < key)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo < s->ntrans && t[lo].key == key)
-	{
-		t[lo].count = AddCount(t[lo].count, count);
+		t = &MK_TRANS(s)[*slot - 1];
+		t->count = AddCount(t->count, count);
 		return;
 	}
-	memmove(&t[lo + 1], &t[lo], sizeof(MkTrans) * (s->ntrans - lo));
-	t[lo].key = key;
-	t[lo].count = count;
-	s->ntrans++;
+	t = &MK_TRANS(s)[s->ntrans];
+	t->key = key;
+	t->count = count;
+	*slot = ++s->ntrans;
 }
 
 /* Move a from-state on to channel next */
@@ -248,9 +290,11 @@ AddJourney(CjTransitions *s, const int *codes, int n, int64 conv, int64 nonconv)
 	{
 		AddTrans(s, PackKey(st, codes[i]), all);
 		ShiftState(st, s->order, codes[i]);
+		if (conv == 0)
+			continue;
 		for (j = 0; j < i && codes[j] != codes[i]; j++)
 			;
-		if (j == i && conv > 0)
+		if (j == i)
 			MK_CHANS(s)[codes[i] - 1].converting =
 				AddCount(MK_CHANS(s)[codes[i] - 1].converting, conv);
 	}
