@@ -1,0 +1,262 @@
+/*-------------------------------------------------------------------------
+ *
+ * history_agg.c
+ *	  The cj_history_agg aggregate: transition, combine and final functions.
+ *
+ * The state is a cj_history itself, so partial states travel between
+ * parallel workers and Citus nodes as ordinary values.  Speed comes from
+ * updating the state in place: a purchase on a day already present, or on
+ * a new day while spare capacity remains, touches a few words and
+ * allocates nothing.  Only when the day array is full does the transition
+ * return a new, doubled value; it is built in the per-tuple memory
+ * context because the executor copies any new state pointer into the
+ * aggregate context and frees the old one (ExecAggTransReparent), so
+ * building it there directly would only leak a second copy.  The final
+ * function returns a trimmed copy (capacity == ndays), so stored values
+ * carry no spare room.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "utils/builtins.h"
+#include "utils/date.h"
+#include "utils/numeric.h"
+#include "utils/timestamp.h"
+
+#include "history.h"
+
+PG_FUNCTION_INFO_V1(cj_history_trans_ts_numeric);
+PG_FUNCTION_INFO_V1(cj_history_trans_ts_float8);
+PG_FUNCTION_INFO_V1(cj_history_trans_date_numeric);
+PG_FUNCTION_INFO_V1(cj_history_trans_date_float8);
+PG_FUNCTION_INFO_V1(cj_history_combine);
+PG_FUNCTION_INFO_V1(cj_history_final);
+
+/* A row with a NULL time or amount leaves the state as it is */
+#define SKIP_NULL_ROW() \
+	do { \
+		if (PG_ARGISNULL(1) || PG_ARGISNULL(2)) \
+		{ \
+			if (PG_ARGISNULL(0)) \
+				PG_RETURN_NULL(); \
+			PG_RETURN_DATUM(PG_GETARG_DATUM(0)); \
+		} \
+	} while (0)
+
+/* Room for the days of a new state */
+#define CJ_HISTORY_INITIAL_DAYS 4
+
+/* Error for an amount that is not a finite non-negative number */
+static void
+BadAmount(const char *shown)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("purchase amount must be a finite non-negative number"),
+			 errdetail("Got %s; amounts are finite and >= 0 (refunds are not purchases).",
+					   shown)));
+}
+
+/* A numeric amount in micro-units (rounded to 6 decimal places) */
+static int64
+NumericMicro(Numeric num)
+{
+	char	   *s;
+	const char *p;
+	int64		v;
+	CjError		err;
+
+	if (numeric_is_nan(num) || numeric_is_inf(num))
+		BadAmount(numeric_is_nan(num) ? "NaN" : "an infinite amount");
+	s = DatumGetCString(DirectFunctionCall1(numeric_out, NumericGetDatum(num)));
+	if (s[0] == '-')
+		BadAmount(s);
+	p = s;
+	if (!cj_parse_micro(&p, &v, true, &err))
+		cj_raise(&err, "purchase amount is out of range");
+	pfree(s);
+	return v;
+}
+
+/* A float8 amount in micro-units */
+static int64
+FloatMicro(float8 amount)
+{
+	int64		v;
+	CjError		err;
+
+	if (isnan(amount) || isinf(amount) || amount < 0)
+		BadAmount(isnan(amount) ? "NaN" : isinf(amount) ? "an infinite amount" :
+				  "a negative amount");
+	if (!cj_float_to_micro(amount, &v, &err))
+		cj_raise(&err, "purchase amount is out of range");
+	return v;
+}
+
+/* The instant of a finite timestamptz purchase time */
+static int64
+PurchaseInstant(TimestampTz at)
+{
+	if (TIMESTAMP_NOT_FINITE(at))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("purchase time must be finite"),
+				 errdetail("Purchases happen at a real time, not at infinity.")));
+	return at;
+}
+
+/* The midnight instant of a purchase day given as a date */
+static int64
+PurchaseDate(DateADT d)
+{
+	if (DATE_NOT_FINITE(d) || d < cj_instant_day(CJ_MIN_INSTANT) ||
+		d >= cj_instant_day(CJ_END_INSTANT))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("purchase date must be finite and within the timestamp range"),
+				 errdetail("Purchase dates lie between 4714-11-24 BC and 294276-12-31.")));
+	return (int64) d * CJ_USECS_PER_DAY;
+}
+
+/*
+ * Add one purchase to the state (arg 0), creating or growing it as
+ * needed.  at is the instant, day the purchase day.
+ */
+static Datum
+HistoryTrans(FunctionCallInfo fcinfo, int64 at, int32 day, int64 amount)
+{
+	CjHistory  *h;
+	CjHistory  *g;
+	CjError		err;
+	CjHistAdd	r;
+
+	if (PG_ARGISNULL(0))
+	{
+		h = cj_history_alloc(CJ_HISTORY_INITIAL_DAYS);
+		cj_history_init(h, CJ_HISTORY_INITIAL_DAYS, at, day, amount);
+		PG_RETURN_CJ_HISTORY_P(h);
+	}
+	h = (CjHistory *) PG_GETARG_POINTER(0);
+	r = cj_history_add(h, at, day, amount, &err);
+	if (r == CJ_HIST_ADDED)
+		PG_RETURN_CJ_HISTORY_P(h);
+	if (r == CJ_HIST_ERROR)
+		cj_raise(&err, "cannot add the purchase to the history");
+	/* full: a doubled copy in the per-tuple context (see file header) */
+	g = cj_history_alloc(Min(h->capacity * 2, CJ_HISTORY_MAX_DAYS));
+	cj_history_copy(g, h, Min(h->capacity * 2, CJ_HISTORY_MAX_DAYS));
+	if (cj_history_add(g, at, day, amount, &err) != CJ_HIST_ADDED)
+		cj_raise(&err, "cannot add the purchase to the history");
+	PG_RETURN_CJ_HISTORY_P(g);
+}
+
+/* Check the calling context; the state must be ours to update in place */
+static void
+CheckAggContext(FunctionCallInfo fcinfo, const char *fn)
+{
+	if (!AggCheckCallContext(fcinfo, NULL))
+		elog(ERROR, "%s called in non-aggregate context", fn);
+}
+
+/* Transition: (timestamptz, numeric) */
+Datum
+cj_history_trans_ts_numeric(PG_FUNCTION_ARGS)
+{
+	int64		at;
+
+	CheckAggContext(fcinfo, "cj_history_trans_ts_numeric");
+	SKIP_NULL_ROW();
+	at = PurchaseInstant(PG_GETARG_TIMESTAMPTZ(1));
+	return HistoryTrans(fcinfo, at, cj_instant_day(at),
+						NumericMicro(PG_GETARG_NUMERIC(2)));
+}
+
+/* Transition: (timestamptz, float8) */
+Datum
+cj_history_trans_ts_float8(PG_FUNCTION_ARGS)
+{
+	int64		at;
+
+	CheckAggContext(fcinfo, "cj_history_trans_ts_float8");
+	SKIP_NULL_ROW();
+	at = PurchaseInstant(PG_GETARG_TIMESTAMPTZ(1));
+	return HistoryTrans(fcinfo, at, cj_instant_day(at),
+						FloatMicro(PG_GETARG_FLOAT8(2)));
+}
+
+/* Transition: (date, numeric) */
+Datum
+cj_history_trans_date_numeric(PG_FUNCTION_ARGS)
+{
+	DateADT		d;
+
+	CheckAggContext(fcinfo, "cj_history_trans_date_numeric");
+	SKIP_NULL_ROW();
+	d = PG_GETARG_DATEADT(1);
+	return HistoryTrans(fcinfo, PurchaseDate(d), d,
+						NumericMicro(PG_GETARG_NUMERIC(2)));
+}
+
+/* Transition: (date, float8) */
+Datum
+cj_history_trans_date_float8(PG_FUNCTION_ARGS)
+{
+	DateADT		d;
+
+	CheckAggContext(fcinfo, "cj_history_trans_date_float8");
+	SKIP_NULL_ROW();
+	d = PG_GETARG_DATEADT(1);
+	return HistoryTrans(fcinfo, PurchaseDate(d), d,
+						FloatMicro(PG_GETARG_FLOAT8(2)));
+}
+
+/*
+ * Combine two partial states of one group.  The result is built in the
+ * per-tuple context; the executor copies it into the aggregate context
+ * (see the file header), which is also how a NULL first state receives a
+ * copy of the second rather than the second itself.
+ */
+Datum
+cj_history_combine(PG_FUNCTION_ARGS)
+{
+	CjHistory  *a,
+			   *b,
+			   *out;
+	int32		n;
+	CjError		err;
+
+	CheckAggContext(fcinfo, "cj_history_combine");
+	if (PG_ARGISNULL(1))
+	{
+		if (PG_ARGISNULL(0))
+			PG_RETURN_NULL();
+		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+	}
+	b = PG_GETARG_CJ_HISTORY_P(1);
+	if (PG_ARGISNULL(0))
+	{
+		out = cj_history_alloc(b->ndays);
+		cj_history_copy(out, b, b->ndays);
+		PG_RETURN_CJ_HISTORY_P(out);
+	}
+	a = PG_GETARG_CJ_HISTORY_P(0);
+	n = Min(cj_history_union_days(a, b), CJ_HISTORY_MAX_DAYS);
+	out = cj_history_alloc(n);
+	if (!cj_history_merge_into(a, b, out, n, &err))
+		cj_raise(&err, "cannot combine purchase histories");
+	PG_RETURN_CJ_HISTORY_P(out);
+}
+
+/* Final: a trimmed copy of the state (NULL for no rows: the function is strict) */
+Datum
+cj_history_final(PG_FUNCTION_ARGS)
+{
+	CjHistory  *h = PG_GETARG_CJ_HISTORY_P(0);
+	CjHistory  *out = cj_history_alloc(h->ndays);
+
+	cj_history_copy(out, h, h->ndays);
+	PG_RETURN_CJ_HISTORY_P(out);
+}

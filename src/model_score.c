@@ -1,0 +1,249 @@
+/*-------------------------------------------------------------------------
+ *
+ * model_score.c
+ *	  Scores of fitted models on (x, t_x, T) numbers: expected purchases,
+ *	  conditional expectation, P(alive), P(X(t) = n), expected spend, CLV.
+ *
+ * Scoring runs once per customer row, so the decoded model (family and
+ * parameters) is cached in fn_extra and reused while the same model value
+ * comes in (a memcmp of its 80-byte body); per-row work is then only the
+ * family's formula.  A score the model's family does not define is an
+ * error naming the family (22023), not a NULL.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "cj_util.h"
+#include "model.h"
+
+PG_FUNCTION_INFO_V1(cj_expected_purchases);
+PG_FUNCTION_INFO_V1(cj_conditional_purchases);
+PG_FUNCTION_INFO_V1(cj_p_alive);
+PG_FUNCTION_INFO_V1(cj_prob_purchases);
+PG_FUNCTION_INFO_V1(cj_expected_spend);
+PG_FUNCTION_INFO_V1(cj_clv);
+
+/* Upper bound on CLV periods (a century of months is 1200) */
+#define CJ_CLV_MAX_PERIODS 100000
+
+typedef struct ScoreCache
+{
+	CjModelSlot slot[CJ_SCORE_SLOTS];
+} ScoreCache;
+
+/*
+ * The model in argument argno, decoded once per distinct value (slot k of
+ * the call site's cache).
+ */
+const CjModelSlot *
+cj_score_model(FunctionCallInfo fcinfo, int argno, int k)
+{
+	ScoreCache *c = (ScoreCache *) fcinfo->flinfo->fn_extra;
+	struct varlena *raw = PG_DETOAST_DATUM_PACKED(PG_GETARG_DATUM(argno));
+	const char *data = VARDATA_ANY(raw);
+	Size		len = VARSIZE_ANY_EXHDR(raw);
+	Size		off = offsetof(CjModel, b) - VARHDRSZ;
+
+	Assert(k >= 0 && k < CJ_SCORE_SLOTS);
+	if (c == NULL)
+	{
+		c = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(ScoreCache));
+		fcinfo->flinfo->fn_extra = c;
+	}
+	if (len != sizeof(CjModel) - VARHDRSZ)
+		elog(ERROR, "cj_model value has unexpected size %zu", len);
+	if (!c->slot[k].valid ||
+		memcmp(&c->slot[k].b, data + off, sizeof(CjModelBody)) != 0)
+	{
+		memcpy(&c->slot[k].b, data + off, sizeof(CjModelBody));
+		c->slot[k].f = cj_family_by_id(c->slot[k].b.family);
+		if (c->slot[k].f == NULL)
+			elog(ERROR, "cj_model has unknown family id %d", c->slot[k].b.family);
+		c->slot[k].valid = true;
+	}
+	return &c->slot[k];
+}
+
+/* A time horizon: finite and >= 0 */
+static double
+Horizon(double t, const char *name)
+{
+	if (!(t >= 0.0 && isfinite(t)))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s must be a finite number >= 0", name)));
+	return t;
+}
+
+/* Read a (x, t_x, T)-style tuple from arguments first.. and check it */
+static void
+TupleArgs(FunctionCallInfo fcinfo, int first, const CjModelSlot *ms, double *v)
+{
+	int			i;
+
+	v[0] = v[1] = v[2] = 0.0;
+	for (i = 0; i < ms->f->ndata; i++)
+		v[i] = cj_finite_arg(PG_GETARG_FLOAT8(first + i), ms->f->data_names[i]);
+	cj_check_tuple(ms->f, v);
+}
+
+/* A score that came out NaN or infinite: 22003 */
+double
+cj_score_result(double v, const char *function)
+{
+	if (!isfinite(v))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("%s is not finite for these inputs", function)));
+	return v;
+}
+
+/* cj_expected_purchases(m, t): E[X(t)] for a new customer */
+Datum
+cj_expected_purchases(PG_FUNCTION_ARGS)
+{
+	const CjModelSlot *ms = cj_score_model(fcinfo, 0, 0);
+	double		t = Horizon(PG_GETARG_FLOAT8(1), "t");
+
+	cj_require_score(ms->f, ms->f->expected, "cj_expected_purchases");
+	PG_RETURN_FLOAT8(cj_score_result(ms->f->expected(ms->b.params, t),
+							"cj_expected_purchases"));
+}
+
+/* cj_conditional_purchases(m, x, t_x, T, t): E[X(T, T+t) | history] */
+Datum
+cj_conditional_purchases(PG_FUNCTION_ARGS)
+{
+	const CjModelSlot *ms = cj_score_model(fcinfo, 0, 0);
+	double		v[CJ_TUPLE_DIM];
+	double		t;
+
+	cj_require_score(ms->f, ms->f->conditional, "cj_conditional_purchases");
+	TupleArgs(fcinfo, 1, ms, v);
+	t = Horizon(PG_GETARG_FLOAT8(4), "t");
+	PG_RETURN_FLOAT8(cj_score_result(ms->f->conditional(ms->b.params, v, t),
+							"cj_conditional_purchases"));
+}
+
+/* cj_p_alive(m, x, t_x, T) */
+Datum
+cj_p_alive(PG_FUNCTION_ARGS)
+{
+	const CjModelSlot *ms = cj_score_model(fcinfo, 0, 0);
+	double		v[CJ_TUPLE_DIM];
+
+	cj_require_score(ms->f, ms->f->p_alive, "cj_p_alive");
+	TupleArgs(fcinfo, 1, ms, v);
+	PG_RETURN_FLOAT8(cj_score_result(ms->f->p_alive(ms->b.params, v), "cj_p_alive"));
+}
+
+/* cj_prob_purchases(m, n, t): P(X(t) = n) for a new customer */
+Datum
+cj_prob_purchases(PG_FUNCTION_ARGS)
+{
+	const CjModelSlot *ms = cj_score_model(fcinfo, 0, 0);
+	int32		n = PG_GETARG_INT32(1);
+	double		t = Horizon(PG_GETARG_FLOAT8(2), "t");
+
+	cj_require_score(ms->f, ms->f->prob_n, "cj_prob_purchases");
+	if (n < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("n must be >= 0")));
+	PG_RETURN_FLOAT8(cj_score_result(ms->f->prob_n(ms->b.params, n, t),
+							"cj_prob_purchases"));
+}
+
+/*
+ * E[M | x, m] from a spend model.  m = 0 is accepted here (a customer
+ * whose repeat purchases were all free scores like one with a tiny m);
+ * fitting still needs m > 0.
+ */
+double
+cj_spend_score(const CjModelSlot *ms, double x, double m)
+{
+	double		v[CJ_TUPLE_DIM] = {x, m, 0.0};
+	double		chk[CJ_TUPLE_DIM] = {x, m == 0.0 ? 1.0 : m, 0.0};
+
+	cj_require_score(ms->f, (const void *) ms->f->spend, "cj_expected_spend");
+	cj_finite_arg(x, "x");
+	cj_finite_arg(m, "m");
+	cj_check_tuple(ms->f, chk);
+	return cj_score_result(ms->f->spend(ms->b.params, v), "cj_expected_spend");
+}
+
+/* cj_expected_spend(gg, x, m): Gamma-Gamma conditional mean spend */
+Datum
+cj_expected_spend(PG_FUNCTION_ARGS)
+{
+	const CjModelSlot *ms = cj_score_model(fcinfo, 0, 0);
+
+	PG_RETURN_FLOAT8(cj_spend_score(ms, PG_GETARG_FLOAT8(1),
+							 PG_GETARG_FLOAT8(2)));
+}
+
+/*
+ * CLV = margin E[M | x, m] sum_{i=1..periods}
+ *       (E[X(iL) | hist] - E[X((i-1)L) | hist]) / (1 + d)^i
+ */
+double
+cj_clv_compute(const CjModelSlot *pm, const CjModelSlot *sm, const double *v,
+			   double m, int32 periods, double len, double rate, double margin)
+{
+	double		spend,
+				prev = 0.0,
+				disc = 1.0,
+				sum = 0.0;
+	int			i;
+
+	if (periods < 1 || periods > CJ_CLV_MAX_PERIODS)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("periods must be between 1 and %d", CJ_CLV_MAX_PERIODS)));
+	if (!(len > 0.0 && isfinite(len)))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("period length must be a finite number > 0"),
+				 errdetail("It is in the purchase model's time unit.")));
+	if (!(rate >= 0.0 && rate < 1.0))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("discount rate must be in [0, 1)"),
+				 errdetail("It is the rate per period (0.01 for 1 %% a month).")));
+	if (!(margin >= 0.0 && isfinite(margin)))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("margin must be a finite number >= 0")));
+	spend = cj_spend_score(sm, v[0], m);
+	for (i = 1; i <= periods; i++)
+	{
+		double		cum = pm->f->conditional(pm->b.params, v, i * len);
+
+		disc /= 1.0 + rate;
+		sum += (cum - prev) * disc;
+		prev = cum;
+	}
+	return cj_score_result(margin * spend * sum, "cj_clv");
+}
+
+/*
+ * cj_clv(purchase_model, spend_model, x, t_x, T, m, periods,
+ *        period_length, discount_rate [, margin])
+ */
+Datum
+cj_clv(PG_FUNCTION_ARGS)
+{
+	const CjModelSlot *pm = cj_score_model(fcinfo, 0, 0);
+	const CjModelSlot *sm = cj_score_model(fcinfo, 1, 1);
+	double		v[CJ_TUPLE_DIM];
+
+	cj_require_score(pm->f, (const void *) pm->f->conditional, "cj_clv");
+	TupleArgs(fcinfo, 2, pm, v);
+	PG_RETURN_FLOAT8(cj_clv_compute(pm, sm, v, cj_finite_arg(PG_GETARG_FLOAT8(5), "m"),
+									PG_GETARG_INT32(6), PG_GETARG_FLOAT8(7),
+									PG_GETARG_FLOAT8(8),
+									PG_NARGS() > 9 ? PG_GETARG_FLOAT8(9) : 1.0));
+}

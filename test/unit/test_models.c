@@ -1,0 +1,283 @@
+/*
+ * test_models.c
+ *	  Unit tests of the model families and the optimizer: published fits
+ *	  on the CDNOW sample, worked values, gradients, extremes.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "unit.h"
+#include "cj_bgnbd.h"
+#include "cj_hyp2f1.h"
+#include "cj_optim.h"
+#include "cj_tupleset.h"
+
+#define NCUST 2357
+
+static CjTuple bg[NCUST],
+			gg[NCUST];
+static size_t nbg,
+			ngg;
+
+/* Load test/data/cdnow_customers_summary_with_transactions.csv */
+static int
+LoadCdnow(void)
+{
+	FILE	   *f = fopen("test/data/cdnow_customers_summary_with_transactions.csv", "r");
+	char		line[256];
+	int			n = 0;
+
+	if (!f)
+		return 0;
+	if (!fgets(line, sizeof(line), f))
+		return 0;
+	while (fgets(line, sizeof(line), f))
+	{
+		double		id,
+					x,
+					tx,
+					T,
+					z;
+
+		if (sscanf(line, "%lf,%lf,%lf,%lf,%lf", &id, &x, &tx, &T, &z) != 5)
+			continue;
+		bg[nbg].v[0] = x;
+		bg[nbg].v[1] = tx;
+		bg[nbg].v[2] = T;
+		bg[nbg++].w = 1;
+		if (x > 0)
+		{
+			gg[ngg].v[0] = x;
+			gg[ngg].v[1] = z;
+			gg[ngg].v[2] = 0;
+			gg[ngg++].w = 1;
+		}
+		n++;
+	}
+	fclose(f);
+	nbg = cj_tuples_sort_merge(bg, nbg);
+	ngg = cj_tuples_sort_merge(gg, ngg);
+	return n;
+}
+
+static CjData
+Data(const CjTuple *t, size_t n)
+{
+	CjData		d = {t, n, 0.0};
+	size_t		i;
+
+	for (i = 0; i < n; i++)
+		d.total_weight += t[i].w;
+	return d;
+}
+
+/* Analytic gradient vs central differences on log parameters */
+static void
+CheckGradient(const CjFamily *f, const CjData *d, const double *p0, const char *what)
+{
+	double		g[CJ_MAX_PARAMS],
+				p[CJ_MAX_PARAMS],
+				gd[CJ_MAX_PARAMS];
+	int			i;
+	char		msg[128];
+
+	f->loglik(d, p0, g);
+	for (i = 0; i < f->nparams; i++)
+	{
+		double		h = 1e-5,
+					lp,
+					lm;
+
+		memcpy(p, p0, sizeof(double) * f->nparams);
+		p[i] = p0[i] * exp(h);
+		lp = f->loglik(d, p, NULL);
+		p[i] = p0[i] * exp(-h);
+		lm = f->loglik(d, p, NULL);
+		snprintf(msg, sizeof(msg), "%s gradient %s", what, f->param_names[i]);
+		gd[i] = (lp - lm) / (2 * h);
+		CHECK_CLOSE(g[i], gd[i], 1e-5 * (1 + fabs(f->loglik(d, p0, NULL))) /
+					fmax(1.0, fabs(gd[i])), msg);
+	}
+}
+
+static void
+FitCheck(const CjFamily *f, const CjData *d, const double *want, double ll,
+		 const char *what)
+{
+	CjFitResult r;
+	CjError		err;
+	int			i;
+	char		msg[128];
+
+	CHECK(cj_fit_family(f, d, &r, &err), what);
+	printf("# %s: ll=%.6f iter=%d evals=%d status=%d grad=%g p=%.6g %.6g %.6g %.6g\n",
+		   what, r.loglik, r.iterations, r.evaluations, r.status, r.grad_norm,
+		   r.p[0], r.p[1], r.p[2], r.p[3]);
+	CHECK(r.status == CJ_FIT_CONVERGED, "converged");
+	for (i = 0; i < f->nparams; i++)
+	{
+		snprintf(msg, sizeof(msg), "%s %s within 0.5%%", what, f->param_names[i]);
+		CHECK(fabs(r.p[i] / want[i] - 1) < 0.005, msg);
+	}
+	snprintf(msg, sizeof(msg), "%s LL", what);
+	CHECK(fabs(r.loglik - ll) < 0.01, msg);
+}
+
+/* Worked values of the data README at the published parameters */
+static void
+WorkedValues(void)
+{
+	/* P(X(39) = 0) = 0.5738 is at the paper's 3-digit estimates */
+	double		p3[4] = {0.243, 4.414, 0.793, 2.426};
+	double		p[4] = {0.2426, 4.4135, 0.7929, 2.4257};
+	double		v[3] = {2, 30.43, 38.86};
+	const CjFamily *f = &cj_family_bgnbd;
+
+	CHECK(fabs(f->conditional(p, v, 39) - 1.226) < 5e-4, "E[X(39) | 2, 30.43, 38.86] = 1.226");
+	CHECK(fabs(f->expected(p, 1) - 0.0532) < 5e-5, "E[X(1)] = 0.0532");
+	CHECK(fabs(f->expected(p, 3) - 0.1506) < 5e-5, "E[X(3)] = 0.1506");
+	/*
+	 * The published 1.8576 is the 2F1 series cut after ~150 terms (z =
+	 * 0.9465 converges slowly); the exact value, as scipy's and mpmath's
+	 * hyp2f1 give it, is 1.85799 at these parameters.
+	 */
+	CHECK(fabs(f->expected(p, 78) - 1.8580) < 5e-5, "E[X(78)] = 1.8580 (exact 2F1)");
+	CHECK(fabs(f->expected(p, 52) - 1.444) < 5e-4, "E[X(52)] = 1.444");
+	CHECK(fabs(f->prob_n(p3, 0, 39) - 0.5738) < 5e-5, "P(X(39) = 0) = 0.5738");
+	{
+		double		s = 0;
+		int			n;
+
+		for (n = 0; n < 200; n++)
+			s += f->prob_n(p, n, 39);
+		CHECK_CLOSE(s, 1.0, 1e-9, "P(X(39) = n) sums to 1");
+		s = 0;
+		for (n = 0; n < 200; n++)
+			s += n * f->prob_n(p, n, 39);
+		CHECK_CLOSE(s, f->expected(p, 39), 1e-7, "sum n P(X(39) = n) = E[X(39)]");
+		s = 0;
+		for (n = 0; n < 300; n++)
+			s += cj_family_mbgnbd.prob_n(p, n, 39);
+		CHECK_CLOSE(s, 1.0, 1e-9, "MBG/NBD P(X(39) = n) sums to 1");
+		s = 0;
+		for (n = 0; n < 300; n++)
+			s += n * cj_family_mbgnbd.prob_n(p, n, 39);
+		CHECK_CLOSE(s, cj_family_mbgnbd.expected(p, 39), 1e-7,
+					"MBG/NBD sum n P(X(39) = n) = E[X(39)]");
+	}
+	/* a = 1 (0/0 in the closed form) is continuous */
+	{
+		double		q1[4] = {0.24, 4.4, 1.0, 2.4},
+					q2[4] = {0.24, 4.4, 1.0 + 1e-4, 2.4};
+
+		CHECK_CLOSE(f->expected(q1, 39), f->expected(q2, 39), 1e-4, "E[X(t)] continuous at a = 1");
+	}
+}
+
+/* Gamma-Gamma conditional spend for sample IDs 1, 2, 3 at the fitted optimum */
+static void
+SpendValues(const CjData *d)
+{
+	CjFitResult r;
+	CjError		err;
+	double		v1[3] = {2, 22.35, 0},
+				v2[3] = {1, 11.77, 0},
+				v3[3] = {0, 0, 0};
+
+	CHECK(cj_fit_family(&cj_family_gg, d, &r, &err), "GG refit");
+	CHECK(fabs(cj_family_gg.spend(r.p, v1) - 24.66) < 0.005, "E[M | ID 1] = 24.66");
+	CHECK(fabs(cj_family_gg.spend(r.p, v2) - 18.91) < 0.005, "E[M | ID 2] = 18.91");
+	CHECK(fabs(cj_family_gg.spend(r.p, v3) - 35.17) < 0.005, "E[M | ID 3] = 35.17");
+}
+
+/* Scores finite and in range over a grid of extreme histories */
+static void
+Extremes(void)
+{
+	double		xs[] = {0, 1, 10, 221, 1000, 1e5};
+	double		Ts[] = {0.01, 1, 39, 103.57, 1e3, 1e4};
+	double		fr[] = {0, 0.5, 0.999, 1};
+	double		p[4] = {0.2426, 4.4135, 0.7929, 2.4257};
+	int			bad = 0,
+				i,
+				j,
+				k,
+				m;
+
+	for (m = 0; m < 2; m++)
+	{
+		const CjFamily *f = m ? &cj_family_mbgnbd : &cj_family_bgnbd;
+
+		for (i = 0; i < 6; i++)
+			for (j = 0; j < 6; j++)
+				for (k = 0; k < 4; k++)
+				{
+					double		v[3] = {xs[i], xs[i] > 0 ? fr[k] * Ts[j] : 0, Ts[j]};
+					double		pa = f->p_alive(p, v),
+								ce = f->conditional(p, v, 39),
+								ce2 = f->conditional(p, v, 1e4);
+
+					if (!(pa >= 0 && pa <= 1 && isfinite(ce) && ce >= 0 &&
+						  isfinite(ce2) && ce2 >= ce))
+					{
+						printf("# %s x=%g t_x=%g T=%g: p_alive=%g cond=%g cond1e4=%g\n",
+							   f->name, v[0], v[1], v[2], pa, ce, ce2);
+						bad++;
+					}
+				}
+	}
+	CHECK(bad == 0, "extreme histories give finite scores, P(alive) in [0, 1]");
+	{
+		double		v[3] = {221, 103.43, 103.57};
+		double		pa = cj_family_bgnbd.p_alive(p, v);
+
+		CHECK(pa > 0.9 && pa <= 1, "P(alive | 221, 103.43, 103.57) finite, near 1");
+	}
+}
+
+/* Log-space 2F1 against closed forms */
+static void
+Hyp2f1(void)
+{
+	CHECK_CLOSE(cj_hyp2f1(1, 1, 2, 0.5), -log(0.5) / 0.5, 1e-13, "2F1(1,1;2;z) = -log(1-z)/z");
+	CHECK_CLOSE(cj_hyp2f1(1, 1, 2, 0.99), -log(0.01) / 0.99, 1e-9, "2F1(1,1;2;0.99)");
+	CHECK_CLOSE(cj_hyp2f1(0.5, 1, 1.5, -3), atan(sqrt(3)) / sqrt(3), 1e-9, "2F1(1/2,1;3/2;-z^2)");
+	CHECK_CLOSE(cj_hyp2f1(2.5, 1, 1, 0.95), pow(0.05, -2.5), 1e-8, "2F1(a,b;b;z) = (1-z)^-a");
+	CHECK_CLOSE(cj_hyp2f1(1, 1.3, 2.2, 0.97), 0, 1e300, "2F1 near-integer c-a-b");
+	{
+		int			sign;
+		double		l = cj_log_hyp2f1(2000.5, 3, 3, 0.5, &sign);
+
+		CHECK_CLOSE(l, -2000.5 * log(0.5), 1e-10, "log 2F1 far beyond double range");
+	}
+	/* DEL of the sBG cohorts: 2F1(1, beta; alpha+beta; 1/1.1) */
+	CHECK(fabs(cj_hyp2f1(1, 1.182, 0.704 + 1.182, 1 / 1.1) - 3.695) < 0.0015, "sBG DEL regular 3.695");
+	CHECK(fabs(cj_hyp2f1(1, 3.806, 0.668 + 3.806, 1 / 1.1) - 5.922) < 0.0015, "sBG DEL high end 5.922");
+}
+
+int
+main(void)
+{
+	double		pbg[4] = {0.2426, 4.4135, 0.7929, 2.4257};
+	double		pmbg[4] = {0.525, 6.183, 0.891, 1.614};
+	double		pgg[3] = {6.25, 3.74, 15.44};
+	CjData		dbg,
+				dgg;
+
+	CHECK(LoadCdnow() == NCUST, "load CDNOW summary");
+	dbg = Data(bg, nbg);
+	dgg = Data(gg, ngg);
+	CHECK(dgg.total_weight == 946, "946 repeaters");
+	CHECK_CLOSE(cj_family_bgnbd.loglik(&dbg, pbg, NULL), -9582.43, 1e-5, "BG/NBD LL at published");
+	CheckGradient(&cj_family_bgnbd, &dbg, pbg, "BG/NBD");
+	CheckGradient(&cj_family_mbgnbd, &dbg, pmbg, "MBG/NBD");
+	CheckGradient(&cj_family_gg, &dgg, pgg, "GG");
+	FitCheck(&cj_family_bgnbd, &dbg, pbg, -9582.43, "BG/NBD fit");
+	FitCheck(&cj_family_mbgnbd, &dbg, pmbg, -9582.13, "MBG/NBD fit");
+	FitCheck(&cj_family_gg, &dgg, pgg, -4055.92, "GG fit");
+	WorkedValues();
+	SpendValues(&dgg);
+	Extremes();
+	Hyp2f1();
+	return unit_done();
+}
