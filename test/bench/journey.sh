@@ -5,39 +5,24 @@
 #                                    1M paths of 2-20 touches over 10 channels
 #   SCALE=0.01 test/bench/journey.sh a quick run at 1/100 of the size
 #
-# Starts a throw-away cluster with the binaries of `pg_config --bindir`
-# (PG_CONFIG to choose another) on a unix socket only, loads the extension
-# installed there, times each query (best of REPEAT runs, serial plans) and
-# prints each aggregate's time as a ratio to the bare scan measured in the
-# same run.  Run it as a user that may run initdb (not root).
+# The extension must already be installed into the PostgreSQL that
+# pg_config (or $PG_CONFIG) points at; test/bench/bench_lib.sh starts a
+# throw-away cluster on a unix socket (serial plans) and removes it at the
+# end.  Each aggregate's time (best of REPEAT runs, as psql's \timing
+# reports it) is printed as a ratio to the bare scan of the same rows
+# measured in the same run.
 set -euo pipefail
 
 PG_CONFIG=${PG_CONFIG:-pg_config}
-BIN=$("$PG_CONFIG" --bindir)
 SCALE=${SCALE:-1}
 REPEAT=${REPEAT:-3}
 journeys=$(awk "BEGIN { printf \"%d\", 1000000 * $SCALE }")
 paths=$(awk "BEGIN { printf \"%d\", 1000000 * $SCALE }")
-
-tmp=$(mktemp -d)
-port=$(( 40000 + RANDOM % 10000 ))
-cleanup() {
-    "$BIN/pg_ctl" -D "$tmp/data" -m immediate stop >/dev/null 2>&1 || true
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-"$BIN/initdb" -D "$tmp/data" -A trust >/dev/null
-"$BIN/pg_ctl" -D "$tmp/data" -l "$tmp/log" -w start -o \
-    "-p $port -k $tmp -c listen_addresses='' -c shared_buffers=512MB \
-     -c work_mem=1GB -c max_parallel_workers_per_gather=0 -c jit=off" >/dev/null
-
-psql() { "$BIN/psql" -h "$tmp" -p "$port" -X -q -v ON_ERROR_STOP=1 -d postgres "$@"; }
+. "$(dirname "$0")/bench_lib.sh"
 
 echo "loading $journeys journeys of 10 touches and $paths paths of 2-20 touches ..."
 psql <<SQL
-CREATE EXTENSION custjourney;
-SELECT setseed(0.5);
+SELECT setseed(0.5) AS seed \gset
 CREATE TABLE bench_touch AS
 SELECT j AS conv_id,
        'channel_' || (random() * 9)::int AS channel,
