@@ -251,9 +251,12 @@ ParseCredits(const char *str, bool acc, CjError *err)
 	return c;
 }
 
-/* Text form */
+/*
+ * Text form, or with json the jsonb text {"channel": credit} (names JSON
+ * escaped, credits as exact decimals, no low-order parts).
+ */
 static char *
-CreditsOut(const CjCredits *c)
+CreditsText(const CjCredits *c, bool json)
 {
 	StringInfoData buf;
 	int			i;
@@ -264,10 +267,13 @@ CreditsOut(const CjCredits *c)
 	{
 		if (i > 0)
 			appendStringInfoString(&buf, ", ");
-		cj_append_channel(&buf, CJ_CREDITS_NAME(c, i), c->e[i].name_len);
-		appendStringInfoString(&buf, "=>");
+		if (json)
+			escape_json(&buf, pnstrdup(CJ_CREDITS_NAME(c, i), c->e[i].name_len));
+		else
+			cj_append_channel(&buf, CJ_CREDITS_NAME(c, i), c->e[i].name_len);
+		appendStringInfoString(&buf, json ? ": " : "=>");
 		cj_append_float8(&buf, c->e[i].credit);
-		if (c->e[i].comp != 0.0)
+		if (!json && c->e[i].comp != 0.0)
 		{
 			if (c->e[i].comp > 0)
 				appendStringInfoChar(&buf, '+');
@@ -379,7 +385,7 @@ cj_credits_in(PG_FUNCTION_ARGS)
 Datum
 cj_credits_out(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_CSTRING(CreditsOut(PG_GETARG_CJ_CREDITS_P(0)));
+	PG_RETURN_CSTRING(CreditsText(PG_GETARG_CJ_CREDITS_P(0), false));
 }
 
 /* cj_credits binary input */
@@ -453,22 +459,8 @@ cj_credits_each(PG_FUNCTION_ARGS)
 Datum
 cj_credits_jsonb(PG_FUNCTION_ARGS)
 {
-	CjCredits  *c = PG_GETARG_CJ_CREDITS_P(0);
-	StringInfoData buf;
-	int			i;
-
-	initStringInfo(&buf);
-	appendStringInfoChar(&buf, '{');
-	for (i = 0; i < c->n; i++)
-	{
-		if (i > 0)
-			appendStringInfoString(&buf, ", ");
-		escape_json(&buf, pnstrdup(CJ_CREDITS_NAME(c, i), c->e[i].name_len));
-		appendStringInfoString(&buf, ": ");
-		cj_append_float8(&buf, c->e[i].credit);
-	}
-	appendStringInfoChar(&buf, '}');
-	return DirectFunctionCall1(jsonb_in, CStringGetDatum(buf.data));
+	return DirectFunctionCall1(jsonb_in,
+							   CStringGetDatum(CreditsText(PG_GETARG_CJ_CREDITS_P(0), true)));
 }
 
 /*
