@@ -1,0 +1,371 @@
+/*-------------------------------------------------------------------------
+ *
+ * tracking.c
+ *	  cj_tracking: expected repeat purchases of a cohort per calendar
+ *	  period, as an aggregate over the customers' first-purchase times, and
+ *	  cj_tracking_rows() that turns it into tidy rows.
+ *
+ * A customer whose first purchase is at s_i is expected to have made
+ * E[X(tau - s_i)] repeat purchases by calendar time tau >= s_i (the
+ * family's "expected" function, a new customer's expectation), 0 before.
+ * Summed over a cohort with staggered first purchases this is the expected
+ * cumulative tracking curve of Fader, Hardie and Lee (2005), figure 4, to
+ * lay beside the actual weekly repeat purchases.  The state holds the
+ * cumulative total at the end of each period; the combine function adds
+ * the series, so the aggregate runs in parallel.  Text form: see
+ * core/cj_diag.h.
+ *
+ * Cohorts arrive in bursts of equal first-purchase times (one day, many
+ * customers), so the last customer's series is cached and reused: the cost
+ * follows the number of distinct first-purchase times, not customers.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "funcapi.h"
+#include "libpq/pqformat.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/timestamp.h"
+
+#include "cj_util.h"
+#include "core/cj_diag.h"
+#include "model.h"
+
+typedef struct CjTracking
+{
+	int32		vl_len_;
+	uint8		version;
+	uint8		reserved[3];	/* must be zero */
+	CjTrackingHead h;
+	double		cum[FLEXIBLE_ARRAY_MEMBER];
+} CjTracking;
+
+#define TRACKING_SIZE(n) (offsetof(CjTracking, cum) + (n) * sizeof(double))
+
+/* Time unit of a model without one: a week, the BTYD literature's unit */
+#define DEFAULT_UNIT_SECONDS (7.0 * 86400.0)
+
+/* The transition's cache: the series of the last (model, first purchase) */
+typedef struct TrackingCache
+{
+	bool		valid;
+	CjModelBody model;
+	CjTrackingHead h;			/* customers unused */
+	TimestampTz first;
+	double		cum[FLEXIBLE_ARRAY_MEMBER];
+} TrackingCache;
+
+PG_FUNCTION_INFO_V1(cj_tracking_in);
+PG_FUNCTION_INFO_V1(cj_tracking_out);
+PG_FUNCTION_INFO_V1(cj_tracking_recv);
+PG_FUNCTION_INFO_V1(cj_tracking_send);
+PG_FUNCTION_INFO_V1(cj_tracking_add);
+PG_FUNCTION_INFO_V1(cj_tracking_combine);
+PG_FUNCTION_INFO_V1(cj_tracking_rows);
+
+/* A zero series with header h in mcxt */
+static CjTracking *
+NewTracking(MemoryContext mcxt, const CjTrackingHead *h)
+{
+	CjTracking *t = MemoryContextAllocZero(mcxt, TRACKING_SIZE(h->periods));
+
+	SET_VARSIZE(t, TRACKING_SIZE(h->periods));
+	t->version = CJ_BINARY_VERSION;
+	t->h = *h;
+	return t;
+}
+
+/* Raise a core validation failure as a bad cj_tracking value */
+static void
+CheckTracking(const CjTrackingHead *h, const double *cum)
+{
+	CjError		err;
+
+	if (!cj_tracking_head_check(h, &err) ||
+		(cum && !cj_tracking_series_check(cum, h->periods, &err)))
+		cj_raise(&err, "invalid cj_tracking value");
+}
+
+/* Text input */
+Datum
+cj_tracking_in(PG_FUNCTION_ARGS)
+{
+	char	   *s = PG_GETARG_CSTRING(0);
+	double	   *cum = palloc(sizeof(double) * CJ_TRACKING_MAX_PERIODS);
+	CjTrackingHead h;
+	CjTracking *t;
+	CjError		err;
+
+	if (!cj_tracking_parse(s, &h, cum, &err))
+	{
+		cj_input_error(CJ_ESCONTEXT(fcinfo), "cj_tracking", s, &err);
+		PG_RETURN_NULL();
+	}
+	t = NewTracking(CurrentMemoryContext, &h);
+	memcpy(t->cum, cum, sizeof(double) * h.periods);
+	PG_RETURN_POINTER(t);
+}
+
+/* Text output: "start=.. length=.. customers=.. {c1,...}" */
+Datum
+cj_tracking_out(PG_FUNCTION_ARGS)
+{
+	CjTracking *t = (CjTracking *) PG_DETOAST_DATUM(PG_GETARG_DATUM(0));
+	StringInfoData buf;
+	int			i;
+
+	initStringInfo(&buf);
+	appendStringInfo(&buf, "start=" INT64_FORMAT " length=" INT64_FORMAT
+					 " customers=" INT64_FORMAT " {",
+					 (int64) t->h.start, (int64) t->h.length,
+					 (int64) t->h.customers);
+	for (i = 0; i < t->h.periods; i++)
+	{
+		if (i)
+			appendStringInfoChar(&buf, ',');
+		cj_append_float8(&buf, t->cum[i]);
+	}
+	appendStringInfoChar(&buf, '}');
+	PG_RETURN_CSTRING(buf.data);
+}
+
+/* Binary input: version, start, length, customers, periods, series */
+Datum
+cj_tracking_recv(PG_FUNCTION_ARGS)
+{
+	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
+	CjTrackingHead h;
+	CjTracking *t;
+	int			i;
+
+	cj_check_binary_version(pq_getmsgbyte(buf), "cj_tracking");
+	h.start = pq_getmsgint64(buf);
+	h.length = pq_getmsgint64(buf);
+	h.customers = pq_getmsgint64(buf);
+	h.periods = pq_getmsgint(buf, 4);
+	CheckTracking(&h, NULL);
+	t = NewTracking(CurrentMemoryContext, &h);
+	for (i = 0; i < h.periods; i++)
+		t->cum[i] = pq_getmsgfloat8(buf);
+	CheckTracking(&h, t->cum);
+	PG_RETURN_POINTER(t);
+}
+
+/* Binary output */
+Datum
+cj_tracking_send(PG_FUNCTION_ARGS)
+{
+	CjTracking *t = (CjTracking *) PG_DETOAST_DATUM(PG_GETARG_DATUM(0));
+	StringInfoData buf;
+	int			i;
+
+	pq_begintypsend(&buf);
+	pq_sendbyte(&buf, CJ_BINARY_VERSION);
+	pq_sendint64(&buf, t->h.start);
+	pq_sendint64(&buf, t->h.length);
+	pq_sendint64(&buf, t->h.customers);
+	pq_sendint32(&buf, t->h.periods);
+	for (i = 0; i < t->h.periods; i++)
+		pq_sendfloat8(&buf, t->cum[i]);
+	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+}
+
+/* The calendar arguments of a transition call as a header */
+static CjTrackingHead
+ArgsHead(FunctionCallInfo fcinfo)
+{
+	Interval   *iv = PG_GETARG_INTERVAL_P(4);
+	CjTrackingHead h;
+	CjError		err;
+
+	(void) cj_interval_seconds(iv, "period_length", true);
+	h.start = PG_GETARG_TIMESTAMPTZ(3);
+	h.length = (int64) iv->day * USECS_PER_DAY + iv->time;
+	h.periods = PG_GETARG_INT32(5);
+	h.customers = 0;
+	if (TIMESTAMP_NOT_FINITE(h.start))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("period_start must be finite")));
+	if (!cj_tracking_head_check(&h, &err))
+		cj_raise(&err, "invalid tracking periods");
+	return h;
+}
+
+/* Get the transition's cache, sized for periods */
+static TrackingCache *
+GetCache(FunctionCallInfo fcinfo, int periods)
+{
+	TrackingCache *c = (TrackingCache *) fcinfo->flinfo->fn_extra;
+
+	if (c == NULL || c->h.periods < periods)
+	{
+		c = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt,
+								   offsetof(TrackingCache, cum) +
+								   sizeof(double) * periods);
+		fcinfo->flinfo->fn_extra = c;
+	}
+	return c;
+}
+
+/*
+ * Fill c with the cumulative expected repeat purchases at each period end
+ * of one customer whose first purchase is at first.
+ */
+static void
+CustomerSeries(TrackingCache *c, const CjModel *m, const CjTrackingHead *h,
+			   TimestampTz first)
+{
+	const CjFamily *f = cj_model_family_of(m);
+	double		unit = (m->b.flags & CJ_MODEL_HAS_UNIT) ? m->b.unit : DEFAULT_UNIT_SECONDS;
+	int			j;
+
+	cj_require_score(f, f->expected, "cj_tracking");
+	for (j = 0; j < h->periods; j++)
+	{
+		int64		end = h->start + (int64) (j + 1) * h->length;
+		double		t;
+
+		if (end <= first)
+		{
+			c->cum[j] = 0.0;
+			continue;
+		}
+		t = ((double) end - (double) first) / 1e6 / unit;
+		c->cum[j] = cj_score_result(f->expected(m->b.params, t), "cj_tracking");
+	}
+	c->valid = true;
+	c->model = m->b;
+	c->h = *h;
+	c->first = first;
+}
+
+/*
+ * Transition: cj_tracking_add(state, model, first_purchase, period_start,
+ * period_length, periods).  Rows with a NULL argument are skipped.
+ */
+Datum
+cj_tracking_add(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggctx;
+	CjTrackingHead h;
+	CjTracking *t;
+	CjModel    *m;
+	TrackingCache *c;
+	TimestampTz first;
+	int			i;
+
+	if (!AggCheckCallContext(fcinfo, &aggctx))
+		elog(ERROR, "cj_tracking_add called in non-aggregate context");
+	for (i = 1; i < PG_NARGS(); i++)
+		if (PG_ARGISNULL(i))
+		{
+			if (PG_ARGISNULL(0))
+				PG_RETURN_NULL();
+			PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+		}
+	h = ArgsHead(fcinfo);
+	first = PG_GETARG_TIMESTAMPTZ(2);
+	if (TIMESTAMP_NOT_FINITE(first))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("first_purchase must be finite")));
+	t = PG_ARGISNULL(0) ? NewTracking(aggctx, &h) : (CjTracking *) PG_GETARG_POINTER(0);
+	if (t->h.start != h.start || t->h.length != h.length || t->h.periods != h.periods)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("period_start, period_length and periods must be the same for every row")));
+	m = PG_GETARG_CJ_MODEL_P(1);
+	c = GetCache(fcinfo, h.periods);
+	if (!(c->valid && c->first == first && c->h.start == h.start &&
+		  c->h.length == h.length && c->h.periods == h.periods &&
+		  memcmp(&c->model, &m->b, sizeof(CjModelBody)) == 0))
+		CustomerSeries(c, m, &h, first);
+	for (i = 0; i < h.periods; i++)
+		t->cum[i] += c->cum[i];
+	t->h.customers++;
+	PG_RETURN_POINTER(t);
+}
+
+/* Combine: add the series of arg 1 into arg 0 */
+Datum
+cj_tracking_combine(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggctx,
+				old;
+	CjTracking *a,
+			   *b;
+	int			i;
+
+	if (!AggCheckCallContext(fcinfo, &aggctx))
+		elog(ERROR, "cj_tracking_combine called in non-aggregate context");
+	if (PG_ARGISNULL(1))
+	{
+		if (PG_ARGISNULL(0))
+			PG_RETURN_NULL();
+		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+	}
+	b = (CjTracking *) PG_DETOAST_DATUM(PG_GETARG_DATUM(1));
+	if (PG_ARGISNULL(0))
+	{
+		old = MemoryContextSwitchTo(aggctx);
+		a = (CjTracking *) PG_DETOAST_DATUM_COPY(PG_GETARG_DATUM(1));
+		MemoryContextSwitchTo(old);
+		PG_RETURN_POINTER(a);
+	}
+	a = (CjTracking *) PG_DETOAST_DATUM(PG_GETARG_DATUM(0));
+	if (a->h.start != b->h.start || a->h.length != b->h.length ||
+		a->h.periods != b->h.periods)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("cannot combine tracking series over different periods")));
+	for (i = 0; i < a->h.periods; i++)
+		a->cum[i] += b->cum[i];
+	a->h.customers += b->h.customers;
+	PG_RETURN_POINTER(a);
+}
+
+/*
+ * cj_tracking_rows(cj_tracking) -> (period, period_start, period_end,
+ * expected, expected_cumulative): one row per period, numbered from 1.
+ */
+Datum
+cj_tracking_rows(PG_FUNCTION_ARGS)
+{
+	FuncCallContext *fc;
+	CjTracking *t;
+	Datum		values[5];
+	bool		nulls[5] = {false, false, false, false, false};
+	int			j;
+
+	if (SRF_IS_FIRSTCALL())
+	{
+		MemoryContext old;
+		TupleDesc	desc;
+
+		fc = SRF_FIRSTCALL_INIT();
+		old = MemoryContextSwitchTo(fc->multi_call_memory_ctx);
+		if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)
+			elog(ERROR, "cj_tracking_rows must return a composite type");
+		fc->tuple_desc = BlessTupleDesc(desc);
+		fc->user_fctx = PG_DETOAST_DATUM_COPY(PG_GETARG_DATUM(0));
+		fc->max_calls = ((CjTracking *) fc->user_fctx)->h.periods;
+		MemoryContextSwitchTo(old);
+	}
+	fc = SRF_PERCALL_SETUP();
+	t = (CjTracking *) fc->user_fctx;
+	j = (int) fc->call_cntr;
+	if (j >= t->h.periods)
+		SRF_RETURN_DONE(fc);
+	values[0] = Int32GetDatum(j + 1);
+	values[1] = TimestampTzGetDatum(t->h.start + (int64) j * t->h.length);
+	values[2] = TimestampTzGetDatum(t->h.start + (int64) (j + 1) * t->h.length);
+	values[3] = Float8GetDatum(j ? t->cum[j] - t->cum[j - 1] : t->cum[0]);
+	values[4] = Float8GetDatum(t->cum[j]);
+	SRF_RETURN_NEXT(fc, HeapTupleGetDatum(heap_form_tuple(fc->tuple_desc,
+														   values, nulls)));
+}
