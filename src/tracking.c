@@ -15,9 +15,10 @@
  * the series, so the aggregate runs in parallel.  Text form: see
  * core/cj_diag.h.
  *
- * Cohorts arrive in bursts of equal first-purchase times (one day, many
- * customers), so the last customer's series is cached and reused: the cost
- * follows the number of distinct first-purchase times, not customers.
+ * Many customers share a first-purchase time (a cohort is typically
+ * recorded by day), so the per-customer series is cached by first-purchase
+ * time and reused: the cost follows the number of distinct first-purchase
+ * times, not of customers.
  *
  *-------------------------------------------------------------------------
  */
@@ -49,14 +50,22 @@ typedef struct CjTracking
 /* Time unit of a model without one: a week, the BTYD literature's unit */
 #define DEFAULT_UNIT_SECONDS (7.0 * 86400.0)
 
-/* The transition's cache: the series of the last (model, first purchase) */
+/*
+ * The transition's cache: a direct-mapped table of per-customer series
+ * keyed by first-purchase time, for one model and one set of periods.  It
+ * holds at most CACHE_BYTES of series.
+ */
+#define CACHE_BYTES (4 * 1024 * 1024)
+#define CACHE_MAX_SLOTS 4096
+
 typedef struct TrackingCache
 {
-	bool		valid;
 	CjModelBody model;
 	CjTrackingHead h;			/* customers unused */
-	TimestampTz first;
-	double		cum[FLEXIBLE_ARRAY_MEMBER];
+	int			nslots;
+	bool	   *valid;
+	TimestampTz *first;
+	double	   *series;			/* nslots * h.periods */
 } TrackingCache;
 
 PG_FUNCTION_INFO_V1(cj_tracking_in);
@@ -196,52 +205,73 @@ ArgsHead(FunctionCallInfo fcinfo)
 	return h;
 }
 
-/* Get the transition's cache, sized for periods */
+/*
+ * The transition's cache for model m and periods h: made, or emptied, when
+ * either differs from what it holds.
+ */
 static TrackingCache *
-GetCache(FunctionCallInfo fcinfo, int periods)
+GetCache(FunctionCallInfo fcinfo, const CjModel *m, const CjTrackingHead *h)
 {
 	TrackingCache *c = (TrackingCache *) fcinfo->flinfo->fn_extra;
+	MemoryContext mcxt = fcinfo->flinfo->fn_mcxt;
 
-	if (c == NULL || c->h.periods < periods)
+	if (c != NULL && c->h.start == h->start && c->h.length == h->length &&
+		c->h.periods == h->periods &&
+		memcmp(&c->model, &m->b, sizeof(CjModelBody)) == 0)
+		return c;
+	if (c == NULL)
+		c = MemoryContextAllocZero(mcxt, sizeof(TrackingCache));
+	else
 	{
-		c = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt,
-								   offsetof(TrackingCache, cum) +
-								   sizeof(double) * periods);
-		fcinfo->flinfo->fn_extra = c;
+		pfree(c->valid);
+		pfree(c->first);
+		pfree(c->series);
 	}
+	c->model = m->b;
+	c->h = *h;
+	c->nslots = Max(1, Min(CACHE_MAX_SLOTS,
+						   CACHE_BYTES / ((int) sizeof(double) * h->periods)));
+	c->valid = MemoryContextAllocZero(mcxt, sizeof(bool) * c->nslots);
+	c->first = MemoryContextAlloc(mcxt, sizeof(TimestampTz) * c->nslots);
+	c->series = MemoryContextAlloc(mcxt, sizeof(double) * c->nslots * h->periods);
+	fcinfo->flinfo->fn_extra = c;
 	return c;
 }
 
 /*
- * Fill c with the cumulative expected repeat purchases at each period end
- * of one customer whose first purchase is at first.
+ * The cumulative expected repeat purchases at each period end of one
+ * customer whose first purchase is at first (from the cache, or computed
+ * into it).
  */
-static void
-CustomerSeries(TrackingCache *c, const CjModel *m, const CjTrackingHead *h,
-			   TimestampTz first)
+static const double *
+CustomerSeries(TrackingCache *c, const CjModel *m, TimestampTz first)
 {
 	const CjFamily *f = cj_model_family_of(m);
 	double		unit = (m->b.flags & CJ_MODEL_HAS_UNIT) ? m->b.unit : DEFAULT_UNIT_SECONDS;
+	uint64		hash = ((uint64) first * UINT64CONST(0x9E3779B97F4A7C15)) >> 32;
+	int			slot = (int) (hash % (uint64) c->nslots);
+	double	   *cum = c->series + (Size) slot * c->h.periods;
 	int			j;
 
+	if (c->valid[slot] && c->first[slot] == first)
+		return cum;
 	cj_require_score(f, f->expected, "cj_tracking");
-	for (j = 0; j < h->periods; j++)
+	for (j = 0; j < c->h.periods; j++)
 	{
-		int64		end = h->start + (int64) (j + 1) * h->length;
+		int64		end = c->h.start + (int64) (j + 1) * c->h.length;
 		double		t;
 
 		if (end <= first)
 		{
-			c->cum[j] = 0.0;
+			cum[j] = 0.0;
 			continue;
 		}
 		t = ((double) end - (double) first) / 1e6 / unit;
-		c->cum[j] = cj_score_result(f->expected(m->b.params, t), "cj_tracking");
+		cum[j] = cj_score_result(f->expected(m->b.params, t), "cj_tracking");
 	}
-	c->valid = true;
-	c->model = m->b;
-	c->h = *h;
-	c->first = first;
+	c->valid[slot] = true;
+	c->first[slot] = first;
+	return cum;
 }
 
 /*
@@ -256,6 +286,7 @@ cj_tracking_add(PG_FUNCTION_ARGS)
 	CjTracking *t;
 	CjModel    *m;
 	TrackingCache *c;
+	const double *cum;
 	TimestampTz first;
 	int			i;
 
@@ -280,13 +311,10 @@ cj_tracking_add(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("period_start, period_length and periods must be the same for every row")));
 	m = PG_GETARG_CJ_MODEL_P(1);
-	c = GetCache(fcinfo, h.periods);
-	if (!(c->valid && c->first == first && c->h.start == h.start &&
-		  c->h.length == h.length && c->h.periods == h.periods &&
-		  memcmp(&c->model, &m->b, sizeof(CjModelBody)) == 0))
-		CustomerSeries(c, m, &h, first);
+	c = GetCache(fcinfo, m, &h);
+	cum = CustomerSeries(c, m, first);
 	for (i = 0; i < h.periods; i++)
-		t->cum[i] += c->cum[i];
+		t->cum[i] += cum[i];
 	t->h.customers++;
 	PG_RETURN_POINTER(t);
 }
