@@ -167,6 +167,13 @@ StateFamily(const CjFitState *s)
 	return f;
 }
 
+/* The family of a cj_fit_state datum */
+const CjFamily *
+cj_fit_state_family(Datum d)
+{
+	return StateFamily((CjFitState *) PG_DETOAST_DATUM(d));
+}
+
 /* Error unless two units agree (0 = not given agrees with anything) */
 static double
 MergeUnit(double a, double b)

@@ -85,4 +85,21 @@ extern void cj_append_unit(StringInfo buf, double seconds);
 extern Datum cj_fit_state_accum(FunctionCallInfo fcinfo, const CjFamily *fam,
 								const double *v, int64 w, double unit_seconds);
 
+/* The family of a cj_fit_state datum (e.g. in a transition function) */
+extern const CjFamily *cj_fit_state_family(Datum state);
+
+/*
+ * E[M | x, m] of spend model ms, checking x and m (m = 0 allowed when
+ * scoring: a customer whose repeat purchases were all free).
+ */
+extern double cj_spend_score(const CjModelSlot *ms, double x, double m);
+
+/*
+ * CLV of a history v under purchase model pm and spend model sm with mean
+ * repeat spend m (validates periods, period length, rate and margin).
+ */
+extern double cj_clv_compute(const CjModelSlot *pm, const CjModelSlot *sm,
+							 const double *v, double m, int32 periods,
+							 double period_length, double rate, double margin);
+
 #endif							/* CJ_MODEL_GLUE_H */

@@ -157,16 +157,21 @@ cj_prob_purchases(PG_FUNCTION_ARGS)
 							"cj_prob_purchases"));
 }
 
-/* E[M | x, m] from a spend model in slot k, arguments xarg, xarg+1 */
-static double
-SpendOf(FunctionCallInfo fcinfo, const CjModelSlot *ms, double x, double m)
+/*
+ * E[M | x, m] from a spend model.  m = 0 is accepted here (a customer
+ * whose repeat purchases were all free scores like one with a tiny m);
+ * fitting still needs m > 0.
+ */
+double
+cj_spend_score(const CjModelSlot *ms, double x, double m)
 {
 	double		v[CJ_TUPLE_DIM] = {x, m, 0.0};
+	double		chk[CJ_TUPLE_DIM] = {x, m == 0.0 ? 1.0 : m, 0.0};
 
-	cj_require_score(ms->f, ms->f->spend, "cj_expected_spend");
+	cj_require_score(ms->f, (const void *) ms->f->spend, "cj_expected_spend");
 	cj_finite_arg(x, "x");
 	cj_finite_arg(m, "m");
-	cj_check_tuple(ms->f, v);
+	cj_check_tuple(ms->f, chk);
 	return cj_score_result(ms->f->spend(ms->b.params, v), "cj_expected_spend");
 }
 
@@ -176,34 +181,24 @@ cj_expected_spend(PG_FUNCTION_ARGS)
 {
 	const CjModelSlot *ms = cj_score_model(fcinfo, 0, 0);
 
-	PG_RETURN_FLOAT8(SpendOf(fcinfo, ms, PG_GETARG_FLOAT8(1),
+	PG_RETURN_FLOAT8(cj_spend_score(ms, PG_GETARG_FLOAT8(1),
 							 PG_GETARG_FLOAT8(2)));
 }
 
 /*
- * cj_clv(purchase_model, spend_model, x, t_x, T, m, periods,
- *        period_length, discount_rate [, margin])
- *   = margin E[M | x, m] sum_{i=1..periods}
+ * CLV = margin E[M | x, m] sum_{i=1..periods}
  *       (E[X(iL) | hist] - E[X((i-1)L) | hist]) / (1 + d)^i
  */
-Datum
-cj_clv(PG_FUNCTION_ARGS)
+double
+cj_clv_compute(const CjModelSlot *pm, const CjModelSlot *sm, const double *v,
+			   double m, int32 periods, double len, double rate, double margin)
 {
-	const CjModelSlot *pm = cj_score_model(fcinfo, 0, 0);
-	const CjModelSlot *sm = cj_score_model(fcinfo, 1, 1);
-	double		v[CJ_TUPLE_DIM];
-	int32		periods = PG_GETARG_INT32(6);
-	double		len = PG_GETARG_FLOAT8(7),
-				rate = PG_GETARG_FLOAT8(8),
-				margin = PG_NARGS() > 9 ? PG_GETARG_FLOAT8(9) : 1.0,
-				spend,
+	double		spend,
 				prev = 0.0,
 				disc = 1.0,
 				sum = 0.0;
 	int			i;
 
-	cj_require_score(pm->f, pm->f->conditional, "cj_clv");
-	TupleArgs(fcinfo, 2, pm, v);
 	if (periods < 1 || periods > CJ_CLV_MAX_PERIODS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -222,7 +217,7 @@ cj_clv(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("margin must be a finite number >= 0")));
-	spend = SpendOf(fcinfo, sm, v[0], PG_GETARG_FLOAT8(5));
+	spend = cj_spend_score(sm, v[0], m);
 	for (i = 1; i <= periods; i++)
 	{
 		double		cum = pm->f->conditional(pm->b.params, v, i * len);
@@ -231,5 +226,24 @@ cj_clv(PG_FUNCTION_ARGS)
 		sum += (cum - prev) * disc;
 		prev = cum;
 	}
-	PG_RETURN_FLOAT8(cj_score_result(margin * spend * sum, "cj_clv"));
+	return cj_score_result(margin * spend * sum, "cj_clv");
+}
+
+/*
+ * cj_clv(purchase_model, spend_model, x, t_x, T, m, periods,
+ *        period_length, discount_rate [, margin])
+ */
+Datum
+cj_clv(PG_FUNCTION_ARGS)
+{
+	const CjModelSlot *pm = cj_score_model(fcinfo, 0, 0);
+	const CjModelSlot *sm = cj_score_model(fcinfo, 1, 1);
+	double		v[CJ_TUPLE_DIM];
+
+	cj_require_score(pm->f, (const void *) pm->f->conditional, "cj_clv");
+	TupleArgs(fcinfo, 2, pm, v);
+	PG_RETURN_FLOAT8(cj_clv_compute(pm, sm, v, cj_finite_arg(PG_GETARG_FLOAT8(5), "m"),
+									PG_GETARG_INT32(6), PG_GETARG_FLOAT8(7),
+									PG_GETARG_FLOAT8(8),
+									PG_NARGS() > 9 ? PG_GETARG_FLOAT8(9) : 1.0));
 }

@@ -172,3 +172,61 @@ CREATE FUNCTION cj_simulate(m cj_model, spend_model cj_model, n int8, age float8
     RETURNS SETOF record
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 1000;
 COMMENT ON FUNCTION cj_simulate(cj_model, cj_model, int8, float8, int8) IS 'n customers with mean repeat spend simulated from a purchase and a Gamma-Gamma model, deterministic for a seed';
+
+-- Fits and scores over purchase histories (cj_history, as_of [, unit])
+
+CREATE FUNCTION cj_fit_state_add_history(cj_fit_state, cj_history, timestamptz) RETURNS cj_fit_state
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION cj_fit_state_add_history(cj_fit_state, cj_history, timestamptz) IS 'transition of the history fitting aggregates (unit one week)';
+CREATE FUNCTION cj_fit_state_add_history(cj_fit_state, cj_history, timestamptz, interval) RETURNS cj_fit_state
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION cj_fit_state_add_history(cj_fit_state, cj_history, timestamptz, interval) IS 'transition of the history fitting aggregates';
+
+CREATE AGGREGATE cj_fit_bgnbd(h cj_history, as_of timestamptz) (
+    SFUNC = cj_fit_state_add_history, STYPE = cj_fit_state, INITCOND = 'bgnbd{}',
+    COMBINEFUNC = cj_fit_state_combine, FINALFUNC = cj_fit_state_final,
+    PARALLEL = SAFE);
+COMMENT ON AGGREGATE cj_fit_bgnbd(cj_history, timestamptz) IS 'fit a BG/NBD model to purchase histories as of an instant, time in weeks';
+CREATE AGGREGATE cj_fit_bgnbd(h cj_history, as_of timestamptz, unit interval) (
+    SFUNC = cj_fit_state_add_history, STYPE = cj_fit_state, INITCOND = 'bgnbd{}',
+    COMBINEFUNC = cj_fit_state_combine, FINALFUNC = cj_fit_state_final,
+    PARALLEL = SAFE);
+COMMENT ON AGGREGATE cj_fit_bgnbd(cj_history, timestamptz, interval) IS 'fit a BG/NBD model to purchase histories as of an instant, time in the given unit';
+CREATE AGGREGATE cj_fit_mbgnbd(h cj_history, as_of timestamptz) (
+    SFUNC = cj_fit_state_add_history, STYPE = cj_fit_state, INITCOND = 'mbgnbd{}',
+    COMBINEFUNC = cj_fit_state_combine, FINALFUNC = cj_fit_state_final,
+    PARALLEL = SAFE);
+COMMENT ON AGGREGATE cj_fit_mbgnbd(cj_history, timestamptz) IS 'fit an MBG/NBD model to purchase histories as of an instant, time in weeks';
+CREATE AGGREGATE cj_fit_mbgnbd(h cj_history, as_of timestamptz, unit interval) (
+    SFUNC = cj_fit_state_add_history, STYPE = cj_fit_state, INITCOND = 'mbgnbd{}',
+    COMBINEFUNC = cj_fit_state_combine, FINALFUNC = cj_fit_state_final,
+    PARALLEL = SAFE);
+COMMENT ON AGGREGATE cj_fit_mbgnbd(cj_history, timestamptz, interval) IS 'fit an MBG/NBD model to purchase histories as of an instant, time in the given unit';
+CREATE AGGREGATE cj_fit_gg(h cj_history, as_of timestamptz) (
+    SFUNC = cj_fit_state_add_history, STYPE = cj_fit_state, INITCOND = 'gg{}',
+    COMBINEFUNC = cj_fit_state_combine, FINALFUNC = cj_fit_state_final,
+    PARALLEL = SAFE);
+COMMENT ON AGGREGATE cj_fit_gg(cj_history, timestamptz) IS 'fit a Gamma-Gamma spend model to purchase histories (customers without repeat purchases are ignored)';
+
+CREATE FUNCTION cj_conditional_purchases(m cj_model, h cj_history, as_of timestamptz, t float8) RETURNS float8
+    AS 'MODULE_PATHNAME', 'cj_conditional_purchases_history' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION cj_conditional_purchases(cj_model, cj_history, timestamptz, float8) IS 'expected purchases in the next t (model time unit) of a customer with this history as of an instant';
+
+CREATE FUNCTION cj_p_alive(m cj_model, h cj_history, as_of timestamptz) RETURNS float8
+    AS 'MODULE_PATHNAME', 'cj_p_alive_history' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION cj_p_alive(cj_model, cj_history, timestamptz) IS 'probability that a customer with this history is still active at as_of';
+
+CREATE FUNCTION cj_expected_spend(gg cj_model, h cj_history) RETURNS float8
+    AS 'MODULE_PATHNAME', 'cj_expected_spend_history' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION cj_expected_spend(cj_model, cj_history) IS 'Gamma-Gamma expected mean spend per transaction of a customer with this history';
+
+CREATE FUNCTION cj_clv(purchase_model cj_model, spend_model cj_model, h cj_history, as_of timestamptz,
+                       periods int4, period_length float8, discount_rate float8)
+    RETURNS float8
+    AS 'MODULE_PATHNAME', 'cj_clv_history' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION cj_clv(cj_model, cj_model, cj_history, timestamptz, int4, float8, float8) IS 'discounted expected value of the future purchases of a customer with this history';
+CREATE FUNCTION cj_clv(purchase_model cj_model, spend_model cj_model, h cj_history, as_of timestamptz,
+                       periods int4, period_length float8, discount_rate float8, margin float8)
+    RETURNS float8
+    AS 'MODULE_PATHNAME', 'cj_clv_history' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION cj_clv(cj_model, cj_model, cj_history, timestamptz, int4, float8, float8, float8) IS 'discounted expected margin of the future purchases of a customer with this history';
