@@ -19,9 +19,11 @@ SELECT customer,
 FROM cdnow_histories;
 
 CREATE TABLE showcase_models (name text PRIMARY KEY, model cj_model);
+-- fitting aggregates take the histories directly (as of the end of the
+-- calibration, in weeks) or (x, t_x, T) numbers: the same model either way
 INSERT INTO showcase_models
-SELECT 'BG/NBD', cj_fit_bgnbd(x, t_x, "T") FROM cdnow_btyd
-UNION ALL SELECT 'MBG/NBD', cj_fit_mbgnbd(x, t_x, "T") FROM cdnow_btyd
+SELECT 'BG/NBD', cj_fit_bgnbd(calibration, '1997-09-30') FROM cdnow_histories
+UNION ALL SELECT 'MBG/NBD', cj_fit_mbgnbd(calibration, '1997-09-30') FROM cdnow_histories
 UNION ALL SELECT 'Gamma-Gamma', cj_fit_gg(x, m) FROM cdnow_btyd WHERE m > 0;
 
 \echo 'Fitted parameters (time in weeks), log-likelihood and convergence'
