@@ -26,6 +26,7 @@
 
 #include "cj_util.h"
 #include "core/cj_diag.h"
+#include "diag_util.h"
 #include "model.h"
 
 typedef struct CjHoldout
@@ -226,29 +227,22 @@ cj_holdout_add(PG_FUNCTION_ARGS)
 Datum
 cj_holdout_combine(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggctx,
-				old;
+	struct varlena *va,
+			   *vb;
 	CjHoldout  *a,
 			   *b;
+	Datum		result;
+	bool		isnull;
 	int			i;
 
-	if (!AggCheckCallContext(fcinfo, &aggctx))
-		elog(ERROR, "cj_holdout_combine called in non-aggregate context");
-	if (PG_ARGISNULL(1))
+	if (cj_diag_combine_start(fcinfo, "cj_holdout_combine", &result, &isnull, &va, &vb))
 	{
-		if (PG_ARGISNULL(0))
+		if (isnull)
 			PG_RETURN_NULL();
-		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+		PG_RETURN_DATUM(result);
 	}
-	b = (CjHoldout *) PG_DETOAST_DATUM(PG_GETARG_DATUM(1));
-	if (PG_ARGISNULL(0))
-	{
-		old = MemoryContextSwitchTo(aggctx);
-		a = (CjHoldout *) PG_DETOAST_DATUM_COPY(PG_GETARG_DATUM(1));
-		MemoryContextSwitchTo(old);
-		PG_RETURN_POINTER(a);
-	}
-	a = (CjHoldout *) PG_DETOAST_DATUM(PG_GETARG_DATUM(0));
+	a = (CjHoldout *) va;
+	b = (CjHoldout *) vb;
 	if (a->k != b->k)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -280,6 +274,13 @@ HoldoutRow(TupleDesc desc, const char *label, const CjHoldoutBucket *b)
 	return heap_form_tuple(desc, values, nulls);
 }
 
+/* Rows of a holdout check: the buckets and the total */
+static uint64
+HoldoutRowCount(const void *value)
+{
+	return ((const CjHoldout *) value)->k + 2;
+}
+
 /*
  * cj_holdout_rows(cj_holdout) -> (bucket, customers, actual_mean,
  * expected_mean, actual_total, expected_total): one row per bucket "0" ..
@@ -295,21 +296,7 @@ cj_holdout_rows(PG_FUNCTION_ARGS)
 	int			i,
 				j;
 
-	if (SRF_IS_FIRSTCALL())
-	{
-		MemoryContext old;
-		TupleDesc	desc;
-
-		fc = SRF_FIRSTCALL_INIT();
-		old = MemoryContextSwitchTo(fc->multi_call_memory_ctx);
-		if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)
-			elog(ERROR, "cj_holdout_rows must return a composite type");
-		fc->tuple_desc = BlessTupleDesc(desc);
-		fc->user_fctx = PG_DETOAST_DATUM_COPY(PG_GETARG_DATUM(0));
-		fc->max_calls = ((CjHoldout *) fc->user_fctx)->k + 2;
-		MemoryContextSwitchTo(old);
-	}
-	fc = SRF_PERCALL_SETUP();
+	fc = cj_diag_srf_setup(fcinfo, "cj_holdout_rows", HoldoutRowCount);
 	h = (CjHoldout *) fc->user_fctx;
 	i = (int) fc->call_cntr;
 	if (i > h->k + 1)

@@ -34,6 +34,7 @@
 
 #include "cj_util.h"
 #include "core/cj_diag.h"
+#include "diag_util.h"
 #include "model.h"
 
 typedef struct CjTracking
@@ -323,29 +324,22 @@ cj_tracking_add(PG_FUNCTION_ARGS)
 Datum
 cj_tracking_combine(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggctx,
-				old;
+	struct varlena *va,
+			   *vb;
 	CjTracking *a,
 			   *b;
+	Datum		result;
+	bool		isnull;
 	int			i;
 
-	if (!AggCheckCallContext(fcinfo, &aggctx))
-		elog(ERROR, "cj_tracking_combine called in non-aggregate context");
-	if (PG_ARGISNULL(1))
+	if (cj_diag_combine_start(fcinfo, "cj_tracking_combine", &result, &isnull, &va, &vb))
 	{
-		if (PG_ARGISNULL(0))
+		if (isnull)
 			PG_RETURN_NULL();
-		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+		PG_RETURN_DATUM(result);
 	}
-	b = (CjTracking *) PG_DETOAST_DATUM(PG_GETARG_DATUM(1));
-	if (PG_ARGISNULL(0))
-	{
-		old = MemoryContextSwitchTo(aggctx);
-		a = (CjTracking *) PG_DETOAST_DATUM_COPY(PG_GETARG_DATUM(1));
-		MemoryContextSwitchTo(old);
-		PG_RETURN_POINTER(a);
-	}
-	a = (CjTracking *) PG_DETOAST_DATUM(PG_GETARG_DATUM(0));
+	a = (CjTracking *) va;
+	b = (CjTracking *) vb;
 	if (a->h.start != b->h.start || a->h.length != b->h.length ||
 		a->h.periods != b->h.periods)
 		ereport(ERROR,
@@ -355,6 +349,13 @@ cj_tracking_combine(PG_FUNCTION_ARGS)
 		a->cum[i] += b->cum[i];
 	a->h.customers += b->h.customers;
 	PG_RETURN_POINTER(a);
+}
+
+/* Rows of a tracking series: its periods */
+static uint64
+TrackingRowCount(const void *value)
+{
+	return ((const CjTracking *) value)->h.periods;
 }
 
 /*
@@ -370,21 +371,7 @@ cj_tracking_rows(PG_FUNCTION_ARGS)
 	bool		nulls[5] = {false, false, false, false, false};
 	int			j;
 
-	if (SRF_IS_FIRSTCALL())
-	{
-		MemoryContext old;
-		TupleDesc	desc;
-
-		fc = SRF_FIRSTCALL_INIT();
-		old = MemoryContextSwitchTo(fc->multi_call_memory_ctx);
-		if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)
-			elog(ERROR, "cj_tracking_rows must return a composite type");
-		fc->tuple_desc = BlessTupleDesc(desc);
-		fc->user_fctx = PG_DETOAST_DATUM_COPY(PG_GETARG_DATUM(0));
-		fc->max_calls = ((CjTracking *) fc->user_fctx)->h.periods;
-		MemoryContextSwitchTo(old);
-	}
-	fc = SRF_PERCALL_SETUP();
+	fc = cj_diag_srf_setup(fcinfo, "cj_tracking_rows", TrackingRowCount);
 	t = (CjTracking *) fc->user_fctx;
 	j = (int) fc->call_cntr;
 	if (j >= t->h.periods)

@@ -23,35 +23,7 @@ set -eu
 CUSTOMERS=${CUSTOMERS:-1000000}
 REPS=${REPS:-3}
 PG_CONFIG=${PG_CONFIG:-pg_config}
-bindir=$("$PG_CONFIG" --bindir)
-
-run_as=()
-if [ "$(id -u)" -eq 0 ]; then
-    run_as=(runuser -u postgres --)
-fi
-
-dir=$(mktemp -d /tmp/cj_bench.XXXXXX)
-[ "${#run_as[@]}" -gt 0 ] && chown postgres: "$dir"
-port=$((20000 + RANDOM % 20000))
-
-cleanup() {
-    "${run_as[@]}" "$bindir/pg_ctl" -D "$dir/data" -m fast stop >/dev/null 2>&1 || true
-    rm -rf "$dir"
-}
-trap cleanup EXIT
-
-"${run_as[@]}" "$bindir/initdb" -D "$dir/data" -A trust -U postgres >/dev/null
-"${run_as[@]}" "$bindir/pg_ctl" -D "$dir/data" -l "$dir/log" -w \
-    -o "-p $port -k $dir -c listen_addresses='' -c shared_buffers=512MB \
-        -c work_mem=1GB -c max_parallel_workers_per_gather=0 -c jit=off \
-        -c fsync=off -c synchronous_commit=off" start >/dev/null
-
-psql() { "${run_as[@]}" "$bindir/psql" -X -q -h "$dir" -p "$port" -U postgres -v ON_ERROR_STOP=1 "$@"; }
-
-psql -c "CREATE EXTENSION custjourney" || {
-    echo "custjourney is not installed into $("$PG_CONFIG" --pkglibdir); run make install first" >&2
-    exit 1
-}
+. "$(dirname "$0")/bench_lib.sh"
 
 echo "simulating $CUSTOMERS customers ..."
 psql <<SQL
@@ -95,24 +67,22 @@ SQL
 echo "timing (best of $REPS, serial plans) ..."
 psql -At <<SQL
 CREATE TEMP TABLE t (name text, ms float8);
+CREATE TEMP TABLE q (name text, sql text);
+INSERT INTO q VALUES ('check', \$q\$$q_check\$q\$), ('check_sql', \$q\$$q_check_sql\$q\$),
+  ('track', \$q\$$q_track\$q\$), ('track_sql', \$q\$$q_track_sql\$q\$), ('bare', \$q\$$q_bare\$q\$);
+-- interleave the queries so that drift affects them alike
 DO \$\$
+DECLARE
+    r record;
 BEGIN
     FOR i IN 1..$REPS LOOP
-        INSERT INTO t VALUES ('check', bench_ms(\$q\$$q_check\$q\$, 1));
-        INSERT INTO t VALUES ('check_sql', bench_ms(\$q\$$q_check_sql\$q\$, 1));
-        INSERT INTO t VALUES ('track', bench_ms(\$q\$$q_track\$q\$, 1));
-        INSERT INTO t VALUES ('track_sql', bench_ms(\$q\$$q_track_sql\$q\$, 1));
-        INSERT INTO t VALUES ('bare', bench_ms(\$q\$$q_bare\$q\$, 1));
+        FOR r IN SELECT * FROM q LOOP
+            INSERT INTO t VALUES (r.name, bench_ms(r.sql, 1));
+        END LOOP;
     END LOOP;
 END \$\$;
 SELECT format('%-10s %10s ms', name, round(min(ms)::numeric, 0)) FROM t GROUP BY name ORDER BY 1;
-SELECT format('ratio check/check_sql = %s',
-              round(((SELECT min(ms) FROM t WHERE name = 'check') /
-                     (SELECT min(ms) FROM t WHERE name = 'check_sql'))::numeric, 3));
-SELECT format('ratio track/track_sql = %s',
-              round(((SELECT min(ms) FROM t WHERE name = 'track') /
-                     (SELECT min(ms) FROM t WHERE name = 'track_sql'))::numeric, 3));
-SELECT format('ratio check/bare      = %s',
-              round(((SELECT min(ms) FROM t WHERE name = 'check') /
-                     (SELECT min(ms) FROM t WHERE name = 'bare'))::numeric, 3));
+SELECT format('ratio %s = %s', a || '/' || b,
+              round(((SELECT min(ms) FROM t WHERE name = a) / (SELECT min(ms) FROM t WHERE name = b))::numeric, 3))
+FROM (VALUES ('check', 'check_sql'), ('track', 'track_sql'), ('check', 'bare')) v(a, b);
 SQL
