@@ -60,6 +60,27 @@ foreach my $t (@types)
 	push @tables, [ $tab, $t ];
 }
 
+# queue tickets in every state, when the service queue exists
+if ($node->safe_psql('src', "SELECT to_regproc('cjx.cj_enqueue') IS NOT NULL") eq 't')
+{
+	my ($rc, $out, $err) = $node->psql(
+		'src', q{
+		SET search_path = cjx;
+		SELECT cj_enqueue('c' || i, (ARRAY['gold', 'silver', NULL])[1 + i % 3],
+		                  'gold:2min, silver:5min, *:15min'::cj_sla,
+		                  CASE WHEN i % 4 = 0 THEN '{billing}'::text[] ELSE '{}' END,
+		                  timestamptz '2024-01-01 10:00+00' + i * interval '1 min',
+		                  i * 10.5, CASE WHEN i % 5 = 0 THEN 'vip' ELSE 'default' END)
+		FROM generate_series(1, 12) i;
+		SELECT id FROM cj_claim('agent-1');
+		SELECT id FROM cj_claim('agent-2', '{billing}');
+		SELECT cj_complete((SELECT min(id) FROM cj_ticket WHERE state = 'claimed'));
+		SELECT cj_abandon((SELECT max(id) FROM cj_ticket WHERE state = 'waiting'));},
+		on_error_stop => 1);
+	is($rc, 0, 'queue tickets stored (waiting, claimed, completed, abandoned)')
+	  or diag $err;
+}
+
 # fingerprint of a table: text and binary forms of every value, in id order
 sub fingerprint
 {
@@ -93,9 +114,28 @@ sub table_rows
 	return $node->safe_psql($db, "SELECT t::text FROM $rel t ORDER BY 1");
 }
 
+# the extension's sequences and where they stand
+sub member_sequences
+{
+	my ($db) = @_;
+	my @seqs = split /\n/, $node->safe_psql($db, q{
+		SET search_path = pg_catalog;
+		SELECT c.oid::regclass FROM pg_depend d
+		JOIN pg_extension e ON e.oid = d.refobjid
+		JOIN pg_class c ON c.oid = d.objid
+		WHERE d.refclassid = 'pg_extension'::regclass
+		  AND d.classid = 'pg_class'::regclass AND d.deptype = 'e'
+		  AND e.extname = 'custjourney' AND c.relkind = 'S'
+		ORDER BY 1});
+	return join "\n", map {
+		"$_ " . $node->safe_psql($db, "SELECT last_value, is_called FROM $_")
+	} @seqs;
+}
+
 my %src_fp = map { $_->[0] => fingerprint('src', @$_) } @tables;
 my @src_members = member_tables('src');
 my %src_rows = map { $_ => table_rows('src', $_) } @src_members;
+my $src_seqs = member_sequences('src');
 foreach my $rel (@src_members)
 {
 	note "extension table $rel holds "
@@ -151,6 +191,7 @@ foreach my $db ('dst_custom', 'dst_plain')
 		is(table_rows($db, $rel), $src_rows{$rel},
 			"$db: rows of extension table $rel identical");
 	}
+	is(member_sequences($db), $src_seqs, "$db: extension sequences where they were");
 }
 
 ok(!server_crashed($node), 'no backend crashed');
