@@ -1,0 +1,51 @@
+/*-------------------------------------------------------------------------
+ *
+ * fuzz_diag_parse.c
+ *	  libFuzzer target: the cj_holdout and cj_tracking literal parsers
+ *	  (src/core/cj_diag.c).
+ *
+ * Accepted forms must pass the checks the binary receivers apply
+ * (bucket and header/series checks) and stay within their caps.
+ *
+ * seeds: cj_holdout
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "fuzz.h"
+#include "cj_diag.h"
+
+int			LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* Parse the input as both a holdout table and a tracking series */
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char	   *s = FuzzCString(data, size);
+	CjHoldoutBucket *b = malloc(sizeof(CjHoldoutBucket) * (CJ_HOLDOUT_MAX_FREQ + 1));
+	double	   *cum = malloc(sizeof(double) * CJ_TRACKING_MAX_PERIODS);
+	CjTrackingHead h;
+	CjError		err;
+	int			k = -1;
+	int			i;
+
+	if (cj_holdout_parse(s, b, &k, &err))
+	{
+		FUZZ_ASSERT(k >= 1 && k <= CJ_HOLDOUT_MAX_FREQ);
+		for (i = 0; i <= k; i++)
+			FUZZ_ASSERT(cj_holdout_bucket_check(&b[i], &err));
+	}
+	else
+		FuzzCheckError(&err);
+	if (cj_tracking_parse(s, &h, cum, &err))
+	{
+		FUZZ_ASSERT(h.periods >= 1 && h.periods <= CJ_TRACKING_MAX_PERIODS);
+		FUZZ_ASSERT(cj_tracking_head_check(&h, &err));
+		FUZZ_ASSERT(cj_tracking_series_check(cum, h.periods, &err));
+	}
+	else
+		FuzzCheckError(&err);
+	free(cum);
+	free(b);
+	free(s);
+	return 0;
+}
