@@ -1,8 +1,12 @@
-# Shared set-up of the benchmarks in test/bench, sourced after PG_CONFIG
-# is set: starts a throw-away cluster on a unix socket in a temporary
-# directory (as user postgres when run as root), serial plans only, defines
-# psql() for it, creates the extension, and removes everything on exit.
+# Shared set-up of the benchmarks in test/bench (sourced, not run): starts
+# a throw-away cluster of the PostgreSQL that pg_config (or $PG_CONFIG)
+# points at, on a unix socket in a temporary directory (as user postgres
+# when run as root), serial plans only, removed on exit; defines psql()
+# for it, creates the extension and the SQL helper
+#   bench_ms(query text, n int) -> best of n runs of the query, in ms.
+# Sets: bindir, dir (the temporary directory), port, run_as.
 
+PG_CONFIG=${PG_CONFIG:-pg_config}
 bindir=$("$PG_CONFIG" --bindir)
 
 run_as=()
@@ -33,3 +37,20 @@ psql -c "CREATE EXTENSION custjourney" || {
     echo "custjourney is not installed into $("$PG_CONFIG" --pkglibdir); run make install first" >&2
     exit 1
 }
+
+psql <<'SQL'
+-- best of n runs of a query, in milliseconds
+CREATE FUNCTION bench_ms(q text, n int) RETURNS float8 LANGUAGE plpgsql AS $$
+DECLARE
+    best float8 := 'Infinity';
+    t0 timestamptz;
+    dummy text;
+BEGIN
+    FOR i IN 1..n LOOP
+        t0 := clock_timestamp();
+        EXECUTE q INTO dummy;
+        best := least(best, 1000 * extract(epoch FROM clock_timestamp() - t0));
+    END LOOP;
+    RETURN best;
+END $$;
+SQL
