@@ -40,7 +40,7 @@ FROM cdnow_histories;
 
 \echo 'Three histories (UTC instants, exact spend, purchase days since the first)'
 SELECT customer, calibration FROM cdnow_histories
-WHERE customer IN (1, 3, 5) ORDER BY customer;
+WHERE customer IN (1, 3, 4) ORDER BY customer;
 
 \echo 'BTYD inputs as of 1997-09-30, in weeks'
 SELECT customer, cj_frequency(calibration) AS x,
