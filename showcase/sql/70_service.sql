@@ -19,7 +19,7 @@ CREATE TABLE showcase_contacts AS
 SELECT row_number() OVER (ORDER BY arrived_at) AS n, customer, tier, clv, arrived_at
 FROM (SELECT t.customer, t.tier, t.clv,
              '1997-10-01 08:00+00'::timestamptz + (random() * 300) * interval '1 second' AS arrived_at
-      FROM showcase_tiers t
+      FROM (SELECT * FROM showcase_tiers ORDER BY customer) t   -- random() in a fixed order
       ORDER BY -ln(random()) / (1 + t.clv / 50), t.customer
       LIMIT 20) s;
 SELECT count(*) AS tickets_enqueued
