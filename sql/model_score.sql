@@ -83,3 +83,10 @@ SELECT cj_clv(b.m, g.m, 2, 30.43, 38.86, 22.35, 12, 4.35, 0.01, -1)
 FROM model_score_m b, model_score_m g WHERE b.name = 'bg' AND g.name = 'gg';
 SELECT cj_clv(g.m, b.m, 2, 30.43, 38.86, 22.35, 12, 4.35, 0.01)
 FROM model_score_m b, model_score_m g WHERE b.name = 'bg' AND g.name = 'gg';
+
+-- one call site, alternating models and repeated histories: the memo of
+-- recent scores follows the model
+SELECT name, x, round(cj_p_alive(m, x, 30.43, 38.86)::numeric, 6) AS p_alive,
+       round(cj_conditional_purchases(m, x, 30.43, 38.86, 39)::numeric, 6) AS cond_39
+FROM model_score_m, (VALUES (2), (2), (3), (2)) v(x)
+WHERE name <> 'gg' ORDER BY name, x;

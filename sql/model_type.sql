@@ -65,3 +65,19 @@ SELECT 'bgnbd{(2,3):1}'::cj_fit_state;
 SELECT 'bgnbd{(2,3,4):1'::cj_fit_state;
 SELECT 'foo{}'::cj_fit_state;
 SELECT 'gg{(1,0):1}'::cj_fit_state;
+-- combining states: tuple sets merge; families and units must agree
+CREATE AGGREGATE model_type_merge(cj_fit_state) (
+    SFUNC = cj_fit_state_combine, STYPE = cj_fit_state);
+SELECT model_type_merge(s) FROM (VALUES ('bgnbd{(0,0,38.86):2,(1,3,38.86):1}'::cj_fit_state),
+                                        ('bgnbd{(1,3,38.86):4,(2,5,30):1}'::cj_fit_state)) v(s);
+SELECT model_type_merge(s) FROM (VALUES ('bgnbd{(0,0,38.86):2} unit=7d'::cj_fit_state),
+                                        ('bgnbd{(1,3,38.86):4}'::cj_fit_state)) v(s);
+SELECT model_type_merge(s) FROM (VALUES ('bgnbd{(0,0,38.86):2}'::cj_fit_state), ('gg{(1,3):1}'::cj_fit_state)) v(s);
+SELECT model_type_merge(s) FROM (VALUES ('bgnbd{} unit=7d'::cj_fit_state), ('bgnbd{} unit=1d'::cj_fit_state)) v(s);
+DROP AGGREGATE model_type_merge(cj_fit_state);
+-- support functions outside their aggregates, and a family/arity mismatch
+SELECT cj_fit_state_add3('bgnbd{}', 1, 1, 2);
+CREATE AGGREGATE model_type_bad(float8, float8) (
+    SFUNC = cj_fit_state_add2, STYPE = cj_fit_state, INITCOND = 'bgnbd{}');
+SELECT model_type_bad(1, 2);
+DROP AGGREGATE model_type_bad(float8, float8);

@@ -186,6 +186,47 @@ MergeUnit(double a, double b)
 	return a > 0 ? a : b;
 }
 
+/* Error for a support function called outside an aggregate */
+static void
+NotInAggregate(void)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+			 errmsg("cj_fit_state support functions can only be called by an aggregate")));
+}
+
+/* Add v (weight w, unit) to state s of family f; returns the state datum */
+static Datum
+Accum(CjFitState *s, const CjFamily *f, const double *v, int64 w,
+	  double unit)
+{
+	if (w < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("weight must not be negative"),
+				 errdetail("The weight is the number of customers sharing the row; got %lld.",
+						   (long long) w)));
+	cj_check_tuple(f, v);
+	if (unit != s->unit)
+		s->unit = MergeUnit(s->unit, unit);
+	if (w == 0 || (f->skip_data && f->skip_data(v)))
+		return PointerGetDatum(s);
+	/* a grown state goes to the per-row context: the executor copies it */
+	StateAdd(&s, CurrentMemoryContext, v, (double) w);
+	return PointerGetDatum(s);
+}
+
+/* The state in argument 0 of a transition call (an initial state is required) */
+static CjFitState *
+TransState(FunctionCallInfo fcinfo)
+{
+	if (!AggCheckCallContext(fcinfo, NULL))
+		NotInAggregate();
+	if (PG_ARGISNULL(0))
+		elog(ERROR, "cj_fit_state transition needs an initial state");
+	return (CjFitState *) PG_DETOAST_DATUM(PG_GETARG_DATUM(0));
+}
+
 /* Generic accumulation step for transition functions (see model.h) */
 Datum
 cj_fit_state_accum(FunctionCallInfo fcinfo, const CjFamily *fam,
@@ -196,7 +237,7 @@ cj_fit_state_accum(FunctionCallInfo fcinfo, const CjFamily *fam,
 	const CjFamily *f;
 
 	if (!AggCheckCallContext(fcinfo, &aggctx))
-		elog(ERROR, "cj_fit_state transition called in non-aggregate context");
+		NotInAggregate();
 	if (PG_ARGISNULL(0))
 	{
 		if (fam == NULL)
@@ -208,19 +249,7 @@ cj_fit_state_accum(FunctionCallInfo fcinfo, const CjFamily *fam,
 	f = StateFamily(s);
 	if (fam != NULL && fam != f)
 		elog(ERROR, "cj_fit_state of family %s used to fit %s", f->name, fam->name);
-	if (w < 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("weight must not be negative"),
-				 errdetail("The weight is the number of customers sharing the row; got %lld.",
-						   (long long) w)));
-	cj_check_tuple(f, v);
-	s->unit = MergeUnit(s->unit, unit);
-	if (w == 0 || (f->skip_data && f->skip_data(v)))
-		PG_RETURN_POINTER(s);
-	/* a grown state goes to the per-row context: the executor copies it */
-	StateAdd(&s, CurrentMemoryContext, v, (double) w);
-	PG_RETURN_POINTER(s);
+	return Accum(s, f, v, w, unit);
 }
 
 /* Read float8 argument i, rejecting NaN and infinities */
@@ -241,12 +270,10 @@ static Datum
 AddNumbers(FunctionCallInfo fcinfo, int ndata, bool weighted)
 {
 	double		v[CJ_TUPLE_DIM] = {0, 0, 0};
-	const CjFamily *f;
+	CjFitState *s = TransState(fcinfo);
+	const CjFamily *f = StateFamily(s);
 	int			i;
 
-	if (PG_ARGISNULL(0))
-		elog(ERROR, "cj_fit_state transition needs an initial state");
-	f = StateFamily((CjFitState *) PG_DETOAST_DATUM(PG_GETARG_DATUM(0)));
 	if (f->ndata != ndata)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -254,8 +281,7 @@ AddNumbers(FunctionCallInfo fcinfo, int ndata, bool weighted)
 						f->title, f->ndata, ndata)));
 	for (i = 0; i < ndata; i++)
 		v[i] = DataArg(fcinfo, i + 1, f, i);
-	return cj_fit_state_accum(fcinfo, NULL, v,
-							  weighted ? PG_GETARG_INT64(ndata + 1) : 1, 0);
+	return Accum(s, f, v, weighted ? PG_GETARG_INT64(ndata + 1) : 1, 0);
 }
 
 /* cj_fit_state_add2(state, v1, v2) */
@@ -298,7 +324,7 @@ cj_fit_state_combine(PG_FUNCTION_ARGS)
 	uint32		i;
 
 	if (!AggCheckCallContext(fcinfo, &aggctx))
-		elog(ERROR, "cj_fit_state_combine called in non-aggregate context");
+		NotInAggregate();
 	if (PG_ARGISNULL(1))
 	{
 		if (PG_ARGISNULL(0))
@@ -425,7 +451,8 @@ cj_fit_state_in(PG_FUNCTION_ARGS)
 	const CjFamily *f;
 	CjTuple    *t;
 	size_t		n = 0,
-				cap = 16;
+				cap = 16,
+				i;
 	double		unit = 0;
 	CjError		err;
 
@@ -446,7 +473,9 @@ cj_fit_state_in(PG_FUNCTION_ARGS)
 				cap *= 2;
 				t = repalloc(t, sizeof(CjTuple) * cap);
 			}
-			if (!ParseTuple(&p, f->ndata, &t[n++]))
+			if (!ParseTuple(&p, f->ndata, &t[n]))
+				goto bad;
+			if (!f->check_data(t[n++].v, &err))
 				goto bad;
 		} while (cj_accept_char(&p, ','));
 		if (!cj_accept_char(&p, '}'))
@@ -461,6 +490,10 @@ cj_fit_state_in(PG_FUNCTION_ARGS)
 	}
 	if (!cj_at_end(p))
 		goto bad;
+	/* data the family rejects: an input error naming the type */
+	for (i = 0; i < n; i++)
+		if (!f->check_data(t[i].v, &err))
+			goto bad;
 	PG_RETURN_POINTER(StateFromTuples(f, t, n, unit));
 bad:
 	cj_input_error(CJ_ESCONTEXT(fcinfo), "cj_fit_state", str, &err);

@@ -125,6 +125,9 @@ ModelText(const CjModelBody *b)
 	StringInfoData buf;
 	int			i;
 
+	if (f == NULL)
+		elog(ERROR, "cj_model has unknown family id %d", b->family);
+
 	initStringInfo(&buf);
 	appendStringInfo(&buf, "%s(", f->name);
 	for (i = 0; i < f->nparams; i++)

@@ -71,6 +71,18 @@ typedef struct CjModelSlot
 extern const CjModelSlot *cj_score_model(FunctionCallInfo fcinfo, int argno,
 										 int k);
 extern double cj_score_result(double v, const char *function);
+
+/*
+ * Memo of scores per call site (model_score.c): get returns true with the
+ * score remembered for the same key (up to CJ_MEMO_KEYS numbers) under the
+ * same model arguments; put remembers one.  Only put a score after every
+ * check of its inputs passed: a hit skips them.
+ */
+#define CJ_MEMO_KEYS 8
+extern bool cj_score_memo_get(FunctionCallInfo fcinfo, const double *key,
+							  int nkeys, double *value);
+extern void cj_score_memo_put(FunctionCallInfo fcinfo, const double *key,
+							  int nkeys, double value);
 extern void cj_check_tuple(const CjFamily *f, const double *v);
 
 /* Append the time unit as "unit=7d" (whole days) or "unit=<seconds>s" */

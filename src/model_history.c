@@ -119,6 +119,8 @@ cj_conditional_purchases_history(PG_FUNCTION_ARGS)
 {
 	const CjModelSlot *ms = cj_score_model(fcinfo, 0, 0);
 	double		v[CJ_TUPLE_DIM],
+				key[4],
+				r,
 				t = PG_GETARG_FLOAT8(3);
 
 	cj_require_score(ms->f, (const void *) ms->f->conditional,
@@ -128,8 +130,17 @@ cj_conditional_purchases_history(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("t must be a finite number >= 0")));
 	Summary(fcinfo, ms, 1, true, v);
-	PG_RETURN_FLOAT8(cj_score_result(ms->f->conditional(ms->b.params, v, t),
-									 "cj_conditional_purchases"));
+	key[0] = v[0];
+	key[1] = v[1];
+	key[2] = v[2];
+	key[3] = t;
+	if (!cj_score_memo_get(fcinfo, key, 4, &r))
+	{
+		r = cj_score_result(ms->f->conditional(ms->b.params, v, t),
+							"cj_conditional_purchases");
+		cj_score_memo_put(fcinfo, key, 4, r);
+	}
+	PG_RETURN_FLOAT8(r);
 }
 
 /* cj_p_alive(m, h, as_of) */
@@ -167,13 +178,27 @@ cj_clv_history(PG_FUNCTION_ARGS)
 	const CjModelSlot *pm = cj_score_model(fcinfo, 0, 0);
 	const CjModelSlot *sm = cj_score_model(fcinfo, 1, 1);
 	double		v[CJ_TUPLE_DIM],
-				sv[CJ_TUPLE_DIM];
+				sv[CJ_TUPLE_DIM],
+				key[8],
+				r;
 
 	cj_require_score(pm->f, (const void *) pm->f->conditional, "cj_clv");
 	cj_require_score(sm->f, (const void *) sm->f->spend, "cj_clv");
 	Summary(fcinfo, pm, 2, true, v);
 	Summary(fcinfo, sm, 2, false, sv);
-	PG_RETURN_FLOAT8(cj_clv_compute(pm, sm, v, sv[1], PG_GETARG_INT32(4),
-									PG_GETARG_FLOAT8(5), PG_GETARG_FLOAT8(6),
-									PG_NARGS() > 7 ? PG_GETARG_FLOAT8(7) : 1.0));
+	key[0] = v[0];
+	key[1] = v[1];
+	key[2] = v[2];
+	key[3] = sv[1];
+	key[4] = PG_GETARG_INT32(4);
+	key[5] = PG_GETARG_FLOAT8(5);
+	key[6] = PG_GETARG_FLOAT8(6);
+	key[7] = PG_NARGS() > 7 ? PG_GETARG_FLOAT8(7) : 1.0;
+	if (!cj_score_memo_get(fcinfo, key, 8, &r))
+	{
+		r = cj_clv_compute(pm, sm, v, sv[1], PG_GETARG_INT32(4), key[5],
+						   key[6], key[7]);
+		cj_score_memo_put(fcinfo, key, 8, r);
+	}
+	PG_RETURN_FLOAT8(r);
 }

@@ -29,10 +29,101 @@ PG_FUNCTION_INFO_V1(cj_clv);
 /* Upper bound on CLV periods (a century of months is 1200) */
 #define CJ_CLV_MAX_PERIODS 100000
 
+/*
+ * Memo of recent scores at one call site.  Scores are pure functions of
+ * the model and a few numbers, and real tables repeat the same histories
+ * (23,570 CDNOW customers have 8,685 distinct (x, t_x, T); ten million
+ * simulated ones a few thousand), so a direct-mapped table of the last
+ * results turns most rows into a hash probe.  Entries belong to a
+ * generation that changes whenever a model argument changes.
+ */
+#define MEMO_SIZE 8192			/* entries per call site (power of two) */
+
+typedef struct MemoEntry
+{
+	double		key[CJ_MEMO_KEYS];
+	double		value;
+	uint32		gen;			/* 0 = empty */
+} MemoEntry;
+
 typedef struct ScoreCache
 {
 	CjModelSlot slot[CJ_SCORE_SLOTS];
+	uint32		gen;			/* current generation, >= 1 */
+	MemoEntry  *memo;			/* MEMO_SIZE entries, allocated on first use */
 } ScoreCache;
+
+/* The call site's cache, created on first use */
+static ScoreCache *
+GetCache(FunctionCallInfo fcinfo)
+{
+	ScoreCache *c = (ScoreCache *) fcinfo->flinfo->fn_extra;
+
+	if (c == NULL)
+	{
+		c = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(ScoreCache));
+		c->gen = 1;
+		fcinfo->flinfo->fn_extra = c;
+	}
+	return c;
+}
+
+/* Memo entry for a key */
+static MemoEntry *
+MemoSlot(ScoreCache *c, const double *key, int nkeys)
+{
+	uint64		h = 0x9E3779B97F4A7C15u;
+	int			i;
+
+	for (i = 0; i < nkeys; i++)
+	{
+		uint64		b;
+
+		memcpy(&b, &key[i], sizeof(b));
+		h = (h ^ b) * 0xBF58476D1CE4E5B9u;
+		h ^= h >> 29;
+	}
+	return &c->memo[h & (MEMO_SIZE - 1)];
+}
+
+/* A memoised score for key under the current model(s), if any */
+bool
+cj_score_memo_get(FunctionCallInfo fcinfo, const double *key, int nkeys,
+				  double *value)
+{
+	ScoreCache *c = GetCache(fcinfo);
+	MemoEntry  *e;
+	int			i;
+
+	Assert(nkeys <= CJ_MEMO_KEYS);
+	if (c->memo == NULL)
+		return false;
+	e = MemoSlot(c, key, nkeys);
+	if (e->gen != c->gen)
+		return false;
+	for (i = 0; i < nkeys; i++)
+		if (e->key[i] != key[i])
+			return false;
+	*value = e->value;
+	return true;
+}
+
+/* Remember a score for key under the current model(s) */
+void
+cj_score_memo_put(FunctionCallInfo fcinfo, const double *key, int nkeys,
+				  double value)
+{
+	ScoreCache *c = GetCache(fcinfo);
+	MemoEntry  *e;
+
+	if (c->memo == NULL)
+		c->memo = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt,
+										 sizeof(MemoEntry) * MEMO_SIZE);
+	e = MemoSlot(c, key, nkeys);
+	memcpy(e->key, key, sizeof(double) * nkeys);
+	e->value = value;
+	e->gen = c->gen;
+}
 
 /*
  * The model in argument argno, decoded once per distinct value (slot k of
@@ -41,18 +132,13 @@ typedef struct ScoreCache
 const CjModelSlot *
 cj_score_model(FunctionCallInfo fcinfo, int argno, int k)
 {
-	ScoreCache *c = (ScoreCache *) fcinfo->flinfo->fn_extra;
+	ScoreCache *c = GetCache(fcinfo);
 	struct varlena *raw = PG_DETOAST_DATUM_PACKED(PG_GETARG_DATUM(argno));
 	const char *data = VARDATA_ANY(raw);
 	Size		len = VARSIZE_ANY_EXHDR(raw);
 	Size		off = offsetof(CjModel, b) - VARHDRSZ;
 
 	Assert(k >= 0 && k < CJ_SCORE_SLOTS);
-	if (c == NULL)
-	{
-		c = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(ScoreCache));
-		fcinfo->flinfo->fn_extra = c;
-	}
 	if (len != sizeof(CjModel) - VARHDRSZ)
 		elog(ERROR, "cj_model value has unexpected size %zu", len);
 	if (!c->slot[k].valid ||
@@ -63,6 +149,9 @@ cj_score_model(FunctionCallInfo fcinfo, int argno, int k)
 		if (c->slot[k].f == NULL)
 			elog(ERROR, "cj_model has unknown family id %d", c->slot[k].b.family);
 		c->slot[k].valid = true;
+		/* new model: forget the memoised scores (0 means empty) */
+		if (++c->gen == 0)
+			c->gen = 1;
 	}
 	return &c->slot[k];
 }
@@ -118,14 +207,21 @@ Datum
 cj_conditional_purchases(PG_FUNCTION_ARGS)
 {
 	const CjModelSlot *ms = cj_score_model(fcinfo, 0, 0);
+	double		key[4] = {PG_GETARG_FLOAT8(1), PG_GETARG_FLOAT8(2),
+	PG_GETARG_FLOAT8(3), PG_GETARG_FLOAT8(4)};
 	double		v[CJ_TUPLE_DIM];
-	double		t;
+	double		t,
+				r;
 
+	if (cj_score_memo_get(fcinfo, key, 4, &r))
+		PG_RETURN_FLOAT8(r);
 	cj_require_score(ms->f, ms->f->conditional, "cj_conditional_purchases");
 	TupleArgs(fcinfo, 1, ms, v);
-	t = Horizon(PG_GETARG_FLOAT8(4), "t");
-	PG_RETURN_FLOAT8(cj_score_result(ms->f->conditional(ms->b.params, v, t),
-							"cj_conditional_purchases"));
+	t = Horizon(key[3], "t");
+	r = cj_score_result(ms->f->conditional(ms->b.params, v, t),
+						"cj_conditional_purchases");
+	cj_score_memo_put(fcinfo, key, 4, r);
+	PG_RETURN_FLOAT8(r);
 }
 
 /* cj_p_alive(m, x, t_x, T) */
@@ -133,11 +229,18 @@ Datum
 cj_p_alive(PG_FUNCTION_ARGS)
 {
 	const CjModelSlot *ms = cj_score_model(fcinfo, 0, 0);
-	double		v[CJ_TUPLE_DIM];
+	double		key[3] = {PG_GETARG_FLOAT8(1), PG_GETARG_FLOAT8(2),
+	PG_GETARG_FLOAT8(3)};
+	double		v[CJ_TUPLE_DIM],
+				r;
 
+	if (cj_score_memo_get(fcinfo, key, 3, &r))
+		PG_RETURN_FLOAT8(r);
 	cj_require_score(ms->f, ms->f->p_alive, "cj_p_alive");
 	TupleArgs(fcinfo, 1, ms, v);
-	PG_RETURN_FLOAT8(cj_score_result(ms->f->p_alive(ms->b.params, v), "cj_p_alive"));
+	r = cj_score_result(ms->f->p_alive(ms->b.params, v), "cj_p_alive");
+	cj_score_memo_put(fcinfo, key, 3, r);
+	PG_RETURN_FLOAT8(r);
 }
 
 /* cj_prob_purchases(m, n, t): P(X(t) = n) for a new customer */
@@ -238,12 +341,19 @@ cj_clv(PG_FUNCTION_ARGS)
 {
 	const CjModelSlot *pm = cj_score_model(fcinfo, 0, 0);
 	const CjModelSlot *sm = cj_score_model(fcinfo, 1, 1);
-	double		v[CJ_TUPLE_DIM];
+	double		key[8] = {PG_GETARG_FLOAT8(2), PG_GETARG_FLOAT8(3),
+		PG_GETARG_FLOAT8(4), PG_GETARG_FLOAT8(5), PG_GETARG_INT32(6),
+		PG_GETARG_FLOAT8(7), PG_GETARG_FLOAT8(8),
+	PG_NARGS() > 9 ? PG_GETARG_FLOAT8(9) : 1.0};
+	double		v[CJ_TUPLE_DIM],
+				r;
 
+	if (cj_score_memo_get(fcinfo, key, 8, &r))
+		PG_RETURN_FLOAT8(r);
 	cj_require_score(pm->f, (const void *) pm->f->conditional, "cj_clv");
 	TupleArgs(fcinfo, 2, pm, v);
-	PG_RETURN_FLOAT8(cj_clv_compute(pm, sm, v, cj_finite_arg(PG_GETARG_FLOAT8(5), "m"),
-									PG_GETARG_INT32(6), PG_GETARG_FLOAT8(7),
-									PG_GETARG_FLOAT8(8),
-									PG_NARGS() > 9 ? PG_GETARG_FLOAT8(9) : 1.0));
+	r = cj_clv_compute(pm, sm, v, cj_finite_arg(key[3], "m"),
+					   PG_GETARG_INT32(6), key[5], key[6], key[7]);
+	cj_score_memo_put(fcinfo, key, 8, r);
+	PG_RETURN_FLOAT8(r);
 }

@@ -42,13 +42,6 @@
 #include "cj_hyp2f1.h"
 #include "cj_special.h"
 
-/* softplus log(1 + e^z) without overflow */
-static inline double
-Softplus(double z)
-{
-	return z > 0 ? z + log1p(exp(-z)) : log1p(exp(z));
-}
-
 /* Data check shared by BG/NBD and MBG/NBD (and usable by Pareto/NBD) */
 bool
 cj_bg_check_data(const double *v, CjError *err)
@@ -112,6 +105,48 @@ cj_bg_start(const CjData *d, double *p)
 	p[3] = 3.0;
 }
 
+/*
+ * A small direct-mapped cache of log(alpha + t) and 1/(alpha + t) for one
+ * likelihood evaluation: real data have few distinct T (one per cohort
+ * day) and t_x values, so most tuples skip both logarithms.
+ */
+#define LOGCACHE_SIZE 1024
+
+typedef struct LogCache
+{
+	double		key[LOGCACHE_SIZE];
+	double		lg[LOGCACHE_SIZE];
+	double		inv[LOGCACHE_SIZE];
+} LogCache;
+
+static void
+LogCacheInit(LogCache *c)
+{
+	int			i;
+
+	for (i = 0; i < LOGCACHE_SIZE; i++)
+		c->key[i] = -1.0;		/* times are >= 0 */
+}
+
+/* log(alpha + t) and 1/(alpha + t) through the cache */
+static inline double
+LogCached(LogCache *c, double alpha, double t, double *inv)
+{
+	uint64_t	bits;
+	unsigned	h;
+
+	memcpy(&bits, &t, sizeof(bits));
+	h = (unsigned) ((bits * UINT64_C(0x9E3779B97F4A7C15)) >> 54);
+	if (c->key[h] != t)
+	{
+		c->key[h] = t;
+		c->lg[h] = log(alpha + t);
+		c->inv[h] = 1.0 / (alpha + t);
+	}
+	*inv = c->inv[h];
+	return c->lg[h];
+}
+
 /* Per-x constants of the likelihood */
 typedef struct XTerms
 {
@@ -165,8 +200,10 @@ cj_bg_loglik(const CjData *d, const double *p, double *grad, int m)
 				psi_ab = 0,
 				psi_b = 0;
 	XTerms		xt = {0};
+	LogCache	cache;
 	size_t		i;
 
+	LogCacheInit(&cache);
 	if (grad)
 	{
 		psi_r = cj_digamma(r);
@@ -179,7 +216,8 @@ cj_bg_loglik(const CjData *d, const double *p, double *grad, int m)
 		const CjTuple *tp = &d->t[i];
 		double		x = tp->v[0],
 					w = tp->w,
-					LT = log(alpha + tp->v[2]),
+					invT,
+					LT = LogCached(&cache, alpha, tp->v[2], &invT),
 					rx,
 					li,
 					q = 0.0;
@@ -190,23 +228,25 @@ cj_bg_loglik(const CjData *d, const double *p, double *grad, int m)
 		li = xt.c0 - rx * LT;
 		if (xt.dropout)
 		{
-			double		Lt = log(alpha + tp->v[1]);
+			double		invt,
+						Lt = LogCached(&cache, alpha, tp->v[1], &invt);
 			double		z = xt.lc + rx * (LT - Lt);
+			double		e = exp(-fabs(z));
 
-			li += Softplus(z);
+			/* softplus(z) and sigmoid(z) from one exponential */
+			li += fmax(z, 0.0) + log1p(e);
 			if (grad)
 			{
-				q = 1.0 / (1.0 + exp(-z));
+				q = z > 0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
 				g[0] += w * q * (LT - Lt);
-				g[1] += w * q * rx * (1.0 / (alpha + tp->v[2]) -
-									  1.0 / (alpha + tp->v[1]));
+				g[1] += w * q * rx * (invT - invt);
 			}
 		}
 		ll += w * li;
 		if (grad)
 		{
 			g[0] += w * (xt.dr0 - LT);
-			g[1] -= w * rx / (alpha + tp->v[2]);
+			g[1] -= w * rx * invT;
 			g[2] += w * (xt.da0 + q / a);
 			g[3] += w * (xt.db0 - q * xt.inv_bx);
 		}
@@ -241,9 +281,16 @@ cj_bg_p_alive(const double *p, const double *v, int m)
 
 	if (x == 0.0 && m == 0)
 		return 1.0;
-	z = log(a) - log(b + x + m - 1.0) +
-		(r + x) * (log(alpha + v[2]) - log(alpha + v[1]));
-	return exp(-Softplus(z));
+	z = log(a / (b + x + m - 1.0)) +
+		(r + x) * log((alpha + v[2]) / (alpha + v[1]));
+	/* 1 / (1 + e^z) without overflow */
+	if (z > 0)
+	{
+		double		e = exp(-z);
+
+		return e / (1.0 + e);
+	}
+	return 1.0 / (1.0 + exp(z));
 }
 
 /*

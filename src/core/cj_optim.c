@@ -14,7 +14,9 @@
  *   - a backtracking Armijo line search in which a non-finite value means
  *     "step too far" (shrink by 10) rather than failure;
  *   - steps capped at CJ_MAX_STEP in log space (a factor e^3 per step);
- *   - the first inverse Hessian scaled by y's/y'y (N&W eq. 6.20).
+ *   - the first inverse Hessian the inverse of the finite-difference
+ *     negative Hessian at the start when that is positive definite, else
+ *     the identity scaled by y's/y'y after the first step (N&W eq. 6.20).
  * Convergence: the largest projected gradient component is below
  * 1e-8 (1 + |LL|), or the objective stopped changing (1e-14 relative) with
  * the gradient below 1e-5 (1 + |LL|).
@@ -32,6 +34,7 @@
 #define CJ_FTOL			1e-14
 #define CJ_MAX_ITER		500
 #define CJ_NSTARTS		5
+#define CJ_PROBE_ITER	12
 
 static const char *const StatusNames[] = {
 	"unfitted", "converged", "boundary", "maxiter", "stalled"
@@ -224,7 +227,7 @@ LineSearch(CjObjective fn, void *ctx, int n, const double *theta, double F,
 bool
 cj_optim_maximise(CjObjective fn, void *ctx, int n, double *theta,
 				  double lower, double upper, int max_iter,
-				  CjOptimResult *res)
+				  const double *H0, CjOptimResult *res)
 {
 	double		H[CJ_MAX_PARAMS * CJ_MAX_PARAMS];
 	double		g[CJ_MAX_PARAMS],
@@ -249,7 +252,13 @@ cj_optim_maximise(CjObjective fn, void *ctx, int n, double *theta,
 	res->evaluations = 1;
 	if (!isfinite(F))
 		return false;
-	ResetH(n, H, 1.0);
+	if (H0)
+	{
+		memcpy(H, H0, sizeof(double) * n * n);
+		first = false;
+	}
+	else
+		ResetH(n, H, 1.0);
 	res->status = CJ_FIT_MAXITER;
 	for (res->iterations = 0; res->iterations < max_iter; res->iterations++)
 	{
@@ -361,26 +370,19 @@ Better(const CjOptimResult *a, const CjOptimResult *b)
 }
 
 /*
- * Whether the log-likelihood is strictly concave at theta: the Hessian on
- * log parameters by central differences of the analytic gradient
- * (h = 1e-4), symmetrised, must have a Cholesky factorisation of its
- * negative with every pivot above 1e-10 of the largest diagonal entry.
- * A flat direction means the estimate is not identified by the data (one
- * customer: r and alpha drift to infinity with r/alpha fixed) even though
- * the gradient is tiny.
+ * Negative Hessian of the log-likelihood on log parameters at theta, by
+ * central differences (h = 1e-4) of the analytic gradient, symmetrised.
+ * False when a value is not finite.
  */
 static bool
-Identified(FamilyCtx *ctx, int k, const double *theta, int *evals)
+NegHessian(FamilyCtx *ctx, int k, const double *theta, double *H, int *evals)
 {
-	double		H[CJ_MAX_PARAMS][CJ_MAX_PARAMS],
-				gp[CJ_MAX_PARAMS],
+	double		gp[CJ_MAX_PARAMS],
 				gm[CJ_MAX_PARAMS],
-				t[CJ_MAX_PARAMS],
-				dmax = 0.0;
+				t[CJ_MAX_PARAMS];
 	const double h = 1e-4;
 	int			i,
-				j,
-				l;
+				j;
 
 	for (i = 0; i < k; i++)
 	{
@@ -391,36 +393,107 @@ Identified(FamilyCtx *ctx, int k, const double *theta, int *evals)
 		FamilyObjective(ctx, t, gm);
 		*evals += 2;
 		for (j = 0; j < k; j++)
-			H[i][j] = -(gp[j] - gm[j]) / (2 * h);	/* negative Hessian */
+			H[i * k + j] = -(gp[j] - gm[j]) / (2 * h);
 	}
 	for (i = 0; i < k; i++)
-	{
-		for (j = 0; j < i; j++)
-			H[i][j] = H[j][i] = 0.5 * (H[i][j] + H[j][i]);
-		if (!isfinite(H[i][i]))
-			return false;
-		dmax = fmax(dmax, fabs(H[i][i]));
-	}
-	/* Cholesky in place */
+		for (j = 0; j < k; j++)
+		{
+			if (!isfinite(H[i * k + j]))
+				return false;
+			if (j < i)
+				H[i * k + j] = H[j * k + i] = 0.5 * (H[i * k + j] + H[j * k + i]);
+		}
+	return true;
+}
+
+/*
+ * Cholesky factor L (lower, in place) of a k x k matrix; false unless it is
+ * positive definite with every pivot above 1e-10 of the largest diagonal.
+ */
+static bool
+Cholesky(int k, double *A)
+{
+	double		dmax = 0.0;
+	int			i,
+				j,
+				l;
+
+	for (i = 0; i < k; i++)
+		dmax = fmax(dmax, fabs(A[i * k + i]));
 	for (j = 0; j < k; j++)
 	{
-		double		d = H[j][j];
+		double		d = A[j * k + j];
 
 		for (l = 0; l < j; l++)
-			d -= H[j][l] * H[j][l];
+			d -= A[j * k + l] * A[j * k + l];
 		if (!(d > 1e-10 * dmax))
 			return false;
-		H[j][j] = sqrt(d);
+		A[j * k + j] = sqrt(d);
 		for (i = j + 1; i < k; i++)
 		{
-			double		v = H[i][j];
+			double		v = A[i * k + j];
 
 			for (l = 0; l < j; l++)
-				v -= H[i][l] * H[j][l];
-			H[i][j] = v / H[j][j];
+				v -= A[i * k + l] * A[j * k + l];
+			A[i * k + j] = v / A[j * k + j];
 		}
 	}
 	return true;
+}
+
+/*
+ * Inverse of the negative Hessian at theta, when it is positive definite:
+ * an exact first inverse Hessian for BFGS, so that it starts with Newton
+ * steps.  False (leave the identity) otherwise.
+ */
+static bool
+InverseNegHessian(FamilyCtx *ctx, int k, const double *theta, double *Hinv,
+				  int *evals)
+{
+	double		A[CJ_MAX_PARAMS * CJ_MAX_PARAMS];
+	int			i,
+				j,
+				l;
+
+	if (!NegHessian(ctx, k, theta, A, evals) || !Cholesky(k, A))
+		return false;
+	/* solve L L' X = I column by column */
+	for (j = 0; j < k; j++)
+	{
+		double		y[CJ_MAX_PARAMS];
+
+		for (i = 0; i < k; i++)
+		{
+			double		v = (i == j) ? 1.0 : 0.0;
+
+			for (l = 0; l < i; l++)
+				v -= A[i * k + l] * y[l];
+			y[i] = v / A[i * k + i];
+		}
+		for (i = k - 1; i >= 0; i--)
+		{
+			double		v = y[i];
+
+			for (l = i + 1; l < k; l++)
+				v -= A[l * k + i] * Hinv[l * k + j];
+			Hinv[i * k + j] = v / A[i * k + i];
+		}
+	}
+	return true;
+}
+
+/*
+ * Whether the log-likelihood is strictly concave at theta (Cholesky of the
+ * negative Hessian succeeds).  A flat direction means the estimate is not
+ * identified by the data (one customer: r and alpha drift to infinity with
+ * r/alpha fixed) even though the gradient is tiny.
+ */
+static bool
+Identified(FamilyCtx *ctx, int k, const double *theta, int *evals)
+{
+	double		A[CJ_MAX_PARAMS * CJ_MAX_PARAMS];
+
+	return NegHessian(ctx, k, theta, A, evals) && Cholesky(k, A);
 }
 
 /* Fit a family by multi-start BFGS */
@@ -471,17 +544,51 @@ cj_fit_family(const CjFamily *f, const CjData *d, CjFitResult *res,
 	{
 		double		theta[CJ_MAX_PARAMS];
 		CjOptimResult r;
+		double		Hinv[CJ_MAX_PARAMS * CJ_MAX_PARAMS];
+		bool		probe,
+					hok;
 
-		/* the best two always; the rest only while nothing converged */
+		/*
+		 * The best start runs to the end.  While that has converged, only
+		 * the second start is tried, as a probe of CJ_PROBE_ITER
+		 * iterations that continues only if it is not behind; otherwise
+		 * every start runs in full.
+		 */
 		if (i >= 2 && have && best.status == CJ_FIT_CONVERGED)
 			break;
 		if (!isfinite(val[order[i]]))
 			break;
+		probe = have && best.status == CJ_FIT_CONVERGED;
 		memcpy(theta, st[order[i]], sizeof(double) * k);
+		hok = !probe && InverseNegHessian(&ctx, k, theta, Hinv, &evals);
 		if (!cj_optim_maximise(FamilyObjective, &ctx, k, theta,
-							   CJ_LOGPARAM_MIN, CJ_LOGPARAM_MAX, CJ_MAX_ITER, &r))
+							   CJ_LOGPARAM_MIN, CJ_LOGPARAM_MAX,
+							   probe ? CJ_PROBE_ITER : CJ_MAX_ITER,
+							   hok ? Hinv : NULL, &r))
 			continue;
 		evals += r.evaluations;
+		if (probe && r.status == CJ_FIT_MAXITER)
+		{
+			CjOptimResult r2;
+			int			done = r.iterations;
+
+			double		dist = 0.0;
+			int			j2;
+
+			/* behind, or already in the best one's basin: stop here */
+			for (j2 = 0; j2 < k; j2++)
+				dist = fmax(dist, fabs(theta[j2] - best_theta[j2]));
+			if (r.value < best.value - 1e-6 * (1.0 + fabs(best.value)) ||
+				dist < 1e-2)
+				continue;
+			if (!cj_optim_maximise(FamilyObjective, &ctx, k, theta,
+								   CJ_LOGPARAM_MIN, CJ_LOGPARAM_MAX,
+								   CJ_MAX_ITER - done, NULL, &r2))
+				continue;
+			evals += r2.evaluations;
+			r = r2;
+			r.iterations += done;
+		}
 		if (!have || Better(&r, &best))
 		{
 			best = r;

@@ -58,12 +58,13 @@ typedef struct CjOptimResult
 /*
  * Maximise fn over the box [lower, upper]^n from theta (updated in place)
  * by BFGS with a projected backtracking line search; a non-finite value is
- * treated as "step too far".  Returns false when fn is not finite at the
- * starting point.
+ * treated as "step too far".  H0 (n x n, row-major, may be NULL = scaled
+ * identity) is the first inverse of the negative Hessian.  Returns false
+ * when fn is not finite at the starting point.
  */
 extern bool cj_optim_maximise(CjObjective fn, void *ctx, int n, double *theta,
 							  double lower, double upper, int max_iter,
-							  CjOptimResult *res);
+							  const double *H0, CjOptimResult *res);
 
 /* Outcome of a family fit */
 typedef struct CjFitResult
@@ -79,8 +80,10 @@ typedef struct CjFitResult
 
 /*
  * Fit family f to the data (distinct sorted tuples): the family's
- * data-driven start and spread starts, the best two run to convergence
- * (all of them when those do not converge), best log-likelihood kept.
+ * data-driven start and spread starts ranked by likelihood; the best runs
+ * to convergence, the second as a 12-iteration probe that continues only
+ * when it is not behind, and all of them when the best does not converge;
+ * the best log-likelihood is kept.
  * False with err for data that cannot be fitted (empty, degenerate per
  * check_fit, likelihood not finite at every start).
  */

@@ -235,6 +235,53 @@ Extremes(void)
 	}
 }
 
+/*
+ * Simulate-and-refit over a spread of parameter regimes (slow and fast
+ * buyers, quick and slow dropout, days-like scales): every fit converges
+ * and lands near the truth.
+ */
+static void
+SimulatedFits(void)
+{
+	static CjTuple t[40000];
+	double		P[][4] = {{0.24, 4.4, 0.79, 2.4}, {2, 10, 3, 5}, {0.5, 20, 0.5, 1},
+	{5, 1, 1.5, 20}, {0.1, 0.5, 0.5, 10}};
+	int			bad = 0;
+	unsigned	k,
+				fam;
+
+	for (fam = 0; fam < 2; fam++)
+		for (k = 0; k < sizeof(P) / sizeof(P[0]); k++)
+		{
+			const CjFamily *f = fam ? &cj_family_mbgnbd : &cj_family_bgnbd;
+			CjRng		rng;
+			CjFitResult r;
+			CjError		err;
+			CjData		d;
+			int			i,
+						n = 40000;
+
+			cj_rng_seed(&rng, 100 + k);
+			for (i = 0; i < n; i++)
+			{
+				f->simulate(P[k], 100, &rng, t[i].v);
+				t[i].w = 1;
+			}
+			d.t = t;
+			d.n = cj_tuples_sort_merge(t, n);
+			d.total_weight = n;
+			if (!cj_fit_family(f, &d, &r, &err) || r.status != CJ_FIT_CONVERGED ||
+				fabs(log(r.p[0] / P[k][0])) > 0.15 || fabs(log(r.p[1] / P[k][1])) > 0.15 ||
+				fabs(log(r.p[2] / P[k][2])) > 0.3 || fabs(log(r.p[3] / P[k][3])) > 0.3)
+			{
+				printf("# %s set %u: status %d p %g %g %g %g\n", f->name, k, r.status,
+					   r.p[0], r.p[1], r.p[2], r.p[3]);
+				bad++;
+			}
+		}
+	CHECK(bad == 0, "simulated populations over five regimes refit near the truth");
+}
+
 /* Log-space 2F1 against closed forms */
 static void
 Hyp2f1(void)
@@ -278,6 +325,7 @@ main(void)
 	WorkedValues();
 	SpendValues(&dgg);
 	Extremes();
+	SimulatedFits();
 	Hyp2f1();
 	return unit_done();
 }
