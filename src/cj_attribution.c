@@ -528,7 +528,8 @@ cj_touches_recv(PG_FUNCTION_ARGS)
 	n = pq_getmsgint(msg, 4);
 	if (model < CJ_ATTR_FIRST_TOUCH || model > CJ_ATTR_SHAPLEY)
 		BadTouches("Unknown attribution model.");
-	if (model == CJ_ATTR_TIME_DECAY ? !(half_life > 0 && isfinite(half_life)) : half_life != 0.0)
+	if (model == CJ_ATTR_TIME_DECAY ? !(half_life > 0 && isfinite(half_life)) :
+		(half_life != 0.0 || signbit(half_life)))
 		BadTouches("The half-life must be positive for time_decay and 0 otherwise.");
 	if (TIMESTAMP_NOT_FINITE(conv) || n < 0 || n > CJ_TOUCHES_MAX)
 		BadTouches("The conversion time must be finite and the touch count in range.");

@@ -279,6 +279,12 @@ cj_sla_validate(const CjSla *sla, CjError *err)
 		cj_error_set(err, CJ_ERR_PARAM, "The tier count or default flag is invalid.");
 		return false;
 	}
+	/* without a default the default target is not printed: it must be 0 */
+	if (!sla->has_default && sla->default_us != 0)
+	{
+		cj_error_set(err, CJ_ERR_PARAM, "A policy without a default (*) target must have a zero default.");
+		return false;
+	}
 	if (sla->has_default &&
 		(sla->default_us <= 0 || sla->default_us > CJ_SLA_MAX_US))
 	{

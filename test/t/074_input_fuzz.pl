@@ -34,8 +34,8 @@ use PostgreSQL::Test::Utils;
 use Test::More;
 use CjHarden qw(ext_base_types read_seeds sql_quote server_crashed);
 
-my $N_TEXT = $ENV{CJ_FUZZ_TEXT} // 2000;	# text mutants per type
-my $N_BIN = $ENV{CJ_FUZZ_BIN} // 600;		# binary mutants per type
+my $N_TEXT = $ENV{CJ_FUZZ_TEXT} // 1000;	# text mutants per type
+my $N_BIN = $ENV{CJ_FUZZ_BIN} // 300;		# binary mutants per type
 
 my $node = PostgreSQL::Test::Cluster->new('fuzz');
 $node->init;
