@@ -93,19 +93,26 @@ sub fingerprint
 		  . "FROM public.$tab ORDER BY id");
 }
 
-# the extension's own tables and sequences (for example a ticket queue)
-sub member_tables
+# the extension's own relations of the given kinds (a ticket queue, its
+# sequence)
+sub member_relations
 {
-	my ($db) = @_;
-	return split /\n/, $node->safe_psql($db, q{
+	my ($db, $kinds) = @_;
+	return split /\n/, $node->safe_psql($db, qq{
 		SET search_path = pg_catalog;
 		SELECT c.oid::regclass FROM pg_depend d
 		JOIN pg_extension e ON e.oid = d.refobjid
 		JOIN pg_class c ON c.oid = d.objid
 		WHERE d.refclassid = 'pg_extension'::regclass
 		  AND d.classid = 'pg_class'::regclass AND d.deptype = 'e'
-		  AND e.extname = 'custjourney' AND c.relkind IN ('r', 'p')
+		  AND e.extname = 'custjourney' AND c.relkind = ANY ('$kinds')
 		ORDER BY 1});
+}
+
+sub member_tables
+{
+	my ($db) = @_;
+	return member_relations($db, '{r,p}');
 }
 
 sub table_rows
@@ -118,18 +125,9 @@ sub table_rows
 sub member_sequences
 {
 	my ($db) = @_;
-	my @seqs = split /\n/, $node->safe_psql($db, q{
-		SET search_path = pg_catalog;
-		SELECT c.oid::regclass FROM pg_depend d
-		JOIN pg_extension e ON e.oid = d.refobjid
-		JOIN pg_class c ON c.oid = d.objid
-		WHERE d.refclassid = 'pg_extension'::regclass
-		  AND d.classid = 'pg_class'::regclass AND d.deptype = 'e'
-		  AND e.extname = 'custjourney' AND c.relkind = 'S'
-		ORDER BY 1});
 	return join "\n", map {
 		"$_ " . $node->safe_psql($db, "SELECT last_value, is_called FROM $_")
-	} @seqs;
+	} member_relations($db, '{S}');
 }
 
 my %src_fp = map { $_->[0] => fingerprint('src', @$_) } @tables;
