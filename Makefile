@@ -55,4 +55,12 @@ prove_installcheck:
 	  PG_REGRESS='$(top_builddir)/src/test/regress/pg_regress' \
 	  $(PROVE) $(PG_PROVE_FLAGS) $(PROVE_FLAGS) $(or $(PROVE_TESTS),test/t/*.pl)
 
-.PHONY: unittest prove_installcheck
+# The regression suite against an ASan + UBSan build on a throw-away server,
+# and the libFuzzer targets of the pure-C parsers (test/fuzz).
+sanitize:
+	PG_CONFIG=$(PG_CONFIG) test/sanitize
+
+fuzz:
+	test/fuzz/build.sh
+
+.PHONY: unittest prove_installcheck sanitize fuzz

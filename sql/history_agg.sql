@@ -112,8 +112,18 @@ SELECT stmt, history_agg_try(stmt) FROM (VALUES
 	($$SELECT cj_recency(cj_history_agg('2024-03-01'::date, 1.0), '1 month')$$),
 	($$SELECT cj_recency(cj_history_agg('2024-03-01'::date, 1.0), '0 days')$$),
 	($$SELECT cj_age(cj_history_agg('2024-03-01'::date, 1.0), '2024-03-02'::date, '-1 day')$$),
-	($$SELECT cj_history_trans_ts_numeric(NULL, now(), 1.0)$$)
+	($$SELECT cj_history_merge(h, h) FROM (SELECT cj_history_agg(now(), 9e12) h) s$$),
+	($$SELECT cj_history_trans_ts_numeric(NULL, now(), 1.0)$$),
+	($$SELECT cj_history_combine(NULL, NULL)$$)
 ) v(stmt);
+-- accessors are strict: a customer without purchases has NULL everywhere
+SELECT cj_frequency(NULL) IS NULL AS f, cj_recency(NULL) IS NULL AS r,
+	   cj_age(NULL, now()) IS NULL AS a, cj_monetary(NULL) IS NULL AS m,
+	   cj_total_spend(NULL) IS NULL AS s, cj_first_purchase(NULL) IS NULL AS fp,
+	   cj_history_jsonb(NULL) IS NULL AS j;
+-- the final function on its own returns the value unchanged
+SELECT cj_history_final(h)::text = h::text AS final_copy
+FROM (SELECT cj_history_agg(at, amount) h FROM history_agg_tx WHERE cust = 1) s;
 -- as_of on the first purchase day is fine (T = 0), even before its time
 SELECT cj_age(cj_history_agg('2024-03-01 18:00+00'::timestamptz, 1.0), '2024-03-01 06:00+00'::timestamptz);
 

@@ -106,146 +106,21 @@ SELECT n, b2 FROM history_io_cases c, LATERAL (VALUES
 ) v(n, b2);
 SELECT name, length(b) FROM history_io_cases ORDER BY name;
 
-\set VERBOSITY default
-\set SHOW_CONTEXT never
--- each case: write its bytes as a binary COPY file, then read that file
--- as cj_history (twice: message and detail, then the SQLSTATE); every one
--- but the first is rejected with 22P03
-\echo valid
-TRUNCATE history_io_raw;
-INSERT INTO history_io_raw SELECT b FROM history_io_cases WHERE name = 'valid';
-\copy history_io_raw TO 'results/history_io_case.bin' WITH (FORMAT binary)
-\copy history_io_in FROM 'results/history_io_case.bin' WITH (FORMAT binary)
-\set VERBOSITY sqlstate
-\copy history_io_in FROM 'results/history_io_case.bin' WITH (FORMAT binary)
-\set VERBOSITY default
-\echo version 2
-TRUNCATE history_io_raw;
-INSERT INTO history_io_raw SELECT b FROM history_io_cases WHERE name = 'version 2';
-\copy history_io_raw TO 'results/history_io_case.bin' WITH (FORMAT binary)
-\copy history_io_in FROM 'results/history_io_case.bin' WITH (FORMAT binary)
-\set VERBOSITY sqlstate
-\copy history_io_in FROM 'results/history_io_case.bin' WITH (FORMAT binary)
-\set VERBOSITY default
-\echo flags set
-TRUNCATE history_io_raw;
-INSERT INTO history_io_raw SELECT b FROM history_io_cases WHERE name = 'flags set';
-\copy history_io_raw TO 'results/history_io_case.bin' WITH (FORMAT binary)
-\copy history_io_in FROM 'results/history_io_case.bin' WITH (FORMAT binary)
-\set VERBOSITY sqlstate
-\copy history_io_in FROM 'results/history_io_case.bin' WITH (FORMAT binary)
-\set VERBOSITY default
-\echo empty
-TRUNCATE history_io_raw;
-INSERT INTO history_io_raw SELECT b FROM history_io_cases WHERE name = 'empty';
-\copy history_io_raw TO 'results/history_io_case.bin' WITH (FORMAT binary)
-\copy history_io_in FROM 'results/history_io_case.bin' WITH (FORMAT binary)
-\set VERBOSITY sqlstate
-\copy history_io_in FROM 'results/history_io_case.bin' WITH (FORMAT binary)
-\set VERBOSITY default
-\echo header only
-TRUNCATE history_io_raw;
-INSERT INTO history_io_raw SELECT b FROM history_io_cases WHERE name = 'header only';
-\copy history_io_raw TO 'results/history_io_case.bin' WITH (FORMAT binary)
-\copy history_io_in FROM 'results/history_io_case.bin' WITH (FORMAT binary)
-\set VERBOSITY sqlstate
-\copy history_io_in FROM 'results/history_io_case.bin' WITH (FORMAT binary)
-\set VERBOSITY default
-\echo truncated
-TRUNCATE history_io_raw;
-INSERT INTO history_io_raw SELECT b FROM history_io_cases WHERE name = 'truncated';
-\copy history_io_raw TO 'results/history_io_case.bin' WITH (FORMAT binary)
-\copy history_io_in FROM 'results/history_io_case.bin' WITH (FORMAT binary)
-\set VERBOSITY sqlstate
-\copy history_io_in FROM 'results/history_io_case.bin' WITH (FORMAT binary)
-\set VERBOSITY default
-\echo trailing byte
-TRUNCATE history_io_raw;
-INSERT INTO history_io_raw SELECT b FROM history_io_cases WHERE name = 'trailing byte';
-\copy history_io_raw TO 'results/history_io_case.bin' WITH (FORMAT binary)
-\copy history_io_in FROM 'results/history_io_case.bin' WITH (FORMAT binary)
-\set VERBOSITY sqlstate
-\copy history_io_in FROM 'results/history_io_case.bin' WITH (FORMAT binary)
-\set VERBOSITY default
-\echo ndays 0
-TRUNCATE history_io_raw;
-INSERT INTO history_io_raw SELECT b FROM history_io_cases WHERE name = 'ndays 0';
-\copy history_io_raw TO 'results/history_io_case.bin' WITH (FORMAT binary)
-\copy history_io_in FROM 'results/history_io_case.bin' WITH (FORMAT binary)
-\set VERBOSITY sqlstate
-\copy history_io_in FROM 'results/history_io_case.bin' WITH (FORMAT binary)
-\set VERBOSITY default
-\echo ndays huge
-TRUNCATE history_io_raw;
-INSERT INTO history_io_raw SELECT b FROM history_io_cases WHERE name = 'ndays huge';
-\copy history_io_raw TO 'results/history_io_case.bin' WITH (FORMAT binary)
-\copy history_io_in FROM 'results/history_io_case.bin' WITH (FORMAT binary)
-\set VERBOSITY sqlstate
-\copy history_io_in FROM 'results/history_io_case.bin' WITH (FORMAT binary)
-\set VERBOSITY default
-\echo ndays negative
-TRUNCATE history_io_raw;
-INSERT INTO history_io_raw SELECT b FROM history_io_cases WHERE name = 'ndays negative';
-\copy history_io_raw TO 'results/history_io_case.bin' WITH (FORMAT binary)
-\copy history_io_in FROM 'results/history_io_case.bin' WITH (FORMAT binary)
-\set VERBOSITY sqlstate
-\copy history_io_in FROM 'results/history_io_case.bin' WITH (FORMAT binary)
-\set VERBOSITY default
-\echo days unsorted
-TRUNCATE history_io_raw;
-INSERT INTO history_io_raw SELECT b FROM history_io_cases WHERE name = 'days unsorted';
-\copy history_io_raw TO 'results/history_io_case.bin' WITH (FORMAT binary)
-\copy history_io_in FROM 'results/history_io_case.bin' WITH (FORMAT binary)
-\set VERBOSITY sqlstate
-\copy history_io_in FROM 'results/history_io_case.bin' WITH (FORMAT binary)
-\set VERBOSITY default
-\echo day duplicated
-TRUNCATE history_io_raw;
-INSERT INTO history_io_raw SELECT b FROM history_io_cases WHERE name = 'day duplicated';
-\copy history_io_raw TO 'results/history_io_case.bin' WITH (FORMAT binary)
-\copy history_io_in FROM 'results/history_io_case.bin' WITH (FORMAT binary)
-\set VERBOSITY sqlstate
-\copy history_io_in FROM 'results/history_io_case.bin' WITH (FORMAT binary)
-\set VERBOSITY default
-\echo first day mismatch
-TRUNCATE history_io_raw;
-INSERT INTO history_io_raw SELECT b FROM history_io_cases WHERE name = 'first day mismatch';
-\copy history_io_raw TO 'results/history_io_case.bin' WITH (FORMAT binary)
-\copy history_io_in FROM 'results/history_io_case.bin' WITH (FORMAT binary)
-\set VERBOSITY sqlstate
-\copy history_io_in FROM 'results/history_io_case.bin' WITH (FORMAT binary)
-\set VERBOSITY default
-\echo negative spend
-TRUNCATE history_io_raw;
-INSERT INTO history_io_raw SELECT b FROM history_io_cases WHERE name = 'negative spend';
-\copy history_io_raw TO 'results/history_io_case.bin' WITH (FORMAT binary)
-\copy history_io_in FROM 'results/history_io_case.bin' WITH (FORMAT binary)
-\set VERBOSITY sqlstate
-\copy history_io_in FROM 'results/history_io_case.bin' WITH (FORMAT binary)
-\set VERBOSITY default
-\echo first spend > total
-TRUNCATE history_io_raw;
-INSERT INTO history_io_raw SELECT b FROM history_io_cases WHERE name = 'first spend > total';
-\copy history_io_raw TO 'results/history_io_case.bin' WITH (FORMAT binary)
-\copy history_io_in FROM 'results/history_io_case.bin' WITH (FORMAT binary)
-\set VERBOSITY sqlstate
-\copy history_io_in FROM 'results/history_io_case.bin' WITH (FORMAT binary)
-\set VERBOSITY default
-\echo first after last
-TRUNCATE history_io_raw;
-INSERT INTO history_io_raw SELECT b FROM history_io_cases WHERE name = 'first after last';
-\copy history_io_raw TO 'results/history_io_case.bin' WITH (FORMAT binary)
-\copy history_io_in FROM 'results/history_io_case.bin' WITH (FORMAT binary)
-\set VERBOSITY sqlstate
-\copy history_io_in FROM 'results/history_io_case.bin' WITH (FORMAT binary)
-\set VERBOSITY default
-\echo instant out of range
-TRUNCATE history_io_raw;
-INSERT INTO history_io_raw SELECT b FROM history_io_cases WHERE name = 'instant out of range';
-\copy history_io_raw TO 'results/history_io_case.bin' WITH (FORMAT binary)
-\copy history_io_in FROM 'results/history_io_case.bin' WITH (FORMAT binary)
-\set VERBOSITY sqlstate
-\copy history_io_in FROM 'results/history_io_case.bin' WITH (FORMAT binary)
-\set VERBOSITY default
--- only the valid form arrived (twice)
+-- each case: the server writes its bytes as a binary COPY file and reads
+-- that file back as cj_history; all but the valid form fail with 22P03
+CREATE FUNCTION history_io_recv(c text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+	f text := current_setting('data_directory') || '/history_io_case.bin';
+	st text; msg text; det text;
+BEGIN
+	EXECUTE format('COPY (SELECT b FROM history_io_cases WHERE name = %L) TO %L WITH (FORMAT binary)', c, f);
+	EXECUTE format('COPY history_io_in FROM %L WITH (FORMAT binary)', f);
+	RETURN 'ok';
+EXCEPTION WHEN others THEN
+	GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT,
+		det = PG_EXCEPTION_DETAIL;
+	RETURN st || ': ' || msg || ' / ' || coalesce(det, '');
+END $$;
+SELECT name, history_io_recv(name) FROM history_io_cases ORDER BY name = 'valid' DESC, name;
+-- only the valid form arrived
 SELECT h FROM history_io_in;

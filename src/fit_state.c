@@ -451,7 +451,8 @@ cj_fit_state_in(PG_FUNCTION_ARGS)
 	const CjFamily *f;
 	CjTuple    *t;
 	size_t		n = 0,
-				cap = 16;
+				cap = 16,
+				i;
 	double		unit = 0;
 	CjError		err;
 
@@ -489,6 +490,10 @@ cj_fit_state_in(PG_FUNCTION_ARGS)
 	}
 	if (!cj_at_end(p))
 		goto bad;
+	/* data the family rejects: an input error naming the type */
+	for (i = 0; i < n; i++)
+		if (!f->check_data(t[i].v, &err))
+			goto bad;
 	PG_RETURN_POINTER(StateFromTuples(f, t, n, unit));
 bad:
 	cj_input_error(CJ_ESCONTEXT(fcinfo), "cj_fit_state", str, &err);

@@ -48,15 +48,23 @@ cj_history_alloc(int32 capacity)
 	return h;
 }
 
+/* A finite timestamptz, or an error naming the argument */
+int64
+cj_history_finite_instant(TimestampTz t, const char *what)
+{
+	if (TIMESTAMP_NOT_FINITE(t))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s must be finite", what),
+				 errdetail("Purchase histories live between 4714-11-24 BC and 294276 AD, not at infinity.")));
+	return t;
+}
+
 /* UTC day of a finite as_of instant */
 static int32
 AsOfDay(TimestampTz as_of)
 {
-	if (TIMESTAMP_NOT_FINITE(as_of))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("as_of must be a finite timestamp")));
-	return cj_instant_day(as_of);
+	return cj_instant_day(cj_history_finite_instant(as_of, "as_of"));
 }
 
 /* Summary as of a day; check_last refuses purchases after as_of */

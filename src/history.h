@@ -36,6 +36,9 @@
  */
 extern CjHistory *cj_history_alloc(int32 capacity);
 
+/* t as int64 microseconds; 22023 "<what> must be finite" for +-infinity */
+extern int64 cj_history_finite_instant(TimestampTz t, const char *what);
+
 /*
  * The BTYD inputs of a history as of an instant: x (repeat purchase
  * days), t_x and T (day resolution: the UTC day of as_of) in units of

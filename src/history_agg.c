@@ -46,8 +46,25 @@ PG_FUNCTION_INFO_V1(cj_history_final);
 		} \
 	} while (0)
 
-/* Room for the days of a new state */
+/* Room for the days of a new state: 48 + 4 * 4 = 64 bytes */
 #define CJ_HISTORY_INITIAL_DAYS 4
+
+/*
+ * Capacity after growth from cap days: at least double the size, rounded
+ * up to the power-of-two chunk the allocator would hand out anyway, so
+ * the spare bytes become day slots (4 -> 20 -> 52 -> 116 ...).
+ */
+static int32
+GrownCapacity(int32 cap)
+{
+	Size		want = cj_history_size(cap) * 2;
+	Size		chunk = 64;
+
+	while (chunk < want)
+		chunk *= 2;
+	return (int32) Min((chunk - CJ_HISTORY_HDRSZ) / sizeof(int32),
+					   (Size) CJ_HISTORY_MAX_DAYS);
+}
 
 /* Error for an amount that is not a finite non-negative number */
 static void
@@ -96,18 +113,6 @@ FloatMicro(float8 amount)
 	return v;
 }
 
-/* The instant of a finite timestamptz purchase time */
-static int64
-PurchaseInstant(TimestampTz at)
-{
-	if (TIMESTAMP_NOT_FINITE(at))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("purchase time must be finite"),
-				 errdetail("Purchases happen at a real time, not at infinity.")));
-	return at;
-}
-
 /* The midnight instant of a purchase day given as a date */
 static int64
 PurchaseDate(DateADT d)
@@ -146,8 +151,8 @@ HistoryTrans(FunctionCallInfo fcinfo, int64 at, int32 day, int64 amount)
 	if (r == CJ_HIST_ERROR)
 		cj_raise(&err, "cannot add the purchase to the history");
 	/* full: a doubled copy in the per-tuple context (see file header) */
-	g = cj_history_alloc(Min(h->capacity * 2, CJ_HISTORY_MAX_DAYS));
-	cj_history_copy(g, h, Min(h->capacity * 2, CJ_HISTORY_MAX_DAYS));
+	g = cj_history_alloc(GrownCapacity(h->capacity));
+	cj_history_copy(g, h, GrownCapacity(h->capacity));
 	if (cj_history_add(g, at, day, amount, &err) != CJ_HIST_ADDED)
 		cj_raise(&err, "cannot add the purchase to the history");
 	PG_RETURN_CJ_HISTORY_P(g);
@@ -161,56 +166,61 @@ CheckAggContext(FunctionCallInfo fcinfo, const char *fn)
 		elog(ERROR, "%s called in non-aggregate context", fn);
 }
 
+/*
+ * One row of any of the four overloads: the purchase day is the UTC day
+ * of a timestamptz, or the given date (recorded at its midnight UTC).
+ */
+static Datum
+TransRow(FunctionCallInfo fcinfo, bool by_date, bool float_amount)
+{
+	int64		at;
+	int32		day;
+	int64		amount;
+
+	CheckAggContext(fcinfo, "cj_history_agg transition function");
+	SKIP_NULL_ROW();
+	if (by_date)
+	{
+		day = PG_GETARG_DATEADT(1);
+		at = PurchaseDate(day);
+	}
+	else
+	{
+		at = cj_history_finite_instant(PG_GETARG_TIMESTAMPTZ(1),
+									   "purchase time");
+		day = cj_instant_day(at);
+	}
+	amount = float_amount ? FloatMicro(PG_GETARG_FLOAT8(2)) :
+		NumericMicro(PG_GETARG_NUMERIC(2));
+	return HistoryTrans(fcinfo, at, day, amount);
+}
+
 /* Transition: (timestamptz, numeric) */
 Datum
 cj_history_trans_ts_numeric(PG_FUNCTION_ARGS)
 {
-	int64		at;
-
-	CheckAggContext(fcinfo, "cj_history_trans_ts_numeric");
-	SKIP_NULL_ROW();
-	at = PurchaseInstant(PG_GETARG_TIMESTAMPTZ(1));
-	return HistoryTrans(fcinfo, at, cj_instant_day(at),
-						NumericMicro(PG_GETARG_NUMERIC(2)));
+	return TransRow(fcinfo, false, false);
 }
 
 /* Transition: (timestamptz, float8) */
 Datum
 cj_history_trans_ts_float8(PG_FUNCTION_ARGS)
 {
-	int64		at;
-
-	CheckAggContext(fcinfo, "cj_history_trans_ts_float8");
-	SKIP_NULL_ROW();
-	at = PurchaseInstant(PG_GETARG_TIMESTAMPTZ(1));
-	return HistoryTrans(fcinfo, at, cj_instant_day(at),
-						FloatMicro(PG_GETARG_FLOAT8(2)));
+	return TransRow(fcinfo, false, true);
 }
 
 /* Transition: (date, numeric) */
 Datum
 cj_history_trans_date_numeric(PG_FUNCTION_ARGS)
 {
-	DateADT		d;
-
-	CheckAggContext(fcinfo, "cj_history_trans_date_numeric");
-	SKIP_NULL_ROW();
-	d = PG_GETARG_DATEADT(1);
-	return HistoryTrans(fcinfo, PurchaseDate(d), d,
-						NumericMicro(PG_GETARG_NUMERIC(2)));
+	return TransRow(fcinfo, true, false);
 }
 
 /* Transition: (date, float8) */
 Datum
 cj_history_trans_date_float8(PG_FUNCTION_ARGS)
 {
-	DateADT		d;
-
-	CheckAggContext(fcinfo, "cj_history_trans_date_float8");
-	SKIP_NULL_ROW();
-	d = PG_GETARG_DATEADT(1);
-	return HistoryTrans(fcinfo, PurchaseDate(d), d,
-						FloatMicro(PG_GETARG_FLOAT8(2)));
+	return TransRow(fcinfo, true, true);
 }
 
 /*

@@ -21,9 +21,9 @@ static const CjFamily *const Registry[] = {
 	NULL,						/* 0: never used */
 	&cj_family_bgnbd,			/* 1: CJ_FAMILY_BGNBD */
 	&cj_family_mbgnbd,			/* 2: CJ_FAMILY_MBGNBD */
-	NULL,						/* 3: CJ_FAMILY_PNBD */
-	NULL,						/* 4: CJ_FAMILY_BGBB */
-	NULL,						/* 5: CJ_FAMILY_SBG */
+	&cj_family_pnbd,			/* 3: CJ_FAMILY_PNBD */
+	&cj_family_bgbb,			/* 4: CJ_FAMILY_BGBB */
+	&cj_family_sbg,				/* 5: CJ_FAMILY_SBG */
 	&cj_family_gg,				/* 6: CJ_FAMILY_GG */
 };
 

@@ -150,5 +150,8 @@ extern bool cj_family_positive_params(const CjFamily *f, const double *p,
 extern const CjFamily cj_family_bgnbd;
 extern const CjFamily cj_family_mbgnbd;
 extern const CjFamily cj_family_gg;
+extern const CjFamily cj_family_pnbd;
+extern const CjFamily cj_family_bgbb;
+extern const CjFamily cj_family_sbg;
 
 #endif							/* CJ_FAMILY_H */

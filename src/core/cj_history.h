@@ -183,6 +183,12 @@ extern size_t cj_history_format(const CjHistory *h, char *buf);
 /* Format an instant as ISO 8601 UTC into buf (>= 40 bytes) */
 extern size_t cj_format_instant(int64_t at, char *buf);
 
+/*
+ * Parse an instant written by cj_format_instant at *p (after white space),
+ * advancing *p; CJ_ERR_SYNTAX or CJ_ERR_RANGE on failure.
+ */
+extern bool cj_parse_instant(const char **p, int64_t *out, CjError *err);
+
 /* Format micro-units as a decimal into buf (>= 24 bytes) */
 extern size_t cj_format_micro(int64_t v, char *buf);
 

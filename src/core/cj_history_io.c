@@ -171,8 +171,8 @@ ParseDate(const char **p, int64_t *days)
 }
 
 /* Parse an ISO 8601 UTC instant as written by cj_format_instant */
-static bool
-ParseInstant(const char **p, int64_t *out, CjError *err)
+bool
+cj_parse_instant(const char **p, int64_t *out, CjError *err)
 {
 	int64_t		days,
 				at;
@@ -332,9 +332,9 @@ cj_history_parse(const char *s, CjHistory *h, int32_t capacity, CjError *err)
 		cj_error_set(err, CJ_ERR_SYNTAX, "Expected \"(\" after \"history\".");
 		return false;
 	}
-	if (!Key(&p, "first", err) || !ParseInstant(&p, &h->first_at, err) ||
+	if (!Key(&p, "first", err) || !cj_parse_instant(&p, &h->first_at, err) ||
 		!cj_accept_char(&p, ',') ||
-		!Key(&p, "last", err) || !ParseInstant(&p, &h->last_at, err) ||
+		!Key(&p, "last", err) || !cj_parse_instant(&p, &h->last_at, err) ||
 		!cj_accept_char(&p, ',') ||
 		!ParseMoney(&p, "spend", &h->total_spend, err) ||
 		!cj_accept_char(&p, ',') ||

@@ -168,6 +168,13 @@ cj_model_parse(const char *s, CjModelBody *b, CjError *err)
 	return cj_model_validate(b, err);
 }
 
+/* True for +0.0 exactly (not -0.0) */
+static bool
+IsPlusZero(double v)
+{
+	return v == 0.0 && !signbit(v);
+}
+
 /* Validate every field */
 bool
 cj_model_validate(const CjModelBody *b, CjError *err)
@@ -197,6 +204,16 @@ cj_model_validate(const CjModelBody *b, CjError *err)
 	{
 		cj_error_set(err, CJ_ERR_PARAM,
 					 "Fit facts must be finite: n >= 0, iter >= 0, grad >= 0, unit > 0.");
+		return false;
+	}
+	/* a fact the flags say is absent is not printed: it must be zero */
+	if ((!(b->flags & CJ_MODEL_HAS_LL) && !IsPlusZero(b->loglik)) ||
+		(!(b->flags & CJ_MODEL_HAS_N) && !IsPlusZero(b->n)) ||
+		(!(b->flags & CJ_MODEL_HAS_ITER) && b->iterations != 0) ||
+		(!(b->flags & CJ_MODEL_HAS_GRAD) && !IsPlusZero(b->grad_norm)))
+	{
+		cj_error_set(err, CJ_ERR_PARAM,
+					 "A fit fact that is not present must be 0.");
 		return false;
 	}
 	return true;

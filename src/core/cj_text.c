@@ -66,7 +66,14 @@ cj_parse_double(const char **p, double *out)
 		return false;
 	errno = 0;
 	v = strtod(s, &end);
-	if (end == s || errno == ERANGE || !isfinite(v))
+	if (end == s || !isfinite(v))
+		return false;
+	/*
+	 * ERANGE also flags subnormal results; keep those (float8in does, and
+	 * the shortest-exact output prints them), reject only an underflow to
+	 * zero of a non-zero literal.
+	 */
+	if (errno == ERANGE && v == 0.0)
 		return false;
 	for (q = s; q < end; q++)
 		if (*q == 'x' || *q == 'X')

@@ -24,7 +24,7 @@ set -eu
 SIM=${SIM:-10000000}
 REPS=${REPS:-3}
 here=$(cd "$(dirname "$0")/../.." && pwd)
-. "$here/test/bench/cluster.sh"
+. "$here/test/bench/bench_lib.sh"
 
 cp "$here/test/data/CDNOW_master.txt" "$dir/cdnow.txt"
 [ "${#run_as[@]}" -gt 0 ] && chown postgres: "$dir/cdnow.txt"

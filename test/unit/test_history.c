@@ -213,6 +213,76 @@ TestMoney(void)
 	CHECK(!cj_float_to_micro(1e300, &v, &err), "huge float");
 }
 
+/*
+ * Mutate valid literals at random: every mutant either parses into a
+ * valid history that formats back to itself modulo spacing, or fails
+ * with an error class set.  Never a crash.
+ */
+static void
+TestFuzzText(void)
+{
+	const char *seed = "history(first=1997-01-01T10:00:00.5Z, last=1997-08-02T13:00:00Z, spend=74.02, first_spend=29.33, days=[0,17,213])";
+	const char	alphabet[] = "0123456789-:.,=[]()TZ xhistory_e";
+	char		buf[256],
+				out[512],
+				again[512];
+	CjHistory  *h = NewHistory(64),
+			   *g = NewHistory(64);
+	int			i,
+				bad = 0,
+				parsed = 0;
+
+	srand(11);
+	for (i = 0; i < 200000; i++)
+	{
+		size_t		len = strlen(seed);
+		int			k,
+					nmut = 1 + rand() % 3;
+		CjError		err;
+
+		memcpy(buf, seed, len + 1);
+		for (k = 0; k < nmut; k++)
+		{
+			size_t		pos = (size_t) rand() % len;
+
+			switch (rand() % 3)
+			{
+				case 0:
+					buf[pos] = alphabet[rand() % (sizeof(alphabet) - 1)];
+					break;
+				case 1:
+					memmove(buf + pos, buf + pos + 1, len - pos);
+					len--;
+					break;
+				default:
+					if (len + 2 < sizeof(buf))
+					{
+						memmove(buf + pos + 1, buf + pos, len - pos + 1);
+						buf[pos] = alphabet[rand() % (sizeof(alphabet) - 1)];
+						len++;
+					}
+			}
+		}
+		err.kind = CJ_OK;
+		if (cj_history_parse(buf, h, cj_history_text_days_bound(buf) < 64 ?
+							 cj_history_text_days_bound(buf) : 64, &err))
+		{
+			parsed++;
+			cj_history_format(h, out);
+			if (!cj_history_validate(h, &err) ||
+				!cj_history_parse(out, g, 64, &err) ||
+				(cj_history_format(g, again), strcmp(out, again) != 0))
+				bad++;
+		}
+		else if (err.kind == CJ_OK)
+			bad++;
+	}
+	printf("# %d of 200000 mutants parsed\n", parsed);
+	CHECK(bad == 0, "text fuzz: mutants are rejected with an error or round-trip");
+	free(h);
+	free(g);
+}
+
 int
 main(void)
 {
@@ -221,5 +291,6 @@ main(void)
 	TestText();
 	TestBinary();
 	TestMoney();
+	TestFuzzText();
 	return unit_done();
 }

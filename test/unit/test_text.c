@@ -42,6 +42,10 @@ main(void)
 	CHECK(Rejected("Infinity"), "Infinity rejected");
 	CHECK(Rejected("0x10"), "hex rejected");
 	CHECK(Rejected("1e999"), "overflow rejected");
+	CHECK(Rejected("1e-400"), "underflow to zero rejected");
+	CHECK(ParsesTo("5e-324", 4.9406564584124654e-324), "smallest subnormal");
+	CHECK(ParsesTo("2.2250738585072e-310", 2.2250738585072e-310), "subnormal");
+	CHECK(ParsesTo("0e-400", 0.0), "zero with a large exponent");
 	CHECK(Rejected(""), "empty rejected");
 
 	p = "9223372036854775807";

@@ -1,0 +1,334 @@
+/*
+ * test_pnbd.c
+ *	  Unit tests of the Pareto/NBD family (src/core/cj_pnbd.c) and of the
+ *	  2F1(1, b; c; z) series and quadrature it uses.
+ */
+#include "unit.h"
+#include "family_check.h"
+#include "cj_hyp2f1_a1.h"
+#include "cj_optim.h"
+#include "cj_pnbd.h"
+#include "cj_quad.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const double Pub[4] = {0.553, 10.578, 0.606, 11.669};
+
+/* Sort order of the tuples: v[0], v[1], v[2] */
+static int
+CmpTuple(const void *a, const void *b)
+{
+	const CjTuple *x = a,
+			   *y = b;
+	int			i;
+
+	for (i = 0; i < 3; i++)
+		if (x->v[i] != y->v[i])
+			return x->v[i] < y->v[i] ? -1 : 1;
+	return 0;
+}
+
+/* Sort and merge equal tuples (weights add) */
+static size_t
+Compress(CjTuple *t, size_t n)
+{
+	size_t		i,
+				k = 0;
+
+	qsort(t, n, sizeof(CjTuple), CmpTuple);
+	for (i = 0; i < n; i++)
+	{
+		if (k > 0 && CmpTuple(&t[k - 1], &t[i]) == 0)
+			t[k - 1].w += t[i].w;
+		else
+			t[k++] = t[i];
+	}
+	return k;
+}
+
+/* The CDNOW sample summary (x, t_x, T), as distinct weighted tuples */
+static size_t
+LoadCdnow(CjTuple *t, size_t cap, double *total)
+{
+	FILE	   *f = fopen("test/data/cdnow_customers_summary_with_transactions.csv", "r");
+	char		line[256];
+	size_t		n = 0;
+
+	*total = 0;
+	if (!f)
+		return 0;
+	if (!fgets(line, sizeof(line), f))
+	{
+		fclose(f);
+		return 0;
+	}
+	while (n < cap && fgets(line, sizeof(line), f))
+	{
+		double		id,
+					zbar;
+
+		if (sscanf(line, "%lf,%lf,%lf,%lf,%lf", &id, &t[n].v[0], &t[n].v[1],
+				   &t[n].v[2], &zbar) == 5)
+		{
+			t[n].w = 1.0;
+			n++;
+		}
+	}
+	fclose(f);
+	*total = (double) n;
+	return Compress(t, n);
+}
+
+/* Integrand (alpha+u)^-(r+x) (beta+u)^-(s+1) for the G check */
+static double
+GIntegrand(double u, void *arg)
+{
+	const double *a = arg;		/* r, alpha, s, beta, x */
+
+	return pow(a[1] + u, -(a[0] + a[4])) * pow(a[3] + u, -(a[2] + 1.0));
+}
+
+static double
+Poly22(double x, void *arg)
+{
+	(void) arg;
+	return pow(x, 22);
+}
+
+/* Checks of the building blocks */
+static void
+TestBlocks(void)
+{
+	double		d[3];
+	double		lf;
+
+	CHECK_CLOSE(cj_quad_gl(Poly22, NULL, -1.0, 1.0, 1), 2.0 / 23.0, 1e-14,
+				"12-point Gauss-Legendre exact for x^22");
+	/* 2F1(1, 1; 2; z) = -log(1-z)/z */
+	lf = cj_log_hyp2f1_a1(1.0, 2.0, 0.5, d);
+	CHECK_CLOSE(exp(lf), -log(0.5) / 0.5, 1e-14, "2F1(1,1;2;1/2)");
+	/* dF/dz of -log(1-z)/z = 1/(z(1-z)) + log(1-z)/z^2 */
+	CHECK_CLOSE(d[2] * exp(lf), 1.0 / (0.5 * 0.5) + log(0.5) / 0.25, 1e-12,
+				"d 2F1 / dz");
+	CHECK_CLOSE(exp(cj_log_hyp2f1_a1(1.0, 2.0, 0.9999, NULL)),
+				-log(1e-4) / 0.9999, 1e-12, "2F1(1,1;2;0.9999)");
+	CHECK(isnan(cj_log_hyp2f1_a1(1.0, 2.0, 1.0, NULL)), "2F1 at z = 1 is NaN");
+	{
+		double		h = 1e-6,
+					b = 2.3,
+					c = 7.1,
+					z = 0.83;
+		double		fb = (cj_log_hyp2f1_a1(b + h, c, z, NULL) -
+						  cj_log_hyp2f1_a1(b - h, c, z, NULL)) / (2 * h);
+		double		fc = (cj_log_hyp2f1_a1(b, c + h, z, NULL) -
+						  cj_log_hyp2f1_a1(b, c - h, z, NULL)) / (2 * h);
+
+		cj_log_hyp2f1_a1(b, c, z, d);
+		CHECK_CLOSE(d[0], fb, 1e-8, "d log 2F1 / db");
+		CHECK_CLOSE(d[1], fc, 1e-8, "d log 2F1 / dc");
+	}
+}
+
+/* The likelihood's G(t_x) - G(T) against direct quadrature, both branches */
+static void
+TestLikelihoodForm(void)
+{
+	static const double ps[2][4] = {{0.553, 10.578, 0.606, 11.669},
+	{0.8, 20.0, 1.7, 3.0}};
+	int			k;
+
+	for (k = 0; k < 2; k++)
+	{
+		double		v[3] = {3.0, 10.0, 30.0};
+		double		a[5] = {ps[k][0], ps[k][1], ps[k][2], ps[k][3], v[0]};
+		double		r = a[0],
+					al = a[1],
+					s = a[2],
+					be = a[3];
+		double		integ = cj_quad_gl(GIntegrand, a, v[1], v[2], 40);
+		double		want = lgamma(r + v[0]) - lgamma(r) + r * log(al) +
+			s * log(be) +
+			log(pow(al + v[2], -(r + v[0])) * pow(be + v[2], -s) + s * integ);
+
+		CHECK_CLOSE(cj_pnbd_loglik1(ps[k], v, NULL), want, 1e-12,
+					k ? "LL matches its integral form (alpha > beta)" :
+					"LL matches its integral form (alpha < beta)");
+	}
+}
+
+/* Published LL, worked values, gradients on the CDNOW sample */
+static void
+TestCdnow(void)
+{
+	static CjTuple t[4000];
+	double		total;
+	size_t		n = LoadCdnow(t, 4000, &total);
+	CjData		d = {t, n, total};
+	double		v26[3] = {26.0, 30.86, 31.0};
+	double		q[4] = {0.3, 40.0, 0.9, 2.5};
+
+	CHECK(total == 2357, "CDNOW sample has 2357 customers");
+	CHECK_CLOSE(cj_family_pnbd.loglik(&d, Pub, NULL), -9595.0, 0.05 / 9595,
+				"LL at published parameters = -9595.0");
+	CHECK(family_grad_error(&cj_family_pnbd, &d, Pub) < 1e-6, "gradient vs finite differences (alpha < beta)");
+	CHECK(family_grad_error(&cj_family_pnbd, &d, q) < 1e-6, "gradient vs finite differences (alpha > beta)");
+	/* at the rounded published parameters; exact digits after a fit */
+	CHECK_CLOSE(cj_family_pnbd.expected(Pub, 52.0), 1.4734, 0.001,
+				"E[X(52)] ~ 1.4734");
+	CHECK_CLOSE(cj_family_pnbd.conditional(Pub, v26, 52.0), 25.456,
+				0.001, "E[X(52) | 26, 30.86, 31] ~ 25.456");
+	CHECK_CLOSE(cj_family_pnbd.p_alive(Pub, v26), 0.9979, 0.00005,
+				"P(alive | 26, 30.86, 31) = 0.9979");
+	{
+		/* P(alive) = first part of the likelihood over the likelihood */
+		double		worst = 0.0;
+		size_t		i;
+
+		for (i = 0; i < n; i++)
+		{
+			const double *v = t[i].v;
+			double		first = lgamma(Pub[0] + v[0]) - lgamma(Pub[0]) +
+				Pub[0] * log(Pub[1]) + Pub[2] * log(Pub[3]) -
+				(Pub[0] + v[0]) * log(Pub[1] + v[2]) - Pub[2] * log(Pub[3] + v[2]);
+			double		want = exp(first - cj_pnbd_loglik1(Pub, v, NULL));
+
+			worst = fmax(worst, fabs(cj_family_pnbd.p_alive(Pub, v) - want));
+		}
+		CHECK(worst < 1e-12, "P(alive) = first part / likelihood on every customer");
+	}
+	{
+		/* the fit: published optimum and the worked values to their digits */
+		CjFitResult r;
+		CjError		err;
+
+		CHECK(cj_fit_family(&cj_family_pnbd, &d, &r, &err), "Pareto/NBD fit");
+		printf("# pnbd fit: ll=%.6f iter=%d evals=%d status=%d grad=%g p=%.6g %.6g %.6g %.6g\n",
+			   r.loglik, r.iterations, r.evaluations, r.status, r.grad_norm,
+			   r.p[0], r.p[1], r.p[2], r.p[3]);
+		CHECK(r.status == CJ_FIT_CONVERGED, "fit converged");
+		CHECK(fabs(r.loglik - -9594.97) < 0.01, "fit LL = -9594.97");
+		for (int i = 0; i < 4; i++)
+			CHECK(fabs(r.p[i] / Pub[i] - 1) < 0.005, "parameter within 0.5 %");
+		CHECK(fabs(cj_family_pnbd.expected(r.p, 52.0) - 1.4734) < 0.00005,
+			  "E[X(52)] = 1.4734 at the optimum");
+		/* exact optimum: 25.45655 (the source truncates to 25.456) */
+		CHECK(fabs(cj_family_pnbd.conditional(r.p, v26, 52.0) - 25.456) < 0.001,
+			  "E[X(52) | 26, 30.86, 31] = 25.456 at the optimum");
+		CHECK(fabs(cj_family_pnbd.p_alive(r.p, v26) - 0.9979) < 0.00005,
+			  "P(alive | 26, 30.86, 31) = 0.9979 at the optimum");
+	}
+}
+
+/* P(X(t) = n) sums to 1 and has mean E[X(t)] */
+static void
+TestProbN(void)
+{
+	static const double ps[2][4] = {{0.553, 10.578, 0.606, 11.669},
+	{2.0, 3.0, 1.5, 40.0}};
+	int			k;
+
+	for (k = 0; k < 2; k++)
+	{
+		double		sum = 0.0,
+					mean = 0.0,
+					tail;
+		int			n;
+
+		for (n = 0; n < 400; n++)
+		{
+			double		pn = cj_family_pnbd.prob_n(ps[k], n, 39.0);
+
+			sum += pn;
+			mean += n * pn;
+		}
+		tail = cj_family_pnbd.expected(ps[k], 39.0);
+		CHECK_CLOSE(sum, 1.0, 1e-9, "sum_n P(X(39) = n) = 1");
+		CHECK_CLOSE(mean, tail, 1e-7, "sum_n n P(X(39) = n) = E[X(39)]");
+	}
+}
+
+static double
+DertIntegrand(double t, void *arg)
+{
+	const double *a = arg;		/* s, beta+T, delta */
+
+	return exp(-a[2] * t) * pow(a[1] / (a[1] + t), a[0]);
+}
+
+/* DERT against the integral of the discounted purchase rate */
+static void
+TestDert(void)
+{
+	double		v[3] = {2.0, 30.43, 38.86};
+	double		deltas[3] = {log(1.15) / 52.0, 0.3, 5.0};
+	int			k;
+
+	for (k = 0; k < 3; k++)
+	{
+		double		a[3] = {Pub[2], Pub[3] + v[2], deltas[k]};
+		double		want = cj_family_pnbd.p_alive(Pub, v) * (Pub[0] + v[0]) /
+			(Pub[1] + v[2]) *
+			cj_quad_gl(DertIntegrand, a, 0.0, 60.0 / deltas[k], 400);
+
+		CHECK_CLOSE(cj_pnbd_dert(Pub, v, deltas[k]), want, 1e-8,
+					"DERT = int e^-delta t dE[X(T, T+t)]");
+	}
+}
+
+/* Heavy buyers and long ages: everything finite, P(alive) in [0, 1] */
+static void
+TestGrid(void)
+{
+	static const double xs[] = {0, 1, 2, 10, 221, 1000, 1e4, 1e5};
+	static const double Ts[] = {0.5, 1, 39, 103.57, 1000, 1e4};
+	static const double fr[] = {0.0, 0.3, 0.9, 0.999, 0.99999, 1.0};
+	static const double ps[3][4] = {{0.553, 10.578, 0.606, 11.669},
+	{0.5, 100.0, 0.5, 0.1}, {3.0, 0.05, 2.0, 500.0}};
+	int			bad = 0,
+				k;
+	size_t		i,
+				j,
+				l;
+	double		v[3] = {221, 103.43, 103.57};
+
+	for (k = 0; k < 3; k++)
+		for (i = 0; i < sizeof(xs) / sizeof(xs[0]); i++)
+			for (j = 0; j < sizeof(Ts) / sizeof(Ts[0]); j++)
+				for (l = 0; l < sizeof(fr) / sizeof(fr[0]); l++)
+				{
+					double		w[3] = {xs[i], xs[i] > 0 ? fr[l] * Ts[j] : 0.0, Ts[j]};
+					double		g[4];
+					double		ll = cj_pnbd_loglik1(ps[k], w, g);
+					double		pa = cj_family_pnbd.p_alive(ps[k], w);
+					double		ce = cj_family_pnbd.conditional(ps[k], w, 52.0);
+					double		de = cj_pnbd_dert(ps[k], w, 0.003);
+
+					if (!(isfinite(ll) && isfinite(g[0]) && isfinite(g[1]) &&
+						  isfinite(g[2]) && isfinite(g[3]) && pa >= 0.0 &&
+						  pa <= 1.0 && isfinite(ce) && ce >= 0.0 &&
+						  isfinite(de) && de >= 0.0))
+					{
+						if (bad < 5)
+							printf("# bad at p%d x=%g t_x=%g T=%g: ll=%g pa=%g ce=%g dert=%g\n",
+								   k, w[0], w[1], w[2], ll, pa, ce, de);
+						bad++;
+					}
+				}
+	CHECK(bad == 0, "heavy-buyer grid: finite LL, gradient, P(alive), E, DERT");
+	CHECK(cj_family_pnbd.p_alive(Pub, v) > 0.0 &&
+		  cj_family_pnbd.p_alive(Pub, v) <= 1.0,
+		  "P(alive | 221, 103.43, 103.57) in (0, 1]");
+}
+
+int
+main(void)
+{
+	TestBlocks();
+	TestLikelihoodForm();
+	TestCdnow();
+	TestProbN();
+	TestDert();
+	TestGrid();
+	return unit_done();
+}
