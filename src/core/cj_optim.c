@@ -34,7 +34,7 @@
 #define CJ_FTOL			1e-14
 #define CJ_MAX_ITER		500
 #define CJ_NSTARTS		5
-#define CJ_PROBE_ITER	12
+#define CJ_PROBE_ITER	8
 
 static const char *const StatusNames[] = {
 	"unfitted", "converged", "boundary", "maxiter", "stalled"
@@ -497,24 +497,25 @@ InverseNegHessian(FamilyCtx *ctx, int k, const double *theta, double *Hinv,
 static bool
 Polish(FamilyCtx *ctx, int k, double *theta, CjOptimResult *best, int *evals)
 {
+	double		Hinv[CJ_MAX_PARAMS * CJ_MAX_PARAMS],
+				g[CJ_MAX_PARAMS] = {0},
+				gn[CJ_MAX_PARAMS] = {0},
+				tn[CJ_MAX_PARAMS] = {0};
 	int			step,
 				i,
 				j;
 
+	if (!InverseNegHessian(ctx, k, theta, Hinv, evals))
+		return false;
+	FamilyObjective(ctx, theta, g);
+	(*evals)++;
+	/* the Hessian hardly changes over such short steps: reuse it */
 	for (step = 0; step < 2; step++)
 	{
-		double		Hinv[CJ_MAX_PARAMS * CJ_MAX_PARAMS],
-					g[CJ_MAX_PARAMS],
-					gn[CJ_MAX_PARAMS],
-					tn[CJ_MAX_PARAMS],
-					v,
+		double		v,
 					gmax = 0.0,
 					gold = 0.0;
 
-		if (!InverseNegHessian(ctx, k, theta, Hinv, evals))
-			return false;
-		FamilyObjective(ctx, theta, g);
-		(*evals)++;
 		for (i = 0; i < k; i++)
 		{
 			tn[i] = theta[i];
@@ -535,6 +536,7 @@ Polish(FamilyCtx *ctx, int k, double *theta, CjOptimResult *best, int *evals)
 			  v >= best->value - 1e-12 * (1.0 + fabs(best->value))))
 			break;
 		memcpy(theta, tn, sizeof(double) * k);
+		memcpy(g, gn, sizeof(double) * k);
 		best->value = v;
 		best->grad_norm = gmax;
 	}
