@@ -55,7 +55,9 @@ FROM (SELECT cj_holdout_check(mbg, x, t_x, age, 39, holdout_x, 3) AS h
       FROM diag_ho, diag_ho_model) s, cj_holdout_rows(h) r;
 
 -- the state's text form, and an exact text round trip
-SELECT cj_holdout_check(bg, x, t_x, age, 39, holdout_x, 2)::text AS state
+-- (expected sums cut to 6 decimals here: the last digits are the model's)
+SELECT regexp_replace(cj_holdout_check(bg, x, t_x, age, 39, holdout_x, 2)::text,
+                      '(\.\d{6})\d*', '\1', 'g') AS state
 FROM (SELECT * FROM diag_ho ORDER BY customer LIMIT 10) d, diag_ho_model;
 SELECT h::text::cj_holdout::text = h::text AS text_round_trip FROM diag_ho_bg;
 
@@ -88,7 +90,8 @@ FROM diag_ho_bg a, cj_holdout_rows(a.h) s
 JOIN (SELECT r.* FROM diag_ho_par b, cj_holdout_rows(b.h) r) p USING (bucket);
 
 -- NULL rows are skipped; no rows gives NULL
-SELECT cj_holdout_check(bg, x, t_x, age, 39, holdout_x, 2)::text
+SELECT regexp_replace(cj_holdout_check(bg, x, t_x, age, 39, holdout_x, 2)::text,
+                      '(\.\d{6})\d*', '\1', 'g') AS state
 FROM (VALUES (1::float8, 2::float8, 10::float8, 1::float8), (NULL, 1, 1, 1), (2, 3, 10, NULL)) v(x, t_x, age, holdout_x),
      diag_ho_model;
 SELECT cj_holdout_check(bg, x, t_x, age, 39, holdout_x) IS NULL AS empty_is_null

@@ -61,7 +61,8 @@ FROM (SELECT cj_tracking(bg, '1997-01-01', '1997-01-01', '7 days', 2) t FROM dia
      cj_tracking_rows(t) r;
 
 -- a customer who arrives after a period contributes nothing to it
-SELECT cj_tracking(bg, '1997-01-10', '1997-01-01', '7 days', 3)::text FROM diag_tr_model;
+SELECT regexp_replace(cj_tracking(bg, '1997-01-10', '1997-01-01', '7 days', 3)::text,
+                      '(\.\d{6})\d*', '\1', 'g') AS state FROM diag_tr_model;
 
 -- text form and exact round trips
 SELECT t::text::cj_tracking::text = t::text AS text_round_trip FROM diag_tr_bg;
@@ -93,7 +94,8 @@ FROM diag_tr_bg a, cj_tracking_rows(a.t) s
 JOIN (SELECT r.* FROM diag_tr_par b, cj_tracking_rows(b.t) r) p USING (period);
 
 -- NULL rows are skipped; no rows gives NULL
-SELECT cj_tracking(bg, f, '1997-01-01', '7 days', 2)::text
+SELECT regexp_replace(cj_tracking(bg, f, '1997-01-01', '7 days', 2)::text,
+                      '(\.\d{6})\d*', '\1', 'g') AS state
 FROM diag_tr_model, (VALUES ('1997-01-01'::timestamptz), (NULL)) v(f);
 SELECT cj_tracking(bg, first_purchase, '1997-01-01', '7 days', 2) IS NULL AS empty_is_null
 FROM diag_tr, diag_tr_model WHERE false;

@@ -76,4 +76,5 @@ SELECT cj_p_alive(m, 1.5, 4, 6) FROM model2_bgbb;
 SELECT cj_fit_bgbb(x, t_x, n) FROM (VALUES (1::float8, 0::float8, 6::float8)) AS v(x, t_x, n);
 SELECT cj_fit_bgbb(x, t_x, n) FROM (VALUES (1::float8, 2::float8, 'NaN'::float8)) AS v(x, t_x, n);
 SELECT cj_dert(m, 1, 2, 6, 0.1) FROM model2_bgbb;
+SELECT cj_prob_purchases(m, 1, 6.5) FROM model2_bgbb;
 \set VERBOSITY terse

@@ -7,7 +7,7 @@ SET timezone = 'UTC';
 \pset footer off
 
 \echo
-\echo '== Models: BG/NBD, MBG/NBD and Gamma-Gamma fitted on the calibration period'
+\echo '== Models: BG/NBD, MBG/NBD, Pareto/NBD and Gamma-Gamma fitted on the calibration period'
 CREATE TABLE cdnow_btyd AS
 SELECT customer,
        cj_frequency(calibration)::float8 AS x,
@@ -24,6 +24,7 @@ CREATE TABLE showcase_models (name text PRIMARY KEY, model cj_model);
 INSERT INTO showcase_models
 SELECT 'BG/NBD', cj_fit_bgnbd(calibration, '1997-09-30') FROM cdnow_histories
 UNION ALL SELECT 'MBG/NBD', cj_fit_mbgnbd(calibration, '1997-09-30') FROM cdnow_histories
+UNION ALL SELECT 'Pareto/NBD', cj_fit_pnbd(calibration, '1997-09-30') FROM cdnow_histories
 UNION ALL SELECT 'Gamma-Gamma', cj_fit_gg(x, m) FROM cdnow_btyd WHERE m > 0;
 
 \echo 'Fitted parameters (time in weeks), log-likelihood and convergence'

@@ -1,6 +1,7 @@
 -- Showcase step 50: score every customer as of 1997-09-30 with the BG/NBD
 -- and Gamma-Gamma models: P(alive), expected repeat purchases in the next
--- 52 weeks and the 12-month CLV (monthly steps, 1 % a month discount).
+-- 52 weeks and the 12-month CLV (monthly steps, 1 % a month discount);
+-- also P(alive) under Pareto/NBD.
 -- Leaves showcase_scores for the later steps; draws the P(alive)
 -- histogram to doc/img/p_alive.png.
 SET client_min_messages = warning;
@@ -9,20 +10,24 @@ SET timezone = 'UTC';
 
 \echo
 \echo '== Scores: every customer, as of the end of the calibration period'
+\echo 'Means and totals (P(alive) from BG/NBD, and from Pareto/NBD; 52-week purchases; 12-month CLV)'
 CREATE TABLE showcase_scores AS
 SELECT b.customer, b.x, b.m,
        cj_p_alive(bg.model, b.x, b.t_x, b."T") AS p_alive,
+       cj_p_alive(pnbd.model, b.x, b.t_x, b."T") AS p_alive_pnbd,
        cj_conditional_purchases(bg.model, b.x, b.t_x, b."T", 52) AS expected_52w,
        cj_clv(bg.model, gg.model, b.x, b.t_x, b."T", b.m, 12, 52.0 / 12, 0.01) AS clv_12m
 FROM cdnow_btyd b,
      (SELECT model FROM showcase_models WHERE name = 'BG/NBD') bg,
-     (SELECT model FROM showcase_models WHERE name = 'Gamma-Gamma') gg;
+     (SELECT model FROM showcase_models WHERE name = 'Gamma-Gamma') gg,
+     (SELECT model FROM showcase_models WHERE name = 'Pareto/NBD') pnbd;
 
-SELECT count(*) AS customers, round(avg(p_alive)::numeric, 3) AS mean_p_alive,
-       round(sum(expected_52w)::numeric) AS expected_purchases_52w,
-       round(sum(clv_12m)::numeric) AS total_clv_12m,
-       round(percentile_cont(0.5) WITHIN GROUP (ORDER BY clv_12m)::numeric, 2) AS median_clv,
-       round(max(clv_12m)::numeric, 2) AS max_clv
+SELECT count(*) AS customers, round(avg(p_alive)::numeric, 3) AS "P(alive)",
+       round(avg(p_alive_pnbd)::numeric, 3) AS "P(alive) PNBD",
+       round(sum(expected_52w)::numeric) AS purchases_52w,
+       round(sum(clv_12m)::numeric) AS clv_total,
+       round(percentile_cont(0.5) WITHIN GROUP (ORDER BY clv_12m)::numeric, 2) AS clv_median,
+       round(max(clv_12m)::numeric, 2) AS clv_max
 FROM showcase_scores;
 
 \echo 'The ten most valuable customers'

@@ -304,7 +304,8 @@ BgbbConditional(const double *p, const double *v, double t)
 }
 
 /*
- * P(X(n) = x) for a new customer (FHS eq. 7):
+ * P(X(n) = x) for a new customer (FHS eq. 7); NaN (the glue's "not
+ * finite" error) when n is not a whole number of opportunities:
  *   C(n,x) B(alpha+x, beta+n-x)/B(alpha,beta) B(gamma, delta+n)/B(gamma,delta)
  *   + sum_{i=x}^{n-1} C(i,x) B(alpha+x, beta+i-x)/B(alpha,beta)
  *                           B(gamma+1, delta+i)/B(gamma,delta)
@@ -315,9 +316,10 @@ BgbbProbN(const double *p, double x, double n)
 	BgbbLse		a = {-INFINITY, 0.0, {0, 0, 0, 0}};
 	double		i;
 
-	if (x < 0.0 || x != floor(x) || !(n >= 0.0) || n != floor(n) || x > n ||
-		n > CJ_BGBB_MAX_N)
-		return (x == 0.0 && n == 0.0) ? 1.0 : 0.0;
+	if (!(n >= 0.0) || n != floor(n) || n > CJ_BGBB_MAX_N)
+		return NAN;				/* opportunities are a whole number */
+	if (x < 0.0 || x != floor(x) || x > n)
+		return 0.0;
 	BgbbLseAdd(&a, cj_lgamma(n + 1.0) - cj_lgamma(x + 1.0) -
 			   cj_lgamma(n - x + 1.0) +
 			   BgbbLogTerm(p, x, n - x, 0.0, n, NULL), NULL);

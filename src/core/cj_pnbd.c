@@ -368,15 +368,23 @@ PnbdStart(const CjData *d, double *p)
 /*
  * b / (s-1) * [1 - (b / (b+t))^(s-1)], the expected lifetime-weighted
  * exposure of the note's eq. 17 and 22 (b log(1 + t/b) at s = 1), written
- * with expm1 so that it is exact near s = 1.
+ * so that it stays exact near s = 1.
  */
 static double
 PnbdExposure(double s, double b, double t)
 {
-	double		lt = log1p(t / b),
-				y = (s - 1.0) * lt;
+	/* log1p and expm1 only where log and exp would lose digits (slower) */
+	double		lt = (t < 1e-3 * b) ? log1p(t / b) : log((b + t) / b),
+				y = (s - 1.0) * lt,
+				f;
 
-	return b * lt * ((y == 0.0) ? 1.0 : -expm1(-y) / y);
+	if (y == 0.0)
+		f = 1.0;
+	else if (fabs(y) < 0.1)
+		f = -expm1(-y) / y;
+	else
+		f = (1.0 - exp(-y)) / y;
+	return b * lt * f;
 }
 
 /* E[X(t)] for a new customer (the note, eq. 17) */
@@ -403,8 +411,9 @@ PnbdRelG(const double *p, double x, double t, double T)
 				a = r + s + x;
 	double		e = 1.0;
 
+	/* plain log of the ratios: its rounding is far below what P(alive) shows */
 	if (T > t)
-		e = exp(m * log1p((T - t) / (al + t)) + s * log1p((T - t) / (be + t)));
+		e = exp(m * log((al + T) / (al + t)) + s * log((be + T) / (be + t)));
 	if (al >= be)
 		return e * cj_hyp2f1_a1(m, a + 1.0, (al - be) / (al + t)) / a;
 	return e * (al + t) / (be + t) *

@@ -273,7 +273,8 @@ cj_sla_validate(const CjSla *sla, CjError *err)
 
 	if (sla->ntiers < 0 || sla->ntiers > CJ_SLA_MAX_TIERS ||
 		(sla->has_default != 0 && sla->has_default != 1) ||
-		(sla->ntiers == 0 && !sla->has_default))
+		(sla->ntiers == 0 && !sla->has_default) ||
+		(!sla->has_default && sla->default_us != 0))
 	{
 		cj_error_set(err, CJ_ERR_PARAM, "The tier count or default flag is invalid.");
 		return false;

@@ -34,21 +34,6 @@ SELECT customer, x, t_x, age, (customer % 5)::float8 AS hx,
        '1997-01-01 00:00+00'::timestamptz + (customer % 84) * interval '1 day' AS first_purchase
 FROM cj_simulate((SELECT m FROM bench_m), $CUSTOMERS, 39, 42);
 VACUUM ANALYZE bench_c;
-
--- best of n runs of a query, in milliseconds
-CREATE FUNCTION bench_ms(q text, n int) RETURNS float8 LANGUAGE plpgsql AS \$\$
-DECLARE
-    best float8 := 'Infinity';
-    t0 timestamptz;
-    dummy text;
-BEGIN
-    FOR i IN 1..n LOOP
-        t0 := clock_timestamp();
-        EXECUTE q INTO dummy;
-        best := least(best, 1000 * extract(epoch FROM clock_timestamp() - t0));
-    END LOOP;
-    RETURN best;
-END \$\$;
 SQL
 
 q_check="SELECT r.expected_total::text FROM (SELECT cj_holdout_check((SELECT m FROM bench_m), x, t_x, age, 39, hx) h FROM bench_c) s, cj_holdout_rows(h) r WHERE bucket = 'total'"

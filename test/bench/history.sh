@@ -37,21 +37,6 @@ SELECT (random() * ($CUSTOMERS - 1))::int + 1 AS customer,
        round((random() * 200)::numeric, 2) AS amount
 FROM generate_series(1, $TXNS);
 VACUUM ANALYZE bench_tx;
-
--- best of n runs of a query, in milliseconds
-CREATE FUNCTION bench_ms(q text, n int) RETURNS float8 LANGUAGE plpgsql AS \$\$
-DECLARE
-    best float8 := 'Infinity';
-    t0 timestamptz;
-    dummy text;
-BEGIN
-    FOR i IN 1..n LOOP
-        t0 := clock_timestamp();
-        EXECUTE q INTO dummy;
-        best := least(best, 1000 * extract(epoch FROM clock_timestamp() - t0));
-    END LOOP;
-    RETURN best;
-END \$\$;
 SQL
 
 q_hist="SELECT sum(cj_purchase_days(h))::text FROM (SELECT customer, cj_history_agg(occurred_at, amount) h FROM bench_tx GROUP BY customer) s"

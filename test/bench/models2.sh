@@ -115,10 +115,10 @@ BEGIN
         INSERT INTO t VALUES ('fit', bench_ms(\$q\$$q_fit\$q\$, 1));
         INSERT INTO t VALUES ('fit_bare', bench_ms(\$q\$$q_fitbare\$q\$, 1));
     END LOOP;
-    FOR i IN 1..least($REPS, 3) LOOP
-        INSERT INTO t VALUES ('p_alive', bench_ms(\$q\$$q_palive\$q\$, 1));
-        INSERT INTO t VALUES ('conditional', bench_ms(\$q\$$q_cond\$q\$, 1));
+    FOR i IN 1..$REPS LOOP
         INSERT INTO t VALUES ('bare', bench_ms(\$q\$$q_bare\$q\$, 1));
+        INSERT INTO t VALUES ('conditional', bench_ms(\$q\$$q_cond\$q\$, 1));
+        INSERT INTO t VALUES ('p_alive', bench_ms(\$q\$$q_palive\$q\$, 1));
     END LOOP;
 END \$\$;
 SELECT format('%-12s %10s ms', name, round(min(ms)::numeric, 1)) FROM t GROUP BY name ORDER BY 1;
