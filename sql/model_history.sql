@@ -45,6 +45,7 @@ SELECT customer, cj_frequency(h) AS x,
        round(cj_p_alive(f.bg_days, h, '1997-09-30 23:00+00')::numeric, 4) AS p_alive_days_model,
        round(cj_conditional_purchases(f.bg, h, '1997-09-30 23:00+00', 39)::numeric, 4) AS cond_39,
        round(cj_expected_spend(f.gg, h)::numeric, 2) AS spend,
+       cj_expected_spend(f.gg, h, '1997-09-30 23:00+00') = cj_expected_spend(f.gg, h) AS spend_as_of,
        round(cj_clv(f.bg, f.gg, h, '1997-09-30 23:00+00', 12, 4.35, 0.01)::numeric, 2) AS clv
 FROM model_hist, model_hist_fit f WHERE customer IN (1, 2, 3, 4, 5, 18) ORDER BY customer;
 -- a customer whose repeat purchases were all free still scores

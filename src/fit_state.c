@@ -89,9 +89,11 @@ NewState(MemoryContext mcxt, const CjFamily *f, uint32 capacity, double unit)
 	uint32		nslots = cj_tupleset_nslots(capacity);
 	Size		size = STATE_HDR + (Size) capacity * sizeof(CjTuple) +
 		(Size) nslots * sizeof(int32);
-	CjFitState *s = MemoryContextAllocZero(mcxt, size);
+	CjFitState *s = MemoryContextAlloc(mcxt, size);
 	CjTupleSet	ts;
 
+	/* only the header needs zeroing: tuples are written before use */
+	memset(s, 0, STATE_HDR);
 	SET_VARSIZE(s, size);
 	s->version = CJ_BINARY_VERSION;
 	s->family = (uint8) cj_family_id(f);
@@ -147,8 +149,12 @@ StateAdd(CjFitState **sp, MemoryContext mcxt, const double *v, double w)
 	}
 	if (s->capacity >= CJ_FIT_MAX_TUPLES)
 		TooManyTuples();
-	s = Regrow(mcxt, s, Min((uint32) CJ_FIT_MAX_TUPLES,
-							Max(64, s->capacity * 2)));
+	/*
+	 * Grow fourfold, from at least 1024 slots: each growth costs a copy here
+	 * and another by the executor, so few large steps beat many small ones.
+	 */
+	s = Regrow(mcxt, s, (uint32) Min((uint64) CJ_FIT_MAX_TUPLES,
+									 Max((uint64) 1024, (uint64) s->capacity * 4)));
 	ts = SetOf(s);
 	if (!cj_tupleset_add(&ts, v, s->ndata, w))
 		elog(ERROR, "could not add to a grown fit state");

@@ -108,10 +108,12 @@ extern double cj_spend_score(const CjModelSlot *ms, double x, double m);
 
 /*
  * CLV of a history v under purchase model pm and spend model sm with mean
- * repeat spend m (validates periods, period length, rate and margin).
+ * repeat spend m (validates periods, period length, rate and margin; the
+ * discounted purchases are memoised at fcinfo's call site).
  */
-extern double cj_clv_compute(const CjModelSlot *pm, const CjModelSlot *sm,
-							 const double *v, double m, int32 periods,
-							 double period_length, double rate, double margin);
+extern double cj_clv_compute(FunctionCallInfo fcinfo, const CjModelSlot *pm,
+							 const CjModelSlot *sm, const double *v, double m,
+							 int32 periods, double period_length, double rate,
+							 double margin);
 
 #endif							/* CJ_MODEL_GLUE_H */

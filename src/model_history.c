@@ -179,26 +179,14 @@ cj_clv_history(PG_FUNCTION_ARGS)
 	const CjModelSlot *sm = cj_score_model(fcinfo, 1, 1);
 	double		v[CJ_TUPLE_DIM],
 				sv[CJ_TUPLE_DIM],
-				key[8],
 				r;
 
 	cj_require_score(pm->f, (const void *) pm->f->conditional, "cj_clv");
 	cj_require_score(sm->f, (const void *) sm->f->spend, "cj_clv");
 	Summary(fcinfo, pm, 2, true, v);
 	Summary(fcinfo, sm, 2, false, sv);
-	key[0] = v[0];
-	key[1] = v[1];
-	key[2] = v[2];
-	key[3] = sv[1];
-	key[4] = PG_GETARG_INT32(4);
-	key[5] = PG_GETARG_FLOAT8(5);
-	key[6] = PG_GETARG_FLOAT8(6);
-	key[7] = PG_NARGS() > 7 ? PG_GETARG_FLOAT8(7) : 1.0;
-	if (!cj_score_memo_get(fcinfo, key, 8, &r))
-	{
-		r = cj_clv_compute(pm, sm, v, sv[1], PG_GETARG_INT32(4), key[5],
-						   key[6], key[7]);
-		cj_score_memo_put(fcinfo, key, 8, r);
-	}
+	r = cj_clv_compute(fcinfo, pm, sm, v, sv[1], PG_GETARG_INT32(4),
+					   PG_GETARG_FLOAT8(5), PG_GETARG_FLOAT8(6),
+					   PG_NARGS() > 7 ? PG_GETARG_FLOAT8(7) : 1.0);
 	PG_RETURN_FLOAT8(r);
 }

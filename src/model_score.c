@@ -291,11 +291,16 @@ cj_expected_spend(PG_FUNCTION_ARGS)
 /*
  * CLV = margin E[M | x, m] sum_{i=1..periods}
  *       (E[X(iL) | hist] - E[X((i-1)L) | hist]) / (1 + d)^i
+ * The discounted sum (the costly part: one conditional expectation per
+ * period) depends on the history and the horizon only, so it is memoised
+ * at the call site; the spend factor is computed per row.
  */
 double
-cj_clv_compute(const CjModelSlot *pm, const CjModelSlot *sm, const double *v,
-			   double m, int32 periods, double len, double rate, double margin)
+cj_clv_compute(FunctionCallInfo fcinfo, const CjModelSlot *pm,
+			   const CjModelSlot *sm, const double *v, double m, int32 periods,
+			   double len, double rate, double margin)
 {
+	double		key[6] = {v[0], v[1], v[2], periods, len, rate};
 	double		spend,
 				prev = 0.0,
 				disc = 1.0,
@@ -321,13 +326,18 @@ cj_clv_compute(const CjModelSlot *pm, const CjModelSlot *sm, const double *v,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("margin must be a finite number >= 0")));
 	spend = cj_spend_score(sm, v[0], m);
-	for (i = 1; i <= periods; i++)
+	if (!cj_score_memo_get(fcinfo, key, 6, &sum))
 	{
-		double		cum = pm->f->conditional(pm->b.params, v, i * len);
+		for (i = 1; i <= periods; i++)
+		{
+			double		cum = pm->f->conditional(pm->b.params, v, i * len);
 
-		disc /= 1.0 + rate;
-		sum += (cum - prev) * disc;
-		prev = cum;
+			disc /= 1.0 + rate;
+			sum += (cum - prev) * disc;
+			prev = cum;
+		}
+		sum = cj_score_result(sum, "cj_clv");
+		cj_score_memo_put(fcinfo, key, 6, sum);
 	}
 	return cj_score_result(margin * spend * sum, "cj_clv");
 }
@@ -341,19 +351,13 @@ cj_clv(PG_FUNCTION_ARGS)
 {
 	const CjModelSlot *pm = cj_score_model(fcinfo, 0, 0);
 	const CjModelSlot *sm = cj_score_model(fcinfo, 1, 1);
-	double		key[8] = {PG_GETARG_FLOAT8(2), PG_GETARG_FLOAT8(3),
-		PG_GETARG_FLOAT8(4), PG_GETARG_FLOAT8(5), PG_GETARG_INT32(6),
-		PG_GETARG_FLOAT8(7), PG_GETARG_FLOAT8(8),
-	PG_NARGS() > 9 ? PG_GETARG_FLOAT8(9) : 1.0};
-	double		v[CJ_TUPLE_DIM],
-				r;
+	double		v[CJ_TUPLE_DIM];
 
-	if (cj_score_memo_get(fcinfo, key, 8, &r))
-		PG_RETURN_FLOAT8(r);
 	cj_require_score(pm->f, (const void *) pm->f->conditional, "cj_clv");
 	TupleArgs(fcinfo, 2, pm, v);
-	r = cj_clv_compute(pm, sm, v, cj_finite_arg(key[3], "m"),
-					   PG_GETARG_INT32(6), key[5], key[6], key[7]);
-	cj_score_memo_put(fcinfo, key, 8, r);
-	PG_RETURN_FLOAT8(r);
+	PG_RETURN_FLOAT8(cj_clv_compute(fcinfo, pm, sm, v,
+									cj_finite_arg(PG_GETARG_FLOAT8(5), "m"),
+									PG_GETARG_INT32(6), PG_GETARG_FLOAT8(7),
+									PG_GETARG_FLOAT8(8),
+									PG_NARGS() > 9 ? PG_GETARG_FLOAT8(9) : 1.0));
 }

@@ -34,7 +34,7 @@
 #define CJ_FTOL			1e-14
 #define CJ_MAX_ITER		500
 #define CJ_NSTARTS		5
-#define CJ_PROBE_ITER	12
+#define CJ_PROBE_ITER	8
 
 static const char *const StatusNames[] = {
 	"unfitted", "converged", "boundary", "maxiter", "stalled"
@@ -483,17 +483,64 @@ InverseNegHessian(FamilyCtx *ctx, int k, const double *theta, double *Hinv,
 }
 
 /*
- * Whether the log-likelihood is strictly concave at theta (Cholesky of the
- * negative Hessian succeeds).  A flat direction means the estimate is not
+ * Newton polish of a converged estimate, which also checks that it is
+ * identified.  At the BFGS optimum the negative Hessian A (finite
+ * differences of the analytic gradient) must be positive definite, else
+ * the likelihood is flat in some direction there: the estimate is not
  * identified by the data (one customer: r and alpha drift to infinity with
- * r/alpha fixed) even though the gradient is tiny.
+ * r/alpha fixed) although the gradient is tiny, and false is returned.
+ * Then up to two Newton steps theta += A^-1 g are taken while they do not
+ * lower the likelihood: the estimate then no longer depends on the path
+ * BFGS took (to ~1e-12 instead of the stopping tolerance), so fits of the
+ * same data agree to the last digits however they were started.
  */
 static bool
-Identified(FamilyCtx *ctx, int k, const double *theta, int *evals)
+Polish(FamilyCtx *ctx, int k, double *theta, CjOptimResult *best, int *evals)
 {
-	double		A[CJ_MAX_PARAMS * CJ_MAX_PARAMS];
+	double		Hinv[CJ_MAX_PARAMS * CJ_MAX_PARAMS],
+				g[CJ_MAX_PARAMS] = {0},
+				gn[CJ_MAX_PARAMS] = {0},
+				tn[CJ_MAX_PARAMS] = {0};
+	int			step,
+				i,
+				j;
 
-	return NegHessian(ctx, k, theta, A, evals) && Cholesky(k, A);
+	if (!InverseNegHessian(ctx, k, theta, Hinv, evals))
+		return false;
+	FamilyObjective(ctx, theta, g);
+	(*evals)++;
+	/* the Hessian hardly changes over such short steps: reuse it */
+	for (step = 0; step < 2; step++)
+	{
+		double		v,
+					gmax = 0.0,
+					gold = 0.0;
+
+		for (i = 0; i < k; i++)
+		{
+			tn[i] = theta[i];
+			for (j = 0; j < k; j++)
+				tn[i] += Hinv[i * k + j] * g[j];
+			tn[i] = fmin(CJ_LOGPARAM_MAX, fmax(CJ_LOGPARAM_MIN, tn[i]));
+		}
+		v = FamilyObjective(ctx, tn, gn);
+		(*evals)++;
+		for (i = 0; i < k; i++)
+		{
+			gmax = fmax(gmax, fabs(gn[i]));
+			gold = fmax(gold, fabs(g[i]));
+		}
+		/* accept when the gradient shrinks and the value is not lower
+		 * beyond the rounding noise of a sum over the data */
+		if (!(isfinite(v) && gmax < gold &&
+			  v >= best->value - 1e-12 * (1.0 + fabs(best->value))))
+			break;
+		memcpy(theta, tn, sizeof(double) * k);
+		memcpy(g, gn, sizeof(double) * k);
+		best->value = v;
+		best->grad_norm = gmax;
+	}
+	return true;
 }
 
 /* Fit a family by multi-start BFGS */
@@ -604,7 +651,7 @@ cj_fit_family(const CjFamily *f, const CjData *d, CjFitResult *res,
 		return false;
 	}
 	if (best.status == CJ_FIT_CONVERGED &&
-		!Identified(&ctx, k, best_theta, &evals))
+		!Polish(&ctx, k, best_theta, &best, &evals))
 		best.status = CJ_FIT_BOUNDARY;
 	for (i = 0; i < k; i++)
 		res->p[i] = exp(best_theta[i]);

@@ -81,7 +81,7 @@ typedef struct CjFitResult
 /*
  * Fit family f to the data (distinct sorted tuples): the family's
  * data-driven start and spread starts ranked by likelihood; the best runs
- * to convergence, the second as a 12-iteration probe that continues only
+ * to convergence, the second as an 8-iteration probe that continues only
  * when it is not behind, and all of them when the best does not converge;
  * the best log-likelihood is kept.
  * False with err for data that cannot be fitted (empty, degenerate per

@@ -219,6 +219,9 @@ COMMENT ON FUNCTION cj_p_alive(cj_model, cj_history, timestamptz) IS 'probabilit
 CREATE FUNCTION cj_expected_spend(gg cj_model, h cj_history) RETURNS float8
     AS 'MODULE_PATHNAME', 'cj_expected_spend_history' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION cj_expected_spend(cj_model, cj_history) IS 'Gamma-Gamma expected mean spend per transaction of a customer with this history';
+CREATE FUNCTION cj_expected_spend(gg cj_model, h cj_history, as_of timestamptz) RETURNS float8
+    AS 'MODULE_PATHNAME', 'cj_expected_spend_history' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION cj_expected_spend(cj_model, cj_history, timestamptz) IS 'Gamma-Gamma expected mean spend per transaction of a customer with this history (as_of does not change it; for symmetry with the other scores)';
 
 CREATE FUNCTION cj_clv(purchase_model cj_model, spend_model cj_model, h cj_history, as_of timestamptz,
                        periods int4, period_length float8, discount_rate float8)

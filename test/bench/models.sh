@@ -55,6 +55,27 @@ SELECT cj_fit_bgnbd(x, t_x, age) AS bg, cj_fit_gg(x, m) FILTER (WHERE x = 0 OR m
 
 SQL
 
+# Backend CPU time per fit (Linux /proc): on a shared machine wall-clock
+# figures depend on the load, CPU time much less.
+if [ -r /proc/self/stat ]; then
+    {
+        echo 'SELECT pg_backend_pid() AS bpid \gset'
+        echo '\setenv BPID :bpid'
+        for q in "cj_fit_bgnbd(x, t_x, age)" "cj_fit_gg(x, m) FILTER (WHERE x = 0 OR m > 0)"; do
+            echo "SELECT $q FROM nums \g /dev/null"
+            echo "\\! awk '{print \$14 + \$15}' /proc/\$BPID/stat"
+            for i in $(seq 10); do echo "SELECT $q FROM nums \g /dev/null"; done
+            echo "\\! awk '{print \$14 + \$15}' /proc/\$BPID/stat"
+        done
+    } > "$dir/cpu.sql"
+    chmod 644 "$dir/cpu.sql"
+    ticks=$(getconf CLK_TCK)
+    psql -f "$dir/cpu.sql" | awk -v hz="$ticks" '
+        NR % 2 == 1 { t0 = $1 }
+        NR % 2 == 0 { printf "%s fit on the full CDNOW: %.1f ms backend CPU per fit (10 fits)\n",
+                      (NR == 2 ? "BG/NBD" : "Gamma-Gamma"), ($1 - t0) * 1000 / hz / 10 }'
+fi
+
 psql -P footer=off <<SQL
 SELECT count(*) AS cdnow_customers, count(DISTINCT (x, t_x, age)) AS distinct_histories FROM nums;
 SELECT count(*) AS sim_customers, (SELECT count(*) FROM sim_w) AS distinct_sim_histories FROM sim;
