@@ -147,13 +147,13 @@ PnbdCached(PnbdG *cache, const double *p, double x, double t, bool grad)
 /*
  * The bracket of the likelihood in log space, log[e^L1 + e^L2] with
  * L1 = log((alpha+T)^-(r+x) (beta+T)^-s) and L2 = log(s (G(t_x) - G(T))),
- * from e1 = G(t_x) and e2 = G(T).  *w1 receives e^L1 / (e^L1 + e^L2),
- * which is P(alive).  When g is not NULL it receives the gradient of the
+ * from e1 = G(t_x), e2 = G(T) and ls = log s.  *w1 receives
+ * e^L1 / (e^L1 + e^L2), which is P(alive).  When g is not NULL it receives the gradient of the
  * result in the natural parameters.
  */
 static double
-PnbdBracket(const double *p, double x, const PnbdG *e1, const PnbdG *e2,
-			double *w1, double *g)
+PnbdBracket(const double *p, double ls, double x, const PnbdG *e1,
+			const PnbdG *e2, double *w1, double *g)
 {
 	double		s = p[2];
 	double		m = p[0] + x;
@@ -175,11 +175,24 @@ PnbdBracket(const double *p, double x, const PnbdG *e1, const PnbdG *e2,
 	if (e2->t > e1->t && e1->lg > e2->lg)
 	{
 		q = exp(e2->lg - e1->lg);
-		l2 = log(s) + e1->lg;
+		l2 = ls + e1->lg;
 	}
+	/*
+	 * One exp for the smaller part relative to the larger (the larger
+	 * one's exp(0) = 1 exactly, so this equals the symmetric form bit for
+	 * bit), and no log at all when there is no second part.
+	 */
 	mx = (l2 > l1) ? l2 : l1;
-	ea = exp(l1 - mx);
-	eb = (l2 > -INFINITY) ? exp(l2 - mx) * (1.0 - q) : 0.0;
+	if (l2 > l1)
+	{
+		ea = exp(l1 - mx);
+		eb = 1.0 - q;
+	}
+	else
+	{
+		ea = 1.0;
+		eb = (l2 > -INFINITY) ? exp(l2 - mx) * (1.0 - q) : 0.0;
+	}
 	sum = ea + eb;
 	wa = ea / sum;
 	wb = 1.0 - wa;
@@ -200,7 +213,7 @@ PnbdBracket(const double *p, double x, const PnbdG *e1, const PnbdG *e2,
 			g[2] += wb / s;
 		}
 	}
-	return mx + log(sum);
+	return (sum != 1.0) ? mx + log(sum) : mx;	/* log(1) = 0 exactly */
 }
 
 /*
@@ -210,14 +223,14 @@ PnbdBracket(const double *p, double x, const PnbdG *e1, const PnbdG *e2,
  * parameters to grad when not NULL.
  */
 static double
-PnbdTuple(const double *p, double x, double c, const double *gc,
+PnbdTuple(const double *p, double ls, double x, double c, const double *gc,
 		  const PnbdG *e1, const PnbdG *e2, double w, double *grad)
 {
 	double		gb[4];
 	double		ll;
 	int			i;
 
-	ll = c + PnbdBracket(p, x, e1, e2, NULL, grad ? gb : NULL);
+	ll = c + PnbdBracket(p, ls, x, e1, e2, NULL, grad ? gb : NULL);
 	if (grad && isfinite(ll))
 		for (i = 0; i < 4; i++)
 			grad[i] += w * p[i] * (gc[i] + gb[i]);
@@ -254,7 +267,7 @@ cj_pnbd_loglik1(const double *p, const double *v, double *grad)
 	if (grad)
 		for (i = 0; i < 4; i++)
 			grad[i] = 0.0;
-	return PnbdTuple(p, v[0], c, gc, &e1, &e2, 1.0, grad);
+	return PnbdTuple(p, log(p[2]), v[0], c, gc, &e1, &e2, 1.0, grad);
 }
 
 /*
@@ -269,7 +282,8 @@ PnbdLogLik(const CjData *d, const double *p, double *grad)
 	double		sum = 0.0,
 				c = 0.0,
 				gc[4] = {0, 0, 0, 0},
-				px = NAN;
+				px = NAN,
+				ls = log(p[2]); /* log s, hoisted out of every bracket */
 	size_t		i;
 	int			k;
 
@@ -295,7 +309,7 @@ PnbdLogLik(const CjData *d, const double *p, double *grad)
 			PnbdG		c1 = *e1;	/* the next lookup may evict it */
 
 			e2 = PnbdCached(cache, p, t->v[0], t->v[2], grad != NULL);
-			ll = PnbdTuple(p, t->v[0], c, gc, &c1, e2, t->w, grad);
+			ll = PnbdTuple(p, ls, t->v[0], c, gc, &c1, e2, t->w, grad);
 		}
 		if (!isfinite(ll))
 			return -INFINITY;
