@@ -39,18 +39,20 @@ PG_FUNCTION_INFO_V1(cj_clv);
  */
 #define MEMO_SIZE 8192			/* entries per call site (power of two) */
 
-typedef struct MemoEntry
-{
-	double		key[CJ_MEMO_KEYS];
-	double		value;
-	uint32		gen;			/* 0 = empty */
-} MemoEntry;
-
+/*
+ * The memo is a flat array of MEMO_SIZE entries of mkeys + 2 doubles each:
+ * the generation (0 = empty; exact as a double), the score, then the key.
+ * A call site always memoises the same number of keys, so entries are as
+ * small as that allows (40 bytes for P(alive) instead of a fixed 80) and a
+ * probe usually touches one cache line: the table is far larger than the
+ * L1 cache and a probe is a cache miss on most rows of a scan.
+ */
 typedef struct ScoreCache
 {
 	CjModelSlot slot[CJ_SCORE_SLOTS];
 	uint32		gen;			/* current generation, >= 1 */
-	MemoEntry  *memo;			/* MEMO_SIZE entries, allocated on first use */
+	int			mkeys;			/* keys per memo entry (set on first put) */
+	double	   *memo;			/* MEMO_SIZE entries, allocated on first put */
 } ScoreCache;
 
 /* The call site's cache, created on first use */
@@ -69,7 +71,7 @@ GetCache(FunctionCallInfo fcinfo)
 }
 
 /* Memo entry for a key */
-static MemoEntry *
+static double *
 MemoSlot(ScoreCache *c, const double *key, int nkeys)
 {
 	uint64		h = 0x9E3779B97F4A7C15u;
@@ -83,7 +85,7 @@ MemoSlot(ScoreCache *c, const double *key, int nkeys)
 		h = (h ^ b) * 0xBF58476D1CE4E5B9u;
 		h ^= h >> 29;
 	}
-	return &c->memo[h & (MEMO_SIZE - 1)];
+	return &c->memo[(h & (MEMO_SIZE - 1)) * (nkeys + 2)];
 }
 
 /* A memoised score for key under the current model(s), if any */
@@ -92,19 +94,19 @@ cj_score_memo_get(FunctionCallInfo fcinfo, const double *key, int nkeys,
 				  double *value)
 {
 	ScoreCache *c = GetCache(fcinfo);
-	MemoEntry  *e;
+	double	   *e;
 	int			i;
 
 	Assert(nkeys <= CJ_MEMO_KEYS);
-	if (c->memo == NULL)
+	if (c->memo == NULL || nkeys != c->mkeys)
 		return false;
 	e = MemoSlot(c, key, nkeys);
-	if (e->gen != c->gen)
+	if (e[0] != (double) c->gen)
 		return false;
 	for (i = 0; i < nkeys; i++)
-		if (e->key[i] != key[i])
+		if (e[2 + i] != key[i])
 			return false;
-	*value = e->value;
+	*value = e[1];
 	return true;
 }
 
@@ -114,15 +116,22 @@ cj_score_memo_put(FunctionCallInfo fcinfo, const double *key, int nkeys,
 				  double value)
 {
 	ScoreCache *c = GetCache(fcinfo);
-	MemoEntry  *e;
+	double	   *e;
 
+	Assert(nkeys <= CJ_MEMO_KEYS);
 	if (c->memo == NULL)
+	{
 		c->memo = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt,
-										 sizeof(MemoEntry) * MEMO_SIZE);
+										 sizeof(double) * (nkeys + 2) *
+										 MEMO_SIZE);
+		c->mkeys = nkeys;
+	}
+	if (nkeys != c->mkeys)
+		return;
 	e = MemoSlot(c, key, nkeys);
-	memcpy(e->key, key, sizeof(double) * nkeys);
-	e->value = value;
-	e->gen = c->gen;
+	e[0] = (double) c->gen;
+	e[1] = value;
+	memcpy(e + 2, key, sizeof(double) * nkeys);
 }
 
 /*
