@@ -223,11 +223,16 @@ LineSearch(CjObjective fn, void *ctx, int n, const double *theta, double F,
 	return false;
 }
 
-/* Maximise fn over the box from theta */
-bool
-cj_optim_maximise(CjObjective fn, void *ctx, int n, double *theta,
-				  double lower, double upper, int max_iter,
-				  const double *H0, CjOptimResult *res)
+/*
+ * Maximise fn over the box from theta; when g0 is not NULL, v0 and g0 are
+ * fn's value and gradient at theta (known from ranking the starts), which
+ * saves the first evaluation unless theta has to be moved into the box.
+ */
+static bool
+MaximiseFrom(CjObjective fn, void *ctx, int n, double *theta,
+			 double lower, double upper, int max_iter,
+			 const double *H0, double v0, const double *g0,
+			 CjOptimResult *res)
 {
 	double		H[CJ_MAX_PARAMS * CJ_MAX_PARAMS];
 	double		g[CJ_MAX_PARAMS],
@@ -247,9 +252,28 @@ cj_optim_maximise(CjObjective fn, void *ctx, int n, double *theta,
 
 	memset(res, 0, sizeof(*res));
 	for (i = 0; i < n; i++)
-		theta[i] = fmin(upper, fmax(lower, theta[i]));
-	F = EvalNeg(fn, ctx, n, theta, g);
-	res->evaluations = 1;
+	{
+		double		c = fmin(upper, fmax(lower, theta[i]));
+
+		if (c != theta[i])
+			g0 = NULL;
+		theta[i] = c;
+	}
+	if (g0 && isfinite(v0))
+	{
+		F = -v0;
+		for (i = 0; i < n; i++)
+		{
+			if (!isfinite(g0[i]))
+				return false;
+			g[i] = -g0[i];
+		}
+	}
+	else
+	{
+		F = EvalNeg(fn, ctx, n, theta, g);
+		res->evaluations = 1;
+	}
 	if (!isfinite(F))
 		return false;
 	if (H0)
@@ -307,6 +331,16 @@ cj_optim_maximise(CjObjective fn, void *ctx, int n, double *theta,
 			if (theta[i] <= lower || theta[i] >= upper)
 				res->status = CJ_FIT_BOUNDARY;
 	return true;
+}
+
+/* Maximise fn over the box from theta */
+bool
+cj_optim_maximise(CjObjective fn, void *ctx, int n, double *theta,
+				  double lower, double upper, int max_iter,
+				  const double *H0, CjOptimResult *res)
+{
+	return MaximiseFrom(fn, ctx, n, theta, lower, upper, max_iter, H0,
+						NAN, NULL, res);
 }
 
 /* Objective of a family fit: log-likelihood at exp(theta) */
@@ -516,10 +550,10 @@ Polish(FamilyCtx *ctx, int k, double *theta, CjOptimResult *best, int *evals)
 				i,
 				j;
 
-	if (!InverseNegHessian(ctx, k, theta, NULL, Hinv, evals))
-		return false;
 	FamilyObjective(ctx, theta, g);
 	(*evals)++;
+	if (!InverseNegHessian(ctx, k, theta, g, Hinv, evals))
+		return false;
 	/* the Hessian hardly changes over such short steps: reuse it */
 	for (step = 0; step < 2; step++)
 	{
@@ -620,10 +654,10 @@ cj_fit_family(const CjFamily *f, const CjData *d, CjFitResult *res,
 		memcpy(theta, st[order[i]], sizeof(double) * k);
 		hok = !probe && InverseNegHessian(&ctx, k, theta, g[order[i]],
 										  Hinv, &evals);
-		if (!cj_optim_maximise(FamilyObjective, &ctx, k, theta,
-							   CJ_LOGPARAM_MIN, CJ_LOGPARAM_MAX,
-							   probe ? CJ_PROBE_ITER : CJ_MAX_ITER,
-							   hok ? Hinv : NULL, &r))
+		if (!MaximiseFrom(FamilyObjective, &ctx, k, theta,
+						  CJ_LOGPARAM_MIN, CJ_LOGPARAM_MAX,
+						  probe ? CJ_PROBE_ITER : CJ_MAX_ITER,
+						  hok ? Hinv : NULL, val[order[i]], g[order[i]], &r))
 			continue;
 		evals += r.evaluations;
 		if (probe && r.status == CJ_FIT_MAXITER)
