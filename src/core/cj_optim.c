@@ -407,9 +407,11 @@ Better(const CjOptimResult *a, const CjOptimResult *b)
  * Negative Hessian of the log-likelihood on log parameters at theta, by
  * central differences (h = 1e-4) of the analytic gradient, symmetrised.
  * When g0, the gradient at theta, is given, forward differences from it
- * instead: half the evaluations for an error of O(h) rather than O(h^2),
- * which is plenty for the first inverse Hessian of BFGS (the Newton polish
- * keeps the central form).  False when a value is not finite.
+ * instead: half the evaluations for a relative error of O(h) = 1e-4 rather
+ * than O(h^2).  That is plenty for the first inverse Hessian of BFGS, and
+ * for the Newton polish too: each step then shrinks the gradient by about
+ * 1e-4, and the two steps from a BFGS optimum reach the rounding noise of
+ * the likelihood sum.  False when a value is not finite.
  */
 static bool
 NegHessian(FamilyCtx *ctx, int k, const double *theta, const double *g0,
