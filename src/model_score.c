@@ -50,6 +50,7 @@ PG_FUNCTION_INFO_V1(cj_clv);
 typedef struct ScoreCache
 {
 	CjModelSlot slot[CJ_SCORE_SLOTS];
+	bool		fixed[CJ_SCORE_SLOTS];	/* slot's argument is a constant */
 	uint32		gen;			/* current generation, >= 1 */
 	int			mkeys;			/* keys per memo entry (set on first put) */
 	double	   *memo;			/* MEMO_SIZE entries, allocated on first put */
@@ -136,20 +137,29 @@ cj_score_memo_put(FunctionCallInfo fcinfo, const double *key, int nkeys,
 
 /*
  * The model in argument argno, decoded once per distinct value (slot k of
- * the call site's cache).
+ * the call site's cache).  When the argument is a constant (or an external
+ * parameter, fixed for one execution: the cache lives in the executor's
+ * FmgrInfo), it is decoded once and later rows skip even the comparison.
  */
 const CjModelSlot *
 cj_score_model(FunctionCallInfo fcinfo, int argno, int k)
 {
 	ScoreCache *c = GetCache(fcinfo);
-	struct varlena *raw = PG_DETOAST_DATUM_PACKED(PG_GETARG_DATUM(argno));
-	const char *data = VARDATA_ANY(raw);
-	Size		len = VARSIZE_ANY_EXHDR(raw);
+	struct varlena *raw;
+	const char *data;
+	Size		len;
 	Size		off = offsetof(CjModel, b) - VARHDRSZ;
 
 	Assert(k >= 0 && k < CJ_SCORE_SLOTS);
+	if (c->fixed[k])
+		return &c->slot[k];
+	raw = PG_DETOAST_DATUM_PACKED(PG_GETARG_DATUM(argno));
+	data = VARDATA_ANY(raw);
+	len = VARSIZE_ANY_EXHDR(raw);
 	if (len != sizeof(CjModel) - VARHDRSZ)
 		elog(ERROR, "cj_model value has unexpected size %zu", len);
+	if (!c->slot[k].valid)
+		c->fixed[k] = get_fn_expr_arg_stable(fcinfo->flinfo, argno);
 	if (!c->slot[k].valid ||
 		memcmp(&c->slot[k].b, data + off, sizeof(CjModelBody)) != 0)
 	{
