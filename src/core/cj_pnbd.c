@@ -61,6 +61,8 @@ typedef struct PnbdG
 	double		lb;				/* log(beta + t) */
 	double		ia;				/* 1 / (alpha + t) */
 	double		ib;				/* 1 / (beta + t) */
+	double		l1;				/* log((alpha+t)^-(r+x) (beta+t)^-s) */
+	double		k;				/* exp(l1 - lg), a moderate number */
 	double		g[4];			/* d log G / d (r, alpha, s, beta) */
 } PnbdG;
 
@@ -113,6 +115,14 @@ PnbdLogG(const double *p, double x, double t, bool grad, PnbdG *e)
 				d[2] * (al + t) / ((be + t) * (be + t));
 		}
 	}
+
+	/*
+	 * l1 - lg is log(a) - lf, or that plus log((beta+t)/(alpha+t)): never
+	 * extreme, so k is a safe factor for the bracket below, which then
+	 * needs one exp per tuple instead of two.
+	 */
+	e->l1 = -m * e->la - s * e->lb;
+	e->k = exp(e->l1 - e->lg);
 }
 
 /*
@@ -157,9 +167,10 @@ PnbdBracket(const double *p, double ls, double x, const PnbdG *e1,
 {
 	double		s = p[2];
 	double		m = p[0] + x;
-	double		l1 = -m * e2->la - s * e2->lb;
+	double		l1 = e2->l1;
 	double		l2 = -INFINITY,
 				q = 0.0,
+				rel = 0.0,
 				mx,
 				ea,
 				eb,
@@ -176,22 +187,24 @@ PnbdBracket(const double *p, double ls, double x, const PnbdG *e1,
 	{
 		q = exp(e2->lg - e1->lg);
 		l2 = ls + e1->lg;
+		/* e^(l1 - l2) = e^(l1 - lg2) G2 / (s G1) = k2 q / s: no exp */
+		rel = e2->k * q / s;
 	}
+
 	/*
-	 * One exp for the smaller part relative to the larger (the larger
-	 * one's exp(0) = 1 exactly, so this equals the symmetric form bit for
-	 * bit), and no log at all when there is no second part.
+	 * Both parts relative to the larger one (whose factor is 1), and no
+	 * log at all when there is no second part.
 	 */
 	mx = (l2 > l1) ? l2 : l1;
 	if (l2 > l1)
 	{
-		ea = exp(l1 - mx);
+		ea = rel;
 		eb = 1.0 - q;
 	}
 	else
 	{
 		ea = 1.0;
-		eb = (l2 > -INFINITY) ? exp(l2 - mx) * (1.0 - q) : 0.0;
+		eb = (l2 > -INFINITY) ? (1.0 - q) / rel : 0.0;
 	}
 	sum = ea + eb;
 	wa = ea / sum;
