@@ -16,6 +16,8 @@
 
 #include <math.h>
 
+#include "nodes/primnodes.h"
+
 #include "cj_util.h"
 #include "model.h"
 
@@ -136,10 +138,27 @@ cj_score_memo_put(FunctionCallInfo fcinfo, const double *key, int nkeys,
 }
 
 /*
+ * Whether argument argno of the call is a Const node.  Deliberately not
+ * get_fn_expr_arg_stable(): that also accepts external Params, whose value
+ * can change between evaluations of one cached expression (PL/pgSQL simple
+ * expressions keep their state for a whole transaction).
+ */
+static bool
+ArgIsConst(FmgrInfo *flinfo, int argno)
+{
+	List	   *args;
+
+	if (flinfo->fn_expr == NULL || !IsA(flinfo->fn_expr, FuncExpr))
+		return false;
+	args = ((FuncExpr *) flinfo->fn_expr)->args;
+	return argno >= 0 && argno < list_length(args) &&
+		IsA(list_nth(args, argno), Const);
+}
+
+/*
  * The model in argument argno, decoded once per distinct value (slot k of
- * the call site's cache).  When the argument is a constant (or an external
- * parameter, fixed for one execution: the cache lives in the executor's
- * FmgrInfo), it is decoded once and later rows skip even the comparison.
+ * the call site's cache).  When the argument is a literal constant it is
+ * decoded once and later rows skip even the comparison.
  */
 const CjModelSlot *
 cj_score_model(FunctionCallInfo fcinfo, int argno, int k)
@@ -159,7 +178,7 @@ cj_score_model(FunctionCallInfo fcinfo, int argno, int k)
 	if (len != sizeof(CjModel) - VARHDRSZ)
 		elog(ERROR, "cj_model value has unexpected size %zu", len);
 	if (!c->slot[k].valid)
-		c->fixed[k] = get_fn_expr_arg_stable(fcinfo->flinfo, argno);
+		c->fixed[k] = ArgIsConst(fcinfo->flinfo, argno);
 	if (!c->slot[k].valid ||
 		memcmp(&c->slot[k].b, data + off, sizeof(CjModelBody)) != 0)
 	{

@@ -158,8 +158,8 @@ PnbdCached(PnbdG *cache, const double *p, double x, double t, bool grad)
  * The bracket of the likelihood in log space, log[e^L1 + e^L2] with
  * L1 = log((alpha+T)^-(r+x) (beta+T)^-s) and L2 = log(s (G(t_x) - G(T))),
  * from e1 = G(t_x), e2 = G(T) and ls = log s.  *w1 receives
- * e^L1 / (e^L1 + e^L2), which is P(alive).  When g is not NULL it receives the gradient of the
- * result in the natural parameters.
+ * e^L1 / (e^L1 + e^L2), which is P(alive).  When g is not NULL it
+ * receives the gradient of the result in the natural parameters.
  */
 static double
 PnbdBracket(const double *p, double ls, double x, const PnbdG *e1,
@@ -189,6 +189,8 @@ PnbdBracket(const double *p, double ls, double x, const PnbdG *e1,
 		l2 = ls + e1->lg;
 		/* e^(l1 - l2) = e^(l1 - lg2) G2 / (s G1) = k2 q / s: no exp */
 		rel = e2->k * q / s;
+		if (!(rel < INFINITY))	/* k2 overflowed (or 0 * inf): direct */
+			rel = exp(l1 - l2);
 	}
 
 	/*
