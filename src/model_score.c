@@ -16,6 +16,8 @@
 
 #include <math.h>
 
+#include "nodes/primnodes.h"
+
 #include "cj_util.h"
 #include "model.h"
 
@@ -39,18 +41,21 @@ PG_FUNCTION_INFO_V1(cj_clv);
  */
 #define MEMO_SIZE 8192			/* entries per call site (power of two) */
 
-typedef struct MemoEntry
-{
-	double		key[CJ_MEMO_KEYS];
-	double		value;
-	uint32		gen;			/* 0 = empty */
-} MemoEntry;
-
+/*
+ * The memo is a flat array of MEMO_SIZE entries of mkeys + 2 doubles each:
+ * the generation (0 = empty; exact as a double), the score, then the key.
+ * A call site always memoises the same number of keys, so entries are as
+ * small as that allows (40 bytes for P(alive) instead of a fixed 80) and a
+ * probe usually touches one cache line: the table is far larger than the
+ * L1 cache and a probe is a cache miss on most rows of a scan.
+ */
 typedef struct ScoreCache
 {
 	CjModelSlot slot[CJ_SCORE_SLOTS];
+	bool		fixed[CJ_SCORE_SLOTS];	/* slot's argument is a constant */
 	uint32		gen;			/* current generation, >= 1 */
-	MemoEntry  *memo;			/* MEMO_SIZE entries, allocated on first use */
+	int			mkeys;			/* keys per memo entry (set on first put) */
+	double	   *memo;			/* MEMO_SIZE entries, allocated on first put */
 } ScoreCache;
 
 /* The call site's cache, created on first use */
@@ -69,7 +74,7 @@ GetCache(FunctionCallInfo fcinfo)
 }
 
 /* Memo entry for a key */
-static MemoEntry *
+static double *
 MemoSlot(ScoreCache *c, const double *key, int nkeys)
 {
 	uint64		h = 0x9E3779B97F4A7C15u;
@@ -83,7 +88,7 @@ MemoSlot(ScoreCache *c, const double *key, int nkeys)
 		h = (h ^ b) * 0xBF58476D1CE4E5B9u;
 		h ^= h >> 29;
 	}
-	return &c->memo[h & (MEMO_SIZE - 1)];
+	return &c->memo[(h & (MEMO_SIZE - 1)) * (nkeys + 2)];
 }
 
 /* A memoised score for key under the current model(s), if any */
@@ -92,19 +97,19 @@ cj_score_memo_get(FunctionCallInfo fcinfo, const double *key, int nkeys,
 				  double *value)
 {
 	ScoreCache *c = GetCache(fcinfo);
-	MemoEntry  *e;
+	double	   *e;
 	int			i;
 
 	Assert(nkeys <= CJ_MEMO_KEYS);
-	if (c->memo == NULL)
+	if (c->memo == NULL || nkeys != c->mkeys)
 		return false;
 	e = MemoSlot(c, key, nkeys);
-	if (e->gen != c->gen)
+	if (e[0] != (double) c->gen)
 		return false;
 	for (i = 0; i < nkeys; i++)
-		if (e->key[i] != key[i])
+		if (e[2 + i] != key[i])
 			return false;
-	*value = e->value;
+	*value = e[1];
 	return true;
 }
 
@@ -114,33 +119,66 @@ cj_score_memo_put(FunctionCallInfo fcinfo, const double *key, int nkeys,
 				  double value)
 {
 	ScoreCache *c = GetCache(fcinfo);
-	MemoEntry  *e;
+	double	   *e;
 
+	Assert(nkeys <= CJ_MEMO_KEYS);
 	if (c->memo == NULL)
+	{
 		c->memo = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt,
-										 sizeof(MemoEntry) * MEMO_SIZE);
+										 sizeof(double) * (nkeys + 2) *
+										 MEMO_SIZE);
+		c->mkeys = nkeys;
+	}
+	if (nkeys != c->mkeys)
+		return;
 	e = MemoSlot(c, key, nkeys);
-	memcpy(e->key, key, sizeof(double) * nkeys);
-	e->value = value;
-	e->gen = c->gen;
+	e[0] = (double) c->gen;
+	e[1] = value;
+	memcpy(e + 2, key, sizeof(double) * nkeys);
+}
+
+/*
+ * Whether argument argno of the call is a Const node.  Deliberately not
+ * get_fn_expr_arg_stable(): that also accepts external Params, whose value
+ * can change between evaluations of one cached expression (PL/pgSQL simple
+ * expressions keep their state for a whole transaction).
+ */
+static bool
+ArgIsConst(FmgrInfo *flinfo, int argno)
+{
+	List	   *args;
+
+	if (flinfo->fn_expr == NULL || !IsA(flinfo->fn_expr, FuncExpr))
+		return false;
+	args = ((FuncExpr *) flinfo->fn_expr)->args;
+	return argno >= 0 && argno < list_length(args) &&
+		IsA(list_nth(args, argno), Const);
 }
 
 /*
  * The model in argument argno, decoded once per distinct value (slot k of
- * the call site's cache).
+ * the call site's cache).  When the argument is a literal constant it is
+ * decoded once and later rows skip even the comparison.
  */
 const CjModelSlot *
 cj_score_model(FunctionCallInfo fcinfo, int argno, int k)
 {
 	ScoreCache *c = GetCache(fcinfo);
-	struct varlena *raw = PG_DETOAST_DATUM_PACKED(PG_GETARG_DATUM(argno));
-	const char *data = VARDATA_ANY(raw);
-	Size		len = VARSIZE_ANY_EXHDR(raw);
+	struct varlena *raw;
+	const char *data;
+	Size		len;
 	Size		off = offsetof(CjModel, b) - VARHDRSZ;
 
 	Assert(k >= 0 && k < CJ_SCORE_SLOTS);
+	if (c->fixed[k])
+		return &c->slot[k];
+	raw = PG_DETOAST_DATUM_PACKED(PG_GETARG_DATUM(argno));
+	data = VARDATA_ANY(raw);
+	len = VARSIZE_ANY_EXHDR(raw);
 	if (len != sizeof(CjModel) - VARHDRSZ)
 		elog(ERROR, "cj_model value has unexpected size %zu", len);
+	if (!c->slot[k].valid)
+		c->fixed[k] = ArgIsConst(fcinfo->flinfo, argno);
 	if (!c->slot[k].valid ||
 		memcmp(&c->slot[k].b, data + off, sizeof(CjModelBody)) != 0)
 	{

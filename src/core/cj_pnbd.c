@@ -61,6 +61,8 @@ typedef struct PnbdG
 	double		lb;				/* log(beta + t) */
 	double		ia;				/* 1 / (alpha + t) */
 	double		ib;				/* 1 / (beta + t) */
+	double		l1;				/* log((alpha+t)^-(r+x) (beta+t)^-s) */
+	double		k;				/* exp(l1 - lg), a moderate number */
 	double		g[4];			/* d log G / d (r, alpha, s, beta) */
 } PnbdG;
 
@@ -113,6 +115,14 @@ PnbdLogG(const double *p, double x, double t, bool grad, PnbdG *e)
 				d[2] * (al + t) / ((be + t) * (be + t));
 		}
 	}
+
+	/*
+	 * l1 - lg is log(a) - lf, or that plus log((beta+t)/(alpha+t)): never
+	 * extreme, so k is a safe factor for the bracket below, which then
+	 * needs one exp per tuple instead of two.
+	 */
+	e->l1 = -m * e->la - s * e->lb;
+	e->k = exp(e->l1 - e->lg);
 }
 
 /*
@@ -147,19 +157,20 @@ PnbdCached(PnbdG *cache, const double *p, double x, double t, bool grad)
 /*
  * The bracket of the likelihood in log space, log[e^L1 + e^L2] with
  * L1 = log((alpha+T)^-(r+x) (beta+T)^-s) and L2 = log(s (G(t_x) - G(T))),
- * from e1 = G(t_x) and e2 = G(T).  *w1 receives e^L1 / (e^L1 + e^L2),
- * which is P(alive).  When g is not NULL it receives the gradient of the
- * result in the natural parameters.
+ * from e1 = G(t_x), e2 = G(T) and ls = log s.  *w1 receives
+ * e^L1 / (e^L1 + e^L2), which is P(alive).  When g is not NULL it
+ * receives the gradient of the result in the natural parameters.
  */
 static double
-PnbdBracket(const double *p, double x, const PnbdG *e1, const PnbdG *e2,
-			double *w1, double *g)
+PnbdBracket(const double *p, double ls, double x, const PnbdG *e1,
+			const PnbdG *e2, double *w1, double *g)
 {
 	double		s = p[2];
 	double		m = p[0] + x;
-	double		l1 = -m * e2->la - s * e2->lb;
+	double		l1 = e2->l1;
 	double		l2 = -INFINITY,
 				q = 0.0,
+				rel = 0.0,
 				mx,
 				ea,
 				eb,
@@ -175,11 +186,28 @@ PnbdBracket(const double *p, double x, const PnbdG *e1, const PnbdG *e2,
 	if (e2->t > e1->t && e1->lg > e2->lg)
 	{
 		q = exp(e2->lg - e1->lg);
-		l2 = log(s) + e1->lg;
+		l2 = ls + e1->lg;
+		/* e^(l1 - l2) = e^(l1 - lg2) G2 / (s G1) = k2 q / s: no exp */
+		rel = e2->k * q / s;
+		if (!(rel < INFINITY))	/* k2 overflowed (or 0 * inf): direct */
+			rel = exp(l1 - l2);
 	}
+
+	/*
+	 * Both parts relative to the larger one (whose factor is 1), and no
+	 * log at all when there is no second part.
+	 */
 	mx = (l2 > l1) ? l2 : l1;
-	ea = exp(l1 - mx);
-	eb = (l2 > -INFINITY) ? exp(l2 - mx) * (1.0 - q) : 0.0;
+	if (l2 > l1)
+	{
+		ea = rel;
+		eb = 1.0 - q;
+	}
+	else
+	{
+		ea = 1.0;
+		eb = (l2 > -INFINITY) ? (1.0 - q) / rel : 0.0;
+	}
 	sum = ea + eb;
 	wa = ea / sum;
 	wb = 1.0 - wa;
@@ -200,7 +228,7 @@ PnbdBracket(const double *p, double x, const PnbdG *e1, const PnbdG *e2,
 			g[2] += wb / s;
 		}
 	}
-	return mx + log(sum);
+	return (sum != 1.0) ? mx + log(sum) : mx;	/* log(1) = 0 exactly */
 }
 
 /*
@@ -210,14 +238,14 @@ PnbdBracket(const double *p, double x, const PnbdG *e1, const PnbdG *e2,
  * parameters to grad when not NULL.
  */
 static double
-PnbdTuple(const double *p, double x, double c, const double *gc,
+PnbdTuple(const double *p, double ls, double x, double c, const double *gc,
 		  const PnbdG *e1, const PnbdG *e2, double w, double *grad)
 {
 	double		gb[4];
 	double		ll;
 	int			i;
 
-	ll = c + PnbdBracket(p, x, e1, e2, NULL, grad ? gb : NULL);
+	ll = c + PnbdBracket(p, ls, x, e1, e2, NULL, grad ? gb : NULL);
 	if (grad && isfinite(ll))
 		for (i = 0; i < 4; i++)
 			grad[i] += w * p[i] * (gc[i] + gb[i]);
@@ -254,7 +282,7 @@ cj_pnbd_loglik1(const double *p, const double *v, double *grad)
 	if (grad)
 		for (i = 0; i < 4; i++)
 			grad[i] = 0.0;
-	return PnbdTuple(p, v[0], c, gc, &e1, &e2, 1.0, grad);
+	return PnbdTuple(p, log(p[2]), v[0], c, gc, &e1, &e2, 1.0, grad);
 }
 
 /*
@@ -269,7 +297,8 @@ PnbdLogLik(const CjData *d, const double *p, double *grad)
 	double		sum = 0.0,
 				c = 0.0,
 				gc[4] = {0, 0, 0, 0},
-				px = NAN;
+				px = NAN,
+				ls = log(p[2]); /* log s, hoisted out of every bracket */
 	size_t		i;
 	int			k;
 
@@ -295,7 +324,7 @@ PnbdLogLik(const CjData *d, const double *p, double *grad)
 			PnbdG		c1 = *e1;	/* the next lookup may evict it */
 
 			e2 = PnbdCached(cache, p, t->v[0], t->v[2], grad != NULL);
-			ll = PnbdTuple(p, t->v[0], c, gc, &c1, e2, t->w, grad);
+			ll = PnbdTuple(p, ls, t->v[0], c, gc, &c1, e2, t->w, grad);
 		}
 		if (!isfinite(ll))
 			return -INFINITY;
