@@ -2,17 +2,17 @@
 #
 # Pure maths and parsers live in src/core (no postgres.h) so that they can be
 # unit-tested, fuzzed and benchmarked without a server; PostgreSQL glue lives
-# in src/.  The install script custjourney--1.0.sql is assembled from the
-# per-feature fragments in src/sql/ in name order.
+# in src/.  custjourney--1.0.sql is the base install script; every later
+# change goes into an upgrade script custjourney--A--B.sql (never edit a
+# released script).
 
 EXTENSION = custjourney
 MODULE_big = custjourney
-EXTVERSION = 1.0
 
 OBJS = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c src/core/*.c)))
 HEADERS = $(wildcard src/*.h src/core/*.h)
 
-DATA = custjourney--$(EXTVERSION).sql $(wildcard custjourney--*--*.sql)
+DATA = $(wildcard custjourney--*.sql)
 
 # setup runs first (it creates the extension and walks the upgrade chain);
 # every other feature test follows in name order.
@@ -28,11 +28,6 @@ EXTRA_CLEAN = test/unit/*.bin test/fuzz/*.bin tmp_check
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
-
-custjourney--$(EXTVERSION).sql: $(sort $(wildcard src/sql/*.sql))
-	cat $^ > $@
-
-all: custjourney--$(EXTVERSION).sql
 
 $(OBJS): $(HEADERS)
 
