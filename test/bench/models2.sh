@@ -12,10 +12,8 @@
 # Prints the best of REPS runs of each.
 #
 # The extension must already be installed into the PostgreSQL that
-# pg_config (or $PG_CONFIG) points at (make install).  The script starts
-# its own throw-away cluster on a unix socket in a temporary directory
-# (as user postgres when run as root), serial plans only, and removes it
-# at the end.
+# pg_config (or $PG_CONFIG) points at (make install); the throw-away
+# cluster comes from bench_lib.sh.
 #
 #   test/bench/models2.sh                  # full size (10,000,000 rows)
 #   ROWS=1000000 test/bench/models2.sh     # quick
@@ -23,38 +21,8 @@ set -eu
 
 ROWS=${ROWS:-10000000}
 REPS=${REPS:-5}
-PG_CONFIG=${PG_CONFIG:-pg_config}
-bindir=$("$PG_CONFIG" --bindir)
 top=$(cd "$(dirname "$0")/../.." && pwd)
-
-run_as=()
-if [ "$(id -u)" -eq 0 ]; then
-    run_as=(runuser -u postgres --)
-fi
-
-dir=$(mktemp -d /tmp/cj_bench.XXXXXX)
-[ "${#run_as[@]}" -gt 0 ] && chown postgres: "$dir"
-port=$((20000 + RANDOM % 20000))
-
-cleanup() {
-    "${run_as[@]}" "$bindir/pg_ctl" -D "$dir/data" -m fast stop >/dev/null 2>&1 || true
-    rm -rf "$dir"
-}
-trap cleanup EXIT
-
-"${run_as[@]}" "$bindir/initdb" -D "$dir/data" -A trust -U postgres >/dev/null
-"${run_as[@]}" "$bindir/pg_ctl" -D "$dir/data" -l "$dir/log" -w \
-    -o "-p $port -k $dir -c listen_addresses='' -c shared_buffers=1GB \
-        -c work_mem=256MB -c max_parallel_workers_per_gather=0 -c jit=off \
-        -c fsync=off -c synchronous_commit=off -c full_page_writes=off \
-        -c max_wal_size=8GB" start >/dev/null
-
-psql() { "${run_as[@]}" "$bindir/psql" -X -q -h "$dir" -p "$port" -U postgres -v ON_ERROR_STOP=1 "$@"; }
-
-psql -c "CREATE EXTENSION custjourney" || {
-    echo "custjourney is not installed into $("$PG_CONFIG" --pkglibdir); run make install first" >&2
-    exit 1
-}
+. "$top/test/bench/bench_lib.sh"
 
 echo "loading the CDNOW master log and $ROWS simulated customers ..."
 cat "$top/test/data/CDNOW_master.txt" | psql -c "CREATE TABLE raw (line text)" \
@@ -81,20 +49,6 @@ FROM cj_simulate('pnbd(r=0.553, alpha=10.578, s=0.606, beta=11.669)'::cj_model,
 VACUUM ANALYZE cdnow;
 VACUUM ANALYZE scored;
 
--- best of n runs of a query, in milliseconds
-CREATE FUNCTION bench_ms(q text, n int) RETURNS float8 LANGUAGE plpgsql AS \$\$
-DECLARE
-    best float8 := 'Infinity';
-    t0 timestamptz;
-    dummy text;
-BEGIN
-    FOR i IN 1..n LOOP
-        t0 := clock_timestamp();
-        EXECUTE q INTO dummy;
-        best := least(best, 1000 * extract(epoch FROM clock_timestamp() - t0));
-    END LOOP;
-    RETURN best;
-END \$\$;
 SQL
 
 m="'pnbd(r=0.553, alpha=10.578, s=0.606, beta=11.669)'::cj_model"
