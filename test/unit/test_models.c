@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "unit.h"
+#include "family_check.h"
 #include "cj_bgnbd.h"
 #include "cj_hyp2f1.h"
 #include "cj_optim.h"
@@ -23,41 +24,7 @@ static size_t nbg,
 static int
 LoadCdnow(void)
 {
-	FILE	   *f = fopen("test/data/cdnow_customers_summary_with_transactions.csv", "r");
-	char		line[256];
-	int			n = 0;
-
-	if (!f)
-		return 0;
-	if (!fgets(line, sizeof(line), f))
-		return 0;
-	while (fgets(line, sizeof(line), f))
-	{
-		double		id,
-					x,
-					tx,
-					T,
-					z;
-
-		if (sscanf(line, "%lf,%lf,%lf,%lf,%lf", &id, &x, &tx, &T, &z) != 5)
-			continue;
-		bg[nbg].v[0] = x;
-		bg[nbg].v[1] = tx;
-		bg[nbg].v[2] = T;
-		bg[nbg++].w = 1;
-		if (x > 0)
-		{
-			gg[ngg].v[0] = x;
-			gg[ngg].v[1] = z;
-			gg[ngg].v[2] = 0;
-			gg[ngg++].w = 1;
-		}
-		n++;
-	}
-	fclose(f);
-	nbg = cj_tuples_sort_merge(bg, nbg);
-	ngg = cj_tuples_sort_merge(gg, ngg);
-	return n;
+	return (int) family_load_cdnow(bg, &nbg, gg, &ngg, NCUST);
 }
 
 static CjData

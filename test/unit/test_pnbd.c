@@ -15,69 +15,14 @@
 
 static const double Pub[4] = {0.553, 10.578, 0.606, 11.669};
 
-/* Sort order of the tuples: v[0], v[1], v[2] */
-static int
-CmpTuple(const void *a, const void *b)
-{
-	const CjTuple *x = a,
-			   *y = b;
-	int			i;
-
-	for (i = 0; i < 3; i++)
-		if (x->v[i] != y->v[i])
-			return x->v[i] < y->v[i] ? -1 : 1;
-	return 0;
-}
-
-/* Sort and merge equal tuples (weights add) */
-static size_t
-Compress(CjTuple *t, size_t n)
-{
-	size_t		i,
-				k = 0;
-
-	qsort(t, n, sizeof(CjTuple), CmpTuple);
-	for (i = 0; i < n; i++)
-	{
-		if (k > 0 && CmpTuple(&t[k - 1], &t[i]) == 0)
-			t[k - 1].w += t[i].w;
-		else
-			t[k++] = t[i];
-	}
-	return k;
-}
-
 /* The CDNOW sample summary (x, t_x, T), as distinct weighted tuples */
 static size_t
 LoadCdnow(CjTuple *t, size_t cap, double *total)
 {
-	FILE	   *f = fopen("test/data/cdnow_customers_summary_with_transactions.csv", "r");
-	char		line[256];
-	size_t		n = 0;
+	size_t		n;
 
-	*total = 0;
-	if (!f)
-		return 0;
-	if (!fgets(line, sizeof(line), f))
-	{
-		fclose(f);
-		return 0;
-	}
-	while (n < cap && fgets(line, sizeof(line), f))
-	{
-		double		id,
-					zbar;
-
-		if (sscanf(line, "%lf,%lf,%lf,%lf,%lf", &id, &t[n].v[0], &t[n].v[1],
-				   &t[n].v[2], &zbar) == 5)
-		{
-			t[n].w = 1.0;
-			n++;
-		}
-	}
-	fclose(f);
-	*total = (double) n;
-	return Compress(t, n);
+	*total = (double) family_load_cdnow(t, &n, NULL, NULL, cap);
+	return n;
 }
 
 /* Integrand (alpha+u)^-(r+x) (beta+u)^-(s+1) for the G check */
