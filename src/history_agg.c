@@ -21,6 +21,8 @@
 
 #include <math.h>
 
+#include "nodes/execnodes.h"
+#include "nodes/plannodes.h"
 #include "utils/builtins.h"
 #include "utils/date.h"
 #include "utils/numeric.h"
@@ -46,8 +48,19 @@ PG_FUNCTION_INFO_V1(cj_history_final);
 		} \
 	} while (0)
 
-/* Room for the days of a new state: 48 + 4 * 4 = 64 bytes */
-#define CJ_HISTORY_INITIAL_DAYS 4
+/*
+ * Room for the days of a new state: 48 + 4 * 4 = 64 bytes, or the next
+ * allocator chunk (128 bytes, 20 days) where few states are alive at once
+ * or each group is expected to have more than 4 rows.  Every new or grown
+ * state costs two allocations and a copy (ours, then the executor's into
+ * the aggregate context), so for frequent buyers starting at 20 days saves
+ * a growth per customer (a fifth of the time of a hash aggregate of 10
+ * rows per customer), while for the usual one- or two-purchase customers
+ * 64 bytes keeps a hash aggregate small.  The capacity never shows in a
+ * result: the final function trims.
+ */
+#define CJ_HISTORY_SMALL_DAYS 4
+#define CJ_HISTORY_LARGE_DAYS 20
 
 /*
  * Capacity after growth from cap days: at least double the size, rounded
@@ -127,6 +140,41 @@ PurchaseDate(DateADT d)
 }
 
 /*
+ * Initial capacity for the aggregate node calling us, chosen once per call
+ * site (fn_extra): large unless the node hashes and its plan expects at
+ * most CJ_HISTORY_SMALL_DAYS input rows per group (the rows of a group
+ * bound its distinct days).  Window aggregates and sorted or plain
+ * aggregation keep one state per group alive at a time, so size does not
+ * matter there.
+ */
+static int32
+InitialCapacity(FunctionCallInfo fcinfo)
+{
+	int32	   *cap = (int32 *) fcinfo->flinfo->fn_extra;
+
+	if (cap == NULL)
+	{
+		int32		c = CJ_HISTORY_LARGE_DAYS;
+
+		if (fcinfo->context && IsA(fcinfo->context, AggState))
+		{
+			AggState   *as = (AggState *) fcinfo->context;
+			Agg		   *agg = (Agg *) as->ss.ps.plan;
+			Plan	   *in = agg ? outerPlan(agg) : NULL;
+
+			if (as->aggstrategy != AGG_SORTED && as->aggstrategy != AGG_PLAIN &&
+				in != NULL && agg->numGroups > 0 &&
+				in->plan_rows <= (double) agg->numGroups * CJ_HISTORY_SMALL_DAYS)
+				c = CJ_HISTORY_SMALL_DAYS;
+		}
+		cap = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, sizeof(int32));
+		*cap = c;
+		fcinfo->flinfo->fn_extra = cap;
+	}
+	return *cap;
+}
+
+/*
  * Add one purchase to the state (arg 0), creating or growing it as
  * needed.  at is the instant, day the purchase day.
  */
@@ -140,8 +188,10 @@ HistoryTrans(FunctionCallInfo fcinfo, int64 at, int32 day, int64 amount)
 
 	if (PG_ARGISNULL(0))
 	{
-		h = cj_history_alloc(CJ_HISTORY_INITIAL_DAYS);
-		cj_history_init(h, CJ_HISTORY_INITIAL_DAYS, at, day, amount);
+		int32		cap = InitialCapacity(fcinfo);
+
+		h = cj_history_alloc(cap);
+		cj_history_init(h, cap, at, day, amount);
 		PG_RETURN_CJ_HISTORY_P(h);
 	}
 	h = (CjHistory *) PG_GETARG_POINTER(0);
