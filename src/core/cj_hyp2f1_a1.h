@@ -27,7 +27,40 @@
  */
 extern double cj_log_hyp2f1_a1(double b, double c, double z, double *d);
 
+/*
+ * Coefficients of the series of one (b, c) shared by many z: 1 / (c+k)
+ * and the running sums of 1 / (b+j) and 1 / (c+j), filled as terms are
+ * first needed (up to CJ_HYP2F1_A1_TAB of them).  A likelihood evaluates
+ * the function at many times t for the same parameters and x, so the
+ * series then runs without divisions.  Reset it when (b, c) change.
+ */
+#define CJ_HYP2F1_A1_TAB 256
+
+typedef struct CjHyp2f1Tab
+{
+	double		b;
+	double		c;
+	int			n;				/* terms filled */
+	double		ick[CJ_HYP2F1_A1_TAB];
+	double		hb[CJ_HYP2F1_A1_TAB];
+	double		hc[CJ_HYP2F1_A1_TAB];
+} CjHyp2f1Tab;
+
+extern void cj_hyp2f1_a1_tab_reset(CjHyp2f1Tab *tab, double b, double c);
+
+/* cj_log_hyp2f1_a1(tab->b, tab->c, z, d), the same to the last bit */
+extern double cj_log_hyp2f1_a1_tab(CjHyp2f1Tab *tab, double z, double *d);
+
 /* 2F1(1, b; c; z) itself, same domain, no derivatives (fast path) */
 extern double cj_hyp2f1_a1(double b, double c, double z);
+
+/*
+ * 2F1(1, b; c; z1) and 2F1(1, b; c; z2) together, as two calls of
+ * cj_hyp2f1_a1 would give them but about twice as fast (P(alive) needs the
+ * function at t_x and at T); both NaN outside the domain or past the term
+ * limit.
+ */
+extern void cj_hyp2f1_a1_pair(double b, double c, double z1, double z2,
+							  double *f1, double *f2);
 
 #endif							/* CJ_HYP2F1_A1_H */

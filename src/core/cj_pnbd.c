@@ -66,9 +66,27 @@ typedef struct PnbdG
 	double		g[4];			/* d log G / d (r, alpha, s, beta) */
 } PnbdG;
 
-/* Fill e with log G(t) (see the file header) for x purchases */
+/*
+ * log 2F1(1, b; c; z) through tab when there is one (re-keyed when (b, c)
+ * change, i.e. at each new x of a likelihood evaluation)
+ */
+static double
+PnbdLogF(CjHyp2f1Tab *tab, double b, double c, double z, double *d)
+{
+	if (tab == NULL)
+		return cj_log_hyp2f1_a1(b, c, z, d);
+	if (tab->b != b || tab->c != c)
+		cj_hyp2f1_a1_tab_reset(tab, b, c);
+	return cj_log_hyp2f1_a1_tab(tab, z, d);
+}
+
+/*
+ * Fill e with log G(t) (see the file header) for x purchases; tab (may be
+ * NULL) carries the series coefficients between calls.
+ */
 static void
-PnbdLogG(const double *p, double x, double t, bool grad, PnbdG *e)
+PnbdLogG(const double *p, double x, double t, bool grad, PnbdG *e,
+		 CjHyp2f1Tab *tab)
 {
 	double		r = p[0],
 				al = p[1],
@@ -90,7 +108,7 @@ PnbdLogG(const double *p, double x, double t, bool grad, PnbdG *e)
 	{
 		double		z = (al - be) / (al + t);
 
-		lf = cj_log_hyp2f1_a1(m, a + 1.0, z, grad ? d : NULL);
+		lf = PnbdLogF(tab, m, a + 1.0, z, grad ? d : NULL);
 		e->lg = -m * e->la - s * e->lb + lf - log(a);
 		if (grad)
 		{
@@ -104,7 +122,7 @@ PnbdLogG(const double *p, double x, double t, bool grad, PnbdG *e)
 	{
 		double		z = (be - al) / (be + t);
 
-		lf = cj_log_hyp2f1_a1(s + 1.0, a + 1.0, z, grad ? d : NULL);
+		lf = PnbdLogF(tab, s + 1.0, a + 1.0, z, grad ? d : NULL);
 		e->lg = -(s + 1.0) * e->lb + (1.0 - m) * e->la + lf - log(a);
 		if (grad)
 		{
@@ -135,7 +153,8 @@ PnbdLogG(const double *p, double x, double t, bool grad, PnbdG *e)
 #define PNBD_CACHE 512
 
 static const PnbdG *
-PnbdCached(PnbdG *cache, const double *p, double x, double t, bool grad)
+PnbdCached(PnbdG *cache, CjHyp2f1Tab *tab, const double *p, double x,
+		   double t, bool grad)
 {
 	union
 	{
@@ -150,7 +169,7 @@ PnbdCached(PnbdG *cache, const double *p, double x, double t, bool grad)
 		0xBF58476D1CE4E5B9ULL;
 	e = &cache[h >> 55];		/* top 9 bits: 0 .. PNBD_CACHE-1 */
 	if (e->t != t || e->x != x)
-		PnbdLogG(p, x, t, grad, e);
+		PnbdLogG(p, x, t, grad, e, tab);
 	return e;
 }
 
@@ -277,8 +296,8 @@ cj_pnbd_loglik1(const double *p, const double *v, double *grad)
 	double		c = PnbdConst(p, v[0], grad ? gc : NULL);
 	int			i;
 
-	PnbdLogG(p, v[0], v[1], grad != NULL, &e1);
-	PnbdLogG(p, v[0], v[2], grad != NULL, &e2);
+	PnbdLogG(p, v[0], v[1], grad != NULL, &e1, NULL);
+	PnbdLogG(p, v[0], v[2], grad != NULL, &e2, NULL);
 	if (grad)
 		for (i = 0; i < 4; i++)
 			grad[i] = 0.0;
@@ -294,6 +313,7 @@ static double
 PnbdLogLik(const CjData *d, const double *p, double *grad)
 {
 	PnbdG		cache[PNBD_CACHE];
+	CjHyp2f1Tab tab;
 	double		sum = 0.0,
 				c = 0.0,
 				gc[4] = {0, 0, 0, 0},
@@ -304,6 +324,7 @@ PnbdLogLik(const CjData *d, const double *p, double *grad)
 
 	for (k = 0; k < PNBD_CACHE; k++)
 		cache[k].t = NAN;		/* matches nothing */
+	cj_hyp2f1_a1_tab_reset(&tab, NAN, NAN);	/* keyed to nothing yet */
 	if (grad)
 		for (k = 0; k < 4; k++)
 			grad[k] = 0.0;
@@ -319,11 +340,11 @@ PnbdLogLik(const CjData *d, const double *p, double *grad)
 			c = PnbdConst(p, t->v[0], grad ? gc : NULL);
 			px = t->v[0];
 		}
-		e1 = PnbdCached(cache, p, t->v[0], t->v[1], grad != NULL);
+		e1 = PnbdCached(cache, &tab, p, t->v[0], t->v[1], grad != NULL);
 		{
 			PnbdG		c1 = *e1;	/* the next lookup may evict it */
 
-			e2 = PnbdCached(cache, p, t->v[0], t->v[2], grad != NULL);
+			e2 = PnbdCached(cache, &tab, p, t->v[0], t->v[2], grad != NULL);
 			ll = PnbdTuple(p, ls, t->v[0], c, gc, &c1, e2, t->w, grad);
 		}
 		if (!isfinite(ll))
@@ -424,44 +445,52 @@ PnbdExpected(const double *p, double t)
 }
 
 /*
- * G(t) / [(alpha+T)^-(r+x) (beta+T)^-s] for t <= T: the likelihood's
- * second part relative to its first, without logarithms of the 2F1
- * (scoring runs once per row, so this path is kept short).  Overflows to
- * +inf, correctly, when t is far before T for a heavy buyer.
+ * P(alive | x, t_x, T) (the note, eq. 18): the likelihood's first part
+ * over the whole, 1 / (1 + s (G(t_x) - G(T)) / first part), without
+ * logarithms of the 2F1 (scoring runs once per row, so this path is kept
+ * short).  With R(t) = G(t) / [(alpha+T)^-(r+x) (beta+T)^-s] and the
+ * forms of the file header,
+ *   alpha >= beta:  R(t) = e(t) 2F1(1, r+x; r+s+x+1; z(t)) / (r+s+x)
+ *   alpha <  beta:  R(t) = e(t) (alpha+t)/(beta+t) 2F1(1, s+1; ...) / (r+s+x)
+ *   e(t) = ((alpha+T)/(alpha+t))^(r+x) ((beta+T)/(beta+t))^s, e(T) = 1,
+ * and both 2F1 (at t_x and at T) come from one paired series.  R(t_x)
+ * overflows to +inf, correctly (P(alive) = 0), when t_x is far before T
+ * for a heavy buyer.
  */
 static double
-PnbdRelG(const double *p, double x, double t, double T)
+PnbdPAlive(const double *p, const double *v)
 {
 	double		r = p[0],
 				al = p[1],
 				s = p[2],
 				be = p[3];
+	double		x = v[0],
+				tx = v[1],
+				T = v[2];
 	double		m = r + x,
 				a = r + s + x;
-	double		e = 1.0;
+	double		e,
+				f1,
+				f2,
+				d;
 
-	/* plain log of the ratios: its rounding is far below what P(alive) shows */
-	if (T > t)
-		e = exp(m * log((al + T) / (al + t)) + s * log((be + T) / (be + t)));
-	if (al >= be)
-		return e * cj_hyp2f1_a1(m, a + 1.0, (al - be) / (al + t)) / a;
-	return e * (al + t) / (be + t) *
-		cj_hyp2f1_a1(s + 1.0, a + 1.0, (be - al) / (be + t)) / a;
-}
-
-/*
- * P(alive | x, t_x, T) (the note, eq. 18): the likelihood's first part
- * over the whole, 1 / (1 + s (G(t_x) - G(T)) / first part).
- */
-static double
-PnbdPAlive(const double *p, const double *v)
-{
-	double		d;
-
-	if (!(v[2] > v[1]))
+	if (!(T > tx))
 		return 1.0;
-	d = PnbdRelG(p, v[0], v[1], v[2]) - PnbdRelG(p, v[0], v[2], v[2]);
-	return 1.0 / (1.0 + p[2] * fmax(d, 0.0));
+	/* plain log of the ratios: its rounding is far below what P(alive) shows */
+	e = exp(m * log((al + T) / (al + tx)) + s * log((be + T) / (be + tx)));
+	if (al >= be)
+	{
+		cj_hyp2f1_a1_pair(m, a + 1.0, (al - be) / (al + tx), (al - be) / (al + T),
+						  &f1, &f2);
+		d = (e * f1 - f2) / a;
+	}
+	else
+	{
+		cj_hyp2f1_a1_pair(s + 1.0, a + 1.0, (be - al) / (be + tx),
+						  (be - al) / (be + T), &f1, &f2);
+		d = (e * (al + tx) / (be + tx) * f1 - (al + T) / (be + T) * f2) / a;
+	}
+	return 1.0 / (1.0 + s * fmax(d, 0.0));
 }
 
 /* E[X(T, T+t) | x, t_x, T] = P(alive) (r+x)/(alpha+T) * exposure (eq. 22) */
