@@ -23,7 +23,7 @@ PG_CPPFLAGS = -I$(srcdir)/src -Wall -Wextra -Werror -Wno-unused-parameter \
 	-Wno-missing-field-initializers
 SHLIB_LINK = -lm
 
-EXTRA_CLEAN = test/unit/*.bin test/fuzz/*.bin tmp_check
+EXTRA_CLEAN = test/unit/*.bin test/fuzz/*.bin test/bench/micro/*.bin tmp_check
 
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
@@ -43,6 +43,17 @@ test/unit/%.bin: test/unit/%.c $(CORE_SRCS) $(wildcard src/core/*.h) test/unit/u
 unittest: $(UNIT_BINS)
 	@rc=0; for t in $(UNIT_BINS); do ./$$t || rc=1; done; exit $$rc
 
+# Microbenchmarks of the pure-C core (test/bench/micro): each prints its
+# figures as ratios to a baseline measured in the same run.
+MICRO_SRCS = $(sort $(wildcard test/bench/micro/bench_*.c))
+MICRO_BINS = $(MICRO_SRCS:.c=.bin)
+
+test/bench/micro/%.bin: test/bench/micro/%.c $(CORE_SRCS) $(wildcard src/core/*.h)
+	$(CC) $(UNIT_CFLAGS) -o $@ $< $(CORE_SRCS) -lm
+
+microbench: $(MICRO_BINS)
+	@for b in $(MICRO_BINS); do echo "== $$b"; ./$$b || exit 1; done
+
 # TAP tests live in test/t (PGXS only looks in t/).
 prove_installcheck:
 	rm -rf $(CURDIR)/tmp_check
@@ -58,4 +69,4 @@ sanitize:
 fuzz:
 	test/fuzz/build.sh
 
-.PHONY: unittest prove_installcheck sanitize fuzz
+.PHONY: unittest microbench prove_installcheck sanitize fuzz
