@@ -39,7 +39,8 @@ PG_FUNCTION_INFO_V1(cj_clv);
  * results turns most rows into a hash probe.  Entries belong to a
  * generation that changes whenever a model argument changes.
  */
-#define MEMO_SIZE 8192			/* entries per call site (power of two) */
+#define MEMO_BITS 13
+#define MEMO_SIZE (1 << MEMO_BITS)	/* entries per call site */
 
 /*
  * The memo is a flat array of MEMO_SIZE entries of mkeys + 2 doubles each:
@@ -54,8 +55,9 @@ typedef struct ScoreCache
 	CjModelSlot slot[CJ_SCORE_SLOTS];
 	bool		fixed[CJ_SCORE_SLOTS];	/* slot's argument is a constant */
 	uint32		gen;			/* current generation, >= 1 */
-	int			mkeys;			/* keys per memo entry (set on first put) */
-	double	   *memo;			/* MEMO_SIZE entries, allocated on first put */
+	int			mkeys;			/* keys per memo entry (set on first use) */
+	double	   *memo;			/* MEMO_SIZE entries, allocated on first use */
+	double	   *pending;		/* entry of the last missed get, for put */
 } ScoreCache;
 
 /* The call site's cache, created on first use */
@@ -73,11 +75,21 @@ GetCache(FunctionCallInfo fcinfo)
 	return c;
 }
 
-/* Memo entry for a key */
+/*
+ * Memo entry for a key.  The key words are multiplied by distinct odd
+ * constants independently (no chain of dependent multiplies: the probe
+ * address is ready a few cycles after the arguments) and the table index
+ * is taken from the high bits of one final multiply (Fibonacci hashing).
+ */
 static double *
 MemoSlot(ScoreCache *c, const double *key, int nkeys)
 {
-	uint64		h = 0x9E3779B97F4A7C15u;
+	static const uint64 mult[CJ_MEMO_KEYS] = {
+		0x9E3779B97F4A7C15u, 0xBF58476D1CE4E5B9u, 0x94D049BB133111EBu,
+		0xD6E8FEB86659FD93u, 0xA0761D6478BD642Fu, 0xE7037ED1A0B428DBu,
+		0x8EBC6AF09C88C6E3u, 0x589965CC75374CC3u
+	};
+	uint64		h = 0;
 	int			i;
 
 	for (i = 0; i < nkeys; i++)
@@ -85,13 +97,17 @@ MemoSlot(ScoreCache *c, const double *key, int nkeys)
 		uint64		b;
 
 		memcpy(&b, &key[i], sizeof(b));
-		h = (h ^ b) * 0xBF58476D1CE4E5B9u;
-		h ^= h >> 29;
+		h += (b ^ (b >> 32)) * mult[i];
 	}
-	return &c->memo[(h & (MEMO_SIZE - 1)) * (nkeys + 2)];
+	h = (h ^ (h >> 29)) * 0x9E3779B97F4A7C15u;
+	return &c->memo[(h >> (64 - MEMO_BITS)) * (nkeys + 2)];
 }
 
-/* A memoised score for key under the current model(s), if any */
+/*
+ * A memoised score for key under the current model(s), if any.  On a miss
+ * the probed entry is kept for the put that follows, so a missed row
+ * hashes its key once.
+ */
 bool
 cj_score_memo_get(FunctionCallInfo fcinfo, const double *key, int nkeys,
 				  double *value)
@@ -101,9 +117,18 @@ cj_score_memo_get(FunctionCallInfo fcinfo, const double *key, int nkeys,
 	int			i;
 
 	Assert(nkeys <= CJ_MEMO_KEYS);
-	if (c->memo == NULL || nkeys != c->mkeys)
+	if (c->memo == NULL)
+	{
+		c->memo = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt,
+										 sizeof(double) * (nkeys + 2) *
+										 MEMO_SIZE);
+		c->mkeys = nkeys;
+	}
+	c->pending = NULL;
+	if (nkeys != c->mkeys)
 		return false;
 	e = MemoSlot(c, key, nkeys);
+	c->pending = e;
 	if (e[0] != (double) c->gen)
 		return false;
 	for (i = 0; i < nkeys; i++)
@@ -113,25 +138,23 @@ cj_score_memo_get(FunctionCallInfo fcinfo, const double *key, int nkeys,
 	return true;
 }
 
-/* Remember a score for key under the current model(s) */
+/*
+ * Remember a score for key under the current model(s): the same key as the
+ * get that just missed (its entry is reused), or any key after none.
+ */
 void
 cj_score_memo_put(FunctionCallInfo fcinfo, const double *key, int nkeys,
 				  double value)
 {
 	ScoreCache *c = GetCache(fcinfo);
-	double	   *e;
+	double	   *e = c->pending;
 
 	Assert(nkeys <= CJ_MEMO_KEYS);
-	if (c->memo == NULL)
-	{
-		c->memo = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt,
-										 sizeof(double) * (nkeys + 2) *
-										 MEMO_SIZE);
-		c->mkeys = nkeys;
-	}
-	if (nkeys != c->mkeys)
+	c->pending = NULL;
+	if (c->memo == NULL || nkeys != c->mkeys)
 		return;
-	e = MemoSlot(c, key, nkeys);
+	if (e == NULL)
+		e = MemoSlot(c, key, nkeys);
 	e[0] = (double) c->gen;
 	e[1] = value;
 	memcpy(e + 2, key, sizeof(double) * nkeys);
@@ -213,7 +236,11 @@ TupleArgs(FunctionCallInfo fcinfo, int first, const CjModelSlot *ms, double *v)
 
 	v[0] = v[1] = v[2] = 0.0;
 	for (i = 0; i < ms->f->ndata; i++)
-		v[i] = cj_finite_arg(PG_GETARG_FLOAT8(first + i), ms->f->data_names[i]);
+		v[i] = PG_GETARG_FLOAT8(first + i);
+	/* the error names the first argument that is not finite */
+	if (!(isfinite(v[0]) && isfinite(v[1]) && isfinite(v[2])))
+		for (i = 0; i < ms->f->ndata; i++)
+			cj_finite_arg(v[i], ms->f->data_names[i]);
 	cj_check_tuple(ms->f, v);
 }
 
