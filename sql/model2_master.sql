@@ -85,6 +85,23 @@ SELECT k, abs(cj_param(m, k) / want - 1) < 0.05 AS within_5pct
 FROM model2_sim_fit,
      (VALUES ('r', 0.553), ('alpha', 10.578), ('s', 0.606), ('beta', 11.669)) AS p(k, want)
 ORDER BY k;
+-- the estimator, not the seed: eight more samples of 100,000 customers.
+-- The mean estimate of every parameter is within 2 % of the truth (no
+-- bias); single samples scatter by the estimator's sampling error, about
+-- 1-2 % for r, alpha and s and about 4 % for beta at this length of
+-- observation, so a few of them land outside 5 % for beta.
+CREATE TABLE model2_sim_seeds AS
+SELECT seed, cj_fit_pnbd(x, t_x, age) AS m
+FROM generate_series(1, 8) AS seed,
+     LATERAL cj_simulate('pnbd(r=0.553, alpha=10.578, s=0.606, beta=11.669)'::cj_model,
+                         100000, 78, seed)
+GROUP BY seed;
+SELECT k, abs(avg(cj_param(m, k)) / want - 1) < 0.02 AS mean_within_2pct,
+       count(*) FILTER (WHERE abs(cj_param(m, k) / want - 1) < 0.05) AS seeds_within_5pct,
+       round((stddev(cj_param(m, k)) / want)::numeric, 2) AS relative_sd
+FROM model2_sim_seeds,
+     (VALUES ('r', 0.553), ('alpha', 10.578), ('s', 0.606), ('beta', 11.669)) AS p(k, want)
+GROUP BY k, want ORDER BY k;
 -- simulated purchases match the model's expectation for a new customer
 SELECT abs(avg(x) / cj_expected_purchases('pnbd(r=0.553, alpha=10.578, s=0.606, beta=11.669)'::cj_model, 78) - 1) < 0.02 AS mean_ok
 FROM model2_sim;
