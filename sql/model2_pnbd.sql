@@ -89,3 +89,26 @@ SELECT cj_fit_pnbd(x, t_x, age) FROM (VALUES (-1.0::float8, 0.0::float8, 1.0::fl
 SELECT cj_fit_pnbd(x, t_x, age) FROM model2_cdnow WHERE false;
 SELECT 'pnbd(r=0.5, alpha=-1, s=1, beta=1)'::cj_model;
 \set VERBOSITY terse
+
+-- the conditional expectation against its parts, P(alive) (r+x)/(alpha+T)
+-- times the exposure b/(s-1) (1 - (b/(b+t))^(s-1)), b = beta+T; the
+-- exposure part is cached per call site by (T, t), so rows alternate
+-- between two models (one per 2F1 branch) and T takes 29 values
+WITH models(k, m) AS (
+	VALUES (1, 'pnbd(r=0.553, alpha=10.578, s=0.606, beta=11.669)'::cj_model),
+		   (2, 'pnbd(r=0.8, alpha=20, s=1.7, beta=3)'::cj_model)),
+rows AS (
+	SELECT i, i % 2 + 1 AS k, (i % 7)::float8 AS x,
+		   CASE WHEN i % 7 = 0 THEN 0 ELSE (i % 13)::float8 END AS t_x,
+		   13 + (i % 29)::float8 AS age
+	FROM generate_series(1, 2000) i),
+scored AS (
+	SELECT cj_conditional_purchases(m, x, t_x, age, 52) AS got,
+		   cj_p_alive(m, x, t_x, age) * (cj_param(m, 'r') + x) /
+		   (cj_param(m, 'alpha') + age) *
+		   (cj_param(m, 'beta') + age) / (cj_param(m, 's') - 1) *
+		   (1 - ((cj_param(m, 'beta') + age) /
+				 (cj_param(m, 'beta') + age + 52)) ^ (cj_param(m, 's') - 1)) AS want
+	FROM rows JOIN models USING (k))
+SELECT count(*) AS n, max(abs(got / want - 1)) < 1e-12 AS matches_parts
+FROM scored;

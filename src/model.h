@@ -71,6 +71,9 @@ typedef struct CjModelSlot
 extern const CjModelSlot *cj_score_model(FunctionCallInfo fcinfo, int argno,
 										 int k);
 extern double cj_score_result(double v, const char *function);
+extern double cj_score_conditional(FunctionCallInfo fcinfo,
+								   const CjModelSlot *ms, const double *v,
+								   double t);
 
 /*
  * Memo of scores per call site (model_score.c): get returns true with the

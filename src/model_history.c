@@ -136,7 +136,7 @@ cj_conditional_purchases_history(PG_FUNCTION_ARGS)
 	key[3] = t;
 	if (!cj_score_memo_get(fcinfo, key, 4, &r))
 	{
-		r = cj_score_result(ms->f->conditional(ms->b.params, v, t),
+		r = cj_score_result(cj_score_conditional(fcinfo, ms, v, t),
 							"cj_conditional_purchases");
 		cj_score_memo_put(fcinfo, key, 4, r);
 	}

@@ -40,6 +40,8 @@ PG_FUNCTION_INFO_V1(cj_clv);
  * generation that changes whenever a model argument changes.
  */
 #define MEMO_BITS 13
+#define EXPO_BITS 6
+#define EXPO_SIZE (1 << EXPO_BITS)	/* exposure parts per call site */
 #define MEMO_SIZE (1 << MEMO_BITS)	/* entries per call site */
 
 /*
@@ -58,10 +60,11 @@ typedef struct ScoreCache
 	int			mkeys;			/* keys per memo entry (set on first use) */
 	double	   *memo;			/* MEMO_SIZE entries, allocated on first use */
 	double	   *pending;		/* entry of the last missed get, for put */
+	double		expo[EXPO_SIZE][4]; /* generation, T, t, exposure part */
 } ScoreCache;
 
 /* The call site's cache, created on first use */
-static ScoreCache *
+static inline ScoreCache *
 GetCache(FunctionCallInfo fcinfo)
 {
 	ScoreCache *c = (ScoreCache *) fcinfo->flinfo->fn_extra;
@@ -81,7 +84,7 @@ GetCache(FunctionCallInfo fcinfo)
  * address is ready a few cycles after the arguments) and the table index
  * is taken from the high bits of one final multiply (Fibonacci hashing).
  */
-static double *
+static pg_attribute_always_inline double *
 MemoSlot(ScoreCache *c, const double *key, int nkeys)
 {
 	static const uint64 mult[CJ_MEMO_KEYS] = {
@@ -106,18 +109,19 @@ MemoSlot(ScoreCache *c, const double *key, int nkeys)
 /*
  * A memoised score for key under the current model(s), if any.  On a miss
  * the probed entry is kept for the put that follows, so a missed row
- * hashes its key once.
+ * hashes its key once.  Inlined into this file's per-row scores, where
+ * nkeys is a constant (the hash and compare loops unroll); other files
+ * call the extern wrapper.
  */
-bool
-cj_score_memo_get(FunctionCallInfo fcinfo, const double *key, int nkeys,
-				  double *value)
+static pg_attribute_always_inline bool
+MemoGet(FunctionCallInfo fcinfo, const double *key, int nkeys, double *value)
 {
 	ScoreCache *c = GetCache(fcinfo);
 	double	   *e;
 	int			i;
 
 	Assert(nkeys <= CJ_MEMO_KEYS);
-	if (c->memo == NULL)
+	if (unlikely(c->memo == NULL))
 	{
 		c->memo = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt,
 										 sizeof(double) * (nkeys + 2) *
@@ -125,7 +129,7 @@ cj_score_memo_get(FunctionCallInfo fcinfo, const double *key, int nkeys,
 		c->mkeys = nkeys;
 	}
 	c->pending = NULL;
-	if (nkeys != c->mkeys)
+	if (unlikely(nkeys != c->mkeys))
 		return false;
 	e = MemoSlot(c, key, nkeys);
 	c->pending = e;
@@ -142,9 +146,8 @@ cj_score_memo_get(FunctionCallInfo fcinfo, const double *key, int nkeys,
  * Remember a score for key under the current model(s): the same key as the
  * get that just missed (its entry is reused), or any key after none.
  */
-void
-cj_score_memo_put(FunctionCallInfo fcinfo, const double *key, int nkeys,
-				  double value)
+static pg_attribute_always_inline void
+MemoPut(FunctionCallInfo fcinfo, const double *key, int nkeys, double value)
 {
 	ScoreCache *c = GetCache(fcinfo);
 	double	   *e = c->pending;
@@ -158,6 +161,22 @@ cj_score_memo_put(FunctionCallInfo fcinfo, const double *key, int nkeys,
 	e[0] = (double) c->gen;
 	e[1] = value;
 	memcpy(e + 2, key, sizeof(double) * nkeys);
+}
+
+/* A memoised score for key, if any (see MemoGet) */
+bool
+cj_score_memo_get(FunctionCallInfo fcinfo, const double *key, int nkeys,
+				  double *value)
+{
+	return MemoGet(fcinfo, key, nkeys, value);
+}
+
+/* Remember a score for key (see MemoPut) */
+void
+cj_score_memo_put(FunctionCallInfo fcinfo, const double *key, int nkeys,
+				  double value)
+{
+	MemoPut(fcinfo, key, nkeys, value);
 }
 
 /*
@@ -267,6 +286,41 @@ cj_expected_purchases(PG_FUNCTION_ARGS)
 							"cj_expected_purchases"));
 }
 
+/*
+ * E[X(T, T+t) | v] under the model in ms.  Where the family splits off the
+ * part that depends on T and t only (Pareto/NBD: the lifetime-weighted
+ * exposure, a log and an exp), that part is remembered per call site in a
+ * small direct-mapped table: real data repeat T (calendar days, cohorts)
+ * and one query scores a single horizon, so rows whose history is new
+ * still reuse it.  The result is the family's conditional to the last bit.
+ */
+double
+cj_score_conditional(FunctionCallInfo fcinfo, const CjModelSlot *ms,
+					 const double *v, double t)
+{
+	const CjFamily *f = ms->f;
+	ScoreCache *c;
+	double	   *e;
+	uint64		bT,
+				bt;
+
+	if (f->exposure == NULL || f->conditional_given == NULL)
+		return f->conditional(ms->b.params, v, t);
+	c = GetCache(fcinfo);
+	memcpy(&bT, &v[2], sizeof(bT));
+	memcpy(&bt, &t, sizeof(bt));
+	e = c->expo[((bT * 0x9E3779B97F4A7C15u + bt) * 0xBF58476D1CE4E5B9u) >>
+				(64 - EXPO_BITS)];
+	if (e[0] != (double) c->gen || e[1] != v[2] || e[2] != t)
+	{
+		e[3] = f->exposure(ms->b.params, v[2], t);
+		e[0] = (double) c->gen;
+		e[1] = v[2];
+		e[2] = t;
+	}
+	return f->conditional_given(ms->b.params, v, e[3]);
+}
+
 /* cj_conditional_purchases(m, x, t_x, T, t): E[X(T, T+t) | history] */
 Datum
 cj_conditional_purchases(PG_FUNCTION_ARGS)
@@ -278,14 +332,14 @@ cj_conditional_purchases(PG_FUNCTION_ARGS)
 	double		t,
 				r;
 
-	if (cj_score_memo_get(fcinfo, key, 4, &r))
+	if (MemoGet(fcinfo, key, 4, &r))
 		PG_RETURN_FLOAT8(r);
 	cj_require_score(ms->f, ms->f->conditional, "cj_conditional_purchases");
 	TupleArgs(fcinfo, 1, ms, v);
 	t = Horizon(key[3], "t");
-	r = cj_score_result(ms->f->conditional(ms->b.params, v, t),
+	r = cj_score_result(cj_score_conditional(fcinfo, ms, v, t),
 						"cj_conditional_purchases");
-	cj_score_memo_put(fcinfo, key, 4, r);
+	MemoPut(fcinfo, key, 4, r);
 	PG_RETURN_FLOAT8(r);
 }
 
@@ -299,12 +353,12 @@ cj_p_alive(PG_FUNCTION_ARGS)
 	double		v[CJ_TUPLE_DIM],
 				r;
 
-	if (cj_score_memo_get(fcinfo, key, 3, &r))
+	if (MemoGet(fcinfo, key, 3, &r))
 		PG_RETURN_FLOAT8(r);
 	cj_require_score(ms->f, ms->f->p_alive, "cj_p_alive");
 	TupleArgs(fcinfo, 1, ms, v);
 	r = cj_score_result(ms->f->p_alive(ms->b.params, v), "cj_p_alive");
-	cj_score_memo_put(fcinfo, key, 3, r);
+	MemoPut(fcinfo, key, 3, r);
 	PG_RETURN_FLOAT8(r);
 }
 

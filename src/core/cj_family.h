@@ -123,6 +123,18 @@ typedef struct CjFamily
 	double		(*spend) (const double *p, const double *v);
 
 	/*
+	 * Optional split of conditional for callers that cache the part that
+	 * depends on T and the horizon only (real data repeat T: calendar
+	 * days, cohorts):
+	 *   exposure(p, T, t)             that part
+	 *   conditional_given(p, v, e)    conditional(p, v, t) from e, equal to
+	 *                                 it to the last bit
+	 */
+	double		(*exposure) (const double *p, double T, double t);
+	double		(*conditional_given) (const double *p, const double *v,
+									  double e);
+
+	/*
 	 * Simulation, deterministic for a generator state.
 	 *   simulate(p, T, rng, v)       one new customer observed for T: fills
 	 *                                the data tuple v (x, t_x, T ...)

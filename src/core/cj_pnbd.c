@@ -493,12 +493,29 @@ PnbdPAlive(const double *p, const double *v)
 	return 1.0 / (1.0 + s * fmax(d, 0.0));
 }
 
+/*
+ * The part of E[X(T, T+t) | x, t_x, T] that depends on T and t only: the
+ * expected lifetime-weighted exposure of the next t periods of a customer
+ * alive at T (the note, eq. 22), whose rate prior is then Gamma(s, beta+T).
+ */
+static double
+PnbdCondExposure(const double *p, double T, double t)
+{
+	return PnbdExposure(p[2], p[3] + T, t);
+}
+
 /* E[X(T, T+t) | x, t_x, T] = P(alive) (r+x)/(alpha+T) * exposure (eq. 22) */
+static double
+PnbdConditionalGiven(const double *p, const double *v, double e)
+{
+	return PnbdPAlive(p, v) * (p[0] + v[0]) / (p[1] + v[2]) * e;
+}
+
+/* E[X(T, T+t) | x, t_x, T] (see PnbdConditionalGiven) */
 static double
 PnbdConditional(const double *p, const double *v, double t)
 {
-	return PnbdPAlive(p, v) * (p[0] + v[0]) / (p[1] + v[2]) *
-		PnbdExposure(p[2], p[3] + v[2], t);
+	return PnbdConditionalGiven(p, v, PnbdCondExposure(p, v[2], t));
 }
 
 /* Integrand of PnbdProbN in z (see there): e^-z h(U e^(-z/(n+1))) / h(U) */
@@ -678,5 +695,7 @@ const CjFamily cj_family_pnbd = {
 	.conditional = PnbdConditional,
 	.p_alive = PnbdPAlive,
 	.prob_n = PnbdProbN,
+	.exposure = PnbdCondExposure,
+	.conditional_given = PnbdConditionalGiven,
 	.simulate = PnbdSimulate,
 };
