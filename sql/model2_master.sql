@@ -51,6 +51,29 @@ SELECT bool_and(abs(cj_param(a.m, k) / cj_param(b.m, k) - 1) < 1e-9
 FROM model2_master_fit a, model2_master_w b, model2_master_par c,
      unnest('{r,alpha,s,beta}'::text[]) AS k;
 
+-- large fit states (thousands of distinct histories) are kept as expanded
+-- objects while rows arrive: the same fits by hash aggregation, sorted
+-- aggregation and as a window aggregate over whole partitions, two halves
+-- of the customers
+SET enable_sort = off;
+EXPLAIN (COSTS OFF) SELECT id % 2 AS half, cj_fit_pnbd(x, t_x, age) FROM model2_master GROUP BY 1;
+CREATE TABLE model2_master_halves AS
+SELECT id % 2 AS half, cj_fit_pnbd(x, t_x, age) AS m FROM model2_master GROUP BY 1;
+RESET enable_sort;
+SET enable_hashagg = off;
+CREATE TABLE model2_master_halves_sorted AS
+SELECT id % 2 AS half, cj_fit_pnbd(x, t_x, age) AS m FROM model2_master GROUP BY 1;
+RESET enable_hashagg;
+CREATE TABLE model2_master_halves_window AS
+SELECT DISTINCT id % 2 AS half,
+       (cj_fit_pnbd(x, t_x, age) OVER (PARTITION BY id % 2))::text AS m
+FROM model2_master;
+SELECT h.half, cj_model_jsonb(h.m)->'n' AS n,
+       h.m::text = s.m::text AS sorted_same, h.m::text = w.m AS window_same
+FROM model2_master_halves h JOIN model2_master_halves_sorted s USING (half)
+     JOIN model2_master_halves_window w USING (half)
+ORDER BY 1;
+
 -- the same fit from purchase histories (cj_history_agg), as of the end of
 -- the calibration day, and scores over the histories
 CREATE TABLE model2_master_hist AS

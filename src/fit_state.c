@@ -15,6 +15,13 @@
  * serial, parallel and pre-aggregated (weighted) inputs give the same
  * model to the last bit.
  *
+ * A state that grows past EXPAND_AT tuples moves into an expanded object
+ * (utils/expandeddatum.h) owned by the aggregate: the executor then keeps
+ * the same read-write pointer instead of copying every grown state into
+ * its context, and growth is a repalloc, which for large chunks the C
+ * library can do without copying.  Anything that needs the value as bytes
+ * (a parallel worker's partial result, a Citus node) gets it flattened.
+ *
  * Text form: family{(v1,v2,v3):w,...} [unit=7d], tuples in sorted order,
  * e.g. bgnbd{(0,0,38.86):2,(2,30.43,38.86):1}.  An empty state is
  * 'bgnbd{}', which is how an aggregate names its family (INITCOND).
@@ -29,6 +36,8 @@
 #include "libpq/pqformat.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
+#include "utils/expandeddatum.h"
+#include "utils/memutils.h"
 
 #include "cj_util.h"
 #include "core/cj_text.h"
@@ -133,33 +142,133 @@ TooManyTuples(void)
 }
 
 /*
+ * Capacity after s fills up: fourfold, from at least 1024 slots (each
+ * growth of a flat state costs a copy here and another by the executor, so
+ * few large steps beat many small ones); an error at the size cap.
+ */
+static uint32
+NextCapacity(const CjFitState *s)
+{
+	if (s->capacity >= CJ_FIT_MAX_TUPLES)
+		TooManyTuples();
+	return (uint32) Min((uint64) CJ_FIT_MAX_TUPLES,
+						Max((uint64) 1024, (uint64) s->capacity * 4));
+}
+
+/* Add v with weight w to s, which must have room; false when it has none */
+static bool
+AddTuple(CjFitState *s, const double *v, double w)
+{
+	CjTupleSet	ts = SetOf(s);
+
+	if (!cj_tupleset_add(&ts, v, s->ndata, w))
+		return false;
+	s->n = ts.n;
+	return true;
+}
+
+/* Add to a state that was just given room */
+static void
+AddToGrown(CjFitState *s, const double *v, double w)
+{
+	if (!AddTuple(s, v, w))
+		elog(ERROR, "could not add to a grown fit state");
+}
+
+/*
  * Add v with weight w; *sp may be replaced by a grown copy allocated in
  * mcxt (the caller frees nothing: the old one belongs to the executor).
  */
 static void
 StateAdd(CjFitState **sp, MemoryContext mcxt, const double *v, double w)
 {
-	CjFitState *s = *sp;
-	CjTupleSet	ts = SetOf(s);
-
-	if (cj_tupleset_add(&ts, v, s->ndata, w))
-	{
-		s->n = ts.n;
+	if (AddTuple(*sp, v, w))
 		return;
+	*sp = Regrow(mcxt, *sp, NextCapacity(*sp));
+	AddToGrown(*sp, v, w);
+}
+
+/* A large transition state: an expanded object holding the flat state */
+#define EXPAND_AT 4096			/* tuple capacity from which states expand */
+
+typedef struct FitExpanded
+{
+	ExpandedObjectHeader hdr;
+	CjFitState *flat;			/* allocated in hdr.eoh_context */
+} FitExpanded;
+
+/* Bytes of the flat form of an expanded state */
+static Size
+FitFlatSize(ExpandedObjectHeader *eoh)
+{
+	return VARSIZE(((FitExpanded *) eoh)->flat);
+}
+
+/* Write the flat form of an expanded state */
+static void
+FitFlatten(ExpandedObjectHeader *eoh, void *result, Size allocated_size)
+{
+	memcpy(result, ((FitExpanded *) eoh)->flat, allocated_size);
+}
+
+static const ExpandedObjectMethods FitMethods = {FitFlatSize, FitFlatten};
+
+/* The expanded state behind d, or NULL when d is not one of ours */
+static FitExpanded *
+OurExpanded(Datum d)
+{
+	if (VARATT_IS_EXTERNAL_EXPANDED(DatumGetPointer(d)))
+	{
+		ExpandedObjectHeader *eoh = DatumGetEOHP(d);
+
+		if (eoh->eoh_methods == &FitMethods)
+			return (FitExpanded *) eoh;
 	}
-	if (s->capacity >= CJ_FIT_MAX_TUPLES)
-		TooManyTuples();
-	/*
-	 * Grow fourfold, from at least 1024 slots: each growth costs a copy here
-	 * and another by the executor, so few large steps beat many small ones.
-	 */
-	s = Regrow(mcxt, s, (uint32) Min((uint64) CJ_FIT_MAX_TUPLES,
-									 Max((uint64) 1024, (uint64) s->capacity * 4)));
+	return NULL;
+}
+
+/* The flat state behind a datum, read-only, without flattening ours */
+static CjFitState *
+StateOf(Datum d)
+{
+	FitExpanded *e = OurExpanded(d);
+
+	return e ? e->flat : (CjFitState *) PG_DETOAST_DATUM(d);
+}
+
+/*
+ * Move a copy of s with room for capacity tuples into a new expanded
+ * object whose context is a child of the aggregate context, which is what
+ * lets the executor adopt it without a copy.
+ */
+static FitExpanded *
+Expand(MemoryContext aggctx, const CjFitState *s, uint32 capacity)
+{
+	MemoryContext cxt = AllocSetContextCreate(aggctx, "cj_fit_state",
+											  ALLOCSET_DEFAULT_SIZES);
+	FitExpanded *e = MemoryContextAlloc(cxt, sizeof(FitExpanded));
+
+	EOH_init_header(&e->hdr, &FitMethods, cxt);
+	e->flat = Regrow(cxt, s, capacity);
+	return e;
+}
+
+/* Give the flat state of an expanded object room for capacity tuples */
+static void
+GrowExpanded(FitExpanded *e, uint32 capacity)
+{
+	uint32		nslots = cj_tupleset_nslots(capacity);
+	Size		size = STATE_HDR + (Size) capacity * sizeof(CjTuple) +
+		(Size) nslots * sizeof(int32);
+	CjFitState *s = repalloc(e->flat, size);
+	CjTupleSet	ts;
+
+	SET_VARSIZE(s, size);
+	s->capacity = capacity;
+	s->nslots = nslots;
 	ts = SetOf(s);
-	if (!cj_tupleset_add(&ts, v, s->ndata, w))
-		elog(ERROR, "could not add to a grown fit state");
-	s->n = ts.n;
-	*sp = s;
+	cj_tupleset_reindex(&ts);
+	e->flat = s;
 }
 
 /* The family of a state */
@@ -177,7 +286,7 @@ StateFamily(const CjFitState *s)
 const CjFamily *
 cj_fit_state_family(Datum d)
 {
-	return StateFamily((CjFitState *) PG_DETOAST_DATUM(d));
+	return StateFamily(StateOf(d));
 }
 
 /* Error unless two units agree (0 = not given agrees with anything) */
@@ -201,11 +310,22 @@ NotInAggregate(void)
 			 errmsg("cj_fit_state support functions can only be called by an aggregate")));
 }
 
-/* Add v (weight w, unit) to state s of family f; returns the state datum */
+/*
+ * Add v (weight w, unit) to the transition state d of family f; returns
+ * the new state datum.  A flat state is updated in place while it has
+ * room and otherwise grows into the per-row context (the executor copies
+ * it) or, from EXPAND_AT tuples, into an expanded object; an expanded
+ * state (read-write, ours) is updated and grown in place.
+ */
 static Datum
-Accum(CjFitState *s, const CjFamily *f, const double *v, int64 w,
-	  double unit)
+TransAdd(Datum d, MemoryContext aggctx, const CjFamily *f, const double *v,
+		 int64 w, double unit)
 {
+	FitExpanded *e = VARATT_IS_EXTERNAL_EXPANDED_RW(DatumGetPointer(d)) ?
+		OurExpanded(d) : NULL;
+	CjFitState *s = e ? e->flat : (CjFitState *) PG_DETOAST_DATUM(d);
+	uint32		cap;
+
 	if (w < 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -215,22 +335,30 @@ Accum(CjFitState *s, const CjFamily *f, const double *v, int64 w,
 	cj_check_tuple(f, v);
 	if (unit != s->unit)
 		s->unit = MergeUnit(s->unit, unit);
-	if (w == 0 || (f->skip_data && f->skip_data(v)))
-		return PointerGetDatum(s);
-	/* a grown state goes to the per-row context: the executor copies it */
-	StateAdd(&s, CurrentMemoryContext, v, (double) w);
-	return PointerGetDatum(s);
+	if (w != 0 && !(f->skip_data && f->skip_data(v)) &&
+		!AddTuple(s, v, (double) w))
+	{
+		cap = NextCapacity(s);
+		if (e)
+			GrowExpanded(e, cap);
+		else if (cap >= EXPAND_AT)
+			e = Expand(aggctx, s, cap);
+		else
+			s = Regrow(CurrentMemoryContext, s, cap);
+		AddToGrown(e ? e->flat : s, v, (double) w);
+	}
+	return e ? EOHPGetRWDatum(&e->hdr) : PointerGetDatum(s);
 }
 
-/* The state in argument 0 of a transition call (an initial state is required) */
-static CjFitState *
-TransState(FunctionCallInfo fcinfo)
+/* The aggregate context of a transition call (an error outside one) */
+static MemoryContext
+TransContext(FunctionCallInfo fcinfo)
 {
-	if (!AggCheckCallContext(fcinfo, NULL))
+	MemoryContext aggctx;
+
+	if (!AggCheckCallContext(fcinfo, &aggctx))
 		NotInAggregate();
-	if (PG_ARGISNULL(0))
-		elog(ERROR, "cj_fit_state transition needs an initial state");
-	return (CjFitState *) PG_DETOAST_DATUM(PG_GETARG_DATUM(0));
+	return aggctx;
 }
 
 /* Generic accumulation step for transition functions (see model.h) */
@@ -238,24 +366,22 @@ Datum
 cj_fit_state_accum(FunctionCallInfo fcinfo, const CjFamily *fam,
 				   const double *v, int64 w, double unit)
 {
-	MemoryContext aggctx;
-	CjFitState *s;
+	MemoryContext aggctx = TransContext(fcinfo);
+	Datum		d;
 	const CjFamily *f;
 
-	if (!AggCheckCallContext(fcinfo, &aggctx))
-		NotInAggregate();
 	if (PG_ARGISNULL(0))
 	{
 		if (fam == NULL)
 			elog(ERROR, "cj_fit_state transition needs an initial state");
-		s = NewState(aggctx, fam, 64, 0);
+		d = PointerGetDatum(NewState(CurrentMemoryContext, fam, 64, 0));
 	}
 	else
-		s = (CjFitState *) PG_DETOAST_DATUM(PG_GETARG_DATUM(0));
-	f = StateFamily(s);
+		d = PG_GETARG_DATUM(0);
+	f = StateFamily(StateOf(d));
 	if (fam != NULL && fam != f)
 		elog(ERROR, "cj_fit_state of family %s used to fit %s", f->name, fam->name);
-	return Accum(s, f, v, w, unit);
+	return TransAdd(d, aggctx, f, v, w, unit);
 }
 
 /* Read float8 argument i, rejecting NaN and infinities */
@@ -276,9 +402,13 @@ static Datum
 AddNumbers(FunctionCallInfo fcinfo, int ndata, bool weighted)
 {
 	double		v[CJ_TUPLE_DIM] = {0, 0, 0};
-	CjFitState *s = TransState(fcinfo);
-	const CjFamily *f = StateFamily(s);
+	MemoryContext aggctx = TransContext(fcinfo);
+	const CjFamily *f;
 	int			i;
+
+	if (PG_ARGISNULL(0))
+		elog(ERROR, "cj_fit_state transition needs an initial state");
+	f = StateFamily(StateOf(PG_GETARG_DATUM(0)));
 
 	if (f->ndata != ndata)
 		ereport(ERROR,
@@ -287,7 +417,8 @@ AddNumbers(FunctionCallInfo fcinfo, int ndata, bool weighted)
 						f->title, f->ndata, ndata)));
 	for (i = 0; i < ndata; i++)
 		v[i] = DataArg(fcinfo, i + 1, f, i);
-	return Accum(s, f, v, weighted ? PG_GETARG_INT64(ndata + 1) : 1, 0);
+	return TransAdd(PG_GETARG_DATUM(0), aggctx, f, v,
+					weighted ? PG_GETARG_INT64(ndata + 1) : 1, 0);
 }
 
 /* cj_fit_state_add2(state, v1, v2) */
@@ -391,7 +522,7 @@ cj_fit_state_final(PG_FUNCTION_ARGS)
 
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
-	s = (CjFitState *) PG_DETOAST_DATUM(PG_GETARG_DATUM(0));
+	s = StateOf(PG_GETARG_DATUM(0));
 	if (s->n == 0)
 		PG_RETURN_NULL();
 	f = StateFamily(s);
