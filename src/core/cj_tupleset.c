@@ -114,16 +114,160 @@ cj_tuple_cmp(const void *a, const void *b)
 	return 0;
 }
 
+/*
+ * Sorting.  A fit sorts its distinct tuples once (8,685 for the full CDNOW
+ * log), and qsort's callback per comparison cost about a twentieth of a
+ * Pareto/NBD fit, so the sort is an introsort with the comparison inline:
+ * quicksort on the median of three, insertion sort below 16 tuples, and
+ * heapsort past 2 log2(n) levels, so no input is quadratic.
+ */
+static inline bool
+TupleLess(const CjTuple *a, const CjTuple *b)
+{
+	if (a->v[0] != b->v[0])
+		return a->v[0] < b->v[0];
+	if (a->v[1] != b->v[1])
+		return a->v[1] < b->v[1];
+	return a->v[2] < b->v[2];
+}
+
+static inline void
+TupleSwap(CjTuple *a, CjTuple *b)
+{
+	CjTuple		x = *a;
+
+	*a = *b;
+	*b = x;
+}
+
+/* Insertion sort of t[0..n) */
+static void
+InsertionSort(CjTuple *t, size_t n)
+{
+	size_t		i,
+				j;
+
+	for (i = 1; i < n; i++)
+	{
+		CjTuple		x = t[i];
+
+		for (j = i; j > 0 && TupleLess(&x, &t[j - 1]); j--)
+			t[j] = t[j - 1];
+		t[j] = x;
+	}
+}
+
+/* Restore the max-heap t[0..n) below root */
+static void
+SiftDown(CjTuple *t, size_t root, size_t n)
+{
+	for (;;)
+	{
+		size_t		c = 2 * root + 1;
+
+		if (c >= n)
+			return;
+		if (c + 1 < n && TupleLess(&t[c], &t[c + 1]))
+			c++;
+		if (!TupleLess(&t[root], &t[c]))
+			return;
+		TupleSwap(&t[root], &t[c]);
+		root = c;
+	}
+}
+
+/* Heapsort of t[0..n): the fall-back that bounds the worst case */
+static void
+HeapSort(CjTuple *t, size_t n)
+{
+	size_t		i;
+
+	for (i = n / 2; i-- > 0;)
+		SiftDown(t, i, n);
+	for (i = n; i-- > 1;)
+	{
+		TupleSwap(&t[0], &t[i]);
+		SiftDown(t, 0, i);
+	}
+}
+
+/*
+ * Hoare partition of t[0..n), n >= 3, around the median of t[0], t[n/2]
+ * and t[n-1] (moved to t[0]); returns j with t[0..j] <= pivot <= t[j+1..n),
+ * both parts non-empty.
+ */
+static size_t
+Partition(CjTuple *t, size_t n)
+{
+	CjTuple		p;
+	size_t		i = 0,
+				j = n - 1;
+
+	if (TupleLess(&t[n / 2], &t[0]))
+		TupleSwap(&t[n / 2], &t[0]);
+	if (TupleLess(&t[n - 1], &t[n / 2]))
+		TupleSwap(&t[n - 1], &t[n / 2]);
+	if (TupleLess(&t[n / 2], &t[0]))
+		TupleSwap(&t[n / 2], &t[0]);
+	TupleSwap(&t[0], &t[n / 2]);
+	p = t[0];
+	for (;;)
+	{
+		while (TupleLess(&t[i], &p))
+			i++;
+		while (TupleLess(&p, &t[j]))
+			j--;
+		if (i >= j)
+			return j;
+		TupleSwap(&t[i], &t[j]);
+		i++;
+		j--;
+	}
+}
+
+/* Introsort of t[0..n) with depth levels of quicksort left */
+static void
+IntroSort(CjTuple *t, size_t n, int depth)
+{
+	while (n > 16)
+	{
+		size_t		j;
+
+		if (depth-- == 0)
+		{
+			HeapSort(t, n);
+			return;
+		}
+		j = Partition(t, n) + 1;
+		/* recurse into the smaller part, loop on the larger */
+		if (j < n - j)
+		{
+			IntroSort(t, j, depth);
+			t += j;
+			n -= j;
+		}
+		else
+		{
+			IntroSort(t + j, n - j, depth);
+			n = j;
+		}
+	}
+	InsertionSort(t, n);
+}
+
 /* Sort and merge equal tuples */
 size_t
 cj_tuples_sort_merge(CjTuple *t, size_t n)
 {
 	size_t		i,
 				k = 0;
+	int			depth = 0;
 
 	if (n == 0)
 		return 0;
-	qsort(t, n, sizeof(CjTuple), cj_tuple_cmp);
+	for (i = n; i > 1; i >>= 1)
+		depth += 2;
+	IntroSort(t, n, depth);
 	for (i = 1; i < n; i++)
 	{
 		if (cj_tuple_cmp(&t[k], &t[i]) == 0)

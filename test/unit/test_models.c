@@ -269,6 +269,70 @@ Hyp2f1(void)
 	CHECK(fabs(cj_hyp2f1(1, 3.806, 0.668 + 3.806, 1 / 1.1) - 5.922) < 0.0015, "sBG DEL high end 5.922");
 }
 
+/*
+ * The tuple sort against qsort with cj_tuple_cmp and a plain merge, on
+ * inputs that stress a quicksort: random with many duplicates, sorted,
+ * reversed, all equal, organ-pipe, and the small sizes around the
+ * insertion-sort cut-off.
+ */
+static void
+SortMerge(void)
+{
+	static const size_t sizes[] = {0, 1, 2, 3, 16, 17, 18, 100, 1000, 50000};
+	size_t		bad = 0;
+	unsigned	seed = 12345;
+	int			shape;
+	size_t		z;
+
+	for (shape = 0; shape < 5; shape++)
+		for (z = 0; z < sizeof(sizes) / sizeof(sizes[0]); z++)
+		{
+			size_t		n = sizes[z],
+						i,
+						k = 0,
+						got;
+			CjTuple    *a = malloc(sizeof(CjTuple) * (n + 1)),
+					   *b = malloc(sizeof(CjTuple) * (n + 1));
+
+			for (i = 0; i < n; i++)
+			{
+				double		x;
+
+				seed = seed * 1103515245u + 12345u;
+				x = shape == 0 ? (double) ((seed >> 16) % 50) :
+					shape == 1 ? (double) i :
+					shape == 2 ? (double) (n - i) :
+					shape == 3 ? 7.0 : (double) (i < n / 2 ? i : n - i);
+				a[i] = (CjTuple) {{x, (double) ((seed >> 8) % 3), (double) (i % 2)}, 1.0};
+			}
+			memcpy(b, a, sizeof(CjTuple) * n);
+			got = cj_tuples_sort_merge(a, n);
+			if (n > 0)
+			{
+				qsort(b, n, sizeof(CjTuple), cj_tuple_cmp);
+				for (i = 1; i < n; i++)
+				{
+					if (cj_tuple_cmp(&b[k], &b[i]) == 0)
+						b[k].w += b[i].w;
+					else
+						b[++k] = b[i];
+				}
+				k++;
+			}
+			if (got != k)
+				bad++;
+			for (i = 0; i < got && i < k; i++)
+				if (cj_tuple_cmp(&a[i], &b[i]) != 0 || a[i].w != b[i].w)
+				{
+					bad++;
+					break;
+				}
+			free(a);
+			free(b);
+		}
+	CHECK(bad == 0, "tuple sort and merge agree with qsort on 50 inputs");
+}
+
 int
 main(void)
 {
@@ -294,5 +358,6 @@ main(void)
 	Extremes();
 	SimulatedFits();
 	Hyp2f1();
+	SortMerge();
 	return unit_done();
 }
