@@ -88,6 +88,15 @@ extern void cj_score_memo_put(FunctionCallInfo fcinfo, const double *key,
 							  int nkeys, double value);
 extern void cj_check_tuple(const CjFamily *f, const double *v);
 
+/*
+ * cj_dert's shared parts (model2.c): the Pareto/NBD model of argument 0
+ * (an error naming any other family) and the DERT of a checked history at
+ * a continuous rate (an error unless the rate is finite and > 0).
+ */
+extern const CjModelSlot *cj_dert_model(FunctionCallInfo fcinfo);
+extern double cj_dert_value(const CjModelSlot *ms, const double *v,
+							double rate);
+
 /* Append the time unit as "unit=7d" (whole days) or "unit=<seconds>s" */
 extern void cj_append_unit(StringInfo buf, double seconds);
 

@@ -64,6 +64,21 @@ PeriodArg(int32 v, const char *name, int32 lo)
 	return v;
 }
 
+/* The Pareto/NBD model of a cj_dert call (argument 0; see model.h) */
+const CjModelSlot *
+cj_dert_model(FunctionCallInfo fcinfo)
+{
+	return ModelOf(fcinfo, &cj_family_pnbd, "cj_dert");
+}
+
+/* DERT of a checked history v at a continuous rate (see model.h) */
+double
+cj_dert_value(const CjModelSlot *ms, const double *v, double rate)
+{
+	rate = RateArg(rate, "continuous_rate", true);
+	return cj_score_result(cj_pnbd_dert(ms->b.params, v, rate), "cj_dert");
+}
+
 /*
  * cj_dert(m, x, t_x, T, continuous_rate): Pareto/NBD discounted expected
  * residual transactions (Fader, Hardie and Lee 2005, "RFM and CLV").
@@ -71,17 +86,14 @@ PeriodArg(int32 v, const char *name, int32 lo)
 Datum
 cj_dert(PG_FUNCTION_ARGS)
 {
-	const CjModelSlot *ms = ModelOf(fcinfo, &cj_family_pnbd, "cj_dert");
+	const CjModelSlot *ms = cj_dert_model(fcinfo);
 	double		v[CJ_TUPLE_DIM] = {0, 0, 0};
-	double		rate;
 	int			i;
 
 	for (i = 0; i < 3; i++)
 		v[i] = cj_finite_arg(PG_GETARG_FLOAT8(1 + i), ms->f->data_names[i]);
 	cj_check_tuple(ms->f, v);
-	rate = RateArg(PG_GETARG_FLOAT8(4), "continuous_rate", true);
-	PG_RETURN_FLOAT8(cj_score_result(cj_pnbd_dert(ms->b.params, v, rate),
-									 "cj_dert"));
+	PG_RETURN_FLOAT8(cj_dert_value(ms, v, PG_GETARG_FLOAT8(4)));
 }
 
 /* cj_retention(m, period): sBG retention rate r(t), t >= 1 */

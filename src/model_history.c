@@ -24,6 +24,7 @@
 
 PG_FUNCTION_INFO_V1(cj_fit_state_add_history);
 PG_FUNCTION_INFO_V1(cj_conditional_purchases_history);
+PG_FUNCTION_INFO_V1(cj_dert_history);
 PG_FUNCTION_INFO_V1(cj_p_alive_history);
 PG_FUNCTION_INFO_V1(cj_expected_spend_history);
 PG_FUNCTION_INFO_V1(cj_clv_history);
@@ -111,6 +112,17 @@ Summary(FunctionCallInfo fcinfo, const CjModelSlot *ms, int harg, bool as_of,
 	HistoryTuple(ms->f, &s, v);
 	if (ms->f->kind != CJ_KIND_SPEND)
 		cj_check_tuple(ms->f, v);	/* cj_spend_score checks spend data */
+}
+
+/* cj_dert(m, h, as_of, continuous_rate): Pareto/NBD DERT of a history */
+Datum
+cj_dert_history(PG_FUNCTION_ARGS)
+{
+	const CjModelSlot *ms = cj_dert_model(fcinfo);
+	double		v[CJ_TUPLE_DIM];
+
+	Summary(fcinfo, ms, 1, true, v);
+	PG_RETURN_FLOAT8(cj_dert_value(ms, v, PG_GETARG_FLOAT8(3)));
 }
 
 /* cj_conditional_purchases(m, h, as_of, t) */
