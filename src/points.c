@@ -26,6 +26,7 @@
 #include "fmgr.h"
 #include "funcapi.h"
 #include "libpq/pqformat.h"
+#include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/numeric.h"
 #include "utils/timestamp.h"
@@ -168,10 +169,19 @@ LedgerMoves(const LedgerData *l, bool sorted)
 	return moves;
 }
 
-/* qsort adaptor of cj_move_cmp over pointers */
+/*
+ * qsort adaptor of cj_move_cmp over pointers.  A member's ledger can hold
+ * millions of movements, so the sort answers a cancel request every 64k
+ * comparisons (qsort here is PostgreSQL's, which allocates nothing, so
+ * leaving it by an error is safe).
+ */
 int
 cj_move_qsort_cmp(const void *a, const void *b)
 {
+	static uint32 calls = 0;
+
+	if ((++calls & 0xFFFF) == 0)
+		CHECK_FOR_INTERRUPTS();
 	return cj_move_cmp(*(const CjMove *const *) a, *(const CjMove *const *) b);
 }
 
