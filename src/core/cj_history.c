@@ -156,6 +156,19 @@ cj_history_copy(CjHistory *dst, const CjHistory *src, int32_t capacity)
 	dst->capacity = capacity;
 }
 
+/*
+ * Whether a and b hold the same purchases: same days, first and last
+ * instants and spends.  Spare capacity is not part of the value.
+ */
+bool
+cj_history_equal(const CjHistory *a, const CjHistory *b)
+{
+	return a->ndays == b->ndays && a->first_at == b->first_at &&
+		a->last_at == b->last_at && a->total_spend == b->total_spend &&
+		a->first_spend == b->first_spend &&
+		memcmp(a->days, b->days, sizeof(int32_t) * (size_t) a->ndays) == 0;
+}
+
 /* Number of distinct days of the union of a and b */
 int32_t
 cj_history_union_days(const CjHistory *a, const CjHistory *b)

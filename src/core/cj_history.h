@@ -124,6 +124,9 @@ extern void cj_history_copy(CjHistory *dst, const CjHistory *src,
 /* Number of distinct days of the union of a and b */
 extern int32_t cj_history_union_days(const CjHistory *a, const CjHistory *b);
 
+/* Same purchases (days, first and last instants, spends; not capacity) */
+extern bool cj_history_equal(const CjHistory *a, const CjHistory *b);
+
 /*
  * Merge two histories of the same customer over disjoint sets of rows
  * (any periods, even overlapping) into out, which has room for

@@ -175,6 +175,27 @@ IsPlusZero(double v)
 	return v == 0.0 && !signbit(v);
 }
 
+/*
+ * Whether two models are the same value: family, fit verdict, flags,
+ * iterations and every number (compared as numbers, so -0 equals 0); the
+ * format version is not part of the value.
+ */
+bool
+cj_model_equal(const CjModelBody *a, const CjModelBody *b)
+{
+	int			i;
+
+	if (a->family != b->family || a->status != b->status ||
+		a->flags != b->flags || a->iterations != b->iterations ||
+		a->loglik != b->loglik || a->n != b->n ||
+		a->grad_norm != b->grad_norm || a->unit != b->unit)
+		return false;
+	for (i = 0; i < CJ_MAX_PARAMS; i++)
+		if (a->params[i] != b->params[i])
+			return false;
+	return true;
+}
+
 /* Validate every field */
 bool
 cj_model_validate(const CjModelBody *b, CjError *err)

@@ -53,6 +53,9 @@ typedef struct CjModelBody
 /* Parse the text form into body (version left 0); false with err. */
 extern bool cj_model_parse(const char *s, CjModelBody *body, CjError *err);
 
+/* Same model value (every field but the format version; -0 equals 0) */
+extern bool cj_model_equal(const CjModelBody *a, const CjModelBody *b);
+
 /* Validate every field of a body (as the text parser does) */
 extern bool cj_model_validate(const CjModelBody *body, CjError *err);
 

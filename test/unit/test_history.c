@@ -44,15 +44,6 @@ Add(CjHistory *h, int64_t at, int64_t amount)
 	return h;
 }
 
-static bool
-Same(const CjHistory *a, const CjHistory *b)
-{
-	return a->ndays == b->ndays && a->first_at == b->first_at &&
-		a->last_at == b->last_at && a->total_spend == b->total_spend &&
-		a->first_spend == b->first_spend &&
-		memcmp(a->days, b->days, sizeof(int32_t) * a->ndays) == 0;
-}
-
 static void
 TestBuildAndSummary(void)
 {
@@ -110,9 +101,9 @@ TestMerge(void)
 	m = NewHistory(cj_history_union_days(a, b));
 	CHECK(cj_history_merge_into(a, b, m, cj_history_union_days(a, b), &err),
 		  "merge");
-	CHECK(Same(m, all), "merge of a random split equals the whole");
+	CHECK(cj_history_equal(m, all), "merge of a random split equals the whole");
 	CHECK(cj_history_merge_into(b, a, m, cj_history_union_days(a, b), &err) &&
-		  Same(m, all), "merge commutes");
+		  cj_history_equal(m, all), "merge commutes");
 	free(all);
 	free(a);
 	free(b);
@@ -176,7 +167,7 @@ TestBinary(void)
 	h = Add(h, 9 * DAY + 7, 2500000);
 	len = cj_history_wire_size(h);
 	cj_history_encode(h, buf);
-	CHECK(cj_history_decode(buf, len, g, 4, &err) && Same(g, h),
+	CHECK(cj_history_decode(buf, len, g, 4, &err) && cj_history_equal(g, h),
 		  "binary round trip");
 	CHECK(!cj_history_decode(buf, len - 1, g, 4, &err), "truncated");
 	/* flip every bit once: each result is rejected or still valid */
@@ -283,6 +274,36 @@ TestFuzzText(void)
 	free(g);
 }
 
+/* Equality is of the purchases, not of the spare capacity or the order */
+static void
+TestEqual(void)
+{
+	CjHistory  *a = NULL,
+			   *b = NULL,
+			   *c = NULL,
+			   *big;
+	CjError		err;
+
+	a = Add(a, 10 * DAY, 5);
+	a = Add(a, 40 * DAY + 7, 3);
+	b = Add(b, 40 * DAY + 7, 3);
+	b = Add(b, 10 * DAY, 5);
+	c = Add(c, 10 * DAY, 4);
+	c = Add(c, 40 * DAY + 7, 4);
+	big = NewHistory(64);
+	cj_history_copy(big, a, 64);
+	CHECK(cj_history_equal(a, b), "histories built in either order are equal");
+	CHECK(cj_history_equal(a, big) && big->capacity != a->capacity,
+		  "spare capacity is not part of the value");
+	CHECK(!cj_history_equal(a, c), "the same total split differently is another history");
+	CHECK(cj_history_add(big, 41 * DAY, cj_instant_day(41 * DAY), 1, &err) == CJ_HIST_ADDED &&
+		  !cj_history_equal(a, big), "one more purchase day makes it differ");
+	free(a);
+	free(b);
+	free(c);
+	free(big);
+}
+
 int
 main(void)
 {
@@ -292,5 +313,6 @@ main(void)
 	TestBinary();
 	TestMoney();
 	TestFuzzText();
+	TestEqual();
 	return unit_done();
 }

@@ -22,6 +22,14 @@ main(void)
 	b = base;
 	CHECK(cj_model_validate(&b, &err), "parsed body validates");
 	b = base;
+	b.version = 0xff;
+	CHECK(cj_model_equal(&b, &base), "equality ignores the format version");
+	b.params[3] = 2.4258;
+	CHECK(!cj_model_equal(&b, &base), "another parameter value is another model");
+	b = base;
+	b.unit = 7 * 86400.0;
+	CHECK(!cj_model_equal(&b, &base), "another time unit is another model");
+	b = base;
 	b.loglik = -1.0;
 	CHECK(!cj_model_validate(&b, &err), "loglik without HAS_LL rejected");
 	b.flags |= CJ_MODEL_HAS_LL;
