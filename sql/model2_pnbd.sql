@@ -112,3 +112,11 @@ scored AS (
 	FROM rows JOIN models USING (k))
 SELECT count(*) AS n, max(abs(got / want - 1)) < 1e-12 AS matches_parts
 FROM scored;
+
+-- alpha a million times beta: the 2F1 series argument is within 1e-6 of 1,
+-- so P(alive) integrates instead; purchases that rare say nothing, and
+-- P(alive) is the chance to survive T = 10 under a Gamma(1, 1) death rate,
+-- 1/11
+SELECT abs(cj_p_alive('pnbd(r=1, alpha=1e6, s=1, beta=1)', 1, 0, 10) - 1 / 11.0) < 1e-5 AS survival,
+       cj_conditional_purchases('pnbd(r=1, alpha=1e6, s=1, beta=1)', 1, 0, 10, 10) BETWEEN 0 AND 1e-4 AS tiny_rate,
+       cj_dert('pnbd(r=1, alpha=1e6, s=1, beta=1)', 1, 0, 10, 0.01) BETWEEN 0 AND 1e-4 AS tiny_dert;

@@ -444,6 +444,121 @@ PnbdExpected(const double *p, double t)
 	return p[0] / p[1] * PnbdExposure(p[2], p[3], t);
 }
 
+/* Integrand of PnbdRelDiffQuad */
+typedef struct PnbdDiffArg
+{
+	double		m;				/* r + x */
+	double		s;
+	double		al;
+	double		be;
+	double		T;
+} PnbdDiffArg;
+
+static double
+PnbdDiffIntegrand(double u, void *arg)
+{
+	const PnbdDiffArg *a = arg;
+
+	return exp(a->m * log((a->al + a->T) / (a->al + u)) +
+			   a->s * log((a->be + a->T) / (a->be + u))) / (a->be + u);
+}
+
+/*
+ * Integral of the (decreasing) integrand over [tx, T] by 12-point
+ * Gauss-Legendre panels sized to the integrand: near u it behaves like
+ * (alpha+u)^-(r+x) (beta+u)^-(s+1), so a panel of width
+ *   w = scale * min((alpha+u) / max(1, (r+x)/4), (beta+u) / max(1, (s+1)/4))
+ * changes it by at most about e^4 and stays far from both singularities
+ * (at -alpha and -beta).  Panels grow with u; the loop stops once the rest,
+ * below f(u) (T - u), is negligible.  NaN past PNBD_QUAD_MAX_PANELS.
+ */
+#define PNBD_QUAD_MAX_PANELS 100000
+
+static double
+PnbdQuadPanels(PnbdDiffArg *a, double tx, double T, double scale)
+{
+	double		km = fmax(1.0, a->m / 4.0),
+				ks = fmax(1.0, (a->s + 1.0) / 4.0),
+				sum = 0.0,
+				lo = tx;
+	int			n = 0;
+
+	while (lo < T)
+	{
+		double		w = scale * fmin((a->al + lo) / km, (a->be + lo) / ks),
+					hi = fmin(T, lo + w);
+
+		sum += cj_quad_gl(PnbdDiffIntegrand, a, lo, hi, 1);
+		if (isinf(sum))
+			return INFINITY;
+		lo = hi;
+		if (PnbdDiffIntegrand(lo, a) * (T - lo) < 1e-17 * sum)
+			break;
+		if (++n >= PNBD_QUAD_MAX_PANELS)
+			return NAN;
+		if ((n & 0xfff) == 0)
+			cj_check_interrupts();
+	}
+	return sum;
+}
+
+/*
+ * R(t_x) - R(T) by quadrature, for when the series argument z is near 1
+ * (one of alpha, beta a thousand times the other plus t_x) and the series
+ * would need tens of thousands of terms.  Since -G'(u) = (alpha+u)^-(r+x)
+ * (beta+u)^-(s+1),
+ *   R(t_x) - R(T) = int_{t_x}^{T} ((alpha+T)/(alpha+u))^(r+x)
+ *                                 ((beta+T)/(beta+u))^s / (beta+u) du,
+ * a positive integrand, decreasing in u, analytic up to its singularities
+ * at -alpha and -beta.  Computed on two meshes (PnbdQuadPanels, the second
+ * twice as fine): NaN (an error for the caller) unless they agree to
+ * 1e-10; +inf when the integrand overflows, correctly (P(alive) is 0).
+ */
+static double
+PnbdRelDiffQuad(const double *p, double x, double tx, double T)
+{
+	PnbdDiffArg a = {p[0] + x, p[2], p[1], p[3], T};
+	double		d1 = PnbdQuadPanels(&a, tx, T, 1.0),
+				d2 = PnbdQuadPanels(&a, tx, T, 0.5);
+
+	if (isinf(d1) && isinf(d2))
+		return INFINITY;
+	return (fabs(d1 - d2) <= 1e-10 * d2) ? d2 : NAN;
+}
+
+/* Beyond this series argument P(alive) integrates instead (see above) */
+#define PNBD_SERIES_ZMAX 0.999
+
+/*
+ * R(t_x) - R(T) from the series (see PnbdPAlive): both 2F1 (at t_x and
+ * at T) from one paired pass; NaN when the series does not converge.
+ */
+static double
+PnbdRelDiffSeries(const double *p, double x, double tx, double T)
+{
+	double		r = p[0],
+				al = p[1],
+				s = p[2],
+				be = p[3];
+	double		m = r + x,
+				a = r + s + x;
+	double		e,
+				f1,
+				f2;
+
+	/* plain log of the ratios: its rounding is far below what P(alive) shows */
+	e = exp(m * log((al + T) / (al + tx)) + s * log((be + T) / (be + tx)));
+	if (al >= be)
+	{
+		cj_hyp2f1_a1_pair(m, a + 1.0, (al - be) / (al + tx), (al - be) / (al + T),
+						  &f1, &f2);
+		return (e * f1 - f2) / a;
+	}
+	cj_hyp2f1_a1_pair(s + 1.0, a + 1.0, (be - al) / (be + tx),
+					  (be - al) / (be + T), &f1, &f2);
+	return (e * (al + tx) / (be + tx) * f1 - (al + T) / (be + T) * f2) / a;
+}
+
 /*
  * P(alive | x, t_x, T) (the note, eq. 18): the likelihood's first part
  * over the whole, 1 / (1 + s (G(t_x) - G(T)) / first part), without
@@ -452,45 +567,31 @@ PnbdExpected(const double *p, double t)
  * forms of the file header,
  *   alpha >= beta:  R(t) = e(t) 2F1(1, r+x; r+s+x+1; z(t)) / (r+s+x)
  *   alpha <  beta:  R(t) = e(t) (alpha+t)/(beta+t) 2F1(1, s+1; ...) / (r+s+x)
- *   e(t) = ((alpha+T)/(alpha+t))^(r+x) ((beta+T)/(beta+t))^s, e(T) = 1,
- * and both 2F1 (at t_x and at T) come from one paired series.  R(t_x)
- * overflows to +inf, correctly (P(alive) = 0), when t_x is far before T
- * for a heavy buyer.
+ *   e(t) = ((alpha+T)/(alpha+t))^(r+x) ((beta+T)/(beta+t))^s, e(T) = 1.
+ * R(t_x) overflows to +inf, correctly (P(alive) = 0), when t_x is far
+ * before T for a heavy buyer.  Where z(t_x) > PNBD_SERIES_ZMAX the
+ * difference is integrated instead (PnbdRelDiffQuad).
  */
 static double
 PnbdPAlive(const double *p, const double *v)
 {
-	double		r = p[0],
-				al = p[1],
-				s = p[2],
-				be = p[3];
-	double		x = v[0],
+	double		al = p[1],
+				be = p[3],
+				x = v[0],
 				tx = v[1],
-				T = v[2];
-	double		m = r + x,
-				a = r + s + x;
-	double		e,
-				f1,
-				f2,
+				T = v[2],
 				d;
 
 	if (!(T > tx))
 		return 1.0;
-	/* plain log of the ratios: its rounding is far below what P(alive) shows */
-	e = exp(m * log((al + T) / (al + tx)) + s * log((be + T) / (be + tx)));
-	if (al >= be)
-	{
-		cj_hyp2f1_a1_pair(m, a + 1.0, (al - be) / (al + tx), (al - be) / (al + T),
-						  &f1, &f2);
-		d = (e * f1 - f2) / a;
-	}
+	if (fabs(al - be) > PNBD_SERIES_ZMAX * (fmax(al, be) + tx))
+		d = PnbdRelDiffQuad(p, x, tx, T);
 	else
-	{
-		cj_hyp2f1_a1_pair(s + 1.0, a + 1.0, (be - al) / (be + tx),
-						  (be - al) / (be + T), &f1, &f2);
-		d = (e * (al + tx) / (be + tx) * f1 - (al + T) / (be + T) * f2) / a;
-	}
-	return 1.0 / (1.0 + s * fmax(d, 0.0));
+		d = PnbdRelDiffSeries(p, x, tx, T);
+	/* a series or quadrature that failed is an error, never P(alive) = 1 */
+	if (isnan(d))
+		return NAN;
+	return 1.0 / (1.0 + p[2] * fmax(d, 0.0));
 }
 
 /*

@@ -303,6 +303,27 @@ TestGrid(void)
 					}
 				}
 	CHECK(bad == 0, "heavy-buyer grid: finite LL, gradient, P(alive), E, DERT");
+	{
+		/*
+		 * alpha a thousand times beta: P(alive) integrates instead of
+		 * summing the series.  Both sides of the switch agree, and with
+		 * alpha huge the purchase rate is tiny, so the silence since the
+		 * last purchase (at 0) says nothing and P(alive) is the chance to
+		 * survive T under a Gamma(s, beta) death rate, (beta/(beta+T))^s:
+		 * 1/11 for s = beta = 1, T = 10.
+		 */
+		double		below[4] = {1.0, 1000.0 * (1.0 - 1e-9), 1.0, 1.0},
+					above[4] = {1.0, 1000.0 * (1.0 + 1e-9), 1.0, 1.0},
+					huge[4] = {1.0, 1e9, 1.0, 1.0},
+					h[3] = {1.0, 0.0, 10.0};
+		double		pb = cj_family_pnbd.p_alive(below, h),
+					pa = cj_family_pnbd.p_alive(above, h);
+
+		CHECK(fabs(pb - pa) < 1e-9 * pb,
+			  "P(alive) by series and by quadrature agree at the switch");
+		CHECK_CLOSE(cj_family_pnbd.p_alive(huge, h), 1.0 / 11.0, 1e-7,
+					"P(alive) with alpha = 1e9 beta is the survival 1/11");
+	}
 	CHECK(cj_family_pnbd.p_alive(Pub, v) > 0.0 &&
 		  cj_family_pnbd.p_alive(Pub, v) <= 1.0,
 		  "P(alive | 221, 103.43, 103.57) in (0, 1]");
