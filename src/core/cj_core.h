@@ -43,6 +43,10 @@ typedef struct CjError
 extern void cj_error_set(CjError *err, CjErrKind kind, const char *fmt,...)
 			__attribute__((format(printf, 3, 4)));
 
+/* Branch and inlining hints for hot paths (GCC and Clang) */
+#define cj_unlikely(x) __builtin_expect((x) != 0, 0)
+#define CJ_NOINLINE __attribute__((noinline))
+
 /*
  * Hook called by long-running core loops every few thousand iterations.
  * The extension points it at CHECK_FOR_INTERRUPTS; unit tests leave it

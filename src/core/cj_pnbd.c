@@ -514,7 +514,7 @@ PnbdQuadPanels(PnbdDiffArg *a, double tx, double T, double scale)
  * twice as fine): NaN (an error for the caller) unless they agree to
  * 1e-10; +inf when the integrand overflows, correctly (P(alive) is 0).
  */
-static double
+static CJ_NOINLINE double
 PnbdRelDiffQuad(const double *p, double x, double tx, double T)
 {
 	PnbdDiffArg a = {p[0] + x, p[2], p[1], p[3], T};
@@ -533,7 +533,7 @@ PnbdRelDiffQuad(const double *p, double x, double tx, double T)
  * R(t_x) - R(T) from the series (see PnbdPAlive): both 2F1 (at t_x and
  * at T) from one paired pass; NaN when the series does not converge.
  */
-static double
+static inline double
 PnbdRelDiffSeries(const double *p, double x, double tx, double T)
 {
 	double		r = p[0],
@@ -584,14 +584,14 @@ PnbdPAlive(const double *p, const double *v)
 
 	if (!(T > tx))
 		return 1.0;
-	if (fabs(al - be) > PNBD_SERIES_ZMAX * (fmax(al, be) + tx))
+	if (cj_unlikely(fabs(al - be) > PNBD_SERIES_ZMAX * (fmax(al, be) + tx)))
 		d = PnbdRelDiffQuad(p, x, tx, T);
 	else
 		d = PnbdRelDiffSeries(p, x, tx, T);
-	/* a series or quadrature that failed is an error, never P(alive) = 1 */
-	if (isnan(d))
-		return NAN;
-	return 1.0 / (1.0 + p[2] * fmax(d, 0.0));
+	/* a series or quadrature that failed (NaN) is an error, never 1 */
+	if (d > 0.0)
+		return 1.0 / (1.0 + p[2] * d);
+	return (d <= 0.0) ? 1.0 : NAN;
 }
 
 /*
