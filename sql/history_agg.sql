@@ -148,8 +148,6 @@ CREATE TEMP TABLE history_cap_hash AS
 SELECT cust, cj_history_agg(day, amount)::text AS h FROM history_cap_tx GROUP BY cust;
 RESET enable_sort;
 SET enable_hashagg = off;
-EXPLAIN (COSTS OFF)
-SELECT cust, cj_history_agg(day, amount) FROM history_cap_tx GROUP BY cust;
 CREATE TEMP TABLE history_cap_sort AS
 SELECT cust, cj_history_agg(day, amount)::text AS h FROM history_cap_tx GROUP BY cust;
 RESET enable_hashagg;
