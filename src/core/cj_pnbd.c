@@ -654,8 +654,12 @@ PnbdProbIntegrand(double z, void *arg)
  * (1-u)^(r+s-1) (beta + (alpha-beta) u)^-(s+1), and u = U e^(-z/(n+1))
  * makes it U^(n+1)/(n+1) int_0^inf e^-z h(U e^(-z/(n+1))) dz: a smooth,
  * bounded integrand for any n, integrated by Gauss-Legendre on [0, 48] on
- * a mesh graded towards 0 (h's nearest singularity is at z = (n+1) log U,
- * left of 0).
+ * a mesh graded towards 0 (h's singularity from (1-u) is at z = (n+1)
+ * log U, left of 0).  For alpha > beta the other factor of h is singular
+ * where beta + (alpha-beta) u = 0, at imaginary part (n+1) pi: panels are
+ * then at most (n+1) pi / 2 wide, or with alpha far above beta the
+ * integral would lose digits (alpha = 1e6 beta: P(X(10) = 0) was off by
+ * 1e-5).
  * This sum of positive terms avoids the note's eq. 16, which subtracts
  * nearly equal 2F1 values.
  */
@@ -683,8 +687,10 @@ PnbdProbN(const double *p, double n, double t)
 	l1 = r * log(al / (al + t)) + n * log(a.u) + s * log(be / (be + t));
 	l2 = log(s) + s * log(be) + log(al) + (n + 1.0) * log(a.u) -
 		log(n + 1.0) + a.ref +
-		log(cj_quad_gl_graded(PnbdProbIntegrand, &a, 0.0, 48.0,
-							   -(n + 1.0) * log(a.u)));
+		log(cj_quad_gl_graded_capped(PnbdProbIntegrand, &a, 0.0, 48.0,
+									  -(n + 1.0) * log(a.u),
+									  (al > be) ? (n + 1.0) * M_PI / 2.0 :
+									  INFINITY));
 	return exp(lc + cj_logaddexp(l1, l2));
 }
 

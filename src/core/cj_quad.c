@@ -57,6 +57,14 @@ cj_quad_gl(CjIntegrand f, void *arg, double a, double b, int panels)
 double
 cj_quad_gl_graded(CjIntegrand f, void *arg, double a, double b, double h)
 {
+	return cj_quad_gl_graded_capped(f, arg, a, b, h, INFINITY);
+}
+
+/* The same with no panel wider than wmax (see the header) */
+double
+cj_quad_gl_graded_capped(CjIntegrand f, void *arg, double a, double b,
+						 double h, double wmax)
+{
 	double		sum = 0.0,
 				lo = a;
 
@@ -64,7 +72,7 @@ cj_quad_gl_graded(CjIntegrand f, void *arg, double a, double b, double h)
 		h = b - a;
 	while (lo < b)
 	{
-		double		hi = fmin(b, lo + h);
+		double		hi = fmin(b, lo + fmin(h, wmax));
 
 		sum += cj_quad_gl(f, arg, lo, hi, 1);
 		lo = hi;

@@ -27,4 +27,12 @@ extern double cj_quad_gl(CjIntegrand f, void *arg, double a, double b,
 extern double cj_quad_gl_graded(CjIntegrand f, void *arg, double a, double b,
 								double h);
 
+/*
+ * cj_quad_gl_graded with no panel wider than wmax > 0: for integrands that
+ * also have singularities off the real axis, at distance about 2 wmax
+ * from it, where a wide panel would lose accuracy.
+ */
+extern double cj_quad_gl_graded_capped(CjIntegrand f, void *arg, double a,
+									   double b, double h, double wmax);
+
 #endif							/* CJ_QUAD_H */

@@ -207,15 +207,20 @@ TestCdnow(void)
 	}
 }
 
-/* P(X(t) = n) sums to 1 and has mean E[X(t)] */
+/*
+ * P(X(t) = n) sums to 1 and has mean E[X(t)], for alpha below beta and
+ * above it, up to alpha a million times beta (where P(X = 0) must come
+ * within E[X]^2 of 1 - E[X], about 2.4e-6 below 1)
+ */
 static void
 TestProbN(void)
 {
-	static const double ps[2][4] = {{0.553, 10.578, 0.606, 11.669},
-	{2.0, 3.0, 1.5, 40.0}};
+	static const double ps[5][4] = {{0.553, 10.578, 0.606, 11.669},
+	{2.0, 3.0, 1.5, 40.0}, {0.597, 11.586, 0.522, 8.828},
+	{0.5, 100.0, 0.5, 0.1}, {1.0, 1e6, 1.0, 1.0}};
 	int			k;
 
-	for (k = 0; k < 2; k++)
+	for (k = 0; k < 5; k++)
 	{
 		double		sum = 0.0,
 					mean = 0.0,
