@@ -284,7 +284,8 @@ BgbbPAlive(const double *p, const double *v)
 	double		l = BgbbLogTerm(p, v[0], v[2] - v[0], 0.0, v[2] + 1.0, NULL);
 	double		pa = exp(l - cj_bgbb_loglik1(p, v, NULL));
 
-	return fmin(1.0, pa);
+	/* rounding can put it a hair above 1; a NaN stays NaN (an error) */
+	return (pa > 1.0) ? 1.0 : pa;
 }
 
 /*
