@@ -120,3 +120,15 @@ FROM scored;
 SELECT abs(cj_p_alive('pnbd(r=1, alpha=1e6, s=1, beta=1)', 1, 0, 10) - 1 / 11.0) < 1e-5 AS survival,
        cj_conditional_purchases('pnbd(r=1, alpha=1e6, s=1, beta=1)', 1, 0, 10, 10) BETWEEN 0 AND 1e-4 AS tiny_rate,
        cj_dert('pnbd(r=1, alpha=1e6, s=1, beta=1)', 1, 0, 10, 0.01) BETWEEN 0 AND 1e-4 AS tiny_dert;
+
+-- the memo of a call site is keyed by the history and remembers one
+-- horizon: a horizon that changes from row to row still gives each row
+-- the value for its own horizon
+WITH m AS (SELECT 'pnbd(r=0.553, alpha=10.578, s=0.606, beta=11.669)'::cj_model AS m),
+ref AS (SELECT cj_conditional_purchases(m, 2, 30.43, 38.86, 52) AS c52,
+               cj_conditional_purchases(m, 2, 30.43, 38.86, 26) AS c26 FROM m)
+SELECT count(*) AS n,
+       bool_and(cj_conditional_purchases(m, 2, 30.43, 38.86, t) =
+                CASE t WHEN 52 THEN c52 ELSE c26 END) AS own_horizon,
+       bool_and(c52 > c26) AS longer_more
+FROM m, ref, (VALUES (52), (26), (52), (52), (26), (26), (52)) AS h(t);

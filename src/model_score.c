@@ -61,7 +61,26 @@ typedef struct ScoreCache
 	double	   *memo;			/* MEMO_SIZE entries, allocated on first use */
 	double	   *pending;		/* entry of the last missed get, for put */
 	double		expo[EXPO_SIZE][4]; /* generation, T, t, exposure part */
+	double		horizon;		/* t of the memoised conditional scores */
 } ScoreCache;
+
+/*
+ * Forget every memoised score and exposure part at once: entries carry the
+ * generation they were made in (0 = empty).  When the counter wraps, the
+ * tables are cleared, so an entry four billion generations old can never
+ * pass for a current one.
+ */
+static void
+NewGeneration(ScoreCache *c)
+{
+	if (++c->gen == 0)
+	{
+		if (c->memo)
+			memset(c->memo, 0, sizeof(double) * (c->mkeys + 2) * MEMO_SIZE);
+		memset(c->expo, 0, sizeof(c->expo));
+		c->gen = 1;
+	}
+}
 
 /* The call site's cache, created on first use */
 static inline ScoreCache *
@@ -229,9 +248,8 @@ cj_score_model(FunctionCallInfo fcinfo, int argno, int k)
 		if (c->slot[k].f == NULL)
 			elog(ERROR, "cj_model has unknown family id %d", c->slot[k].b.family);
 		c->slot[k].valid = true;
-		/* new model: forget the memoised scores (0 means empty) */
-		if (++c->gen == 0)
-			c->gen = 1;
+		/* new model: forget the memoised scores */
+		NewGeneration(c);
 	}
 	return &c->slot[k];
 }
@@ -248,19 +266,21 @@ Horizon(double t, const char *name)
 }
 
 /* Read a (x, t_x, T)-style tuple from arguments first.. and check it */
-static void
+static inline void
 TupleArgs(FunctionCallInfo fcinfo, int first, const CjModelSlot *ms, double *v)
 {
+	CjError		err;
 	int			i;
 
 	v[0] = v[1] = v[2] = 0.0;
 	for (i = 0; i < ms->f->ndata; i++)
 		v[i] = PG_GETARG_FLOAT8(first + i);
 	/* the error names the first argument that is not finite */
-	if (!(isfinite(v[0]) && isfinite(v[1]) && isfinite(v[2])))
+	if (unlikely(!(isfinite(v[0]) && isfinite(v[1]) && isfinite(v[2]))))
 		for (i = 0; i < ms->f->ndata; i++)
 			cj_finite_arg(v[i], ms->f->data_names[i]);
-	cj_check_tuple(ms->f, v);
+	if (unlikely(!ms->f->check_data(v, &err)))
+		cj_check_tuple(ms->f, v);	/* raises the family's error */
 }
 
 /* A score that came out NaN or infinite: 22003 */
@@ -294,9 +314,9 @@ cj_expected_purchases(PG_FUNCTION_ARGS)
  * and one query scores a single horizon, so rows whose history is new
  * still reuse it.  The result is the family's conditional to the last bit.
  */
-double
-cj_score_conditional(FunctionCallInfo fcinfo, const CjModelSlot *ms,
-					 const double *v, double t)
+static pg_attribute_always_inline double
+ScoreConditional(FunctionCallInfo fcinfo, const CjModelSlot *ms,
+				 const double *v, double t)
 {
 	const CjFamily *f = ms->f;
 	ScoreCache *c;
@@ -321,25 +341,47 @@ cj_score_conditional(FunctionCallInfo fcinfo, const CjModelSlot *ms,
 	return f->conditional_given(ms->b.params, v, e[3]);
 }
 
+/* The same for other files (model.h) */
+double
+cj_score_conditional(FunctionCallInfo fcinfo, const CjModelSlot *ms,
+					 const double *v, double t)
+{
+	return ScoreConditional(fcinfo, ms, v, t);
+}
+
 /* cj_conditional_purchases(m, x, t_x, T, t): E[X(T, T+t) | history] */
 Datum
 cj_conditional_purchases(PG_FUNCTION_ARGS)
 {
 	const CjModelSlot *ms = cj_score_model(fcinfo, 0, 0);
-	double		key[4] = {PG_GETARG_FLOAT8(1), PG_GETARG_FLOAT8(2),
-	PG_GETARG_FLOAT8(3), PG_GETARG_FLOAT8(4)};
+	ScoreCache *c = GetCache(fcinfo);
+	double		key[3] = {PG_GETARG_FLOAT8(1), PG_GETARG_FLOAT8(2),
+	PG_GETARG_FLOAT8(3)};
+	double		t = PG_GETARG_FLOAT8(4);
 	double		v[CJ_TUPLE_DIM];
-	double		t,
-				r;
+	double		r;
 
-	if (MemoGet(fcinfo, key, 4, &r))
+	/*
+	 * A query scores one horizon, so the memo is keyed by the history and
+	 * a new horizon starts a new generation (entries are smaller, probes
+	 * cheaper; a horizon that changes per row only makes every row a miss).
+	 * The test is not-equal, so a NaN horizon never matches and reaches
+	 * the check below.
+	 */
+	if (!(t == c->horizon))
+	{
+		NewGeneration(c);
+		c->horizon = t;
+	}
+	if (MemoGet(fcinfo, key, 3, &r))
 		PG_RETURN_FLOAT8(r);
-	cj_require_score(ms->f, ms->f->conditional, "cj_conditional_purchases");
+	if (unlikely(ms->f->conditional == NULL))
+		cj_require_score(ms->f, NULL, "cj_conditional_purchases");
 	TupleArgs(fcinfo, 1, ms, v);
-	t = Horizon(key[3], "t");
-	r = cj_score_result(cj_score_conditional(fcinfo, ms, v, t),
+	t = Horizon(t, "t");
+	r = cj_score_result(ScoreConditional(fcinfo, ms, v, t),
 						"cj_conditional_purchases");
-	MemoPut(fcinfo, key, 4, r);
+	MemoPut(fcinfo, key, 3, r);
 	PG_RETURN_FLOAT8(r);
 }
 
@@ -355,7 +397,8 @@ cj_p_alive(PG_FUNCTION_ARGS)
 
 	if (MemoGet(fcinfo, key, 3, &r))
 		PG_RETURN_FLOAT8(r);
-	cj_require_score(ms->f, ms->f->p_alive, "cj_p_alive");
+	if (unlikely(ms->f->p_alive == NULL))
+		cj_require_score(ms->f, NULL, "cj_p_alive");
 	TupleArgs(fcinfo, 1, ms, v);
 	r = cj_score_result(ms->f->p_alive(ms->b.params, v), "cj_p_alive");
 	MemoPut(fcinfo, key, 3, r);
