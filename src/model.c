@@ -91,14 +91,11 @@ cj_require_score(const CjFamily *f, const void *member, const char *function)
 						   f->name)));
 }
 
-/* The family's data check as an ERROR */
+/* The error of a failed family data check (cj_check_tuple, model.h) */
 void
-cj_check_tuple(const CjFamily *f, const double *v)
+cj_tuple_error(const CjFamily *f, const CjError *err)
 {
-	CjError		err;
-
-	if (!f->check_data(v, &err))
-		cj_raise(&err, psprintf("invalid data for a %s model", f->title));
+	cj_raise(err, psprintf("invalid data for a %s model", f->title));
 }
 
 /* Append "unit=7d" or "unit=3600s" */

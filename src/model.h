@@ -86,7 +86,17 @@ extern bool cj_score_memo_get(FunctionCallInfo fcinfo, const double *key,
 							  int nkeys, double *value);
 extern void cj_score_memo_put(FunctionCallInfo fcinfo, const double *key,
 							  int nkeys, double value);
-extern void cj_check_tuple(const CjFamily *f, const double *v);
+extern void cj_tuple_error(const CjFamily *f, const CjError *err) pg_attribute_noreturn();
+
+/* The family's data check as an ERROR (inline: it runs once per row) */
+static inline void
+cj_check_tuple(const CjFamily *f, const double *v)
+{
+	CjError		err;
+
+	if (unlikely(!f->check_data(v, &err)))
+		cj_tuple_error(f, &err);
+}
 
 /*
  * cj_dert's shared parts (model2.c): the Pareto/NBD model of argument 0

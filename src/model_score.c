@@ -269,7 +269,6 @@ Horizon(double t, const char *name)
 static inline void
 TupleArgs(FunctionCallInfo fcinfo, int first, const CjModelSlot *ms, double *v)
 {
-	CjError		err;
 	int			i;
 
 	v[0] = v[1] = v[2] = 0.0;
@@ -279,8 +278,7 @@ TupleArgs(FunctionCallInfo fcinfo, int first, const CjModelSlot *ms, double *v)
 	if (unlikely(!(isfinite(v[0]) && isfinite(v[1]) && isfinite(v[2]))))
 		for (i = 0; i < ms->f->ndata; i++)
 			cj_finite_arg(v[i], ms->f->data_names[i]);
-	if (unlikely(!ms->f->check_data(v, &err)))
-		cj_check_tuple(ms->f, v);	/* raises the family's error */
+	cj_check_tuple(ms->f, v);
 }
 
 /* A score that came out NaN or infinite: 22003 */
