@@ -9,8 +9,8 @@
 EXTENSION = custjourney
 MODULE_big = custjourney
 
-OBJS = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c src/core/*.c)))
-HEADERS = $(wildcard src/*.h src/core/*.h)
+OBJS = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c src/*/*.c src/core/*.c src/core/*/*.c)))
+HEADERS = $(wildcard src/*.h src/*/*.h src/core/*.h src/core/*/*.h)
 
 DATA = $(wildcard custjourney--*.sql)
 
