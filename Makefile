@@ -10,7 +10,7 @@ EXTENSION = custjourney
 MODULE_big = custjourney
 
 OBJS = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c src/*/*.c src/core/*.c src/core/*/*.c)))
-HEADERS = $(wildcard src/*.h src/*/*.h src/core/*.h src/core/*/*.h)
+CJ_HEADERS = $(wildcard src/*.h src/*/*.h src/core/*.h src/core/*/*.h)
 
 DATA = $(wildcard custjourney--*.sql)
 
@@ -29,7 +29,7 @@ PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
-$(OBJS): $(HEADERS)
+$(OBJS): $(CJ_HEADERS)
 
 # Unit tests of the pure-C core: each test/unit/*.c is a program printing TAP.
 CORE_SRCS = $(sort $(wildcard src/core/*.c))
