@@ -32,12 +32,12 @@ include $(PGXS)
 $(OBJS): $(CJ_HEADERS)
 
 # Unit tests of the pure-C core: each test/unit/*.c is a program printing TAP.
-CORE_SRCS = $(sort $(wildcard src/core/*.c))
+CORE_SRCS = $(sort $(wildcard src/core/*.c src/core/*/*.c))
 UNIT_SRCS = $(sort $(wildcard test/unit/test_*.c))
 UNIT_BINS = $(UNIT_SRCS:.c=.bin)
 UNIT_CFLAGS = -O2 -g -std=gnu99 -Wall -Wextra -Werror -Isrc -Isrc/core
 
-test/unit/%.bin: test/unit/%.c $(CORE_SRCS) $(wildcard src/core/*.h) test/unit/unit.h
+test/unit/%.bin: test/unit/%.c $(CORE_SRCS) $(wildcard src/core/*.h src/core/*/*.h) test/unit/unit.h
 	$(CC) $(UNIT_CFLAGS) -o $@ $< $(CORE_SRCS) -lm
 
 unittest: $(UNIT_BINS)
@@ -48,7 +48,7 @@ unittest: $(UNIT_BINS)
 MICRO_SRCS = $(sort $(wildcard test/bench/micro/bench_*.c))
 MICRO_BINS = $(MICRO_SRCS:.c=.bin)
 
-test/bench/micro/%.bin: test/bench/micro/%.c $(CORE_SRCS) $(wildcard src/core/*.h)
+test/bench/micro/%.bin: test/bench/micro/%.c $(CORE_SRCS) $(wildcard src/core/*.h src/core/*/*.h)
 	$(CC) $(UNIT_CFLAGS) -o $@ $< $(CORE_SRCS) -lm
 
 microbench: $(MICRO_BINS)

@@ -9,7 +9,7 @@ set -eu
 cd "$(dirname "$0")/../.."
 CLANG=${CLANG:-clang}
 FLAGS="-g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined
-       -fno-sanitize-recover=all -Wall -Wextra -Werror -Isrc/core -Itest/fuzz"
+       -fno-sanitize-recover=all -Wall -Wextra -Werror -Isrc -Isrc/core -Itest/fuzz"
 if [ $# -gt 0 ]; then
     targets=$(for t in "$@"; do echo "test/fuzz/fuzz_$t.c"; done)
 else
@@ -19,5 +19,5 @@ for src in $targets; do
     bin=${src%.c}.bin
     echo "building $bin"
     # shellcheck disable=SC2086
-    $CLANG $FLAGS -o "$bin" "$src" src/core/*.c -lm
+    $CLANG $FLAGS -o "$bin" "$src" $(ls src/core/*.c src/core/*/*.c 2>/dev/null) -lm
 done
