@@ -16,7 +16,7 @@
 #include "miscadmin.h"
 #include "utils/guc.h"
 
-#include "core/cj_core.h"
+#include "core/common/core.h"
 
 #if PG_VERSION_NUM >= 180000
 PG_MODULE_MAGIC_EXT(.name = "custjourney",.version = "1.0");

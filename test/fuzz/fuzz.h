@@ -19,7 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cj_core.h"
+#include "core/common/core.h"
 
 #define FUZZ_ASSERT(cond) \
 	do { \

@@ -2,7 +2,7 @@
  *
  * fuzz_attrib_quoted.c
  *	  libFuzzer target: the quoted-name tokenizer of the attribution types
- *	  (cj_parse_quoted, src/core/cj_attrib.c) and the model names.
+ *	  (cj_parse_quoted, src/core/journey/attrib.c) and the model names.
  *
  * Names are parsed one after another, as the cj_credits, cj_touches and
  * cj_transitions parsers do; an accepted name fits its buffer, and its
@@ -13,8 +13,8 @@
  *-------------------------------------------------------------------------
  */
 #include "fuzz.h"
-#include "cj_attrib.h"
-#include "cj_text.h"
+#include "core/journey/attrib.h"
+#include "core/common/text.h"
 
 int			LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -2,7 +2,7 @@
  *
  * fuzz_diag_parse.c
  *	  libFuzzer target: the cj_holdout and cj_tracking literal parsers
- *	  (src/core/cj_diag.c).
+ *	  (src/core/ltv/diag.c).
  *
  * Accepted forms must pass the checks the binary receivers apply
  * (bucket and header/series checks) and stay within their caps.
@@ -12,7 +12,7 @@
  *-------------------------------------------------------------------------
  */
 #include "fuzz.h"
-#include "cj_diag.h"
+#include "core/ltv/diag.h"
 
 int			LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

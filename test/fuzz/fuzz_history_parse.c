@@ -2,7 +2,7 @@
  *
  * fuzz_history_parse.c
  *	  libFuzzer target: the cj_history literal parser
- *	  (src/core/cj_history_io.c).
+ *	  (src/core/ltv/history_io.c).
  *
  * Sizes the history as the input function does (the day bound of the
  * text), parses, and for an accepted literal checks that it validates,
@@ -13,7 +13,7 @@
  *-------------------------------------------------------------------------
  */
 #include "fuzz.h"
-#include "cj_history.h"
+#include "core/ltv/history.h"
 
 int			LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -2,7 +2,7 @@
  *
  * fuzz_history_recv.c
  *	  libFuzzer target: the cj_history binary decoder
- *	  (src/core/cj_history_io.c), as cj_history_recv drives it.
+ *	  (src/core/ltv/history_io.c), as cj_history_recv drives it.
  *
  * An accepted binary form must validate and encode back to the same
  * bytes (the wire format has exactly one encoding per value).
@@ -12,7 +12,7 @@
  *-------------------------------------------------------------------------
  */
 #include "fuzz.h"
-#include "cj_history.h"
+#include "core/ltv/history.h"
 
 int			LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

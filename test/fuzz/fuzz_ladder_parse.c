@@ -2,7 +2,7 @@
  *
  * fuzz_ladder_parse.c
  *	  libFuzzer target: the cj_ladder literal parser
- *	  (src/core/cj_ladder.c) and the review policy names.
+ *	  (src/core/loyalty/ladder.c) and the review policy names.
  *
  * An accepted ladder must validate, print within its announced size and
  * read back to the same ladder; earned tiers must be in range.
@@ -12,7 +12,7 @@
  *-------------------------------------------------------------------------
  */
 #include "fuzz.h"
-#include "cj_ladder.h"
+#include "core/loyalty/ladder.h"
 
 int			LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -2,7 +2,7 @@
  *
  * fuzz_markov.c
  *	  libFuzzer target: the exact Markov-chain removal effects
- *	  (src/core/cj_markov.c) on arbitrary chains.
+ *	  (src/core/journey/markov.c) on arbitrary chains.
  *
  * The input bytes describe a chain within the solver's documented
  * preconditions (order 1..3, left-padded states, sorted transitions
@@ -15,7 +15,7 @@
 #include <math.h>
 
 #include "fuzz.h"
-#include "cj_markov.h"
+#include "core/journey/markov.h"
 
 #define MAXTRANS 256
 #define MAXCHAN 8

@@ -2,7 +2,7 @@
  *
  * fuzz_model_body.c
  *	  libFuzzer target: validation of a decoded cj_model body
- *	  (cj_model_validate in src/core/cj_model.c), which cj_model_recv
+ *	  (cj_model_validate in src/core/ltv/model.c), which cj_model_recv
  *	  applies to every field it reads from the wire.
  *
  * The input bytes are taken as the fields of the body (any bit pattern,
@@ -13,7 +13,7 @@
 #include <math.h>
 
 #include "fuzz.h"
-#include "cj_model.h"
+#include "core/ltv/model.h"
 
 int			LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

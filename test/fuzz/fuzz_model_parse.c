@@ -1,7 +1,7 @@
 /*-------------------------------------------------------------------------
  *
  * fuzz_model_parse.c
- *	  libFuzzer target: the cj_model literal parser (src/core/cj_model.c).
+ *	  libFuzzer target: the cj_model literal parser (src/core/ltv/model.c).
  *
  * An accepted literal must name a known family and pass validation (the
  * checks recv applies to a binary form).
@@ -11,7 +11,7 @@
  *-------------------------------------------------------------------------
  */
 #include "fuzz.h"
-#include "cj_model.h"
+#include "core/ltv/model.h"
 
 int			LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

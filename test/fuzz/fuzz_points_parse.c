@@ -2,7 +2,7 @@
  *
  * fuzz_points_parse.c
  *	  libFuzzer target: the points movement parser and the ledger replay
- *	  (src/core/cj_ledger_text.c, src/core/cj_points.c), driven as
+ *	  (src/core/loyalty/ledger_text.c, src/core/loyalty/points.c), driven as
  *	  cj_points_ledger_in and cj_points do.
  *
  * Movements separated by ';' are parsed; each accepted one must validate,
@@ -15,7 +15,7 @@
  *-------------------------------------------------------------------------
  */
 #include "fuzz.h"
-#include "cj_points.h"
+#include "core/loyalty/points.h"
 
 #define MAXMOVES 64
 #define MOVEBUF (sizeof(CjMove) + CJ_REF_MAX + 8)

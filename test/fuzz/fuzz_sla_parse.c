@@ -2,7 +2,7 @@
  *
  * fuzz_sla_parse.c
  *	  libFuzzer target: the cj_sla literal parser and the duration
- *	  tokenizer (src/core/cj_sla.c).
+ *	  tokenizer (src/core/service/sla.c).
  *
  * An accepted policy must validate, print within CJ_SLA_TEXT_MAX and read
  * back to the same policy; durations print and read back exactly.
@@ -12,7 +12,7 @@
  *-------------------------------------------------------------------------
  */
 #include "fuzz.h"
-#include "cj_sla.h"
+#include "core/service/sla.h"
 
 int			LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -1,7 +1,7 @@
 /*-------------------------------------------------------------------------
  *
  * fuzz_text.c
- *	  libFuzzer target: the shared tokenizers of src/core/cj_text.c.
+ *	  libFuzzer target: the shared tokenizers of src/core/common/text.c.
  *
  * Runs every tokenizer over the input as the literal parsers do (in a
  * loop, each starting where the last stopped) and checks that each either
@@ -13,7 +13,7 @@
 #include <math.h>
 
 #include "fuzz.h"
-#include "cj_text.h"
+#include "core/common/text.h"
 
 int			LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -9,8 +9,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cj_family.h"
-#include "cj_tupleset.h"
+#include "core/ltv/family.h"
+#include "core/ltv/tupleset.h"
 
 /* Open a CSV file of test/data (paths from the repository root) past its header */
 static inline FILE *

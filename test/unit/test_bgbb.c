@@ -1,12 +1,12 @@
 /*
  * test_bgbb.c
- *	  Unit tests of the BG/BB family (src/core/cj_bgbb.c) on the donation
+ *	  Unit tests of the BG/BB family (src/core/ltv/bgbb.c) on the donation
  *	  data of Fader, Hardie and Shang (2010).
  */
 #include "unit.h"
 #include "family_check.h"
-#include "cj_bgbb.h"
-#include "cj_optim.h"
+#include "core/ltv/bgbb.h"
+#include "core/math/optim.h"
 
 #include <string.h>
 

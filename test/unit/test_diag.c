@@ -1,10 +1,10 @@
 /*
  * test_diag.c
- *	  Unit tests of the diagnostics core (src/core/cj_diag.c): frequency
+ *	  Unit tests of the diagnostics core (src/core/ltv/diag.c): frequency
  *	  buckets and the strict parsers of the holdout and tracking forms.
  */
 #include "unit.h"
-#include "cj_diag.h"
+#include "core/ltv/diag.h"
 
 static CjHoldoutBucket hb[CJ_HOLDOUT_MAX_FREQ + 1];
 static double cum[CJ_TRACKING_MAX_PERIODS];

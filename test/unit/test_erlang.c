@@ -1,10 +1,10 @@
 /*
  * test_erlang.c
  *	  Unit tests of the Erlang B/C formulas and Cobham's priority waits
- *	  (src/core/cj_erlang.c).
+ *	  (src/core/service/erlang.c).
  */
 #include "unit.h"
-#include "cj_erlang.h"
+#include "core/service/erlang.h"
 
 int
 main(void)

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cj_history.h"
+#include "core/ltv/history.h"
 #include "unit.h"
 
 #define DAY CJ_USECS_PER_DAY

@@ -1,11 +1,11 @@
 /*
  * test_journey.c
  *	  Unit tests of rule-based attribution and the exact Markov removal
- *	  effects (src/core/cj_attrib.c, src/core/cj_markov.c).
+ *	  effects (src/core/journey/attrib.c, src/core/journey/markov.c).
  */
 #include "unit.h"
-#include "cj_attrib.h"
-#include "cj_markov.h"
+#include "core/journey/attrib.h"
+#include "core/journey/markov.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,11 +1,11 @@
 /*
  * test_ladder.c
- *	  Unit tests of exact decimals and tier ladders (src/core/cj_decimal.c,
- *	  src/core/cj_ladder.c).
+ *	  Unit tests of exact decimals and tier ladders (src/core/common/decimal.c,
+ *	  src/core/loyalty/ladder.c).
  */
 #include "unit.h"
-#include "cj_decimal.h"
-#include "cj_ladder.h"
+#include "core/common/decimal.h"
+#include "core/loyalty/ladder.h"
 
 #include <string.h>
 

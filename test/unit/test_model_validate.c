@@ -1,6 +1,6 @@
 /*
  * test_model_validate.c
- *	  Unit tests of cj_model_validate (src/core/cj_model.c) on the bodies a
+ *	  Unit tests of cj_model_validate (src/core/ltv/model.c) on the bodies a
  *	  binary form can carry: a fit fact the flags mark absent is not
  *	  printed, so it must be zero for text and binary forms to agree.
  */
@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "unit.h"
-#include "cj_model.h"
+#include "core/ltv/model.h"
 
 int
 main(void)

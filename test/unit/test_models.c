@@ -8,10 +8,10 @@
 
 #include "unit.h"
 #include "family_check.h"
-#include "cj_bgnbd.h"
-#include "cj_hyp2f1.h"
-#include "cj_optim.h"
-#include "cj_tupleset.h"
+#include "core/ltv/bgnbd.h"
+#include "core/math/hyp2f1.h"
+#include "core/math/optim.h"
+#include "core/ltv/tupleset.h"
 
 #define NCUST 2357
 

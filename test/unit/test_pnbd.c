@@ -1,14 +1,14 @@
 /*
  * test_pnbd.c
- *	  Unit tests of the Pareto/NBD family (src/core/cj_pnbd.c) and of the
+ *	  Unit tests of the Pareto/NBD family (src/core/ltv/pnbd.c) and of the
  *	  2F1(1, b; c; z) series and quadrature it uses.
  */
 #include "unit.h"
 #include "family_check.h"
-#include "cj_hyp2f1_a1.h"
-#include "cj_optim.h"
-#include "cj_pnbd.h"
-#include "cj_quad.h"
+#include "core/math/hyp2f1_a1.h"
+#include "core/math/optim.h"
+#include "core/ltv/pnbd.h"
+#include "core/math/quad.h"
 
 #include <stdlib.h>
 #include <string.h>

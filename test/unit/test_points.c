@@ -1,11 +1,11 @@
 /*
  * test_points.c
- *	  Unit tests of the points ledger core (src/core/cj_ledger_text.c,
- *	  src/core/cj_points.c).
+ *	  Unit tests of the points ledger core (src/core/loyalty/ledger_text.c,
+ *	  src/core/loyalty/points.c).
  */
 #include "unit.h"
-#include "cj_points.h"
-#include "cj_history.h"
+#include "core/loyalty/points.h"
+#include "core/ltv/history.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,12 +1,12 @@
 /*
  * test_sbg.c
- *	  Unit tests of the shifted-beta-geometric family (src/core/cj_sbg.c)
+ *	  Unit tests of the shifted-beta-geometric family (src/core/ltv/sbg.c)
  *	  on the two Fader-Hardie (2007) cohorts.
  */
 #include "unit.h"
 #include "family_check.h"
-#include "cj_optim.h"
-#include "cj_sbg.h"
+#include "core/math/optim.h"
+#include "core/ltv/sbg.h"
 
 #include <string.h>
 

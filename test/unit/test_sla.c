@@ -1,10 +1,10 @@
 /*
  * test_sla.c
  *	  Unit tests of the cj_sla literal parser and formatter
- *	  (src/core/cj_sla.c).
+ *	  (src/core/service/sla.c).
  */
 #include "unit.h"
-#include "cj_sla.h"
+#include "core/service/sla.h"
 
 #include <string.h>
 

@@ -1,9 +1,9 @@
 /*
  * test_special.c
- *	  Unit tests of the special functions (src/core/cj_special.c).
+ *	  Unit tests of the special functions (src/core/math/special.c).
  */
 #include "unit.h"
-#include "cj_special.h"
+#include "core/math/special.h"
 
 int
 main(void)

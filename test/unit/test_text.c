@@ -1,9 +1,9 @@
 /*
  * test_text.c
- *	  Unit tests of the shared strict tokenizers (src/core/cj_text.c).
+ *	  Unit tests of the shared strict tokenizers (src/core/common/text.c).
  */
 #include "unit.h"
-#include "cj_text.h"
+#include "core/common/text.h"
 
 #include <string.h>
 

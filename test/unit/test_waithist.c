@@ -1,9 +1,9 @@
 /*
  * test_waithist.c
- *	  Unit tests of the log-linear wait histogram (src/core/cj_waithist.c).
+ *	  Unit tests of the log-linear wait histogram (src/core/service/waithist.c).
  */
 #include "unit.h"
-#include "cj_waithist.h"
+#include "core/service/waithist.h"
 
 #include <stdint.h>
 #include <string.h>

@@ -18,10 +18,10 @@
  *
  *-------------------------------------------------------------------------
  */
-#include "cj_family.h"
-#include "cj_optim.h"
-#include "cj_rng.h"
-#include "cj_tupleset.h"
+#include "core/ltv/family.h"
+#include "core/math/optim.h"
+#include "core/math/rng.h"
+#include "core/ltv/tupleset.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -1,0 +1,73 @@
+/*-------------------------------------------------------------------------
+ *
+ * util.h
+ *	  PostgreSQL glue shared by every custjourney type and function:
+ *	  error reporting from core results, exact float output, interval and
+ *	  argument checks.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef CJ_UTIL_H
+#define CJ_UTIL_H
+
+#include "postgres.h"
+
+#include "fmgr.h"
+#include "lib/stringinfo.h"
+#include "nodes/nodes.h"
+#include "utils/timestamp.h"
+
+#include "core/common/core.h"
+
+/* Version byte leading the binary form of every custjourney type */
+#define CJ_BINARY_VERSION 1
+
+/*
+ * Soft error reporting for input functions: ereturn() from PostgreSQL 16
+ * on, so that pg_input_is_valid() works; a plain ERROR before.
+ */
+#if PG_VERSION_NUM >= 160000
+#include "nodes/miscnodes.h"
+#define cj_ereturn(context, dummy, ...) ereturn(context, dummy, __VA_ARGS__)
+#define CJ_ESCONTEXT(fcinfo) ((fcinfo)->context)
+#else
+#define cj_ereturn(context, dummy, ...) \
+	do { (void) (context); ereport(ERROR, __VA_ARGS__); return dummy; } while (0)
+#define CJ_ESCONTEXT(fcinfo) ((Node *) NULL)
+#endif
+
+/* SQLSTATE for a core error class */
+extern int	cj_sqlstate(CjErrKind kind);
+
+/*
+ * Raise a core error as an ERROR with the given primary message and the
+ * core's detail sentence.
+ */
+extern void cj_raise(const CjError *err, const char *message) pg_attribute_noreturn();
+
+/*
+ * Report a literal that failed to parse: 'invalid input syntax for type
+ * T: "input"' (22P02) or the core's class, with the core's detail.
+ * Returns (for soft errors) so input functions can return NULL.
+ */
+extern void cj_input_error(Node *escontext, const char *typname,
+						   const char *input, const CjError *err);
+
+/* Append v in the shortest form that reads back exactly (as float8out). */
+extern void cj_append_float8(StringInfo buf, double v);
+
+/*
+ * Length of an interval in seconds.  Months are rejected (a month has no
+ * fixed length); days count as 86400 s.  what names the argument in the
+ * error.  Requires a strictly positive length when positive is true.
+ */
+extern double cj_interval_seconds(const Interval *iv, const char *what,
+								  bool positive);
+
+/* Error (22023) unless v is finite; name is the argument's name. */
+extern double cj_finite_arg(double v, const char *name);
+
+/* Validate the version byte of a binary form, erroring on mismatch. */
+extern void cj_check_binary_version(int version, const char *typname);
+
+#endif							/* CJ_UTIL_H */

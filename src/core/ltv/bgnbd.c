@@ -1,0 +1,512 @@
+/*-------------------------------------------------------------------------
+ *
+ * bgnbd.c
+ *	  BG/NBD (Fader, Hardie and Lee 2005, "Counting your customers the easy
+ *	  way", Marketing Science 24(2)), written once for the MBG/NBD shift.
+ *
+ * Notation: r, alpha (gamma mixing of the Poisson rate lambda), a, b (beta
+ * mixing of the dropout probability p); data x repeat purchases, t_x time
+ * of the last, T age.  m = 0 for BG/NBD, m = 1 for MBG/NBD (Batislam et
+ * al. 2007: dropout also possible at time 0).
+ *
+ * Individual likelihood (FHL eq. 6, in log space):
+ *   log L = lgamma(r+x) - lgamma(r) + r log alpha + lbeta(a, b+x+m)
+ *           - lbeta(a, b) - (r+x) log(alpha+T) + D softplus(z)
+ *   z = log(a / (b+x+m-1)) + (r+x) (log(alpha+T) - log(alpha+t_x))
+ * with D = 1 if x > 0 or m = 1 (else the dropout term is absent);
+ * softplus(z) = log(1 + e^z) never overflows (z can be in the thousands
+ * for heavy buyers).  q = sigmoid(z) is the posterior probability of
+ * having dropped out, so P(alive) = 1 - q (FHL 2008 note, eq. 1).
+ * Gradient (natural scale), psi = digamma:
+ *   dr = psi(r+x) - psi(r) + log alpha - LT + q (LT - Lt)
+ *   dalpha = r/alpha - (r+x)/(alpha+T) + q (r+x) (1/(alpha+T) - 1/(alpha+t_x))
+ *   da = psi(a+b) - psi(a+b+x+m) + q/a
+ *   db = psi(b+x+m) - psi(a+b+x+m) - psi(b) + psi(a+b) - q/(b+x+m-1)
+ * LT = log(alpha+T), Lt = log(alpha+t_x).  Terms that depend on x only
+ * are computed once per distinct x (tuples are sorted by x).
+ *
+ * Conditional expectation (FHL eq. 10, with the shift):
+ *   E[X(T,T+t)] = (a+b+x+m-1)/(a-1) [1 - ((alpha+T)/(alpha+T+t))^(r+x)
+ *       2F1(r+x, b+x+m; a+b+x+m-1; t/(alpha+T+t))] P(alive)
+ * and E[X(t)] for a new customer is the same at x = t_x = T = 0 (eq. 7).
+ * At a = 1 the expression is 0/0; it is evaluated as the mean of
+ * a = 1 -+ 1e-6 (error ~1e-12).
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "core/ltv/bgnbd.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "core/math/hyp2f1.h"
+#include "core/math/special.h"
+
+/* Data check shared by BG/NBD and MBG/NBD (and usable by Pareto/NBD) */
+bool
+cj_bg_check_data(const double *v, CjError *err)
+{
+	double		x = v[0],
+				tx = v[1],
+				T = v[2];
+
+	if (!(x >= 0.0 && x == floor(x) && x <= 1e9))
+	{
+		cj_error_set(err, CJ_ERR_PARAM,
+					 "x (repeat purchases) must be a whole number between 0 and 1e9.");
+		return false;
+	}
+	if (!(T > 0.0 && isfinite(T)))
+	{
+		cj_error_set(err, CJ_ERR_PARAM, "T (age) must be a finite number greater than 0.");
+		return false;
+	}
+	if (!(tx >= 0.0 && tx <= T))
+	{
+		cj_error_set(err, CJ_ERR_PARAM, "t_x (recency) must be between 0 and T.");
+		return false;
+	}
+	if (x == 0.0 && tx != 0.0)
+	{
+		cj_error_set(err, CJ_ERR_PARAM, "t_x (recency) must be 0 when x is 0.");
+		return false;
+	}
+	return true;
+}
+
+/* A data set without any repeat purchase cannot identify the model */
+bool
+cj_bg_check_fit(const CjData *d, CjError *err)
+{
+	/* tuples are sorted by x: the last one has the largest x */
+	if (d->n > 0 && d->t[d->n - 1].v[0] > 0.0)
+		return true;
+	cj_error_set(err, CJ_ERR_PARAM,
+				 "No customer made a repeat purchase (every x is 0), so the purchase rate cannot be estimated.");
+	return false;
+}
+
+/* Start: r = 1, alpha from the mean rate, a = 1, b = 3 */
+void
+cj_bg_start(const CjData *d, double *p)
+{
+	double		sx = 0.0,
+				sT = 0.0;
+	size_t		i;
+
+	for (i = 0; i < d->n; i++)
+	{
+		sx += d->t[i].w * d->t[i].v[0];
+		sT += d->t[i].w * d->t[i].v[2];
+	}
+	p[0] = 1.0;
+	p[1] = sT / fmax(sx, 1e-3 * d->total_weight + 1e-300);
+	p[2] = 1.0;
+	p[3] = 3.0;
+}
+
+/*
+ * A small direct-mapped cache of log(alpha + t) and 1/(alpha + t) for one
+ * likelihood evaluation: real data have few distinct T (one per cohort
+ * day) and t_x values, so most tuples skip both logarithms.
+ */
+#define LOGCACHE_SIZE 1024
+
+typedef struct LogCache
+{
+	double		key[LOGCACHE_SIZE];
+	double		lg[LOGCACHE_SIZE];
+	double		inv[LOGCACHE_SIZE];
+} LogCache;
+
+static void
+LogCacheInit(LogCache *c)
+{
+	int			i;
+
+	for (i = 0; i < LOGCACHE_SIZE; i++)
+		c->key[i] = -1.0;		/* times are >= 0 */
+}
+
+/* log(alpha + t) and 1/(alpha + t) through the cache */
+static inline double
+LogCached(LogCache *c, double alpha, double t, double *inv)
+{
+	uint64_t	bits;
+	unsigned	h;
+
+	memcpy(&bits, &t, sizeof(bits));
+	h = (unsigned) ((bits * UINT64_C(0x9E3779B97F4A7C15)) >> 54);
+	if (c->key[h] != t)
+	{
+		c->key[h] = t;
+		c->lg[h] = log(alpha + t);
+		c->inv[h] = 1.0 / (alpha + t);
+	}
+	*inv = c->inv[h];
+	return c->lg[h];
+}
+
+/* Per-x constants of the likelihood */
+typedef struct XTerms
+{
+	double		x,
+				c0,				/* lgamma(r+x) + lbeta(a, b+x+m) */
+				lc,				/* log(a / (b+x+m-1)) */
+				dr0,			/* psi(r+x) */
+				da0,			/* -psi(a+b+x+m) */
+				db0,			/* psi(b+x+m) - psi(a+b+x+m) - 1/(b+x+m-1) */
+				inv_bx;			/* 1/(b+x+m-1) */
+	bool		dropout;		/* dropout term present */
+} XTerms;
+
+static void
+SetXTerms(XTerms *xt, double x, const double *p, int m, bool grad)
+{
+	double		r = p[0],
+				a = p[2],
+				b = p[3],
+				bxm = b + x + m;
+
+	xt->x = x;
+	xt->dropout = (x > 0.0 || m == 1);
+	xt->c0 = cj_lgamma(r + x) + cj_lgamma(bxm) - cj_lgamma(a + bxm);
+	xt->inv_bx = xt->dropout ? 1.0 / (bxm - 1.0) : 0.0;
+	xt->lc = xt->dropout ? log(a) - log(bxm - 1.0) : 0.0;
+	if (grad)
+	{
+		double		psi_abx = cj_digamma(a + bxm);
+
+		xt->dr0 = cj_digamma(r + x);
+		xt->da0 = -psi_abx;
+		xt->db0 = cj_digamma(bxm) - psi_abx;
+	}
+}
+
+/* Total log-likelihood and (if grad) its gradient wrt log parameters */
+double
+cj_bg_loglik(const CjData *d, const double *p, double *grad, int m)
+{
+	double		r = p[0],
+				alpha = p[1],
+				a = p[2],
+				b = p[3];
+	double		lalpha = log(alpha);
+	double		base = -cj_lgamma(r) + r * lalpha + cj_lgamma(a + b) -
+		cj_lgamma(b);			/* lgamma(a) cancels against lbeta(a, .) */
+	double		ll = 0.0,
+				g[4] = {0, 0, 0, 0};
+	double		psi_r = 0,
+				psi_ab = 0,
+				psi_b = 0;
+	XTerms		xt = {0};
+	LogCache	cache;
+	size_t		i;
+
+	LogCacheInit(&cache);
+	if (grad)
+	{
+		psi_r = cj_digamma(r);
+		psi_ab = cj_digamma(a + b);
+		psi_b = cj_digamma(b);
+	}
+	xt.x = -1.0;
+	for (i = 0; i < d->n; i++)
+	{
+		const CjTuple *tp = &d->t[i];
+		double		x = tp->v[0],
+					w = tp->w,
+					invT,
+					LT = LogCached(&cache, alpha, tp->v[2], &invT),
+					rx,
+					li,
+					q = 0.0;
+
+		if (x != xt.x)
+			SetXTerms(&xt, x, p, m, grad != NULL);
+		rx = r + x;
+		li = xt.c0 - rx * LT;
+		if (xt.dropout)
+		{
+			double		invt,
+						Lt = LogCached(&cache, alpha, tp->v[1], &invt);
+			double		z = xt.lc + rx * (LT - Lt);
+			double		e = exp(-fabs(z));
+
+			/* softplus(z) and sigmoid(z) from one exponential */
+			li += fmax(z, 0.0) + log1p(e);
+			if (grad)
+			{
+				q = z > 0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
+				g[0] += w * q * (LT - Lt);
+				g[1] += w * q * rx * (invT - invt);
+			}
+		}
+		ll += w * li;
+		if (grad)
+		{
+			g[0] += w * (xt.dr0 - LT);
+			g[1] -= w * rx * invT;
+			g[2] += w * (xt.da0 + q / a);
+			g[3] += w * (xt.db0 - q * xt.inv_bx);
+		}
+		if ((i & 65535) == 65535)
+			cj_check_interrupts();
+	}
+	ll += d->total_weight * base;
+	if (!isfinite(ll))
+		ll = -INFINITY;
+	if (grad)
+	{
+		double		W = d->total_weight;
+
+		grad[0] = r * (g[0] + W * (lalpha - psi_r));
+		grad[1] = alpha * (g[1] + W * r / alpha);
+		grad[2] = a * (g[2] + W * psi_ab);
+		grad[3] = b * (g[3] + W * (psi_ab - psi_b));
+	}
+	return ll;
+}
+
+/* P(alive | x, t_x, T) = 1 / (1 + e^z), computed as exp(-softplus(z)) */
+double
+cj_bg_p_alive(const double *p, const double *v, int m)
+{
+	double		r = p[0],
+				alpha = p[1],
+				a = p[2],
+				b = p[3],
+				x = v[0];
+	double		z;
+
+	if (x == 0.0 && m == 0)
+		return 1.0;
+	z = log(a / (b + x + m - 1.0)) +
+		(r + x) * log((alpha + v[2]) / (alpha + v[1]));
+	/* 1 / (1 + e^z) without overflow */
+	if (z > 0)
+	{
+		double		e = exp(-z);
+
+		return e / (1.0 + e);
+	}
+	return 1.0 / (1.0 + exp(z));
+}
+
+/*
+ * (a+b+x+m-1)/(a-1) [1 - ((alpha+T)/(alpha+T+t))^(r+x)
+ *   2F1(r+x, b+x+m; a+b+x+m-1; t/(alpha+T+t))], for a != 1
+ */
+static double
+CondBracket(double r, double alpha, double a, double b, double x,
+			double T, double t, int m)
+{
+	double		c = a + b + x + m - 1.0;
+	double		lpow = (r + x) * (log(alpha + T) - log(alpha + T + t));
+	double		lf;
+	int			sign;
+
+	lf = cj_log_hyp2f1(r + x, b + x + m, c, t / (alpha + T + t), &sign);
+	if (isnan(lf) || sign <= 0)
+		return NAN;
+	return c / (a - 1.0) * -expm1(lpow + lf);
+}
+
+/* E[X(T, T+t) | x, t_x, T] */
+double
+cj_bg_conditional(const double *p, const double *v, double t, int m)
+{
+	double		a = p[2],
+				e;
+
+	if (t == 0.0)
+		return 0.0;
+	if (fabs(a - 1.0) > 1e-6)
+		e = CondBracket(p[0], p[1], a, p[3], v[0], v[2], t, m);
+	else
+		e = 0.5 * (CondBracket(p[0], p[1], 1.0 - 1e-6, p[3], v[0], v[2], t, m) +
+				   CondBracket(p[0], p[1], 1.0 + 1e-6, p[3], v[0], v[2], t, m));
+	return e * cj_bg_p_alive(p, v, m);
+}
+
+/* E[X(t)] for a new customer: the conditional at x = t_x = T = 0 */
+double
+cj_bg_expected(const double *p, double t, int m)
+{
+	double		v[3] = {0.0, 0.0, 0.0};
+
+	return cj_bg_conditional(p, v, t, m);
+}
+
+/*
+ * log P(N(t) = n) for the NBD: lgamma(r+n) - lgamma(r) - lgamma(n+1)
+ * + r log(alpha/(alpha+t)) + n log(t/(alpha+t))
+ */
+double
+cj_nbd_log_pmf(double r, double alpha, double n, double t)
+{
+	double		l = cj_lgamma(r + n) - cj_lgamma(r) - cj_lgamma(n + 1.0) +
+		r * (log(alpha) - log(alpha + t));
+
+	if (n > 0)
+		l += n * (log(t) - log(alpha + t));
+	return l;
+}
+
+/*
+ * log P(N(t) >= n) for the NBD: 1 - the head sum when the head is small,
+ * else the tail summed directly (term ratio (r+j) t / ((j+1)(alpha+t))).
+ */
+double
+cj_nbd_log_tail(double r, double alpha, double n, double t)
+{
+	double		lz = log(t) - log(alpha + t),
+				lterm = r * (log(alpha) - log(alpha + t)),
+				head = 0.0,
+				sum,
+				j;
+
+	if (n <= 0)
+		return 0.0;
+	for (j = 0; j < n; j++)
+	{
+		head += exp(lterm);
+		lterm += log(r + j) - log(j + 1.0) + lz;
+	}
+	if (head < 0.5)
+		return log1p(-head);
+	/* lterm is now log P(N = n): sum the tail relative to it */
+	sum = 0.0;
+	{
+		double		rel = 1.0;
+
+		for (j = n; j < n + 1e7; j++)
+		{
+			sum += rel;
+			rel *= (r + j) / (j + 1.0) * exp(lz);
+			if (rel < 1e-17 * sum && (r + j) / (j + 1.0) * exp(lz) < 1.0)
+				break;
+		}
+	}
+	return lterm + log(sum);
+}
+
+/*
+ * P(X(t) = n) (FHL eq. 8 with the shift):
+ *   B(a, b+n+m)/B(a,b) NBD(n) + D B(a+1, b+n+m-1)/B(a,b) P(NBD >= n)
+ */
+double
+cj_bg_prob_n(const double *p, double n, double t, int m)
+{
+	double		r = p[0],
+				alpha = p[1],
+				a = p[2],
+				b = p[3],
+				lab = cj_lbeta(a, b),
+				l1,
+				l2;
+
+	l1 = cj_lbeta(a, b + n + m) - lab + cj_nbd_log_pmf(r, alpha, n, t);
+	if (n == 0 && m == 0)
+		return exp(l1);
+	l2 = cj_lbeta(a + 1.0, b + n + m - 1.0) - lab +
+		cj_nbd_log_tail(r, alpha, n, t);
+	return exp(cj_logaddexp(l1, l2));
+}
+
+/*
+ * One simulated customer: lambda ~ Gamma(r, alpha), p ~ Beta(a, b);
+ * Poisson purchases after time 0, dropout with probability p right after
+ * each repeat purchase (and, for MBG/NBD, after the first at time 0).
+ */
+void
+cj_bg_simulate(const double *p, double T, CjRng *rng, double *v, int m)
+{
+	double		lambda = cj_rng_gamma(rng, p[0], p[1]),
+				drop = cj_rng_beta(rng, p[2], p[3]),
+				t = 0.0;
+
+	v[0] = 0.0;
+	v[1] = 0.0;
+	v[2] = T;
+	if (m == 1 && cj_rng_uniform(rng) < drop)
+		return;
+	if (!(lambda > 0.0))
+		return;
+	for (;;)
+	{
+		t += cj_rng_exponential(rng, lambda);
+		if (t > T)
+			break;
+		v[0] += 1.0;
+		v[1] = t;
+		if (cj_rng_uniform(rng) < drop)
+			break;
+	}
+}
+
+/* BG/NBD family table */
+static const char *const ParamNames[] = {"r", "alpha", "a", "b"};
+static const char *const DataNames[] = {"x", "t_x", "T"};
+
+static bool
+CheckParams(const double *p, CjError *err)
+{
+	return cj_family_positive_params(&cj_family_bgnbd, p, err);
+}
+
+static double
+Loglik(const CjData *d, const double *p, double *grad)
+{
+	return cj_bg_loglik(d, p, grad, 0);
+}
+
+static double
+Expected(const double *p, double t)
+{
+	return cj_bg_expected(p, t, 0);
+}
+
+static double
+Conditional(const double *p, const double *v, double t)
+{
+	return cj_bg_conditional(p, v, t, 0);
+}
+
+static double
+PAlive(const double *p, const double *v)
+{
+	return cj_bg_p_alive(p, v, 0);
+}
+
+static double
+ProbN(const double *p, double n, double t)
+{
+	return cj_bg_prob_n(p, n, t, 0);
+}
+
+static void
+Simulate(const double *p, double T, CjRng *rng, double *v)
+{
+	cj_bg_simulate(p, T, rng, v, 0);
+}
+
+const CjFamily cj_family_bgnbd = {
+	.name = "bgnbd",
+	.title = "BG/NBD",
+	.kind = CJ_KIND_PURCHASE,
+	.nparams = 4,
+	.param_names = ParamNames,
+	.ndata = 3,
+	.data_names = DataNames,
+	.check_data = cj_bg_check_data,
+	.check_params = CheckParams,
+	.check_fit = cj_bg_check_fit,
+	.loglik = Loglik,
+	.start = cj_bg_start,
+	.expected = Expected,
+	.conditional = Conditional,
+	.p_alive = PAlive,
+	.prob_n = ProbN,
+	.simulate = Simulate,
+};

@@ -1,0 +1,241 @@
+/*-------------------------------------------------------------------------
+ *
+ * model.c
+ *	  Parser and validator of the cj_model text form (see cj_model.h).
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "core/ltv/model.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "core/math/optim.h"
+#include "core/common/text.h"
+
+/* "<number>d" (days) or "<number>s" (seconds) */
+bool
+cj_parse_unit(const char **p, double *seconds)
+{
+	const char *s = *p;
+	double		v;
+
+	if (!cj_parse_double(&s, &v))
+		return false;
+	if (*s == 'd')
+		v *= 86400.0;
+	else if (*s != 's')
+		return false;
+	s++;
+	if (!(v > 0.0 && isfinite(v)))
+		return false;
+	*seconds = v;
+	*p = s;
+	return true;
+}
+
+/* family(name=value, ...) */
+static bool
+ParseParams(const char **pp, CjModelBody *b, const CjFamily **fam, CjError *err)
+{
+	char		name[64];
+	const CjFamily *f;
+	bool		seen[CJ_MAX_PARAMS] = {false};
+	int			i,
+				count = 0;
+
+	if (cj_parse_ident(pp, name, sizeof(name)) <= 0 ||
+		(f = cj_family_by_name(name)) == NULL)
+	{
+		cj_error_set(err, CJ_ERR_SYNTAX,
+					 "Expected a model family name (bgnbd, mbgnbd, pnbd, bgbb, sbg, gg).");
+		return false;
+	}
+	*fam = f;
+	b->family = (uint8_t) cj_family_id(f);
+	if (!cj_accept_char(pp, '('))
+		goto syntax;
+	do
+	{
+		double		v;
+
+		if (cj_parse_ident(pp, name, sizeof(name)) <= 0 ||
+			!cj_accept_char(pp, '=') || !cj_parse_double(pp, &v))
+			goto syntax;
+		for (i = 0; i < f->nparams; i++)
+			if (strcmp(f->param_names[i], name) == 0)
+				break;
+		if (i == f->nparams || seen[i])
+		{
+			cj_error_set(err, CJ_ERR_SYNTAX,
+						 "Parameter \"%s\" is unknown or repeated for family %s.",
+						 name, f->name);
+			return false;
+		}
+		seen[i] = true;
+		b->params[i] = v;
+		count++;
+	} while (cj_accept_char(pp, ','));
+	if (!cj_accept_char(pp, ')'))
+		goto syntax;
+	if (count != f->nparams)
+	{
+		cj_error_set(err, CJ_ERR_SYNTAX, "A %s model needs all of its %d parameters.",
+					 f->name, f->nparams);
+		return false;
+	}
+	return true;
+syntax:
+	cj_error_set(err, CJ_ERR_SYNTAX,
+				 "Expected family(name=number, ...) followed by optional fit facts.");
+	return false;
+}
+
+/* One fit fact; false on a syntax error or a repeated fact */
+static bool
+ParseFact(const char **pp, CjModelBody *b)
+{
+	char		name[32];
+	int			st;
+	int64_t		iv;
+	uint8_t		bit;
+
+	if (cj_parse_ident(pp, name, sizeof(name)) <= 0)
+		return false;
+	st = cj_fit_status_by_name(name);
+	if (st > 0)
+	{
+		if (b->status != 0)
+			return false;
+		b->status = (uint8_t) st;
+		return true;
+	}
+	if (!cj_accept_char(pp, '='))
+		return false;
+	if (strcmp(name, "ll") == 0)
+		bit = CJ_MODEL_HAS_LL;
+	else if (strcmp(name, "n") == 0)
+		bit = CJ_MODEL_HAS_N;
+	else if (strcmp(name, "iter") == 0)
+		bit = CJ_MODEL_HAS_ITER;
+	else if (strcmp(name, "grad") == 0)
+		bit = CJ_MODEL_HAS_GRAD;
+	else if (strcmp(name, "unit") == 0)
+		bit = CJ_MODEL_HAS_UNIT;
+	else
+		return false;
+	if (b->flags & bit)
+		return false;
+	b->flags |= bit;
+	switch (bit)
+	{
+		case CJ_MODEL_HAS_LL:
+			return cj_parse_double(pp, &b->loglik);
+		case CJ_MODEL_HAS_N:
+			return cj_parse_double(pp, &b->n);
+		case CJ_MODEL_HAS_GRAD:
+			return cj_parse_double(pp, &b->grad_norm);
+		case CJ_MODEL_HAS_UNIT:
+			*pp = cj_skip_space(*pp);
+			return cj_parse_unit(pp, &b->unit);
+		default:
+			if (!cj_parse_int64(pp, &iv) || iv < 0 || iv > INT32_MAX)
+				return false;
+			b->iterations = (int32_t) iv;
+			return true;
+	}
+}
+
+/* Parse the text form */
+bool
+cj_model_parse(const char *s, CjModelBody *b, CjError *err)
+{
+	const char *p = s;
+	const CjFamily *f;
+
+	memset(b, 0, sizeof(*b));
+	if (!ParseParams(&p, b, &f, err))
+		return false;
+	while (!cj_at_end(p))
+	{
+		if (!ParseFact(&p, b))
+		{
+			cj_error_set(err, CJ_ERR_SYNTAX,
+						 "Fit facts are ll=, n=, iter=, grad=, unit= (each once) and one verdict (converged, boundary, maxiter, stalled).");
+			return false;
+		}
+	}
+	return cj_model_validate(b, err);
+}
+
+/* True for +0.0 exactly (not -0.0) */
+static bool
+IsPlusZero(double v)
+{
+	return v == 0.0 && !signbit(v);
+}
+
+/*
+ * Whether two models are the same value: family, fit verdict, flags,
+ * iterations and every number (compared as numbers, so -0 equals 0); the
+ * format version is not part of the value.
+ */
+bool
+cj_model_equal(const CjModelBody *a, const CjModelBody *b)
+{
+	int			i;
+
+	if (a->family != b->family || a->status != b->status ||
+		a->flags != b->flags || a->iterations != b->iterations ||
+		a->loglik != b->loglik || a->n != b->n ||
+		a->grad_norm != b->grad_norm || a->unit != b->unit)
+		return false;
+	for (i = 0; i < CJ_MAX_PARAMS; i++)
+		if (a->params[i] != b->params[i])
+			return false;
+	return true;
+}
+
+/* Validate every field */
+bool
+cj_model_validate(const CjModelBody *b, CjError *err)
+{
+	const CjFamily *f = cj_family_by_id(b->family);
+	int			i;
+
+	if (f == NULL)
+	{
+		cj_error_set(err, CJ_ERR_PARAM, "Unknown model family id %d.", b->family);
+		return false;
+	}
+	if (!f->check_params(b->params, err))
+		return false;
+	for (i = f->nparams; i < CJ_MAX_PARAMS; i++)
+		if (b->params[i] != 0.0)
+		{
+			cj_error_set(err, CJ_ERR_PARAM, "Unused parameter slots must be 0.");
+			return false;
+		}
+	if (b->status > CJ_FIT_STATUS_MAX || (b->flags & ~CJ_MODEL_FLAGS_ALL) ||
+		b->iterations < 0 || !isfinite(b->loglik) ||
+		!(b->n >= 0.0 && isfinite(b->n)) ||
+		!(b->grad_norm >= 0.0 && isfinite(b->grad_norm)) ||
+		!(b->unit >= 0.0 && isfinite(b->unit)) ||
+		((b->flags & CJ_MODEL_HAS_UNIT) != 0) != (b->unit > 0.0))
+	{
+		cj_error_set(err, CJ_ERR_PARAM,
+					 "Fit facts must be finite: n >= 0, iter >= 0, grad >= 0, unit > 0.");
+		return false;
+	}
+	/* a fact the flags say is absent is not printed: it must be zero */
+	if ((!(b->flags & CJ_MODEL_HAS_LL) && !IsPlusZero(b->loglik)) ||
+		(!(b->flags & CJ_MODEL_HAS_N) && !IsPlusZero(b->n)) ||
+		(!(b->flags & CJ_MODEL_HAS_ITER) && b->iterations != 0) ||
+		(!(b->flags & CJ_MODEL_HAS_GRAD) && !IsPlusZero(b->grad_norm)))
+	{
+		cj_error_set(err, CJ_ERR_PARAM,
+					 "A fit fact that is not present must be 0.");
+		return false;
+	}
+	return true;
+}

@@ -1,0 +1,212 @@
+/*-------------------------------------------------------------------------
+ *
+ * sbg.c
+ *	  The shifted-beta-geometric model (Fader and Hardie 2007, "How to
+ *	  project customer retention", J. Interactive Marketing 21(1)).
+ *
+ * Each customer churns at the end of every period with probability
+ * theta ~ Beta(alpha, beta).  Then (FH 2007, eq. 2 and 3)
+ *   P(T = t) = B(alpha+1, beta+t-1) / B(alpha, beta),   t = 1, 2, ...
+ *   S(t)     = B(alpha, beta+t) / B(alpha, beta),
+ * and the retention rate r(t) = (beta+t-1)/(alpha+beta+t-1) rises with
+ * t (the heterogeneity the perils paper is about).  A data tuple is
+ * (k renewals, churned): churned contributes log P(T = k+1), still
+ * active log S(k).
+ *
+ * Valuation (Fader and Hardie 2010, J. Interactive Marketing 24(1)):
+ *   DEL(d)     = sum_{t>=0} S(t) (1+d)^-t = 2F1(1, beta; alpha+beta; 1/(1+d))
+ *   DERL(d, n) = (beta+n)/(alpha+beta+n)
+ *                * 2F1(1, beta+n+1; alpha+beta+n+1; 1/(1+d))
+ * for a customer who has made n renewals (the sBG with beta+n describes
+ * the survivors).
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "core/ltv/sbg.h"
+#include "core/math/hyp2f1.h"
+#include "core/math/hyp2f1_a1.h"
+#include "core/math/special.h"
+
+#include <math.h>
+
+static const char *const SbgParamNames[] = {"alpha", "beta"};
+static const char *const SbgDataNames[] = {"periods", "churned"};
+
+/* Log-likelihood and log-parameter gradient over weighted (k, churned) */
+static double
+SbgLogLik(const CjData *d, const double *p, double *grad)
+{
+	double		al = p[0],
+				be = p[1];
+	double		lb = cj_lbeta(al, be),
+				pab = cj_digamma(al + be),
+				pa = cj_digamma(al),
+				pb = cj_digamma(be),
+				pa1 = cj_digamma(al + 1.0);
+	double		sum = 0.0,
+				ga = 0.0,
+				gb = 0.0;
+	size_t		i;
+
+	for (i = 0; i < d->n; i++)
+	{
+		double		k = d->t[i].v[0],
+					w = d->t[i].w;
+
+		if (d->t[i].v[1] != 0.0)
+		{
+			sum += w * (cj_lbeta(al + 1.0, be + k) - lb);
+			if (grad)
+			{
+				double		pk = cj_digamma(al + be + k + 1.0);
+
+				ga += w * (pa1 - pk - pa + pab);
+				gb += w * (cj_digamma(be + k) - pk - pb + pab);
+			}
+		}
+		else
+		{
+			sum += w * (cj_lbeta(al, be + k) - lb);
+			if (grad)
+			{
+				double		pk = cj_digamma(al + be + k);
+
+				ga += w * (pab - pk);
+				gb += w * (cj_digamma(be + k) - pk - pb + pab);
+			}
+		}
+	}
+	if (grad)
+	{
+		grad[0] = al * ga;
+		grad[1] = be * gb;
+	}
+	return isfinite(sum) ? sum : -INFINITY;
+}
+
+/* Data check: periods a whole number >= 0, churned 0 or 1 */
+static bool
+SbgCheckData(const double *v, CjError *err)
+{
+	if (!(isfinite(v[0]) && v[0] >= 0.0 && v[0] == floor(v[0]) &&
+		  v[0] <= 1e9))
+	{
+		cj_error_set(err, CJ_ERR_PARAM,
+					 "The number of periods must be a whole number between 0 and 1000000000.");
+		return false;
+	}
+	if (v[1] != 0.0 && v[1] != 1.0)
+	{
+		cj_error_set(err, CJ_ERR_PARAM, "Churned must be true or false.");
+		return false;
+	}
+	return true;
+}
+
+/* Parameters: both finite and > 0 */
+static bool
+SbgCheckParams(const double *p, CjError *err)
+{
+	return cj_family_positive_params(&cj_family_sbg, p, err);
+}
+
+/* Start at the uniform churn-probability distribution */
+static void
+SbgStart(const CjData *d, double *p)
+{
+	(void) d;
+	p[0] = p[1] = 1.0;
+}
+
+/* S(t) (see the header) */
+double
+cj_sbg_survival(const double *p, double t)
+{
+	if (!(t > 0.0))
+		return 1.0;
+	return exp(cj_lbeta(p[0], p[1] + t) - cj_lbeta(p[0], p[1]));
+}
+
+/* r(t) (see the header) */
+double
+cj_sbg_retention(const double *p, double t)
+{
+	return (p[1] + t - 1.0) / (p[0] + p[1] + t - 1.0);
+}
+
+/* P(T = t) (see the header) */
+double
+cj_sbg_churn_prob(const double *p, double t)
+{
+	if (!(t >= 1.0))
+		return 0.0;
+	return exp(cj_lbeta(p[0] + 1.0, p[1] + t - 1.0) - cj_lbeta(p[0], p[1]));
+}
+
+/* 2F1(1, b; a+b; 1/(1+d)), the DEL of an sBG with parameters (a, b) */
+static double
+SbgDel(double a, double b, double d)
+{
+	if (d == 0.0)
+		return (a > 1.0) ? (a + b - 1.0) / (a - 1.0) : INFINITY;
+	/* the positive series is exact and short enough up to z = 0.99 */
+	if (d >= 1.0 / 99.0)
+		return exp(cj_log_hyp2f1_a1(b, a + b, 1.0 / (1.0 + d), NULL));
+	return cj_hyp2f1(1.0, b, a + b, 1.0 / (1.0 + d));
+}
+
+/* DEL (see the header) */
+double
+cj_sbg_del(const double *p, double d)
+{
+	return SbgDel(p[0], p[1], d);
+}
+
+/* DERL (see the header) */
+double
+cj_sbg_derl(const double *p, double n, double d)
+{
+	return cj_sbg_retention(p, n + 1.0) * SbgDel(p[0], p[1] + n + 1.0, d);
+}
+
+/*
+ * Reject data that cannot identify the model: no churn at all (alpha ->
+ * 0) or nobody ever renewing (beta -> 0).
+ */
+static bool
+SbgCheckFit(const CjData *d, CjError *err)
+{
+	bool		churn = false,
+				renew = false;
+	size_t		i;
+
+	for (i = 0; i < d->n; i++)
+	{
+		if (d->t[i].v[1] != 0.0)
+			churn = true;
+		if (d->t[i].v[0] > 0.0)
+			renew = true;
+	}
+	if (!churn || !renew)
+	{
+		cj_error_set(err, CJ_ERR_PARAM,
+					 "An sBG fit needs at least one churned customer and at least one renewal.");
+		return false;
+	}
+	return true;
+}
+
+const CjFamily cj_family_sbg = {
+	.name = "sbg",
+	.title = "shifted-beta-geometric",
+	.kind = CJ_KIND_CONTRACT,
+	.nparams = 2,
+	.param_names = SbgParamNames,
+	.ndata = 2,
+	.data_names = SbgDataNames,
+	.check_data = SbgCheckData,
+	.check_params = SbgCheckParams,
+	.check_fit = SbgCheckFit,
+	.loglik = SbgLogLik,
+	.start = SbgStart,
+};

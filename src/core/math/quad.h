@@ -1,0 +1,38 @@
+/*-------------------------------------------------------------------------
+ *
+ * quad.h
+ *	  Composite Gauss-Legendre quadrature for smooth integrands.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef CJ_QUAD_H
+#define CJ_QUAD_H
+
+/* An integrand: f(x, arg) */
+typedef double (*CjIntegrand) (double x, void *arg);
+
+/*
+ * Integral of f over [a, b] split into `panels` equal panels, each with a
+ * 12-point Gauss-Legendre rule (exact for polynomials of degree 23).
+ */
+extern double cj_quad_gl(CjIntegrand f, void *arg, double a, double b,
+						 int panels);
+
+/*
+ * Integral of f over [a, b] on a graded mesh: panels [a, a+h], then each
+ * twice as wide as the one before.  For integrands with a singularity at
+ * distance about h left of a, each panel stays well inside the region of
+ * analyticity, so the error stays near rounding level.
+ */
+extern double cj_quad_gl_graded(CjIntegrand f, void *arg, double a, double b,
+								double h);
+
+/*
+ * cj_quad_gl_graded with no panel wider than wmax > 0: for integrands that
+ * also have singularities off the real axis, at distance about 2 wmax
+ * from it, where a wide panel would lose accuracy.
+ */
+extern double cj_quad_gl_graded_capped(CjIntegrand f, void *arg, double a,
+									   double b, double h, double wmax);
+
+#endif							/* CJ_QUAD_H */

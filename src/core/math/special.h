@@ -1,0 +1,32 @@
+/*-------------------------------------------------------------------------
+ *
+ * special.h
+ *	  Special functions for the models, all in log space where it matters.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef CJ_SPECIAL_H
+#define CJ_SPECIAL_H
+
+/* log Gamma(x) for x > 0 */
+extern double cj_lgamma(double x);
+
+/* log Beta(a, b) = lgamma(a) + lgamma(b) - lgamma(a + b), a, b > 0 */
+extern double cj_lbeta(double a, double b);
+
+/* digamma psi(x) = d/dx log Gamma(x), x > 0 */
+extern double cj_digamma(double x);
+
+/* trigamma psi'(x), x > 0 */
+extern double cj_trigamma(double x);
+
+/* log(exp(a) + exp(b)) without overflow; -inf inputs allowed */
+extern double cj_logaddexp(double a, double b);
+
+/* log(exp(a) - exp(b)) for a >= b; -inf when equal */
+extern double cj_logsubexp(double a, double b);
+
+/* log(sum exp(v[i])) over n values */
+extern double cj_logsumexp(const double *v, int n);
+
+#endif							/* CJ_SPECIAL_H */

@@ -1,0 +1,554 @@
+/*-------------------------------------------------------------------------
+ *
+ * attribution.c
+ *	  The per-conversion aggregate cj_attribution(channel, touched_at,
+ *	  converted_at, model [, half_life]) -> cj_credits and its state type
+ *	  cj_touches.
+ *
+ * The state keeps the model, the half-life, the conversion time and the
+ * touches at or before it (channel and time); the final function orders
+ * the touches by time and then channel name (byte order), which breaks
+ * ties deterministically, and lets the core credit them
+ * (src/core/journey/attrib.c).
+ *
+ * Text form of cj_touches, times in microseconds since 2000-01-01 UTC:
+ *	linear@774000000000000{773990000000000:"email", 773995000000000:"search"}
+ *	time_decay(604800)@774000000000000{...}   (half-life in seconds)
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "libpq/pqformat.h"
+#include "mb/pg_wchar.h"
+#include "utils/builtins.h"
+#include "utils/timestamp.h"
+
+#include "journey/credits.h"
+#include "common/util.h"
+#include "core/journey/attrib.h"
+#include "core/common/text.h"
+
+PG_FUNCTION_INFO_V1(cj_touches_in);
+PG_FUNCTION_INFO_V1(cj_touches_out);
+PG_FUNCTION_INFO_V1(cj_touches_recv);
+PG_FUNCTION_INFO_V1(cj_touches_send);
+PG_FUNCTION_INFO_V1(cj_attribution_trans);
+PG_FUNCTION_INFO_V1(cj_attribution_combine);
+PG_FUNCTION_INFO_V1(cj_attribution_final);
+
+/* Most touches kept for one conversion (documented cap) */
+#define CJ_TOUCHES_MAX 100000
+
+/* Half-life of time_decay when none is given: 7 days */
+#define CJ_DEFAULT_HALF_LIFE (7.0 * 86400.0)
+
+typedef struct CjTouches
+{
+	int32		vl_len_;
+	uint8		version;		/* CJ_BINARY_VERSION */
+	uint8		model;			/* CjAttribModel */
+	int16		reserved;
+	int32		ntouch;
+	int32		used;			/* bytes of touch records */
+	int64		converted;		/* TimestampTz of the conversion */
+	float8		half_life;		/* seconds; time_decay only, else 0 */
+	char		data[FLEXIBLE_ARRAY_MEMBER];	/* TouchRec records */
+} CjTouches;
+
+typedef struct TouchRec
+{
+	int64		at;
+	int32		len;
+	char		name[FLEXIBLE_ARRAY_MEMBER];
+} TouchRec;
+
+#define TOUCH_REC_SIZE(len) TYPEALIGN(8, offsetof(TouchRec, name) + (len))
+#define TOUCHES_CAP(t) ((Size) VARSIZE(t) - offsetof(CjTouches, data))
+#define PG_GETARG_CJ_TOUCHES_P(n) ((CjTouches *) PG_DETOAST_DATUM(PG_GETARG_DATUM(n)))
+
+/* A new state with room for at least cap bytes of touches */
+static CjTouches *
+NewTouches(CjAttribModel model, double half_life, int64 converted, Size cap)
+{
+	Size		sz = offsetof(CjTouches, data) + Max(cap, 64);
+	CjTouches  *t = palloc0(sz);
+
+	SET_VARSIZE(t, sz);
+	t->version = CJ_BINARY_VERSION;
+	t->model = (uint8) model;
+	t->converted = converted;
+	t->half_life = half_life;
+	return t;
+}
+
+/*
+ * Make room for extra bytes of touches: the same value when it may be
+ * modified and has room, else a bigger copy in the current context (the
+ * executor moves it into the aggregate context).
+ */
+static CjTouches *
+Reserve(CjTouches *t, Size extra, int ntouch, bool inplace)
+{
+	CjTouches  *n;
+
+	if (ntouch > CJ_TOUCHES_MAX - t->ntouch)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("too many touches for one conversion"),
+				 errdetail("A conversion can have at most %d touches.",
+						   CJ_TOUCHES_MAX)));
+	if (inplace && t->used + extra <= TOUCHES_CAP(t))
+		return t;
+	n = NewTouches(t->model, t->half_life, t->converted,
+				   Max(2 * TOUCHES_CAP(t), t->used + extra));
+	n->ntouch = t->ntouch;
+	n->used = t->used;
+	memcpy(n->data, t->data, t->used);
+	return n;
+}
+
+/* Append one touch (room reserved) */
+static void
+AppendTouch(CjTouches *t, int64 at, const char *name, int len)
+{
+	TouchRec   *r = (TouchRec *) (t->data + t->used);
+
+	r->at = at;
+	r->len = len;
+	memcpy(r->name, name, len);
+	t->used += TOUCH_REC_SIZE(len);
+	t->ntouch++;
+}
+
+/* Error unless a and b describe the same conversion and model */
+static void
+CheckSameConversion(const CjTouches *a, const CjTouches *b)
+{
+	if (a->model != b->model || a->half_life != b->half_life)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("model and half_life must be the same for every touch of a conversion")));
+	if (a->converted != b->converted)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("converted_at must be the same for every touch of a conversion"),
+				 errdetail("cj_attribution credits one conversion; group by the conversion.")));
+}
+
+/* Last model name seen by a call site, so rows skip the name lookup */
+typedef struct ModelCache
+{
+	int			len;
+	char		name[32];
+	CjAttribModel model;
+} ModelCache;
+
+/* The model named by a text argument, 22023 when unknown */
+static CjAttribModel
+ModelArg(FunctionCallInfo fcinfo, text *name)
+{
+	ModelCache *cache = fcinfo->flinfo->fn_extra;
+	int			len = VARSIZE_ANY_EXHDR(name);
+	char	   *s;
+	CjAttribModel m;
+
+	if (cache != NULL && cache->len == len &&
+		memcmp(cache->name, VARDATA_ANY(name), len) == 0)
+		return cache->model;
+	s = text_to_cstring(name);
+	if (!cj_attrib_model_parse(s, &m))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("unknown attribution model \"%s\"", s),
+				 errdetail("The models are first_touch, last_touch, linear, position_based, time_decay and shapley.")));
+	if (len < (int) sizeof(cache->name))
+	{
+		if (cache == NULL)
+			fcinfo->flinfo->fn_extra = cache =
+				MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, sizeof(ModelCache));
+		cache->len = len;
+		memcpy(cache->name, s, len);
+		cache->model = m;
+	}
+	return m;
+}
+
+/* Error unless a timestamp is finite */
+static int64
+FiniteTime(TimestampTz ts, const char *what)
+{
+	if (TIMESTAMP_NOT_FINITE(ts))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s must be finite", what)));
+	return (int64) ts;
+}
+
+/*
+ * cj_attribution transition: keep one touch.  Rows with a NULL argument and
+ * touches after the conversion are ignored.
+ */
+Datum
+cj_attribution_trans(PG_FUNCTION_ARGS)
+{
+	CjTouches  *t = PG_ARGISNULL(0) ? NULL : PG_GETARG_CJ_TOUCHES_P(0);
+	text	   *channel;
+	int64		at,
+				conv;
+	CjAttribModel model;
+	double		half_life = 0.0;
+	bool		inplace = AggCheckCallContext(fcinfo, NULL) != 0;
+
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3) || PG_ARGISNULL(4) ||
+		(PG_NARGS() > 5 && PG_ARGISNULL(5)))
+		goto unchanged;
+	model = ModelArg(fcinfo, PG_GETARG_TEXT_PP(4));
+	if (PG_NARGS() > 5)
+	{
+		if (model != CJ_ATTR_TIME_DECAY)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("half_life applies only to the time_decay model")));
+		half_life = cj_interval_seconds(PG_GETARG_INTERVAL_P(5), "half_life", true);
+	}
+	else if (model == CJ_ATTR_TIME_DECAY)
+		half_life = CJ_DEFAULT_HALF_LIFE;
+	at = FiniteTime(PG_GETARG_TIMESTAMPTZ(2), "touched_at");
+	conv = FiniteTime(PG_GETARG_TIMESTAMPTZ(3), "converted_at");
+	if (at > conv)
+		goto unchanged;
+	channel = PG_GETARG_TEXT_PP(1);
+	cj_check_channel(VARDATA_ANY(channel), VARSIZE_ANY_EXHDR(channel));
+	if (t == NULL)
+		t = NewTouches(model, half_life, conv, 256);
+	else
+	{
+		CjTouches	probe = {0};
+
+		probe.model = model;
+		probe.half_life = half_life;
+		probe.converted = conv;
+		CheckSameConversion(t, &probe);
+	}
+	t = Reserve(t, TOUCH_REC_SIZE(VARSIZE_ANY_EXHDR(channel)), 1, inplace);
+	AppendTouch(t, at, VARDATA_ANY(channel), VARSIZE_ANY_EXHDR(channel));
+	PG_RETURN_POINTER(t);
+
+unchanged:
+	if (t == NULL)
+		PG_RETURN_NULL();
+	PG_RETURN_POINTER(t);
+}
+
+/* cj_attribution combine: concatenate the touches of two partial states */
+Datum
+cj_attribution_combine(PG_FUNCTION_ARGS)
+{
+	Datum		result;
+	bool		isnull;
+	CjTouches  *a,
+			   *b;
+
+	if (cj_combine_nulls(fcinfo, "cj_attribution_combine", &result, &isnull))
+	{
+		if (isnull)
+			PG_RETURN_NULL();
+		PG_RETURN_DATUM(result);
+	}
+	b = PG_GETARG_CJ_TOUCHES_P(1);
+	a = PG_GETARG_CJ_TOUCHES_P(0);
+	CheckSameConversion(a, b);
+	a = Reserve(a, b->used, b->ntouch, true);
+	memcpy(a->data + a->used, b->data, b->used);
+	a->used += b->used;
+	a->ntouch += b->ntouch;
+	PG_RETURN_POINTER(a);
+}
+
+/* Order touches by time, then channel name */
+static int
+TouchCmp(const void *x, const void *y)
+{
+	const TouchRec *a = *(const TouchRec *const *) x;
+	const TouchRec *b = *(const TouchRec *const *) y;
+
+	if (a->at != b->at)
+		return a->at < b->at ? -1 : 1;
+	return cj_channel_cmp(a->name, a->len, b->name, b->len);
+}
+
+/* Order touches by channel name only */
+static int
+TouchNameCmp(const void *x, const void *y)
+{
+	const TouchRec *a = *(const TouchRec *const *) x;
+	const TouchRec *b = *(const TouchRec *const *) y;
+
+	return cj_channel_cmp(a->name, a->len, b->name, b->len);
+}
+
+/* Pointers to the n touch records of a state */
+static TouchRec **
+TouchList(const CjTouches *t)
+{
+	TouchRec  **recs = palloc(sizeof(TouchRec *) * Max(t->ntouch, 1));
+	Size		off = 0;
+	int			i;
+
+	for (i = 0; i < t->ntouch; i++)
+	{
+		recs[i] = (TouchRec *) (t->data + off);
+		off += TOUCH_REC_SIZE(recs[i]->len);
+	}
+	return recs;
+}
+
+/* cj_attribution final: credit the conversion's touches */
+Datum
+cj_attribution_final(PG_FUNCTION_ARGS)
+{
+	CjTouches  *t;
+	TouchRec  **recs,
+			  **byname;
+	int			n,
+				nchan = 0,
+				i;
+	int		   *chan;
+	double	   *age,
+			   *weight,
+			   *credit;
+	const char **names;
+	int		   *lens;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	t = PG_GETARG_CJ_TOUCHES_P(0);
+	n = t->ntouch;
+	if (n == 0)
+		PG_RETURN_NULL();
+	recs = TouchList(t);
+	byname = palloc(sizeof(TouchRec *) * n);
+	memcpy(byname, recs, sizeof(TouchRec *) * n);
+	qsort(recs, n, sizeof(TouchRec *), TouchCmp);
+	qsort(byname, n, sizeof(TouchRec *), TouchNameCmp);
+	names = palloc(sizeof(char *) * n);
+	lens = palloc(sizeof(int) * n);
+	for (i = 0; i < n; i++)
+		if (i == 0 || TouchNameCmp(&byname[i - 1], &byname[i]) != 0)
+		{
+			names[nchan] = byname[i]->name;
+			lens[nchan++] = byname[i]->len;
+		}
+	chan = palloc(sizeof(int) * n);
+	age = palloc(sizeof(double) * n);
+	weight = palloc(sizeof(double) * n);
+	credit = palloc(sizeof(double) * nchan);
+	for (i = 0; i < n; i++)
+	{
+		int			lo = 0,
+					hi = nchan - 1;
+
+		while (lo < hi)
+		{
+			int			mid = (lo + hi) / 2;
+
+			if (cj_channel_cmp(names[mid], lens[mid], recs[i]->name, recs[i]->len) < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		chan[i] = lo;
+		age[i] = (double) (t->converted - recs[i]->at) / 1e6;
+	}
+	cj_attrib_credit((CjAttribModel) t->model, n, chan, age, t->half_life,
+					 nchan, weight, credit);
+	PG_RETURN_POINTER(cj_credits_build(nchan, names, lens, credit));
+}
+
+/* Parse the text form; NULL with err set on failure */
+static CjTouches *
+ParseTouches(const char *str, CjError *err)
+{
+	const char *p = str;
+	char		model_name[32];
+	char		buf[CJ_CHANNEL_MAX_LEN + 1];
+	CjAttribModel model;
+	double		half_life = 0.0;
+	int64_t		conv,
+				at;
+	int			len;
+	CjTouches  *t;
+
+	if (cj_parse_ident(&p, model_name, sizeof(model_name)) <= 0 ||
+		!cj_attrib_model_parse(model_name, &model))
+	{
+		cj_error_set(err, CJ_ERR_SYNTAX, "Expected an attribution model name.");
+		return NULL;
+	}
+	if (model == CJ_ATTR_TIME_DECAY &&
+		(!cj_accept_char(&p, '(') || !cj_parse_double(&p, &half_life) ||
+		 !cj_accept_char(&p, ')') || !(half_life > 0)))
+	{
+		cj_error_set(err, CJ_ERR_SYNTAX, "time_decay is followed by a positive half-life in seconds in parentheses.");
+		return NULL;
+	}
+	if (!cj_accept_char(&p, '@') || !cj_parse_int64(&p, &conv) ||
+		TIMESTAMP_NOT_FINITE(conv) || !cj_accept_char(&p, '{'))
+	{
+		cj_error_set(err, CJ_ERR_SYNTAX, "Expected \"@\", a finite conversion time in microseconds and \"{\".");
+		return NULL;
+	}
+	t = NewTouches(model, half_life, conv, 256);
+	if (cj_accept_char(&p, '}'))
+		return cj_at_end(p) ? t : NULL;
+	do
+	{
+		if (!cj_parse_int64(&p, &at) || TIMESTAMP_NOT_FINITE(at) || at > conv ||
+			!cj_accept_char(&p, ':'))
+		{
+			cj_error_set(err, CJ_ERR_SYNTAX, "Expected a finite touch time no later than the conversion and \":\".");
+			return NULL;
+		}
+		if (!cj_parse_quoted(&p, buf, &len, err))
+			return NULL;
+		if (t->ntouch >= CJ_TOUCHES_MAX)
+		{
+			cj_error_set(err, CJ_ERR_LIMIT, "A conversion can have at most %d touches.", CJ_TOUCHES_MAX);
+			return NULL;
+		}
+		t = Reserve(t, TOUCH_REC_SIZE(len), 1, true);
+		AppendTouch(t, at, buf, len);
+	} while (cj_accept_char(&p, ','));
+	if (!cj_accept_char(&p, '}') || !cj_at_end(p))
+	{
+		cj_error_set(err, CJ_ERR_SYNTAX, "Expected \",\" or a final \"}\".");
+		return NULL;
+	}
+	return t;
+}
+
+/* cj_touches text input */
+Datum
+cj_touches_in(PG_FUNCTION_ARGS)
+{
+	char	   *str = PG_GETARG_CSTRING(0);
+	CjError		err = {CJ_ERR_SYNTAX, "Unexpected text after \"}\"."};
+	CjTouches  *t = ParseTouches(str, &err);
+
+	if (t == NULL)
+	{
+		cj_input_error(CJ_ESCONTEXT(fcinfo), "cj_touches", str, &err);
+		PG_RETURN_NULL();
+	}
+	PG_RETURN_POINTER(t);
+}
+
+/* cj_touches text output */
+Datum
+cj_touches_out(PG_FUNCTION_ARGS)
+{
+	CjTouches  *t = PG_GETARG_CJ_TOUCHES_P(0);
+	TouchRec  **recs = TouchList(t);
+	StringInfoData buf;
+	int			i;
+
+	initStringInfo(&buf);
+	appendStringInfoString(&buf, cj_attrib_model_name((CjAttribModel) t->model));
+	if (t->model == CJ_ATTR_TIME_DECAY)
+	{
+		appendStringInfoChar(&buf, '(');
+		cj_append_float8(&buf, t->half_life);
+		appendStringInfoChar(&buf, ')');
+	}
+	appendStringInfo(&buf, "@" INT64_FORMAT "{", t->converted);
+	for (i = 0; i < t->ntouch; i++)
+	{
+		if (i > 0)
+			appendStringInfoString(&buf, ", ");
+		appendStringInfo(&buf, INT64_FORMAT ":", recs[i]->at);
+		cj_append_channel(&buf, recs[i]->name, recs[i]->len);
+	}
+	appendStringInfoChar(&buf, '}');
+	PG_RETURN_CSTRING(buf.data);
+}
+
+/* cj_touches binary output */
+Datum
+cj_touches_send(PG_FUNCTION_ARGS)
+{
+	CjTouches  *t = PG_GETARG_CJ_TOUCHES_P(0);
+	TouchRec  **recs = TouchList(t);
+	StringInfoData buf;
+	int			i;
+
+	pq_begintypsend(&buf);
+	pq_sendbyte(&buf, t->version);
+	pq_sendbyte(&buf, t->model);
+	pq_sendfloat8(&buf, t->half_life);
+	pq_sendint64(&buf, t->converted);
+	pq_sendint32(&buf, t->ntouch);
+	for (i = 0; i < t->ntouch; i++)
+	{
+		pq_sendint64(&buf, recs[i]->at);
+		pq_sendint32(&buf, recs[i]->len);
+		pq_sendbytes(&buf, recs[i]->name, recs[i]->len);
+	}
+	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+}
+
+/* Binary-input failure */
+static void
+BadTouches(const char *detail)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+			 errmsg("invalid binary data for type %s", "cj_touches"),
+			 errdetail("%s", detail)));
+}
+
+/* cj_touches binary input, validating what text input validates */
+Datum
+cj_touches_recv(PG_FUNCTION_ARGS)
+{
+	StringInfo	msg = (StringInfo) PG_GETARG_POINTER(0);
+	int			model,
+				n,
+				i;
+	double		half_life;
+	int64		conv;
+	CjTouches  *t;
+
+	cj_check_binary_version(pq_getmsgbyte(msg), "cj_touches");
+	model = pq_getmsgbyte(msg);
+	half_life = pq_getmsgfloat8(msg);
+	conv = pq_getmsgint64(msg);
+	n = pq_getmsgint(msg, 4);
+	if (model < CJ_ATTR_FIRST_TOUCH || model > CJ_ATTR_SHAPLEY)
+		BadTouches("Unknown attribution model.");
+	if (model == CJ_ATTR_TIME_DECAY ? !(half_life > 0 && isfinite(half_life)) :
+		(half_life != 0.0 || signbit(half_life)))
+		BadTouches("The half-life must be positive for time_decay and 0 otherwise.");
+	if (TIMESTAMP_NOT_FINITE(conv) || n < 0 || n > CJ_TOUCHES_MAX)
+		BadTouches("The conversion time must be finite and the touch count in range.");
+	t = NewTouches((CjAttribModel) model, half_life, conv, 256);
+	for (i = 0; i < n; i++)
+	{
+		int64		at = pq_getmsgint64(msg);
+		int			len = pq_getmsgint(msg, 4);
+		char	   *name;
+
+		if (TIMESTAMP_NOT_FINITE(at) || at > conv)
+			BadTouches("Touch times must be finite and no later than the conversion.");
+		cj_check_channel("", len < 0 ? 0 : len);
+		name = pnstrdup(pq_getmsgbytes(msg, len), len);
+		if ((int) strlen(name) != len)
+			BadTouches("A channel name contains a zero byte.");
+		pg_verifymbstr(name, len, false);
+		t = Reserve(t, TOUCH_REC_SIZE(len), 1, true);
+		AppendTouch(t, at, name, len);
+	}
+	PG_RETURN_POINTER(t);
+}

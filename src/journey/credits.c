@@ -1,0 +1,655 @@
+/*-------------------------------------------------------------------------
+ *
+ * credits.c
+ *	  The cj_credits type, a compact channel -> credit map, and its
+ *	  accumulator cj_credits_acc: text and binary I/O, cj_credits_each,
+ *	  the jsonb cast and the cj_credits_sum aggregate.
+ *
+ * Text form: {"email"=>0.5, "search"=>0.5}, channels double-quoted (with
+ * \" and \\ escapes) and sorted by name in byte order, credits as the
+ * shortest decimal that reads back exactly.  cj_credits_acc writes a
+ * non-zero low-order part after the credit: "email"=>0.3+5.5e-18.
+ *
+ * cj_credits_sum adds credits channel by channel in double-double
+ * arithmetic (Knuth's TwoSum, TAOCP 2, 4.2.2 thm. B; Dekker 1971): each
+ * running total carries its rounding error, so the rounded result is the
+ * correctly rounded exact sum except in pathological cancellations, and
+ * serial and parallel plans (any grouping of the same credits) agree to
+ * the last bit.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <float.h>
+#include <math.h>
+
+#include "catalog/pg_type.h"
+#include "funcapi.h"
+#include "libpq/pqformat.h"
+#include "mb/pg_wchar.h"
+#include "utils/builtins.h"
+#include "utils/float.h"
+#include "utils/fmgrprotos.h"
+#include "utils/json.h"
+
+#include "journey/credits.h"
+#include "common/util.h"
+#include "core/journey/attrib.h"
+#include "core/common/text.h"
+
+PG_FUNCTION_INFO_V1(cj_credits_in);
+PG_FUNCTION_INFO_V1(cj_credits_out);
+PG_FUNCTION_INFO_V1(cj_credits_recv);
+PG_FUNCTION_INFO_V1(cj_credits_send);
+PG_FUNCTION_INFO_V1(cj_credits_acc_in);
+PG_FUNCTION_INFO_V1(cj_credits_acc_recv);
+PG_FUNCTION_INFO_V1(cj_credits_each);
+PG_FUNCTION_INFO_V1(cj_credits_jsonb);
+PG_FUNCTION_INFO_V1(cj_credits_sum_trans);
+PG_FUNCTION_INFO_V1(cj_credits_sum_combine);
+PG_FUNCTION_INFO_V1(cj_credits_sum_final);
+
+/* Byte-order comparison of two channel names */
+int
+cj_channel_cmp(const char *a, int alen, const char *b, int blen)
+{
+	int			c = memcmp(a, b, Min(alen, blen));
+
+	if (c != 0)
+		return c;
+	return alen < blen ? -1 : (alen > blen ? 1 : 0);
+}
+
+/* Check a channel name's length */
+void
+cj_check_channel(const char *name, int len)
+{
+	if (len <= 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("channel name must not be empty")));
+	if (len > CJ_CHANNEL_MAX_LEN)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("channel name is too long"),
+				 errdetail("A channel name cannot be longer than %d bytes.",
+						   CJ_CHANNEL_MAX_LEN)));
+}
+
+/* Allocate an empty credits value for n channels and nbytes of names */
+static CjCredits *
+AllocCredits(int n, Size nbytes)
+{
+	Size		sz = offsetof(CjCredits, e) + sizeof(CjCreditEntry) * n + nbytes;
+	CjCredits  *c = palloc0(sz);
+
+	SET_VARSIZE(c, sz);
+	c->version = CJ_BINARY_VERSION;
+	c->n = n;
+	return c;
+}
+
+/* Flush subnormals to zero: they would not read back as text */
+static double
+NoSubnormal(double v)
+{
+	return fabs(v) < DBL_MIN ? 0.0 : v;
+}
+
+/* A credits value from sorted distinct names */
+CjCredits *
+cj_credits_build(int n, const char *const *names, const int *lens,
+				 const double *credit)
+{
+	Size		nbytes = 0;
+	CjCredits  *c;
+	int			i,
+				off = 0;
+
+	for (i = 0; i < n; i++)
+		nbytes += lens[i];
+	c = AllocCredits(n, nbytes);
+	for (i = 0; i < n; i++)
+	{
+		c->e[i].credit = NoSubnormal(credit[i]);
+		c->e[i].name_off = off;
+		c->e[i].name_len = lens[i];
+		memcpy(CJ_CREDITS_NAMES(c) + off, names[i], lens[i]);
+		off += lens[i];
+	}
+	return c;
+}
+
+/* Append a channel name double-quoted */
+void
+cj_append_channel(StringInfo buf, const char *name, int len)
+{
+	int			i;
+
+	appendStringInfoChar(buf, '"');
+	for (i = 0; i < len; i++)
+	{
+		if (name[i] == '"' || name[i] == '\\')
+			appendStringInfoChar(buf, '\\');
+		appendStringInfoChar(buf, name[i]);
+	}
+	appendStringInfoChar(buf, '"');
+}
+
+/* A parsed channel before sorting */
+typedef struct ParsedEntry
+{
+	char	   *name;
+	int			len;
+	double		credit;
+	double		comp;
+} ParsedEntry;
+
+static int
+ParsedCmp(const void *a, const void *b)
+{
+	const ParsedEntry *x = a;
+	const ParsedEntry *y = b;
+
+	return cj_channel_cmp(x->name, x->len, y->name, y->len);
+}
+
+/* Parse one "name"=>credit[+comp] entry into *pe */
+static bool
+ParseEntry(const char **p, bool acc, ParsedEntry *pe, CjError *err)
+{
+	char		buf[CJ_CHANNEL_MAX_LEN + 1];
+	const char *s;
+
+	if (!cj_parse_quoted(p, buf, &pe->len, err))
+		return false;
+	pe->name = pnstrdup(buf, pe->len);
+	s = cj_skip_space(*p);
+	if (s[0] != '=' || s[1] != '>')
+	{
+		cj_error_set(err, CJ_ERR_SYNTAX, "Expected \"=>\" after a channel name.");
+		return false;
+	}
+	*p = s + 2;
+	if (!cj_parse_double(p, &pe->credit))
+	{
+		cj_error_set(err, CJ_ERR_SYNTAX, "Expected a finite credit after \"=>\".");
+		return false;
+	}
+	pe->comp = 0.0;
+	s = cj_skip_space(*p);
+	if (acc && (*s == '+' || *s == '-') && !cj_parse_double(p, &pe->comp))
+	{
+		cj_error_set(err, CJ_ERR_SYNTAX, "Expected a finite low-order part.");
+		return false;
+	}
+	return true;
+}
+
+/* Parse the text form; NULL with err set on failure */
+static CjCredits *
+ParseCredits(const char *str, bool acc, CjError *err)
+{
+	const char *p = str;
+	int			n = 0,
+				cap = 8,
+				i;
+	ParsedEntry *pe = palloc(sizeof(ParsedEntry) * cap);
+	CjCredits  *c;
+	Size		nbytes = 0;
+
+	if (!cj_accept_char(&p, '{'))
+	{
+		cj_error_set(err, CJ_ERR_SYNTAX, "A credits value starts with \"{\".");
+		return NULL;
+	}
+	if (!cj_accept_char(&p, '}'))
+	{
+		do
+		{
+			if (n >= CJ_CREDITS_MAX_CHANNELS)
+			{
+				cj_error_set(err, CJ_ERR_LIMIT, "A credits value cannot hold more than %d channels.",
+							 CJ_CREDITS_MAX_CHANNELS);
+				return NULL;
+			}
+			if (n == cap)
+				pe = repalloc(pe, sizeof(ParsedEntry) * (cap *= 2));
+			if (!ParseEntry(&p, acc, &pe[n], err))
+				return NULL;
+			nbytes += pe[n++].len;
+		} while (cj_accept_char(&p, ','));
+		if (!cj_accept_char(&p, '}'))
+		{
+			cj_error_set(err, CJ_ERR_SYNTAX, "Expected \",\" or \"}\" after a credit.");
+			return NULL;
+		}
+	}
+	if (!cj_at_end(p))
+	{
+		cj_error_set(err, CJ_ERR_SYNTAX, "Unexpected text after \"}\".");
+		return NULL;
+	}
+	qsort(pe, n, sizeof(ParsedEntry), ParsedCmp);
+	c = AllocCredits(n, nbytes);
+	nbytes = 0;
+	for (i = 0; i < n; i++)
+	{
+		if (i > 0 && ParsedCmp(&pe[i - 1], &pe[i]) == 0)
+		{
+			cj_error_set(err, CJ_ERR_PARAM, "Channel \"%s\" appears more than once.", pe[i].name);
+			return NULL;
+		}
+		c->e[i].credit = NoSubnormal(pe[i].credit);
+		c->e[i].comp = NoSubnormal(pe[i].comp);
+		c->e[i].name_off = nbytes;
+		c->e[i].name_len = pe[i].len;
+		memcpy(CJ_CREDITS_NAMES(c) + nbytes, pe[i].name, pe[i].len);
+		nbytes += pe[i].len;
+	}
+	return c;
+}
+
+/*
+ * Text form, or with json the jsonb text {"channel": credit} (names JSON
+ * escaped, credits as exact decimals, no low-order parts).
+ */
+static char *
+CreditsText(const CjCredits *c, bool json)
+{
+	StringInfoData buf;
+	int			i;
+
+	initStringInfo(&buf);
+	appendStringInfoChar(&buf, '{');
+	for (i = 0; i < c->n; i++)
+	{
+		if (i > 0)
+			appendStringInfoString(&buf, ", ");
+		if (json)
+			escape_json(&buf, pnstrdup(CJ_CREDITS_NAME(c, i), c->e[i].name_len));
+		else
+			cj_append_channel(&buf, CJ_CREDITS_NAME(c, i), c->e[i].name_len);
+		appendStringInfoString(&buf, json ? ": " : "=>");
+		cj_append_float8(&buf, c->e[i].credit);
+		if (!json && c->e[i].comp != 0.0)
+		{
+			if (c->e[i].comp > 0)
+				appendStringInfoChar(&buf, '+');
+			cj_append_float8(&buf, c->e[i].comp);
+		}
+	}
+	appendStringInfoChar(&buf, '}');
+	return buf.data;
+}
+
+/* Binary form: version, count, then name, credit, comp per channel */
+static bytea *
+CreditsSend(const CjCredits *c)
+{
+	StringInfoData buf;
+	int			i;
+
+	pq_begintypsend(&buf);
+	pq_sendbyte(&buf, c->version);
+	pq_sendint32(&buf, c->n);
+	for (i = 0; i < c->n; i++)
+	{
+		pq_sendint32(&buf, c->e[i].name_len);
+		pq_sendbytes(&buf, CJ_CREDITS_NAME(c, i), c->e[i].name_len);
+		pq_sendfloat8(&buf, c->e[i].credit);
+		pq_sendfloat8(&buf, c->e[i].comp);
+	}
+	return pq_endtypsend(&buf);
+}
+
+/* Read the binary form, validating what text input validates */
+static CjCredits *
+CreditsRecv(StringInfo msg, bool acc, const char *typname)
+{
+	int			n,
+				i;
+	ParsedEntry *pe;
+	CjCredits  *c;
+	Size		nbytes = 0;
+
+	cj_check_binary_version(pq_getmsgbyte(msg), typname);
+	n = pq_getmsgint(msg, 4);
+	if (n < 0 || n > CJ_CREDITS_MAX_CHANNELS)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("invalid binary data for type %s", typname),
+				 errdetail("The channel count must be between 0 and %d.",
+						   CJ_CREDITS_MAX_CHANNELS)));
+	pe = palloc(sizeof(ParsedEntry) * Max(n, 1));
+	for (i = 0; i < n; i++)
+	{
+		pe[i].len = pq_getmsgint(msg, 4);
+		cj_check_channel("", pe[i].len < 0 ? 0 : pe[i].len);
+		pe[i].name = pnstrdup(pq_getmsgbytes(msg, pe[i].len), pe[i].len);
+		if ((int) strlen(pe[i].name) != pe[i].len)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+					 errmsg("invalid binary data for type %s", typname),
+					 errdetail("A channel name contains a zero byte.")));
+		pg_verifymbstr(pe[i].name, pe[i].len, false);
+		pe[i].credit = cj_finite_arg(pq_getmsgfloat8(msg), "credit");
+		pe[i].comp = cj_finite_arg(pq_getmsgfloat8(msg), "credit");
+		if ((!acc && pe[i].comp != 0.0) ||
+			(i > 0 && ParsedCmp(&pe[i - 1], &pe[i]) >= 0))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+					 errmsg("invalid binary data for type %s", typname),
+					 errdetail("Channels must be distinct and sorted, with no low-order part.")));
+		nbytes += pe[i].len;
+	}
+	c = AllocCredits(n, nbytes);
+	nbytes = 0;
+	for (i = 0; i < n; i++)
+	{
+		c->e[i].credit = NoSubnormal(pe[i].credit);
+		c->e[i].comp = NoSubnormal(pe[i].comp);
+		c->e[i].name_off = nbytes;
+		c->e[i].name_len = pe[i].len;
+		memcpy(CJ_CREDITS_NAMES(c) + nbytes, pe[i].name, pe[i].len);
+		nbytes += pe[i].len;
+	}
+	return c;
+}
+
+/* Text input of cj_credits / cj_credits_acc */
+static Datum
+CreditsIn(FunctionCallInfo fcinfo, bool acc, const char *typname)
+{
+	char	   *str = PG_GETARG_CSTRING(0);
+	CjError		err = {0};
+	CjCredits  *c = ParseCredits(str, acc, &err);
+
+	if (c == NULL)
+	{
+		cj_input_error(CJ_ESCONTEXT(fcinfo), typname, str, &err);
+		PG_RETURN_NULL();
+	}
+	PG_RETURN_POINTER(c);
+}
+
+/* cj_credits text input */
+Datum
+cj_credits_in(PG_FUNCTION_ARGS)
+{
+	return CreditsIn(fcinfo, false, "cj_credits");
+}
+
+/* cj_credits and cj_credits_acc text output */
+Datum
+cj_credits_out(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_CSTRING(CreditsText(PG_GETARG_CJ_CREDITS_P(0), false));
+}
+
+/* cj_credits binary input */
+Datum
+cj_credits_recv(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_POINTER(CreditsRecv((StringInfo) PG_GETARG_POINTER(0), false,
+								  "cj_credits"));
+}
+
+/* cj_credits and cj_credits_acc binary output */
+Datum
+cj_credits_send(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BYTEA_P(CreditsSend(PG_GETARG_CJ_CREDITS_P(0)));
+}
+
+/* cj_credits_acc text input */
+Datum
+cj_credits_acc_in(PG_FUNCTION_ARGS)
+{
+	return CreditsIn(fcinfo, true, "cj_credits_acc");
+}
+
+/* cj_credits_acc binary input */
+Datum
+cj_credits_acc_recv(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_POINTER(CreditsRecv((StringInfo) PG_GETARG_POINTER(0), true,
+								  "cj_credits_acc"));
+}
+
+/* cj_credits_each(credits): one row (channel, credit) per channel */
+Datum
+cj_credits_each(PG_FUNCTION_ARGS)
+{
+	FuncCallContext *fctx;
+	CjCredits  *c;
+
+	if (SRF_IS_FIRSTCALL())
+	{
+		MemoryContext old;
+		TupleDesc	tupdesc;
+
+		fctx = SRF_FIRSTCALL_INIT();
+		old = MemoryContextSwitchTo(fctx->multi_call_memory_ctx);
+		if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
+			elog(ERROR, "return type must be a row type");
+		fctx->tuple_desc = BlessTupleDesc(tupdesc);
+		fctx->user_fctx = PG_GETARG_CJ_CREDITS_P(0);
+		MemoryContextSwitchTo(old);
+	}
+	fctx = SRF_PERCALL_SETUP();
+	c = fctx->user_fctx;
+	if (fctx->call_cntr < (uint64) c->n)
+	{
+		int			i = (int) fctx->call_cntr;
+		Datum		values[2];
+		bool		nulls[2] = {false, false};
+
+		values[0] = PointerGetDatum(cstring_to_text_with_len(CJ_CREDITS_NAME(c, i),
+															 c->e[i].name_len));
+		values[1] = Float8GetDatum(c->e[i].credit);
+		SRF_RETURN_NEXT(fctx, HeapTupleGetDatum(heap_form_tuple(fctx->tuple_desc,
+																values, nulls)));
+	}
+	SRF_RETURN_DONE(fctx);
+}
+
+/* cj_credits -> jsonb: {"channel": credit}, credits as exact decimals */
+Datum
+cj_credits_jsonb(PG_FUNCTION_ARGS)
+{
+	return DirectFunctionCall1(jsonb_in,
+							   CStringGetDatum(CreditsText(PG_GETARG_CJ_CREDITS_P(0), true)));
+}
+
+/*
+ * Add (hi2, lo2) into (*hi, *lo) in double-double arithmetic: TwoSum of
+ * the high parts, the low parts added to its error, then renormalised.
+ */
+static void
+DoubleDoubleAdd(double *hi, double *lo, double hi2, double lo2)
+{
+	double		s = *hi + hi2;
+	double		bp = s - *hi;
+	double		e = (*hi - (s - bp)) + (hi2 - bp);
+	double		h;
+
+	if (!isfinite(s))
+		float_overflow_error();
+	e += *lo + lo2;
+	h = s + e;
+	if (!isfinite(h))
+		float_overflow_error();
+	*lo = NoSubnormal(e - (h - s));
+	*hi = h;
+}
+
+/*
+ * Merge b into a channel by channel.  In place when a already holds every
+ * channel of b and may be modified; otherwise a new value in the current
+ * memory context (the executor copies it into the aggregate context).
+ */
+static CjCredits *
+MergeCredits(CjCredits *a, const CjCredits *b, bool inplace)
+{
+	int			i = 0,
+				j = 0,
+				n = 0;
+	CjCredits  *r;
+	const char **names;
+	int		   *lens;
+	double	   *hi,
+			   *lo;
+
+	/* count the union */
+	while (i < a->n || j < b->n)
+	{
+		int			c = i >= a->n ? 1 : j >= b->n ? -1 :
+			cj_channel_cmp(CJ_CREDITS_NAME(a, i), a->e[i].name_len,
+						   CJ_CREDITS_NAME(b, j), b->e[j].name_len);
+
+		n++;
+		i += (c <= 0);
+		j += (c >= 0);
+	}
+	if (n > CJ_CREDITS_MAX_CHANNELS)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("too many channels in a credits total"),
+				 errdetail("A credits value cannot hold more than %d channels.",
+						   CJ_CREDITS_MAX_CHANNELS)));
+	if (n == a->n && inplace)
+	{
+		for (i = 0, j = 0; j < b->n; i++)
+			if (a->e[i].name_len == b->e[j].name_len &&
+				memcmp(CJ_CREDITS_NAME(a, i), CJ_CREDITS_NAME(b, j), b->e[j].name_len) == 0)
+			{
+				DoubleDoubleAdd(&a->e[i].credit, &a->e[i].comp,
+								b->e[j].credit, b->e[j].comp);
+				j++;
+			}
+		return a;
+	}
+	names = palloc(sizeof(char *) * Max(n, 1));
+	lens = palloc(sizeof(int) * Max(n, 1));
+	hi = palloc0(sizeof(double) * Max(n, 1));
+	lo = palloc0(sizeof(double) * Max(n, 1));
+	for (i = 0, j = 0, n = 0; i < a->n || j < b->n; n++)
+	{
+		int			c = i >= a->n ? 1 : j >= b->n ? -1 :
+			cj_channel_cmp(CJ_CREDITS_NAME(a, i), a->e[i].name_len,
+						   CJ_CREDITS_NAME(b, j), b->e[j].name_len);
+		const CjCredits *src = c <= 0 ? a : b;
+		int			k = c <= 0 ? i : j;
+
+		names[n] = CJ_CREDITS_NAME(src, k);
+		lens[n] = src->e[k].name_len;
+		if (c <= 0)
+		{
+			DoubleDoubleAdd(&hi[n], &lo[n], a->e[i].credit, a->e[i].comp);
+			i++;
+		}
+		if (c >= 0)
+		{
+			DoubleDoubleAdd(&hi[n], &lo[n], b->e[j].credit, b->e[j].comp);
+			j++;
+		}
+	}
+	r = cj_credits_build(n, names, lens, hi);
+	for (i = 0; i < n; i++)
+		r->e[i].comp = lo[i];
+	return r;
+}
+
+/* cj_credits_sum transition: add one conversion's credits */
+Datum
+cj_credits_sum_trans(PG_FUNCTION_ARGS)
+{
+	CjCredits  *acc;
+	CjCredits  *c;
+
+	if (PG_ARGISNULL(1))
+	{
+		if (PG_ARGISNULL(0))
+			PG_RETURN_NULL();
+		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+	}
+	c = PG_GETARG_CJ_CREDITS_P(1);
+	if (PG_ARGISNULL(0))
+	{
+		CjCredits  *empty = AllocCredits(0, 0);
+
+		PG_RETURN_POINTER(MergeCredits(empty, c, false));
+	}
+	acc = PG_GETARG_CJ_CREDITS_P(0);
+	PG_RETURN_POINTER(MergeCredits(acc, c, AggCheckCallContext(fcinfo, NULL) != 0));
+}
+
+/* The NULL cases of a combine function (see cj_journey.h) */
+bool
+cj_combine_nulls(FunctionCallInfo fcinfo, const char *fname, Datum *result,
+				 bool *isnull)
+{
+	MemoryContext aggcxt;
+	MemoryContext old;
+	struct varlena *b;
+	struct varlena *copy;
+
+	if (!AggCheckCallContext(fcinfo, &aggcxt))
+		elog(ERROR, "%s called in non-aggregate context", fname);
+	*isnull = false;
+	if (PG_ARGISNULL(1))
+	{
+		*isnull = PG_ARGISNULL(0);
+		*result = PG_ARGISNULL(0) ? (Datum) 0 : PG_GETARG_DATUM(0);
+		return true;
+	}
+	if (!PG_ARGISNULL(0))
+		return false;
+	b = PG_DETOAST_DATUM(PG_GETARG_DATUM(1));
+	old = MemoryContextSwitchTo(aggcxt);
+	copy = palloc(VARSIZE(b));
+	memcpy(copy, b, VARSIZE(b));
+	MemoryContextSwitchTo(old);
+	*result = PointerGetDatum(copy);
+	return true;
+}
+
+/* cj_credits_sum combine: add two partial totals */
+Datum
+cj_credits_sum_combine(PG_FUNCTION_ARGS)
+{
+	Datum		result;
+	bool		isnull;
+
+	if (cj_combine_nulls(fcinfo, "cj_credits_sum_combine", &result, &isnull))
+	{
+		if (isnull)
+			PG_RETURN_NULL();
+		PG_RETURN_DATUM(result);
+	}
+	PG_RETURN_POINTER(MergeCredits(PG_GETARG_CJ_CREDITS_P(0),
+								   PG_GETARG_CJ_CREDITS_P(1), true));
+}
+
+/* cj_credits_sum final: round each double-double total */
+Datum
+cj_credits_sum_final(PG_FUNCTION_ARGS)
+{
+	CjCredits  *acc;
+	CjCredits  *r;
+	int			i;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	acc = PG_GETARG_CJ_CREDITS_P(0);
+	r = palloc(VARSIZE(acc));
+	memcpy(r, acc, VARSIZE(acc));
+	for (i = 0; i < r->n; i++)
+	{
+		r->e[i].credit = NoSubnormal(r->e[i].credit + r->e[i].comp);
+		r->e[i].comp = 0.0;
+	}
+	PG_RETURN_POINTER(r);
+}

@@ -1,0 +1,940 @@
+/*-------------------------------------------------------------------------
+ *
+ * markov.c
+ *	  The aggregate cj_markov_attribution(path text[], conversions,
+ *	  non_conversions [, order]) -> cj_credits and its state type
+ *	  cj_transitions.
+ *
+ * The state is the chain's sufficient statistic: the count of every
+ * observed transition (state -> next channel, conversion or null) and, per
+ * channel, the conversions of the journeys that contain it.  A journey
+ * c1 .. cn with conversions v and non_conversions u adds v + u to each
+ * transition start -> c1 -> ... -> cn, v to cn -> conversion and u to
+ * cn -> null; the states of an order-k chain are the last k channels
+ * (fewer at the beginning of a journey).  Repeated consecutive channels
+ * are kept: in an order-1 chain a self-loop does not change any
+ * conversion probability, in higher orders it is part of the history.
+ * Counts are integers, so serial, parallel and distributed runs build the
+ * same state, and the final function solves it exactly
+ * (src/core/journey/markov.c).
+ *
+ * Channel codes inside a state follow first appearance; the text and
+ * binary forms and the final function renumber channels in name order.
+ * Text form:
+ *	{order=1; "display"=0, "email"=3; 0>1=4, 0>2=3, 1>null=4, 2>conv=3}
+ * channels with their converting-journey counts (numbered from 1 in the
+ * order listed), then transitions from-state>next=count, a from-state
+ * being `order` channel numbers with 0 padding at the front (all 0 is the
+ * start), next a channel number, conv or null.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "catalog/pg_type.h"
+#include "common/int.h"
+#include "libpq/pqformat.h"
+#include "mb/pg_wchar.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+
+#include "journey/credits.h"
+#include "common/util.h"
+#include "core/journey/attrib.h"
+#include "core/journey/markov.h"
+#include "core/common/text.h"
+
+PG_FUNCTION_INFO_V1(cj_transitions_in);
+PG_FUNCTION_INFO_V1(cj_transitions_out);
+PG_FUNCTION_INFO_V1(cj_transitions_recv);
+PG_FUNCTION_INFO_V1(cj_transitions_send);
+PG_FUNCTION_INFO_V1(cj_markov_trans);
+PG_FUNCTION_INFO_V1(cj_markov_combine);
+PG_FUNCTION_INFO_V1(cj_markov_final);
+
+/* Most distinct transitions in one state (documented cap) */
+#define CJ_MARKOV_MAX_TRANS 1000000
+
+#define MK_CONV 0xFFFF
+#define MK_NULL 0xFFFE
+
+typedef struct MkChannel
+{
+	int64		converting;		/* conversions of journeys holding it */
+	int32		name_off;
+	int32		name_len;
+} MkChannel;
+
+typedef struct MkTrans
+{
+	uint64		key;			/* from[0..2] and next, 16 bits each */
+	int64		count;
+} MkTrans;
+
+typedef struct CjTransitions
+{
+	int32		vl_len_;
+	uint8		version;		/* CJ_BINARY_VERSION */
+	uint8		order;			/* 1 .. CJ_MARKOV_MAX_ORDER */
+	int16		reserved;
+	int32		nchan;
+	int32		chan_cap;
+	int32		ntrans;
+	int32		trans_cap;
+	int32		names_used;
+	int32		names_cap;
+	char		data[FLEXIBLE_ARRAY_MEMBER];
+} CjTransitions;
+
+#define MK_CHANS(s) ((MkChannel *) (s)->data)
+#define MK_TRANS(s) ((MkTrans *) ((s)->data + sizeof(MkChannel) * (s)->chan_cap))
+#define MK_HASH(s) ((int32 *) (MK_TRANS(s) + (s)->trans_cap))
+#define MK_NAMES(s) ((char *) (MK_HASH(s) + HashCap((s)->trans_cap)))
+#define MK_NAME(s, c) (MK_NAMES(s) + MK_CHANS(s)[c].name_off)
+#define PG_GETARG_CJ_TRANSITIONS_P(n) ((CjTransitions *) PG_DETOAST_DATUM(PG_GETARG_DATUM(n)))
+
+/*
+ * Transitions are appended in arrival order and found through an
+ * open-addressing hash index (transition number + 1, 0 = empty) of a
+ * power-of-two size at least twice the transition capacity.
+ */
+static int
+HashCap(int trans_cap)
+{
+	int			cap = 16;
+
+	while (cap < 2 * trans_cap)
+		cap *= 2;
+	return cap;
+}
+
+/* Home slot of a key in a hash index of cap slots */
+static int
+HashSlot(uint64 key, int cap)
+{
+	return (int) (((key + 1) * UINT64CONST(0x9E3779B97F4A7C15)) >> 40) & (cap - 1);
+}
+
+/* Pack a from-state and a next symbol into a key */
+static uint64
+PackKey(const int *from, int next)
+{
+	return ((uint64) from[0] << 48) | ((uint64) from[1] << 32) |
+		((uint64) from[2] << 16) | (uint64) next;
+}
+
+/* Unpack a key */
+static void
+UnpackKey(uint64 key, int *from, int *next)
+{
+	from[0] = (int) ((key >> 48) & 0xFFFF);
+	from[1] = (int) ((key >> 32) & 0xFFFF);
+	from[2] = (int) ((key >> 16) & 0xFFFF);
+	*next = (int) (key & 0xFFFF);
+}
+
+static void RebuildHash(CjTransitions *s);
+
+/* A new empty state with the given capacities, in the current context */
+static CjTransitions *
+NewState(int order, int chan_cap, int trans_cap, int names_cap)
+{
+	Size		sz = offsetof(CjTransitions, data) + sizeof(MkChannel) * chan_cap +
+		sizeof(MkTrans) * trans_cap + sizeof(int32) * HashCap(trans_cap) +
+		MAXALIGN(names_cap);
+	CjTransitions *s = palloc0(sz);
+
+	SET_VARSIZE(s, sz);
+	s->version = CJ_BINARY_VERSION;
+	s->order = order;
+	s->chan_cap = chan_cap;
+	s->trans_cap = trans_cap;
+	s->names_cap = MAXALIGN(names_cap);
+	return s;
+}
+
+/*
+ * Room for more channels, transitions and name bytes: the same state when
+ * it may be modified and has room, else a bigger copy in the current
+ * context (the executor moves it into the aggregate context).
+ */
+static CjTransitions *
+EnsureRoom(CjTransitions *s, int chans, int trans, int names, bool inplace)
+{
+	CjTransitions *n;
+
+	if (s->nchan + chans > CJ_CREDITS_MAX_CHANNELS &&
+		s->nchan + chans > s->chan_cap)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("too many channels for a Markov chain"),
+				 errdetail("A chain can have at most %d channels.", CJ_CREDITS_MAX_CHANNELS)));
+	if (s->ntrans + trans > CJ_MARKOV_MAX_TRANS && s->ntrans + trans > s->trans_cap)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("too many distinct transitions for a Markov chain"),
+				 errdetail("A chain can have at most %d distinct transitions.", CJ_MARKOV_MAX_TRANS)));
+	if (inplace && s->nchan + chans <= s->chan_cap &&
+		s->ntrans + trans <= s->trans_cap && s->names_used + names <= s->names_cap)
+		return s;
+	n = NewState(s->order,
+				 Max(s->chan_cap, Max(2 * s->nchan, s->nchan + chans)),
+				 Max(s->trans_cap, Max(2 * s->ntrans, s->ntrans + trans)),
+				 Max(s->names_cap, Max(2 * s->names_used, s->names_used + names)));
+	n->nchan = s->nchan;
+	n->ntrans = s->ntrans;
+	n->names_used = s->names_used;
+	memcpy(MK_CHANS(n), MK_CHANS(s), sizeof(MkChannel) * s->nchan);
+	memcpy(MK_TRANS(n), MK_TRANS(s), sizeof(MkTrans) * s->ntrans);
+	memcpy(MK_NAMES(n), MK_NAMES(s), s->names_used);
+	RebuildHash(n);
+	return n;
+}
+
+/* Code (1-based) of a channel, appended when new (room ensured) */
+static int
+ChannelCode(CjTransitions *s, const char *name, int len)
+{
+	MkChannel  *ch = MK_CHANS(s);
+	int			c;
+
+	for (c = 0; c < s->nchan; c++)
+		if (ch[c].name_len == len && MK_NAME(s, c)[len - 1] == name[len - 1] &&
+			memcmp(MK_NAME(s, c), name, len) == 0)
+			return c + 1;
+	ch[c].converting = 0;
+	ch[c].name_off = s->names_used;
+	ch[c].name_len = len;
+	memcpy(MK_NAMES(s) + s->names_used, name, len);
+	s->names_used += len;
+	s->nchan++;
+	return c + 1;
+}
+
+/* Add with a 22003 error on overflow */
+static int64
+AddCount(int64 a, int64 b)
+{
+	int64		r;
+
+	if (pg_add_s64_overflow(a, b, &r))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("journey count out of range")));
+	return r;
+}
+
+/* Slot of key in the hash index: its entry, or the empty slot for it */
+static int32 *
+FindSlot(CjTransitions *s, uint64 key)
+{
+	int			cap = HashCap(s->trans_cap);
+	int32	   *h = MK_HASH(s);
+	int			i = HashSlot(key, cap);
+
+	while (h[i] != 0 && MK_TRANS(s)[h[i] - 1].key != key)
+		i = (i + 1) & (cap - 1);
+	return &h[i];
+}
+
+/* Index every transition of a freshly copied state */
+static void
+RebuildHash(CjTransitions *s)
+{
+	int			i;
+
+	for (i = 0; i < s->ntrans; i++)
+		*FindSlot(s, MK_TRANS(s)[i].key) = i + 1;
+}
+
+/* Add count to a transition, appending it when new (room ensured) */
+static void
+AddTrans(CjTransitions *s, uint64 key, int64 count)
+{
+	int32	   *slot = FindSlot(s, key);
+	MkTrans    *t;
+
+	if (*slot != 0)
+	{
+		t = &MK_TRANS(s)[*slot - 1];
+		t->count = AddCount(t->count, count);
+		return;
+	}
+	t = &MK_TRANS(s)[s->ntrans];
+	t->key = key;
+	t->count = count;
+	*slot = ++s->ntrans;
+}
+
+/* Move a from-state on to channel next */
+static void
+ShiftState(int *st, int order, int next)
+{
+	int			i;
+
+	for (i = 0; i < order - 1; i++)
+		st[i] = st[i + 1];
+	st[order - 1] = next;
+}
+
+/* Add one journey of codes[0..n-1] (room ensured) */
+static void
+AddJourney(CjTransitions *s, const int *codes, int n, int64 conv, int64 nonconv)
+{
+	int			st[CJ_MARKOV_MAX_ORDER] = {0, 0, 0};
+	int64		all = AddCount(conv, nonconv);
+	int			i,
+				j;
+
+	for (i = 0; i < n; i++)
+	{
+		AddTrans(s, PackKey(st, codes[i]), all);
+		ShiftState(st, s->order, codes[i]);
+		if (conv == 0)
+			continue;
+		for (j = 0; j < i && codes[j] != codes[i]; j++)
+			;
+		if (j == i)
+			MK_CHANS(s)[codes[i] - 1].converting =
+				AddCount(MK_CHANS(s)[codes[i] - 1].converting, conv);
+	}
+	if (conv > 0)
+		AddTrans(s, PackKey(st, MK_CONV), conv);
+	if (nonconv > 0)
+		AddTrans(s, PackKey(st, MK_NULL), nonconv);
+}
+
+/* The chain order argument, 22023 unless 1..3 */
+static int
+OrderArg(int32 order)
+{
+	if (order < 1 || order > CJ_MARKOV_MAX_ORDER)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("Markov chain order must be between 1 and %d", CJ_MARKOV_MAX_ORDER),
+				 errdetail("The order was %d.", order)));
+	return order;
+}
+
+/* Error unless two states have the same order */
+static void
+CheckSameOrder(int a, int b)
+{
+	if (a != b)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("Markov chain order must be the same for every journey"),
+				 errdetail("Orders %d and %d were both given.", a, b)));
+}
+
+/* Non-NULL elements of a one-dimensional text array */
+static int
+PathElements(ArrayType *path, Datum **elems)
+{
+	bool	   *nulls;
+	int			n,
+				i,
+				k = 0;
+
+	if (ARR_NDIM(path) > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("journey path must be a one-dimensional array")));
+	deconstruct_array(path, TEXTOID, -1, false, TYPALIGN_INT, elems, &nulls, &n);
+	for (i = 0; i < n; i++)
+		if (!nulls[i])
+			(*elems)[k++] = (*elems)[i];
+	if (k == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("journey path must contain at least one channel"),
+				 errdetail("NULL elements are skipped; an empty journey has no channel to credit.")));
+	return k;
+}
+
+/*
+ * cj_markov_attribution transition: add one journey path with its
+ * conversion and non-conversion counts.  Rows with a NULL argument or
+ * both counts 0 are ignored.
+ */
+Datum
+cj_markov_trans(PG_FUNCTION_ARGS)
+{
+	CjTransitions *s = PG_ARGISNULL(0) ? NULL : PG_GETARG_CJ_TRANSITIONS_P(0);
+	int			order = 1;
+	int64		conv,
+				nonconv;
+	Datum	   *elems;
+	int			n,
+				i,
+				names = 0;
+	int		   *codes;
+
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3) ||
+		(PG_NARGS() > 4 && PG_ARGISNULL(4)))
+		goto unchanged;
+	if (PG_NARGS() > 4)
+		order = OrderArg(PG_GETARG_INT32(4));
+	conv = PG_GETARG_INT64(2);
+	nonconv = PG_GETARG_INT64(3);
+	if (conv < 0 || nonconv < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("journey counts must not be negative"),
+				 errdetail("conversions was " INT64_FORMAT " and non_conversions " INT64_FORMAT ".",
+						   conv, nonconv)));
+	if (AddCount(conv, nonconv) == 0)
+		goto unchanged;
+	n = PathElements(PG_GETARG_ARRAYTYPE_P(1), &elems);
+	for (i = 0; i < n; i++)
+	{
+		text	   *t = DatumGetTextPP(elems[i]);
+
+		cj_check_channel(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
+		names += VARSIZE_ANY_EXHDR(t);
+	}
+	if (s == NULL)
+		s = NewState(order, 16, 64, 256);
+	CheckSameOrder(s->order, order);
+	s = EnsureRoom(s, n, n + 2, names, AggCheckCallContext(fcinfo, NULL) != 0);
+	codes = palloc(sizeof(int) * n);
+	for (i = 0; i < n; i++)
+	{
+		text	   *t = DatumGetTextPP(elems[i]);
+
+		codes[i] = ChannelCode(s, VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
+	}
+	AddJourney(s, codes, n, conv, nonconv);
+	PG_RETURN_POINTER(s);
+
+unchanged:
+	if (s == NULL)
+		PG_RETURN_NULL();
+	PG_RETURN_POINTER(s);
+}
+
+/* Recode symbol x through map (channels only) */
+static int
+Recode(int x, const int *map)
+{
+	return (x == 0 || x == MK_CONV || x == MK_NULL) ? x : map[x - 1];
+}
+
+/* Add every count of b into a (room ensured) */
+static void
+MergeInto(CjTransitions *a, const CjTransitions *b)
+{
+	int		   *map = palloc(sizeof(int) * Max(b->nchan, 1));
+	int			i;
+
+	for (i = 0; i < b->nchan; i++)
+	{
+		map[i] = ChannelCode(a, MK_NAME(b, i), MK_CHANS(b)[i].name_len);
+		MK_CHANS(a)[map[i] - 1].converting =
+			AddCount(MK_CHANS(a)[map[i] - 1].converting, MK_CHANS(b)[i].converting);
+	}
+	for (i = 0; i < b->ntrans; i++)
+	{
+		int			from[3],
+					next,
+					k;
+
+		UnpackKey(MK_TRANS(b)[i].key, from, &next);
+		for (k = 0; k < 3; k++)
+			from[k] = Recode(from[k], map);
+		AddTrans(a, PackKey(from, Recode(next, map)), MK_TRANS(b)[i].count);
+	}
+}
+
+/* cj_markov_attribution combine: add two partial states */
+Datum
+cj_markov_combine(PG_FUNCTION_ARGS)
+{
+	Datum		result;
+	bool		isnull;
+	CjTransitions *a,
+			   *b;
+
+	if (cj_combine_nulls(fcinfo, "cj_markov_combine", &result, &isnull))
+	{
+		if (isnull)
+			PG_RETURN_NULL();
+		PG_RETURN_DATUM(result);
+	}
+	b = PG_GETARG_CJ_TRANSITIONS_P(1);
+	a = PG_GETARG_CJ_TRANSITIONS_P(0);
+	CheckSameOrder(a->order, b->order);
+	a = EnsureRoom(a, b->nchan, b->ntrans, b->names_used, true);
+	MergeInto(a, b);
+	PG_RETURN_POINTER(a);
+}
+
+/* A state's channels and transitions renumbered in channel-name order */
+typedef struct Canonical
+{
+	int			nchan;
+	int			ntrans;
+	const char **names;
+	int		   *lens;
+	int64	   *converting;
+	CjMarkovTrans *trans;		/* sorted by cj_markov_trans_cmp */
+} Canonical;
+
+static const CjTransitions *SortState;
+
+/* Order channel codes by name */
+static int
+CodeNameCmp(const void *x, const void *y)
+{
+	int			a = *(const int *) x;
+	int			b = *(const int *) y;
+
+	return cj_channel_cmp(MK_NAME(SortState, a), MK_CHANS(SortState)[a].name_len,
+						  MK_NAME(SortState, b), MK_CHANS(SortState)[b].name_len);
+}
+
+/* Core symbol of a state symbol, renumbered through map */
+static int32
+CoreSymbol(int x, const int *map)
+{
+	if (x == MK_CONV)
+		return CJ_MK_CONV;
+	if (x == MK_NULL)
+		return CJ_MK_NULL;
+	return Recode(x, map);
+}
+
+/* Renumber channels in name order and sort the transitions */
+static void
+MakeCanonical(const CjTransitions *s, Canonical *c)
+{
+	int		   *byname = palloc(sizeof(int) * Max(s->nchan, 1));
+	int		   *map = palloc(sizeof(int) * Max(s->nchan, 1));
+	int			i,
+				k;
+
+	for (i = 0; i < s->nchan; i++)
+		byname[i] = i;
+	SortState = s;
+	qsort(byname, s->nchan, sizeof(int), CodeNameCmp);
+	c->nchan = s->nchan;
+	c->ntrans = s->ntrans;
+	c->names = palloc(sizeof(char *) * Max(s->nchan, 1));
+	c->lens = palloc(sizeof(int) * Max(s->nchan, 1));
+	c->converting = palloc(sizeof(int64) * Max(s->nchan, 1));
+	for (i = 0; i < s->nchan; i++)
+	{
+		map[byname[i]] = i + 1;
+		c->names[i] = MK_NAME(s, byname[i]);
+		c->lens[i] = MK_CHANS(s)[byname[i]].name_len;
+		c->converting[i] = MK_CHANS(s)[byname[i]].converting;
+	}
+	c->trans = palloc0(sizeof(CjMarkovTrans) * Max(s->ntrans, 1));
+	for (i = 0; i < s->ntrans; i++)
+	{
+		int			from[3],
+					next;
+
+		UnpackKey(MK_TRANS(s)[i].key, from, &next);
+		for (k = 0; k < CJ_MARKOV_MAX_ORDER; k++)
+			c->trans[i].from[k] = k < s->order ? CoreSymbol(from[k], map) : 0;
+		c->trans[i].next = CoreSymbol(next, map);
+		c->trans[i].count = MK_TRANS(s)[i].count;
+	}
+	qsort(c->trans, s->ntrans, sizeof(CjMarkovTrans), cj_markov_trans_cmp);
+}
+
+/* cj_markov_attribution final: removal effects scaled to the conversions */
+Datum
+cj_markov_final(PG_FUNCTION_ARGS)
+{
+	CjTransitions *s;
+	Canonical	c;
+	int			nstates,
+				i;
+	bool	   *converts;
+	double	   *effect,
+			   *credit,
+				p,
+				total = 0.0;
+	CjError		err = {0};
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	s = PG_GETARG_CJ_TRANSITIONS_P(0);
+	MakeCanonical(s, &c);
+	nstates = cj_markov_nstates(c.trans, c.ntrans);
+	if (nstates > CJ_MARKOV_MAX_STATES)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("too many states for an exact Markov solve"),
+				 errdetail("The chain has %d states; at most %d are allowed.",
+						   nstates, CJ_MARKOV_MAX_STATES),
+				 errhint("Use a lower order or fewer channels.")));
+	converts = palloc(sizeof(bool) * Max(c.nchan, 1));
+	effect = palloc(sizeof(double) * Max(c.nchan, 1));
+	credit = palloc(sizeof(double) * Max(c.nchan, 1));
+	for (i = 0; i < c.nchan; i++)
+		converts[i] = c.converting[i] > 0;
+	for (i = 0; i < c.ntrans; i++)
+		if (c.trans[i].next == CJ_MK_CONV)
+			total += (double) c.trans[i].count;
+	if (!cj_markov_removal(c.trans, c.ntrans, s->order, c.nchan, converts,
+						   palloc(cj_markov_work_size(nstates, c.ntrans)),
+						   &p, effect, &err))
+		cj_raise(&err, "Markov chain has no absorbing end from some state");
+	cj_markov_credits(effect, c.nchan, total, credit);
+	PG_RETURN_POINTER(cj_credits_build(c.nchan, c.names, c.lens, credit));
+}
+
+/* Append a transition symbol */
+static void
+AppendSymbol(StringInfo buf, int32 x)
+{
+	if (x == CJ_MK_CONV)
+		appendStringInfoString(buf, "conv");
+	else if (x == CJ_MK_NULL)
+		appendStringInfoString(buf, "null");
+	else
+		appendStringInfo(buf, "%d", x);
+}
+
+/* cj_transitions text output (canonical numbering) */
+Datum
+cj_transitions_out(PG_FUNCTION_ARGS)
+{
+	CjTransitions *s = PG_GETARG_CJ_TRANSITIONS_P(0);
+	Canonical	c;
+	StringInfoData buf;
+	int			i,
+				k;
+
+	MakeCanonical(s, &c);
+	initStringInfo(&buf);
+	appendStringInfo(&buf, "{order=%d; ", s->order);
+	for (i = 0; i < c.nchan; i++)
+	{
+		if (i > 0)
+			appendStringInfoString(&buf, ", ");
+		cj_append_channel(&buf, c.names[i], c.lens[i]);
+		appendStringInfo(&buf, "=" INT64_FORMAT, c.converting[i]);
+	}
+	appendStringInfoString(&buf, "; ");
+	for (i = 0; i < c.ntrans; i++)
+	{
+		if (i > 0)
+			appendStringInfoString(&buf, ", ");
+		for (k = 0; k < s->order; k++)
+		{
+			if (k > 0)
+				appendStringInfoChar(&buf, '.');
+			AppendSymbol(&buf, c.trans[i].from[k]);
+		}
+		appendStringInfoChar(&buf, '>');
+		AppendSymbol(&buf, c.trans[i].next);
+		appendStringInfo(&buf, "=" INT64_FORMAT, c.trans[i].count);
+	}
+	appendStringInfoChar(&buf, '}');
+	PG_RETURN_CSTRING(buf.data);
+}
+
+/*
+ * Check one transition of a state being read (channel numbers 1..nchan,
+ * padding only in front, the start never absorbs at once, count > 0);
+ * false with err set when invalid.
+ */
+static bool
+ValidTransition(const int *from, int next, int64 count, int order, int nchan,
+				CjError *err)
+{
+	int			k;
+	bool		seen = false;
+
+	for (k = 0; k < order; k++)
+	{
+		if (from[k] < 0 || from[k] > nchan || (seen && from[k] == 0))
+		{
+			cj_error_set(err, CJ_ERR_PARAM, "A from-state holds channel numbers 1 to %d, padded with 0 in front only.", nchan);
+			return false;
+		}
+		seen |= from[k] > 0;
+	}
+	if (!((next >= 1 && next <= nchan) || ((next == MK_CONV || next == MK_NULL) && seen)))
+	{
+		cj_error_set(err, CJ_ERR_PARAM, "A transition goes to a channel number, conv or null; the start goes to a channel.");
+		return false;
+	}
+	if (count <= 0)
+	{
+		cj_error_set(err, CJ_ERR_PARAM, "Transition counts must be positive.");
+		return false;
+	}
+	return true;
+}
+
+/* Parse a transition symbol: a number, conv or null */
+static bool
+ParseSymbol(const char **p, int *x)
+{
+	char		word[8];
+	int64_t		v;
+
+	if (cj_parse_ident(p, word, sizeof(word)) > 0)
+	{
+		*x = strcmp(word, "conv") == 0 ? MK_CONV : strcmp(word, "null") == 0 ? MK_NULL : -1;
+		return *x >= 0;
+	}
+	if (!cj_parse_int64(p, &v) || v < 0 || v > CJ_CREDITS_MAX_CHANNELS)
+		return false;
+	*x = (int) v;
+	return true;
+}
+
+/* Parse the channel list of the text form into s */
+static bool
+ParseChannels(const char **p, CjTransitions **s, CjError *err)
+{
+	char		buf[CJ_CHANNEL_MAX_LEN + 1];
+	int			len;
+	int64_t		conv;
+
+	do
+	{
+		CjTransitions *t = *s;
+
+		if (!cj_parse_quoted(p, buf, &len, err))
+			return false;
+		if (!cj_accept_char(p, '=') || !cj_parse_int64(p, &conv) || conv < 0)
+		{
+			cj_error_set(err, CJ_ERR_SYNTAX, "Expected \"=\" and a converting-journey count after a channel.");
+			return false;
+		}
+		if (t->nchan >= CJ_CREDITS_MAX_CHANNELS ||
+			(t->nchan > 0 && cj_channel_cmp(MK_NAME(t, t->nchan - 1),
+											MK_CHANS(t)[t->nchan - 1].name_len, buf, len) >= 0))
+		{
+			cj_error_set(err, CJ_ERR_PARAM, "Channels must be distinct and listed in name order, at most %d.",
+						 CJ_CREDITS_MAX_CHANNELS);
+			return false;
+		}
+		t = *s = EnsureRoom(t, 1, 0, len, true);
+		MK_CHANS(t)[ChannelCode(t, buf, len) - 1].converting = conv;
+	} while (cj_accept_char(p, ','));
+	return true;
+}
+
+/* Parse one from>next=count transition into s */
+static bool
+ParseTransition(const char **p, CjTransitions **s, CjError *err)
+{
+	int			from[3] = {0, 0, 0},
+				next,
+				k;
+	int64_t		count;
+	CjTransitions *t = *s;
+
+	for (k = 0; k < t->order; k++)
+		if ((k > 0 && !cj_accept_char(p, '.')) || !ParseSymbol(p, &from[k]) ||
+			from[k] == MK_CONV || from[k] == MK_NULL)
+		{
+			cj_error_set(err, CJ_ERR_SYNTAX, "Expected a from-state of %d channel numbers separated by \".\".", t->order);
+			return false;
+		}
+	if (!cj_accept_char(p, '>') || !ParseSymbol(p, &next) ||
+		!cj_accept_char(p, '=') || !cj_parse_int64(p, &count))
+	{
+		cj_error_set(err, CJ_ERR_SYNTAX, "Expected \">\", a channel number, conv or null, \"=\" and a count.");
+		return false;
+	}
+	if (!ValidTransition(from, next, count, t->order, t->nchan, err))
+		return false;
+	if (t->ntrans >= CJ_MARKOV_MAX_TRANS)
+	{
+		cj_error_set(err, CJ_ERR_LIMIT, "A chain can have at most %d distinct transitions.", CJ_MARKOV_MAX_TRANS);
+		return false;
+	}
+	t = *s = EnsureRoom(t, 0, 1, 0, true);
+	k = t->ntrans;
+	AddTrans(t, PackKey(from, next), count);
+	if (t->ntrans == k)
+	{
+		cj_error_set(err, CJ_ERR_PARAM, "A transition appears more than once.");
+		return false;
+	}
+	return true;
+}
+
+/* Parse the text form; NULL with err set on failure */
+static CjTransitions *
+ParseTransitions(const char *str, CjError *err)
+{
+	const char *p = str;
+	char		word[8];
+	int64_t		order;
+	CjTransitions *s;
+
+	if (!cj_accept_char(&p, '{') || cj_parse_ident(&p, word, sizeof(word)) <= 0 ||
+		strcmp(word, "order") != 0 || !cj_accept_char(&p, '=') ||
+		!cj_parse_int64(&p, &order) || !cj_accept_char(&p, ';'))
+	{
+		cj_error_set(err, CJ_ERR_SYNTAX, "A state starts with \"{order=N;\".");
+		return NULL;
+	}
+	if (order < 1 || order > CJ_MARKOV_MAX_ORDER)
+	{
+		cj_error_set(err, CJ_ERR_PARAM, "The order must be between 1 and %d.", CJ_MARKOV_MAX_ORDER);
+		return NULL;
+	}
+	s = NewState((int) order, 16, 64, 256);
+	if (!ParseChannels(&p, &s, err))
+		return NULL;
+	if (!cj_accept_char(&p, ';'))
+	{
+		cj_error_set(err, CJ_ERR_SYNTAX, "Expected \";\" after the channels.");
+		return NULL;
+	}
+	do
+	{
+		if (!ParseTransition(&p, &s, err))
+			return NULL;
+	} while (cj_accept_char(&p, ','));
+	if (!cj_accept_char(&p, '}') || !cj_at_end(p))
+	{
+		cj_error_set(err, CJ_ERR_SYNTAX, "Expected \",\" or a final \"}\".");
+		return NULL;
+	}
+	return s;
+}
+
+/* cj_transitions text input */
+Datum
+cj_transitions_in(PG_FUNCTION_ARGS)
+{
+	char	   *str = PG_GETARG_CSTRING(0);
+	CjError		err = {0};
+	CjTransitions *s = ParseTransitions(str, &err);
+
+	if (s == NULL)
+	{
+		cj_input_error(CJ_ESCONTEXT(fcinfo), "cj_transitions", str, &err);
+		PG_RETURN_NULL();
+	}
+	PG_RETURN_POINTER(s);
+}
+
+/* cj_transitions binary output (canonical numbering) */
+Datum
+cj_transitions_send(PG_FUNCTION_ARGS)
+{
+	CjTransitions *s = PG_GETARG_CJ_TRANSITIONS_P(0);
+	Canonical	c;
+	StringInfoData buf;
+	int			i,
+				k;
+
+	MakeCanonical(s, &c);
+	pq_begintypsend(&buf);
+	pq_sendbyte(&buf, s->version);
+	pq_sendbyte(&buf, s->order);
+	pq_sendint32(&buf, c.nchan);
+	for (i = 0; i < c.nchan; i++)
+	{
+		pq_sendint32(&buf, c.lens[i]);
+		pq_sendbytes(&buf, c.names[i], c.lens[i]);
+		pq_sendint64(&buf, c.converting[i]);
+	}
+	pq_sendint32(&buf, c.ntrans);
+	for (i = 0; i < c.ntrans; i++)
+	{
+		for (k = 0; k < s->order; k++)
+			pq_sendint32(&buf, c.trans[i].from[k]);
+		pq_sendint32(&buf, c.trans[i].next);
+		pq_sendint64(&buf, c.trans[i].count);
+	}
+	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+}
+
+/* Binary-input failure */
+static void
+BadTransitions(const char *detail)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+			 errmsg("invalid binary data for type %s", "cj_transitions"),
+			 errdetail("%s", detail)));
+}
+
+/* Read one binary transition symbol */
+static int
+RecvSymbol(StringInfo msg)
+{
+	int			x = pq_getmsgint(msg, 4);
+
+	if (x == CJ_MK_CONV)
+		return MK_CONV;
+	if (x == CJ_MK_NULL)
+		return MK_NULL;
+	if (x < 0 || x > CJ_CREDITS_MAX_CHANNELS)
+		BadTransitions("A transition symbol is out of range.");
+	return x;
+}
+
+/* cj_transitions binary input, validating what text input validates */
+Datum
+cj_transitions_recv(PG_FUNCTION_ARGS)
+{
+	StringInfo	msg = (StringInfo) PG_GETARG_POINTER(0);
+	int			order,
+				n,
+				i,
+				k;
+	CjTransitions *s;
+	CjError		err = {0};
+
+	cj_check_binary_version(pq_getmsgbyte(msg), "cj_transitions");
+	order = pq_getmsgbyte(msg);
+	n = pq_getmsgint(msg, 4);
+	if (order < 1 || order > CJ_MARKOV_MAX_ORDER || n < 1 || n > CJ_CREDITS_MAX_CHANNELS)
+		BadTransitions("The order or the channel count is out of range.");
+	s = NewState(order, n, 64, 256);
+	for (i = 0; i < n; i++)
+	{
+		int			len = pq_getmsgint(msg, 4);
+		char	   *name;
+		int64		conv;
+
+		cj_check_channel("", len < 0 ? 0 : len);
+		name = pnstrdup(pq_getmsgbytes(msg, len), len);
+		conv = pq_getmsgint64(msg);
+		if ((int) strlen(name) != len || conv < 0 ||
+			(i > 0 && cj_channel_cmp(MK_NAME(s, i - 1), MK_CHANS(s)[i - 1].name_len, name, len) >= 0))
+			BadTransitions("Channels must be distinct, sorted, without zero bytes and with counts of at least 0.");
+		pg_verifymbstr(name, len, false);
+		s = EnsureRoom(s, 1, 0, len, true);
+		MK_CHANS(s)[ChannelCode(s, name, len) - 1].converting = conv;
+	}
+	n = pq_getmsgint(msg, 4);
+	if (n < 1 || n > CJ_MARKOV_MAX_TRANS)
+		BadTransitions("The transition count is out of range.");
+	for (i = 0; i < n; i++)
+	{
+		int			from[3] = {0, 0, 0},
+					next,
+					before = s->ntrans;
+		int64		count;
+
+		for (k = 0; k < order; k++)
+			from[k] = RecvSymbol(msg);
+		next = RecvSymbol(msg);
+		count = pq_getmsgint64(msg);
+		if (from[0] == MK_CONV || from[0] == MK_NULL || from[1] == MK_CONV ||
+			from[1] == MK_NULL || from[2] == MK_CONV || from[2] == MK_NULL ||
+			!ValidTransition(from, next, count, order, s->nchan, &err))
+			BadTransitions(err.detail[0] ? err.detail : "A from-state holds channel numbers only.");
+		s = EnsureRoom(s, 0, 1, 0, true);
+		AddTrans(s, PackKey(from, next), count);
+		if (s->ntrans == before)
+			BadTransitions("A transition appears more than once.");
+	}
+	PG_RETURN_POINTER(s);
+}

@@ -1,0 +1,748 @@
+/*-------------------------------------------------------------------------
+ *
+ * fit_state.c
+ *	  cj_fit_state: the aggregate state of every model fit, and the
+ *	  generic transition, combine and final functions.
+ *
+ * The state is the set of distinct data tuples with integer weights (the
+ * sufficient statistics of every family here), the family's stable id and
+ * the time unit.  It is one varlena with spare capacity and an
+ * open-addressing hash index inside (offsets, no pointers), so the
+ * transition adds a row in O(1) in place, the state moves between
+ * parallel workers as a byte image, and its size follows the number of
+ * distinct histories, not of customers.  The final function sorts a copy
+ * of the tuples, so the fit does not depend on the order rows arrived in:
+ * serial, parallel and pre-aggregated (weighted) inputs give the same
+ * model to the last bit.
+ *
+ * A state that grows past EXPAND_AT tuples moves into an expanded object
+ * (utils/expandeddatum.h) owned by the aggregate: the executor then keeps
+ * the same read-write pointer instead of copying every grown state into
+ * its context, and growth is a repalloc, which for large chunks the C
+ * library can do without copying.  Anything that needs the value as bytes
+ * (a parallel worker's partial result, a Citus node) gets it flattened.
+ *
+ * Text form: family{(v1,v2,v3):w,...} [unit=7d], tuples in sorted order,
+ * e.g. bgnbd{(0,0,38.86):2,(2,30.43,38.86):1}.  An empty state is
+ * 'bgnbd{}', which is how an aggregate names its family (INITCOND).
+ * Size cap: CJ_FIT_MAX_TUPLES distinct tuples (54000 beyond).
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "libpq/pqformat.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/expandeddatum.h"
+#include "utils/memutils.h"
+
+#include "common/util.h"
+#include "core/common/text.h"
+#include "core/ltv/tupleset.h"
+#include "ltv/model.h"
+
+/* At most this many distinct tuples (32 bytes + 8 of index each) */
+#define CJ_FIT_MAX_TUPLES 10000000
+
+typedef struct CjFitState
+{
+	int32		vl_len_;
+	uint8		version;
+	uint8		family;			/* stable family id */
+	uint8		ndata;			/* data columns of the family */
+	uint8		reserved;		/* must be zero */
+	uint32		n;				/* tuples in use */
+	uint32		capacity;		/* tuple slots */
+	uint32		nslots;			/* hash index entries */
+	uint32		pad;
+	double		unit;			/* seconds per time unit, 0 = not given */
+	/* CjTuple tuples[capacity]; int32 slots[nslots]; */
+} CjFitState;
+
+#define STATE_HDR MAXALIGN(sizeof(CjFitState))
+#define STATE_TUPLES(s) ((CjTuple *) ((char *) (s) + STATE_HDR))
+#define STATE_SLOTS(s) ((int32 *) (STATE_TUPLES(s) + (s)->capacity))
+
+PG_FUNCTION_INFO_V1(cj_fit_state_in);
+PG_FUNCTION_INFO_V1(cj_fit_state_out);
+PG_FUNCTION_INFO_V1(cj_fit_state_recv);
+PG_FUNCTION_INFO_V1(cj_fit_state_send);
+PG_FUNCTION_INFO_V1(cj_fit_state_add2);
+PG_FUNCTION_INFO_V1(cj_fit_state_add2w);
+PG_FUNCTION_INFO_V1(cj_fit_state_add3);
+PG_FUNCTION_INFO_V1(cj_fit_state_add3w);
+PG_FUNCTION_INFO_V1(cj_fit_state_combine);
+PG_FUNCTION_INFO_V1(cj_fit_state_final);
+
+/* A view of the state's tuple set */
+static CjTupleSet
+SetOf(CjFitState *s)
+{
+	CjTupleSet	ts;
+
+	ts.t = STATE_TUPLES(s);
+	ts.slots = STATE_SLOTS(s);
+	ts.n = s->n;
+	ts.capacity = s->capacity;
+	ts.nslots = s->nslots;
+	return ts;
+}
+
+/* Allocate an empty state with room for capacity tuples in mcxt */
+static CjFitState *
+NewState(MemoryContext mcxt, const CjFamily *f, uint32 capacity, double unit)
+{
+	uint32		nslots = cj_tupleset_nslots(capacity);
+	Size		size = STATE_HDR + (Size) capacity * sizeof(CjTuple) +
+		(Size) nslots * sizeof(int32);
+	CjFitState *s = MemoryContextAlloc(mcxt, size);
+	CjTupleSet	ts;
+
+	/* only the header needs zeroing: tuples are written before use */
+	memset(s, 0, STATE_HDR);
+	SET_VARSIZE(s, size);
+	s->version = CJ_BINARY_VERSION;
+	s->family = (uint8) cj_family_id(f);
+	s->ndata = (uint8) f->ndata;
+	s->capacity = capacity;
+	s->nslots = nslots;
+	s->unit = unit;
+	ts = SetOf(s);
+	cj_tupleset_reindex(&ts);
+	return s;
+}
+
+/* A copy of s with room for capacity tuples, in mcxt */
+static CjFitState *
+Regrow(MemoryContext mcxt, const CjFitState *s, uint32 capacity)
+{
+	CjFitState *r = NewState(mcxt, cj_family_by_id(s->family), capacity, s->unit);
+	CjTupleSet	ts;
+
+	memcpy(STATE_TUPLES(r), STATE_TUPLES(s), sizeof(CjTuple) * s->n);
+	r->n = s->n;
+	ts = SetOf(r);
+	cj_tupleset_reindex(&ts);
+	return r;
+}
+
+/* Error for the size cap */
+static void
+TooManyTuples(void)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+			 errmsg("model fit state is too large"),
+			 errdetail("A fit holds at most %d distinct data tuples.",
+					   CJ_FIT_MAX_TUPLES),
+			 errhint("Round t_x and T to whole days, or fit a sample.")));
+}
+
+/*
+ * Capacity after s fills up: fourfold, from at least 1024 slots (each
+ * growth of a flat state costs a copy here and another by the executor, so
+ * few large steps beat many small ones); an error at the size cap.
+ */
+static uint32
+NextCapacity(const CjFitState *s)
+{
+	if (s->capacity >= CJ_FIT_MAX_TUPLES)
+		TooManyTuples();
+	return (uint32) Min((uint64) CJ_FIT_MAX_TUPLES,
+						Max((uint64) 1024, (uint64) s->capacity * 4));
+}
+
+/* Add v with weight w to s, which must have room; false when it has none */
+static bool
+AddTuple(CjFitState *s, const double *v, double w)
+{
+	CjTupleSet	ts = SetOf(s);
+
+	if (!cj_tupleset_add(&ts, v, s->ndata, w))
+		return false;
+	s->n = ts.n;
+	return true;
+}
+
+/* Add to a state that was just given room */
+static void
+AddToGrown(CjFitState *s, const double *v, double w)
+{
+	if (!AddTuple(s, v, w))
+		elog(ERROR, "could not add to a grown fit state");
+}
+
+/*
+ * Add v with weight w; *sp may be replaced by a grown copy allocated in
+ * mcxt (the caller frees nothing: the old one belongs to the executor).
+ */
+static void
+StateAdd(CjFitState **sp, MemoryContext mcxt, const double *v, double w)
+{
+	if (AddTuple(*sp, v, w))
+		return;
+	*sp = Regrow(mcxt, *sp, NextCapacity(*sp));
+	AddToGrown(*sp, v, w);
+}
+
+/* A large transition state: an expanded object holding the flat state */
+#define EXPAND_AT 4096			/* tuple capacity from which states expand */
+
+typedef struct FitExpanded
+{
+	ExpandedObjectHeader hdr;
+	CjFitState *flat;			/* allocated in hdr.eoh_context */
+} FitExpanded;
+
+/* Bytes of the flat form of an expanded state */
+static Size
+FitFlatSize(ExpandedObjectHeader *eoh)
+{
+	return VARSIZE(((FitExpanded *) eoh)->flat);
+}
+
+/* Write the flat form of an expanded state */
+static void
+FitFlatten(ExpandedObjectHeader *eoh, void *result, Size allocated_size)
+{
+	memcpy(result, ((FitExpanded *) eoh)->flat, allocated_size);
+}
+
+static const ExpandedObjectMethods FitMethods = {FitFlatSize, FitFlatten};
+
+/* The expanded state behind d, or NULL when d is not one of ours */
+static FitExpanded *
+OurExpanded(Datum d)
+{
+	if (VARATT_IS_EXTERNAL_EXPANDED(DatumGetPointer(d)))
+	{
+		ExpandedObjectHeader *eoh = DatumGetEOHP(d);
+
+		if (eoh->eoh_methods == &FitMethods)
+			return (FitExpanded *) eoh;
+	}
+	return NULL;
+}
+
+/* The flat state behind a datum, read-only, without flattening ours */
+static CjFitState *
+StateOf(Datum d)
+{
+	FitExpanded *e = OurExpanded(d);
+
+	return e ? e->flat : (CjFitState *) PG_DETOAST_DATUM(d);
+}
+
+/*
+ * Move a copy of s with room for capacity tuples into a new expanded
+ * object whose context is a child of the aggregate context, which is what
+ * lets the executor adopt it without a copy.
+ */
+static FitExpanded *
+Expand(MemoryContext aggctx, const CjFitState *s, uint32 capacity)
+{
+	MemoryContext cxt = AllocSetContextCreate(aggctx, "cj_fit_state",
+											  ALLOCSET_DEFAULT_SIZES);
+	FitExpanded *e = MemoryContextAlloc(cxt, sizeof(FitExpanded));
+
+	EOH_init_header(&e->hdr, &FitMethods, cxt);
+	e->flat = Regrow(cxt, s, capacity);
+	return e;
+}
+
+/* Give the flat state of an expanded object room for capacity tuples */
+static void
+GrowExpanded(FitExpanded *e, uint32 capacity)
+{
+	uint32		nslots = cj_tupleset_nslots(capacity);
+	Size		size = STATE_HDR + (Size) capacity * sizeof(CjTuple) +
+		(Size) nslots * sizeof(int32);
+	CjFitState *s = repalloc(e->flat, size);
+	CjTupleSet	ts;
+
+	SET_VARSIZE(s, size);
+	s->capacity = capacity;
+	s->nslots = nslots;
+	ts = SetOf(s);
+	cj_tupleset_reindex(&ts);
+	e->flat = s;
+}
+
+/* The family of a state */
+static const CjFamily *
+StateFamily(const CjFitState *s)
+{
+	const CjFamily *f = cj_family_by_id(s->family);
+
+	if (f == NULL)
+		elog(ERROR, "cj_fit_state has unknown family id %d", s->family);
+	return f;
+}
+
+/* The family of a cj_fit_state datum */
+const CjFamily *
+cj_fit_state_family(Datum d)
+{
+	return StateFamily(StateOf(d));
+}
+
+/* Error unless two units agree (0 = not given agrees with anything) */
+static double
+MergeUnit(double a, double b)
+{
+	if (a > 0 && b > 0 && a != b)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("cannot fit histories measured in different time units"),
+				 errdetail("One row uses %g s and another %g s per unit.", a, b)));
+	return a > 0 ? a : b;
+}
+
+/* Error for a support function called outside an aggregate */
+static void
+NotInAggregate(void)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+			 errmsg("cj_fit_state support functions can only be called by an aggregate")));
+}
+
+/*
+ * Add v (weight w, unit) to the transition state d of family f; returns
+ * the new state datum.  A flat state is updated in place while it has
+ * room and otherwise grows into the per-row context (the executor copies
+ * it) or, from EXPAND_AT tuples, into an expanded object; an expanded
+ * state (read-write, ours) is updated and grown in place.
+ */
+static Datum
+TransAdd(Datum d, MemoryContext aggctx, const CjFamily *f, const double *v,
+		 int64 w, double unit)
+{
+	FitExpanded *e = VARATT_IS_EXTERNAL_EXPANDED_RW(DatumGetPointer(d)) ?
+		OurExpanded(d) : NULL;
+	CjFitState *s = e ? e->flat : (CjFitState *) PG_DETOAST_DATUM(d);
+	uint32		cap;
+
+	if (w < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("weight must not be negative"),
+				 errdetail("The weight is the number of customers sharing the row; got %lld.",
+						   (long long) w)));
+	cj_check_tuple(f, v);
+	if (unit != s->unit)
+		s->unit = MergeUnit(s->unit, unit);
+	if (w != 0 && !(f->skip_data && f->skip_data(v)) &&
+		!AddTuple(s, v, (double) w))
+	{
+		cap = NextCapacity(s);
+		if (e)
+			GrowExpanded(e, cap);
+		else if (cap >= EXPAND_AT)
+			e = Expand(aggctx, s, cap);
+		else
+			s = Regrow(CurrentMemoryContext, s, cap);
+		AddToGrown(e ? e->flat : s, v, (double) w);
+	}
+	return e ? EOHPGetRWDatum(&e->hdr) : PointerGetDatum(s);
+}
+
+/* The aggregate context of a transition call (an error outside one) */
+static MemoryContext
+TransContext(FunctionCallInfo fcinfo)
+{
+	MemoryContext aggctx;
+
+	if (!AggCheckCallContext(fcinfo, &aggctx))
+		NotInAggregate();
+	return aggctx;
+}
+
+/* Generic accumulation step for transition functions (see model.h) */
+Datum
+cj_fit_state_accum(FunctionCallInfo fcinfo, const CjFamily *fam,
+				   const double *v, int64 w, double unit)
+{
+	MemoryContext aggctx = TransContext(fcinfo);
+	Datum		d;
+	const CjFamily *f;
+
+	if (PG_ARGISNULL(0))
+	{
+		if (fam == NULL)
+			elog(ERROR, "cj_fit_state transition needs an initial state");
+		d = PointerGetDatum(NewState(CurrentMemoryContext, fam, 64, 0));
+	}
+	else
+		d = PG_GETARG_DATUM(0);
+	f = StateFamily(StateOf(d));
+	if (fam != NULL && fam != f)
+		elog(ERROR, "cj_fit_state of family %s used to fit %s", f->name, fam->name);
+	return TransAdd(d, aggctx, f, v, w, unit);
+}
+
+/* Read float8 argument i, rejecting NaN and infinities */
+static double
+DataArg(FunctionCallInfo fcinfo, int i, const CjFamily *f, int col)
+{
+	double		v = PG_GETARG_FLOAT8(i);
+
+	if (!isfinite(v))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s must be a finite number", f->data_names[col])));
+	return v;
+}
+
+/* Transition over ndata number columns starting at argument 1 */
+static Datum
+AddNumbers(FunctionCallInfo fcinfo, int ndata, bool weighted)
+{
+	double		v[CJ_TUPLE_DIM] = {0, 0, 0};
+	MemoryContext aggctx = TransContext(fcinfo);
+	const CjFamily *f;
+	int			i;
+
+	if (PG_ARGISNULL(0))
+		elog(ERROR, "cj_fit_state transition needs an initial state");
+	f = StateFamily(StateOf(PG_GETARG_DATUM(0)));
+
+	if (f->ndata != ndata)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("a %s fit takes %d data columns, not %d",
+						f->title, f->ndata, ndata)));
+	for (i = 0; i < ndata; i++)
+		v[i] = DataArg(fcinfo, i + 1, f, i);
+	return TransAdd(PG_GETARG_DATUM(0), aggctx, f, v,
+					weighted ? PG_GETARG_INT64(ndata + 1) : 1, 0);
+}
+
+/* cj_fit_state_add2(state, v1, v2) */
+Datum
+cj_fit_state_add2(PG_FUNCTION_ARGS)
+{
+	return AddNumbers(fcinfo, 2, false);
+}
+
+/* cj_fit_state_add2w(state, v1, v2, weight) */
+Datum
+cj_fit_state_add2w(PG_FUNCTION_ARGS)
+{
+	return AddNumbers(fcinfo, 2, true);
+}
+
+/* cj_fit_state_add3(state, v1, v2, v3) */
+Datum
+cj_fit_state_add3(PG_FUNCTION_ARGS)
+{
+	return AddNumbers(fcinfo, 3, false);
+}
+
+/* cj_fit_state_add3w(state, v1, v2, v3, weight) */
+Datum
+cj_fit_state_add3w(PG_FUNCTION_ARGS)
+{
+	return AddNumbers(fcinfo, 3, true);
+}
+
+/* Combine: add the tuples of arg 1 into arg 0 */
+Datum
+cj_fit_state_combine(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggctx,
+				old;
+	CjFitState *a,
+			   *b;
+	CjTuple    *t;
+	uint32		i;
+
+	if (!AggCheckCallContext(fcinfo, &aggctx))
+		NotInAggregate();
+	if (PG_ARGISNULL(1))
+	{
+		if (PG_ARGISNULL(0))
+			PG_RETURN_NULL();
+		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+	}
+	b = (CjFitState *) PG_DETOAST_DATUM(PG_GETARG_DATUM(1));
+	if (PG_ARGISNULL(0))
+	{
+		old = MemoryContextSwitchTo(aggctx);
+		a = (CjFitState *) PG_DETOAST_DATUM_COPY(PG_GETARG_DATUM(1));
+		MemoryContextSwitchTo(old);
+		PG_RETURN_POINTER(a);
+	}
+	a = (CjFitState *) PG_DETOAST_DATUM(PG_GETARG_DATUM(0));
+	if (a->family != b->family)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("cannot combine fit states of families %s and %s",
+						StateFamily(a)->name, StateFamily(b)->name)));
+	a->unit = MergeUnit(a->unit, b->unit);
+	t = STATE_TUPLES(b);
+	for (i = 0; i < b->n; i++)
+	{
+		StateAdd(&a, CurrentMemoryContext, t[i].v, t[i].w);
+		if ((i & 65535) == 65535)
+			CHECK_FOR_INTERRUPTS();
+	}
+	PG_RETURN_POINTER(a);
+}
+
+/* The state's tuples, sorted, as a fitting data set (palloc'd copy) */
+static CjData
+SortedData(const CjFitState *s)
+{
+	CjData		d;
+	CjTuple    *t = palloc(sizeof(CjTuple) * Max(1, s->n));
+	uint32		i;
+
+	memcpy(t, STATE_TUPLES(s), sizeof(CjTuple) * s->n);
+	d.n = cj_tuples_sort_merge(t, s->n);
+	d.t = t;
+	d.total_weight = 0;
+	for (i = 0; i < d.n; i++)
+		d.total_weight += t[i].w;
+	return d;
+}
+
+/* Final: fit the state's family; NULL for no data */
+Datum
+cj_fit_state_final(PG_FUNCTION_ARGS)
+{
+	CjFitState *s;
+	const CjFamily *f;
+	CjData		d;
+	CjFitResult fit;
+	CjError		err;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	s = StateOf(PG_GETARG_DATUM(0));
+	if (s->n == 0)
+		PG_RETURN_NULL();
+	f = StateFamily(s);
+	d = SortedData(s);
+	if (!cj_fit_family(f, &d, &fit, &err))
+		cj_raise(&err, psprintf("cannot fit the %s model to these data", f->title));
+	PG_RETURN_CJ_MODEL_P(cj_model_make(f, &fit, s->unit));
+}
+
+/* Build a compact state from parsed tuples (validated, merged) */
+static CjFitState *
+StateFromTuples(const CjFamily *f, CjTuple *t, size_t n, double unit)
+{
+	CjFitState *s;
+	CjTupleSet	ts;
+	size_t		i,
+				k = 0;
+
+	for (i = 0; i < n; i++)
+	{
+		cj_check_tuple(f, t[i].v);
+		if (!(f->skip_data && f->skip_data(t[i].v)))
+			t[k++] = t[i];
+	}
+	n = cj_tuples_sort_merge(t, k);
+	if (n > CJ_FIT_MAX_TUPLES)
+		TooManyTuples();
+	s = NewState(CurrentMemoryContext, f, (uint32) Max(n, 1), unit);
+	memcpy(STATE_TUPLES(s), t, sizeof(CjTuple) * n);
+	s->n = (uint32) n;
+	ts = SetOf(s);
+	cj_tupleset_reindex(&ts);
+	return s;
+}
+
+/* Parse "(v1,...,vk):w" */
+static bool
+ParseTuple(const char **p, int ndata, CjTuple *t)
+{
+	int64		w;
+	int			i;
+
+	memset(t, 0, sizeof(*t));
+	if (!cj_accept_char(p, '('))
+		return false;
+	for (i = 0; i < ndata; i++)
+		if ((i > 0 && !cj_accept_char(p, ',')) || !cj_parse_double(p, &t->v[i]))
+			return false;
+	if (!cj_accept_char(p, ')') || !cj_accept_char(p, ':') ||
+		!cj_parse_int64(p, &w) || w < 1 || w > (INT64CONST(1) << 53))
+		return false;
+	t->w = (double) w;
+	return true;
+}
+
+/* Text input: family{(v,...):w,...} [unit=...] */
+Datum
+cj_fit_state_in(PG_FUNCTION_ARGS)
+{
+	char	   *str = PG_GETARG_CSTRING(0);
+	const char *p = str;
+	char		name[64];
+	const CjFamily *f;
+	CjTuple    *t;
+	size_t		n = 0,
+				cap = 16,
+				i;
+	double		unit = 0;
+	CjError		err;
+
+	cj_error_set(&err, CJ_ERR_SYNTAX,
+				 "Expected family{(value,...):weight,...} optionally followed by unit=.");
+	if (cj_parse_ident(&p, name, sizeof(name)) <= 0 ||
+		(f = cj_family_by_name(name)) == NULL || !cj_accept_char(&p, '{'))
+		goto bad;
+	t = palloc(sizeof(CjTuple) * cap);
+	if (!cj_accept_char(&p, '}'))
+	{
+		do
+		{
+			if (n == cap)
+			{
+				if (cap >= CJ_FIT_MAX_TUPLES)
+					TooManyTuples();
+				cap *= 2;
+				t = repalloc(t, sizeof(CjTuple) * cap);
+			}
+			if (!ParseTuple(&p, f->ndata, &t[n]))
+				goto bad;
+			if (!f->check_data(t[n++].v, &err))
+				goto bad;
+		} while (cj_accept_char(&p, ','));
+		if (!cj_accept_char(&p, '}'))
+			goto bad;
+	}
+	p = cj_skip_space(p);
+	if (strncmp(p, "unit=", 5) == 0)
+	{
+		p += 5;
+		if (!cj_parse_unit(&p, &unit))
+			goto bad;
+	}
+	if (!cj_at_end(p))
+		goto bad;
+	/* data the family rejects: an input error naming the type */
+	for (i = 0; i < n; i++)
+		if (!f->check_data(t[i].v, &err))
+			goto bad;
+	PG_RETURN_POINTER(StateFromTuples(f, t, n, unit));
+bad:
+	cj_input_error(CJ_ESCONTEXT(fcinfo), "cj_fit_state", str, &err);
+	PG_RETURN_NULL();
+}
+
+/* Text output, tuples in sorted order */
+Datum
+cj_fit_state_out(PG_FUNCTION_ARGS)
+{
+	CjFitState *s = (CjFitState *) PG_DETOAST_DATUM(PG_GETARG_DATUM(0));
+	const CjFamily *f = StateFamily(s);
+	CjData		d = SortedData(s);
+	StringInfoData buf;
+	size_t		i;
+	int			j;
+
+	initStringInfo(&buf);
+	appendStringInfo(&buf, "%s{", f->name);
+	for (i = 0; i < d.n; i++)
+	{
+		appendStringInfoString(&buf, i ? ",(" : "(");
+		for (j = 0; j < f->ndata; j++)
+		{
+			if (j)
+				appendStringInfoChar(&buf, ',');
+			cj_append_float8(&buf, d.t[i].v[j]);
+		}
+		appendStringInfo(&buf, "):%lld", (long long) d.t[i].w);
+	}
+	appendStringInfoChar(&buf, '}');
+	if (s->unit > 0)
+	{
+		appendStringInfoChar(&buf, ' ');
+		cj_append_unit(&buf, s->unit);
+	}
+	PG_RETURN_CSTRING(buf.data);
+}
+
+/*
+ * Binary input: version byte, family id byte, unit float8, count int64,
+ * then per tuple the family's ndata float8 values and an int64 weight.
+ */
+Datum
+cj_fit_state_recv(PG_FUNCTION_ARGS)
+{
+	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
+	const CjFamily *f;
+	double		unit;
+	int64		n,
+				i;
+	CjTuple    *t;
+	int			j;
+
+	cj_check_binary_version(pq_getmsgbyte(buf), "cj_fit_state");
+	f = cj_family_by_id(pq_getmsgbyte(buf));
+	unit = pq_getmsgfloat8(buf);
+	n = pq_getmsgint64(buf);
+	if (f == NULL || !(unit >= 0 && isfinite(unit)) || n < 0 ||
+		n > (buf->len - buf->cursor) / 8)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("invalid binary data for type cj_fit_state"),
+				 errdetail("Bad family, unit or tuple count.")));
+	if (n > CJ_FIT_MAX_TUPLES)
+		TooManyTuples();
+	t = palloc0(sizeof(CjTuple) * Max(n, 1));
+	for (i = 0; i < n; i++)
+	{
+		int64		w;
+
+		for (j = 0; j < f->ndata; j++)
+		{
+			t[i].v[j] = pq_getmsgfloat8(buf);
+			if (!isfinite(t[i].v[j]))
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+						 errmsg("invalid binary data for type cj_fit_state"),
+						 errdetail("Data values must be finite.")));
+		}
+		w = pq_getmsgint64(buf);
+		if (w < 1 || w > (INT64CONST(1) << 53))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+					 errmsg("invalid binary data for type cj_fit_state"),
+					 errdetail("Weights must be between 1 and 2^53.")));
+		t[i].w = (double) w;
+	}
+	PG_RETURN_POINTER(StateFromTuples(f, t, (size_t) n, unit));
+}
+
+/* Binary output, tuples in sorted order */
+Datum
+cj_fit_state_send(PG_FUNCTION_ARGS)
+{
+	CjFitState *s = (CjFitState *) PG_DETOAST_DATUM(PG_GETARG_DATUM(0));
+	const CjFamily *f = StateFamily(s);
+	CjData		d = SortedData(s);
+	StringInfoData buf;
+	size_t		i;
+	int			j;
+
+	pq_begintypsend(&buf);
+	pq_sendbyte(&buf, CJ_BINARY_VERSION);
+	pq_sendbyte(&buf, s->family);
+	pq_sendfloat8(&buf, s->unit);
+	pq_sendint64(&buf, (int64) d.n);
+	for (i = 0; i < d.n; i++)
+	{
+		for (j = 0; j < f->ndata; j++)
+			pq_sendfloat8(&buf, d.t[i].v[j]);
+		pq_sendint64(&buf, (int64) d.t[i].w);
+	}
+	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+}

@@ -1,0 +1,523 @@
+/*-------------------------------------------------------------------------
+ *
+ * model_score.c
+ *	  Scores of fitted models on (x, t_x, T) numbers: expected purchases,
+ *	  conditional expectation, P(alive), P(X(t) = n), expected spend, CLV.
+ *
+ * Scoring runs once per customer row, so the decoded model (family and
+ * parameters) is cached in fn_extra and reused while the same model value
+ * comes in (a memcmp of its 80-byte body); per-row work is then only the
+ * family's formula.  A score the model's family does not define is an
+ * error naming the family (22023), not a NULL.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "nodes/primnodes.h"
+
+#include "common/util.h"
+#include "ltv/model.h"
+
+PG_FUNCTION_INFO_V1(cj_expected_purchases);
+PG_FUNCTION_INFO_V1(cj_conditional_purchases);
+PG_FUNCTION_INFO_V1(cj_p_alive);
+PG_FUNCTION_INFO_V1(cj_prob_purchases);
+PG_FUNCTION_INFO_V1(cj_expected_spend);
+PG_FUNCTION_INFO_V1(cj_clv);
+
+/* Upper bound on CLV periods (a century of months is 1200) */
+#define CJ_CLV_MAX_PERIODS 100000
+
+/*
+ * Memo of recent scores at one call site.  Scores are pure functions of
+ * the model and a few numbers, and real tables repeat the same histories
+ * (23,570 CDNOW customers have 8,685 distinct (x, t_x, T); ten million
+ * simulated ones a few thousand), so a direct-mapped table of the last
+ * results turns most rows into a hash probe.  Entries belong to a
+ * generation that changes whenever a model argument changes.
+ */
+#define MEMO_BITS 13
+#define EXPO_BITS 6
+#define EXPO_SIZE (1 << EXPO_BITS)	/* exposure parts per call site */
+#define MEMO_SIZE (1 << MEMO_BITS)	/* entries per call site */
+
+/*
+ * The memo is a flat array of MEMO_SIZE entries of mkeys + 2 doubles each:
+ * the generation (0 = empty; exact as a double), the score, then the key.
+ * A call site always memoises the same number of keys, so entries are as
+ * small as that allows (40 bytes for P(alive) instead of a fixed 80) and a
+ * probe usually touches one cache line: the table is far larger than the
+ * L1 cache and a probe is a cache miss on most rows of a scan.
+ */
+typedef struct ScoreCache
+{
+	CjModelSlot slot[CJ_SCORE_SLOTS];
+	bool		fixed[CJ_SCORE_SLOTS];	/* slot's argument is a constant */
+	uint32		gen;			/* current generation, >= 1 */
+	int			mkeys;			/* keys per memo entry (set on first use) */
+	double	   *memo;			/* MEMO_SIZE entries, allocated on first use */
+	double	   *pending;		/* entry of the last missed get, for put */
+	double		expo[EXPO_SIZE][4]; /* generation, T, t, exposure part */
+	double		horizon;		/* t of the memoised conditional scores */
+} ScoreCache;
+
+/*
+ * Forget every memoised score and exposure part at once: entries carry the
+ * generation they were made in (0 = empty).  When the counter wraps, the
+ * tables are cleared, so an entry four billion generations old can never
+ * pass for a current one.
+ */
+static void
+NewGeneration(ScoreCache *c)
+{
+	if (++c->gen == 0)
+	{
+		if (c->memo)
+			memset(c->memo, 0, sizeof(double) * (c->mkeys + 2) * MEMO_SIZE);
+		memset(c->expo, 0, sizeof(c->expo));
+		c->gen = 1;
+	}
+}
+
+/* The call site's cache, created on first use */
+static inline ScoreCache *
+GetCache(FunctionCallInfo fcinfo)
+{
+	ScoreCache *c = (ScoreCache *) fcinfo->flinfo->fn_extra;
+
+	if (c == NULL)
+	{
+		c = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(ScoreCache));
+		c->gen = 1;
+		fcinfo->flinfo->fn_extra = c;
+	}
+	return c;
+}
+
+/*
+ * Memo entry for a key.  The key words are multiplied by distinct odd
+ * constants independently (no chain of dependent multiplies: the probe
+ * address is ready a few cycles after the arguments) and the table index
+ * is taken from the high bits of one final multiply (Fibonacci hashing).
+ */
+static pg_attribute_always_inline double *
+MemoSlot(ScoreCache *c, const double *key, int nkeys)
+{
+	static const uint64 mult[CJ_MEMO_KEYS] = {
+		0x9E3779B97F4A7C15u, 0xBF58476D1CE4E5B9u, 0x94D049BB133111EBu,
+		0xD6E8FEB86659FD93u, 0xA0761D6478BD642Fu, 0xE7037ED1A0B428DBu,
+		0x8EBC6AF09C88C6E3u, 0x589965CC75374CC3u
+	};
+	uint64		h = 0;
+	int			i;
+
+	for (i = 0; i < nkeys; i++)
+	{
+		uint64		b;
+
+		memcpy(&b, &key[i], sizeof(b));
+		h += (b ^ (b >> 32)) * mult[i];
+	}
+	h = (h ^ (h >> 29)) * 0x9E3779B97F4A7C15u;
+	return &c->memo[(h >> (64 - MEMO_BITS)) * (nkeys + 2)];
+}
+
+/*
+ * A memoised score for key under the current model(s), if any.  On a miss
+ * the probed entry is kept for the put that follows, so a missed row
+ * hashes its key once.  Inlined into this file's per-row scores, where
+ * nkeys is a constant (the hash and compare loops unroll); other files
+ * call the extern wrapper.
+ */
+static pg_attribute_always_inline bool
+MemoGet(FunctionCallInfo fcinfo, const double *key, int nkeys, double *value)
+{
+	ScoreCache *c = GetCache(fcinfo);
+	double	   *e;
+	int			i;
+
+	Assert(nkeys <= CJ_MEMO_KEYS);
+	if (unlikely(c->memo == NULL))
+	{
+		c->memo = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt,
+										 sizeof(double) * (nkeys + 2) *
+										 MEMO_SIZE);
+		c->mkeys = nkeys;
+	}
+	c->pending = NULL;
+	if (unlikely(nkeys != c->mkeys))
+		return false;
+	e = MemoSlot(c, key, nkeys);
+	c->pending = e;
+	if (e[0] != (double) c->gen)
+		return false;
+	for (i = 0; i < nkeys; i++)
+		if (e[2 + i] != key[i])
+			return false;
+	*value = e[1];
+	return true;
+}
+
+/*
+ * Remember a score for key under the current model(s): the same key as the
+ * get that just missed (its entry is reused), or any key after none.
+ */
+static pg_attribute_always_inline void
+MemoPut(FunctionCallInfo fcinfo, const double *key, int nkeys, double value)
+{
+	ScoreCache *c = GetCache(fcinfo);
+	double	   *e = c->pending;
+
+	Assert(nkeys <= CJ_MEMO_KEYS);
+	c->pending = NULL;
+	if (c->memo == NULL || nkeys != c->mkeys)
+		return;
+	if (e == NULL)
+		e = MemoSlot(c, key, nkeys);
+	e[0] = (double) c->gen;
+	e[1] = value;
+	memcpy(e + 2, key, sizeof(double) * nkeys);
+}
+
+/* A memoised score for key, if any (see MemoGet) */
+bool
+cj_score_memo_get(FunctionCallInfo fcinfo, const double *key, int nkeys,
+				  double *value)
+{
+	return MemoGet(fcinfo, key, nkeys, value);
+}
+
+/* Remember a score for key (see MemoPut) */
+void
+cj_score_memo_put(FunctionCallInfo fcinfo, const double *key, int nkeys,
+				  double value)
+{
+	MemoPut(fcinfo, key, nkeys, value);
+}
+
+/*
+ * Whether argument argno of the call is a Const node.  Deliberately not
+ * get_fn_expr_arg_stable(): that also accepts external Params, whose value
+ * can change between evaluations of one cached expression (PL/pgSQL simple
+ * expressions keep their state for a whole transaction).
+ */
+static bool
+ArgIsConst(FmgrInfo *flinfo, int argno)
+{
+	List	   *args;
+
+	if (flinfo->fn_expr == NULL || !IsA(flinfo->fn_expr, FuncExpr))
+		return false;
+	args = ((FuncExpr *) flinfo->fn_expr)->args;
+	return argno >= 0 && argno < list_length(args) &&
+		IsA(list_nth(args, argno), Const);
+}
+
+/*
+ * The model in argument argno, decoded once per distinct value (slot k of
+ * the call site's cache).  When the argument is a literal constant it is
+ * decoded once and later rows skip even the comparison.
+ */
+const CjModelSlot *
+cj_score_model(FunctionCallInfo fcinfo, int argno, int k)
+{
+	ScoreCache *c = GetCache(fcinfo);
+	struct varlena *raw;
+	const char *data;
+	Size		len;
+	Size		off = offsetof(CjModel, b) - VARHDRSZ;
+
+	Assert(k >= 0 && k < CJ_SCORE_SLOTS);
+	if (c->fixed[k])
+		return &c->slot[k];
+	raw = PG_DETOAST_DATUM_PACKED(PG_GETARG_DATUM(argno));
+	data = VARDATA_ANY(raw);
+	len = VARSIZE_ANY_EXHDR(raw);
+	if (len != sizeof(CjModel) - VARHDRSZ)
+		elog(ERROR, "cj_model value has unexpected size %zu", len);
+	if (!c->slot[k].valid)
+		c->fixed[k] = ArgIsConst(fcinfo->flinfo, argno);
+	if (!c->slot[k].valid ||
+		memcmp(&c->slot[k].b, data + off, sizeof(CjModelBody)) != 0)
+	{
+		memcpy(&c->slot[k].b, data + off, sizeof(CjModelBody));
+		c->slot[k].f = cj_family_by_id(c->slot[k].b.family);
+		if (c->slot[k].f == NULL)
+			elog(ERROR, "cj_model has unknown family id %d", c->slot[k].b.family);
+		c->slot[k].valid = true;
+		/* new model: forget the memoised scores */
+		NewGeneration(c);
+	}
+	return &c->slot[k];
+}
+
+/* A time horizon: finite and >= 0 */
+static double
+Horizon(double t, const char *name)
+{
+	if (!(t >= 0.0 && isfinite(t)))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s must be a finite number >= 0", name)));
+	return t;
+}
+
+/* Read a (x, t_x, T)-style tuple from arguments first.. and check it */
+static inline void
+TupleArgs(FunctionCallInfo fcinfo, int first, const CjModelSlot *ms, double *v)
+{
+	int			i;
+
+	v[0] = v[1] = v[2] = 0.0;
+	for (i = 0; i < ms->f->ndata; i++)
+		v[i] = PG_GETARG_FLOAT8(first + i);
+	/* the error names the first argument that is not finite */
+	if (unlikely(!(isfinite(v[0]) && isfinite(v[1]) && isfinite(v[2]))))
+		for (i = 0; i < ms->f->ndata; i++)
+			cj_finite_arg(v[i], ms->f->data_names[i]);
+	cj_check_tuple(ms->f, v);
+}
+
+/* A score that came out NaN or infinite: 22003 */
+double
+cj_score_result(double v, const char *function)
+{
+	if (!isfinite(v))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("%s is not finite for these inputs", function)));
+	return v;
+}
+
+/* cj_expected_purchases(m, t): E[X(t)] for a new customer */
+Datum
+cj_expected_purchases(PG_FUNCTION_ARGS)
+{
+	const CjModelSlot *ms = cj_score_model(fcinfo, 0, 0);
+	double		t = Horizon(PG_GETARG_FLOAT8(1), "t");
+
+	cj_require_score(ms->f, ms->f->expected, "cj_expected_purchases");
+	PG_RETURN_FLOAT8(cj_score_result(ms->f->expected(ms->b.params, t),
+							"cj_expected_purchases"));
+}
+
+/*
+ * E[X(T, T+t) | v] under the model in ms.  Where the family splits off the
+ * part that depends on T and t only (Pareto/NBD: the lifetime-weighted
+ * exposure, a log and an exp), that part is remembered per call site in a
+ * small direct-mapped table: real data repeat T (calendar days, cohorts)
+ * and one query scores a single horizon, so rows whose history is new
+ * still reuse it.  The result is the family's conditional to the last bit.
+ */
+static pg_attribute_always_inline double
+ScoreConditional(FunctionCallInfo fcinfo, const CjModelSlot *ms,
+				 const double *v, double t)
+{
+	const CjFamily *f = ms->f;
+	ScoreCache *c;
+	double	   *e;
+	uint64		bT,
+				bt;
+
+	if (f->exposure == NULL || f->conditional_given == NULL)
+		return f->conditional(ms->b.params, v, t);
+	c = GetCache(fcinfo);
+	memcpy(&bT, &v[2], sizeof(bT));
+	memcpy(&bt, &t, sizeof(bt));
+	e = c->expo[((bT * 0x9E3779B97F4A7C15u + bt) * 0xBF58476D1CE4E5B9u) >>
+				(64 - EXPO_BITS)];
+	if (e[0] != (double) c->gen || e[1] != v[2] || e[2] != t)
+	{
+		e[3] = f->exposure(ms->b.params, v[2], t);
+		e[0] = (double) c->gen;
+		e[1] = v[2];
+		e[2] = t;
+	}
+	return f->conditional_given(ms->b.params, v, e[3]);
+}
+
+/* The same for other files (model.h) */
+double
+cj_score_conditional(FunctionCallInfo fcinfo, const CjModelSlot *ms,
+					 const double *v, double t)
+{
+	return ScoreConditional(fcinfo, ms, v, t);
+}
+
+/* cj_conditional_purchases(m, x, t_x, T, t): E[X(T, T+t) | history] */
+Datum
+cj_conditional_purchases(PG_FUNCTION_ARGS)
+{
+	const CjModelSlot *ms = cj_score_model(fcinfo, 0, 0);
+	ScoreCache *c = GetCache(fcinfo);
+	double		key[3] = {PG_GETARG_FLOAT8(1), PG_GETARG_FLOAT8(2),
+	PG_GETARG_FLOAT8(3)};
+	double		t = PG_GETARG_FLOAT8(4);
+	double		v[CJ_TUPLE_DIM];
+	double		r;
+
+	/*
+	 * A query scores one horizon, so the memo is keyed by the history and
+	 * a new horizon starts a new generation (entries are smaller, probes
+	 * cheaper; a horizon that changes per row only makes every row a miss).
+	 * The test is not-equal, so a NaN horizon never matches and reaches
+	 * the check below.
+	 */
+	if (!(t == c->horizon))
+	{
+		NewGeneration(c);
+		c->horizon = t;
+	}
+	if (MemoGet(fcinfo, key, 3, &r))
+		PG_RETURN_FLOAT8(r);
+	if (unlikely(ms->f->conditional == NULL))
+		cj_require_score(ms->f, NULL, "cj_conditional_purchases");
+	TupleArgs(fcinfo, 1, ms, v);
+	t = Horizon(t, "t");
+	r = cj_score_result(ScoreConditional(fcinfo, ms, v, t),
+						"cj_conditional_purchases");
+	MemoPut(fcinfo, key, 3, r);
+	PG_RETURN_FLOAT8(r);
+}
+
+/* cj_p_alive(m, x, t_x, T) */
+Datum
+cj_p_alive(PG_FUNCTION_ARGS)
+{
+	const CjModelSlot *ms = cj_score_model(fcinfo, 0, 0);
+	double		key[3] = {PG_GETARG_FLOAT8(1), PG_GETARG_FLOAT8(2),
+	PG_GETARG_FLOAT8(3)};
+	double		v[CJ_TUPLE_DIM],
+				r;
+
+	if (MemoGet(fcinfo, key, 3, &r))
+		PG_RETURN_FLOAT8(r);
+	if (unlikely(ms->f->p_alive == NULL))
+		cj_require_score(ms->f, NULL, "cj_p_alive");
+	TupleArgs(fcinfo, 1, ms, v);
+	r = cj_score_result(ms->f->p_alive(ms->b.params, v), "cj_p_alive");
+	MemoPut(fcinfo, key, 3, r);
+	PG_RETURN_FLOAT8(r);
+}
+
+/* cj_prob_purchases(m, n, t): P(X(t) = n) for a new customer */
+Datum
+cj_prob_purchases(PG_FUNCTION_ARGS)
+{
+	const CjModelSlot *ms = cj_score_model(fcinfo, 0, 0);
+	int32		n = PG_GETARG_INT32(1);
+	double		t = Horizon(PG_GETARG_FLOAT8(2), "t");
+
+	cj_require_score(ms->f, ms->f->prob_n, "cj_prob_purchases");
+	if (n < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("n must be >= 0")));
+	PG_RETURN_FLOAT8(cj_score_result(ms->f->prob_n(ms->b.params, n, t),
+							"cj_prob_purchases"));
+}
+
+/*
+ * E[M | x, m] from a spend model.  m = 0 is accepted here (a customer
+ * whose repeat purchases were all free scores like one with a tiny m);
+ * fitting still needs m > 0.
+ */
+double
+cj_spend_score(const CjModelSlot *ms, double x, double m)
+{
+	double		v[CJ_TUPLE_DIM] = {x, m, 0.0};
+	double		chk[CJ_TUPLE_DIM] = {x, m == 0.0 ? 1.0 : m, 0.0};
+
+	cj_require_score(ms->f, (const void *) ms->f->spend, "cj_expected_spend");
+	cj_finite_arg(x, "x");
+	cj_finite_arg(m, "m");
+	cj_check_tuple(ms->f, chk);
+	return cj_score_result(ms->f->spend(ms->b.params, v), "cj_expected_spend");
+}
+
+/* cj_expected_spend(gg, x, m): Gamma-Gamma conditional mean spend */
+Datum
+cj_expected_spend(PG_FUNCTION_ARGS)
+{
+	const CjModelSlot *ms = cj_score_model(fcinfo, 0, 0);
+
+	PG_RETURN_FLOAT8(cj_spend_score(ms, PG_GETARG_FLOAT8(1),
+							 PG_GETARG_FLOAT8(2)));
+}
+
+/*
+ * CLV = margin E[M | x, m] sum_{i=1..periods}
+ *       (E[X(iL) | hist] - E[X((i-1)L) | hist]) / (1 + d)^i
+ * The discounted sum (the costly part: one conditional expectation per
+ * period) depends on the history and the horizon only, so it is memoised
+ * at the call site; the spend factor is computed per row.
+ */
+double
+cj_clv_compute(FunctionCallInfo fcinfo, const CjModelSlot *pm,
+			   const CjModelSlot *sm, const double *v, double m, int32 periods,
+			   double len, double rate, double margin)
+{
+	double		key[6] = {v[0], v[1], v[2], periods, len, rate};
+	double		spend,
+				prev = 0.0,
+				disc = 1.0,
+				sum = 0.0;
+	int			i;
+
+	if (periods < 1 || periods > CJ_CLV_MAX_PERIODS)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("periods must be between 1 and %d", CJ_CLV_MAX_PERIODS)));
+	if (!(len > 0.0 && isfinite(len)))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("period length must be a finite number > 0"),
+				 errdetail("It is in the purchase model's time unit.")));
+	if (!(rate >= 0.0 && rate < 1.0))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("discount rate must be in [0, 1)"),
+				 errdetail("It is the rate per period (0.01 for 1 %% a month).")));
+	if (!(margin >= 0.0 && isfinite(margin)))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("margin must be a finite number >= 0")));
+	spend = cj_spend_score(sm, v[0], m);
+	if (!cj_score_memo_get(fcinfo, key, 6, &sum))
+	{
+		for (i = 1; i <= periods; i++)
+		{
+			double		cum = pm->f->conditional(pm->b.params, v, i * len);
+
+			disc /= 1.0 + rate;
+			sum += (cum - prev) * disc;
+			prev = cum;
+		}
+		sum = cj_score_result(sum, "cj_clv");
+		cj_score_memo_put(fcinfo, key, 6, sum);
+	}
+	return cj_score_result(margin * spend * sum, "cj_clv");
+}
+
+/*
+ * cj_clv(purchase_model, spend_model, x, t_x, T, m, periods,
+ *        period_length, discount_rate [, margin])
+ */
+Datum
+cj_clv(PG_FUNCTION_ARGS)
+{
+	const CjModelSlot *pm = cj_score_model(fcinfo, 0, 0);
+	const CjModelSlot *sm = cj_score_model(fcinfo, 1, 1);
+	double		v[CJ_TUPLE_DIM];
+
+	cj_require_score(pm->f, (const void *) pm->f->conditional, "cj_clv");
+	TupleArgs(fcinfo, 2, pm, v);
+	PG_RETURN_FLOAT8(cj_clv_compute(fcinfo, pm, sm, v,
+									cj_finite_arg(PG_GETARG_FLOAT8(5), "m"),
+									PG_GETARG_INT32(6), PG_GETARG_FLOAT8(7),
+									PG_GETARG_FLOAT8(8),
+									PG_NARGS() > 9 ? PG_GETARG_FLOAT8(9) : 1.0));
+}

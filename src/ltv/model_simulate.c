@@ -1,0 +1,114 @@
+/*-------------------------------------------------------------------------
+ *
+ * model_simulate.c
+ *	  cj_simulate: customers drawn from a fitted model, deterministic for a
+ *	  seed (the core's xoshiro256** stream, the same on every platform).
+ *
+ * Each customer is drawn from the purchase family's generative story
+ * (cj_family.h simulate) over an observation period T; with a spend model
+ * the mean of the x repeat-purchase values is drawn too (0 when x = 0).
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "access/htup_details.h"
+#include "funcapi.h"
+
+#include "common/util.h"
+#include "ltv/model.h"
+
+PG_FUNCTION_INFO_V1(cj_simulate);
+
+typedef struct SimState
+{
+	CjRng		rng;
+	CjModelBody pm;
+	CjModelBody sm;
+	const CjFamily *pf;
+	const CjFamily *sf;			/* NULL without a spend model */
+	int64		n;
+	int64		done;
+	double		T;
+} SimState;
+
+/* Validate the arguments and set up the generator */
+static SimState *
+SimSetup(FunctionCallInfo fcinfo)
+{
+	bool		spend = PG_NARGS() == 5;
+	CjModel    *pm = PG_GETARG_CJ_MODEL_P(0);
+	SimState   *st = palloc0(sizeof(SimState));
+	int			a = spend ? 2 : 1;
+
+	st->pm = pm->b;
+	st->pf = cj_model_family_of(pm);
+	cj_require_score(st->pf, (const void *) st->pf->simulate, "cj_simulate");
+	if (spend)
+	{
+		CjModel    *sm = PG_GETARG_CJ_MODEL_P(1);
+
+		st->sm = sm->b;
+		st->sf = cj_model_family_of(sm);
+		cj_require_score(st->sf, (const void *) st->sf->simulate_spend,
+						 "cj_simulate (spend)");
+	}
+	st->n = PG_GETARG_INT64(a);
+	st->T = PG_GETARG_FLOAT8(a + 1);
+	if (st->n < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("number of customers must be >= 0")));
+	if (!(st->T > 0.0 && isfinite(st->T)))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("observation period T must be a finite number > 0")));
+	cj_rng_seed(&st->rng, (uint64) PG_GETARG_INT64(a + 2));
+	return st;
+}
+
+/*
+ * cj_simulate(model, n, T, seed) -> (customer, x, t_x, T)
+ * cj_simulate(model, spend_model, n, T, seed) -> (customer, x, t_x, T, m)
+ */
+Datum
+cj_simulate(PG_FUNCTION_ARGS)
+{
+	FuncCallContext *fctx;
+	SimState   *st;
+	Datum		values[5];
+	bool		nulls[5] = {false, false, false, false, false};
+	double		v[CJ_TUPLE_DIM];
+	HeapTuple	tup;
+
+	if (SRF_IS_FIRSTCALL())
+	{
+		MemoryContext old;
+		TupleDesc	desc;
+
+		fctx = SRF_FIRSTCALL_INIT();
+		old = MemoryContextSwitchTo(fctx->multi_call_memory_ctx);
+		if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)
+			elog(ERROR, "cj_simulate must return a record type");
+		fctx->tuple_desc = BlessTupleDesc(desc);
+		fctx->user_fctx = SimSetup(fcinfo);
+		MemoryContextSwitchTo(old);
+	}
+	fctx = SRF_PERCALL_SETUP();
+	st = (SimState *) fctx->user_fctx;
+	if (st->done >= st->n)
+		SRF_RETURN_DONE(fctx);
+	st->done++;
+	st->pf->simulate(st->pm.params, st->T, &st->rng, v);
+	values[0] = Int64GetDatum(st->done);
+	values[1] = Float8GetDatum(v[0]);
+	values[2] = Float8GetDatum(v[1]);
+	values[3] = Float8GetDatum(v[2]);
+	if (st->sf)
+		values[4] = Float8GetDatum(v[0] > 0 ?
+								   st->sf->simulate_spend(st->sm.params, v[0], &st->rng) : 0.0);
+	tup = heap_form_tuple(fctx->tuple_desc, values, nulls);
+	SRF_RETURN_NEXT(fctx, HeapTupleGetDatum(tup));
+}

@@ -1,0 +1,501 @@
+/*-------------------------------------------------------------------------
+ *
+ * wait_stats.c
+ *	  Service-level and wait-statistics aggregates and their shared state
+ *	  type cj_wait_state.
+ *
+ * cj_service_level(wait, target) is the share of contacts answered within
+ * their target; cj_wait_stats(wait) summarises waits (count, mean, min,
+ * max exactly; p50/p90/p99 from a log-linear histogram, within 1.6 %).
+ * Both states are fixed-size and add up, so the aggregates have combine
+ * functions and run in parallel and as Citus partial aggregates.  The
+ * text form (the one Citus ships between nodes) is exact:
+ *		sl n=10 within=8
+ *		ws n=3 sum=4500000 min=500000 max=3000000 buckets=0:1,64:2
+ * (times in microseconds, buckets as index:count, ascending).
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/htup_details.h"
+#include "common/int.h"
+#include "funcapi.h"
+#include "libpq/pqformat.h"
+#include "utils/builtins.h"
+#include "utils/timestamp.h"
+
+#include "common/util.h"
+#include "core/service/waithist.h"
+#include "core/common/text.h"
+
+#define WS_SERVICE_LEVEL 1
+#define WS_WAIT_STATS 2
+
+typedef struct WaitState
+{
+	int32		vl_len_;
+	uint8		version;		/* CJ_BINARY_VERSION */
+	uint8		kind;			/* WS_SERVICE_LEVEL or WS_WAIT_STATS */
+	uint16		reserved16;		/* must be zero */
+	int32		reserved;		/* must be zero */
+	int64		n;				/* waits counted */
+	int64		within;			/* answered within target (service level) */
+	int64		sum;			/* total wait, microseconds (wait stats) */
+	int64		min;
+	int64		max;
+	int64		counts[FLEXIBLE_ARRAY_MEMBER];	/* CJ_WAITHIST_BUCKETS (stats) */
+} WaitState;
+
+#define WS_SIZE(kind) (offsetof(WaitState, counts) + \
+	((kind) == WS_WAIT_STATS ? sizeof(int64) * CJ_WAITHIST_BUCKETS : 0))
+#define PG_GETARG_WS_P(n) ((WaitState *) PG_DETOAST_DATUM(PG_GETARG_DATUM(n)))
+
+PG_FUNCTION_INFO_V1(cj_wait_state_in);
+PG_FUNCTION_INFO_V1(cj_wait_state_out);
+PG_FUNCTION_INFO_V1(cj_wait_state_recv);
+PG_FUNCTION_INFO_V1(cj_wait_state_send);
+PG_FUNCTION_INFO_V1(cj_service_level_trans);
+PG_FUNCTION_INFO_V1(cj_wait_stats_trans);
+PG_FUNCTION_INFO_V1(cj_wait_state_combine);
+PG_FUNCTION_INFO_V1(cj_service_level_final);
+PG_FUNCTION_INFO_V1(cj_wait_stats_final);
+
+/* A new empty state of a kind, in memory context cxt */
+static WaitState *
+WsNew(int kind, MemoryContext cxt)
+{
+	WaitState  *s = MemoryContextAllocZero(cxt, WS_SIZE(kind));
+
+	SET_VARSIZE(s, WS_SIZE(kind));
+	s->version = CJ_BINARY_VERSION;
+	s->kind = kind;
+	return s;
+}
+
+/*
+ * Check a decoded state: NULL when valid, else a detail sentence.  Shared
+ * by text and binary input so both enforce the same rules.
+ */
+static const char *
+WsInvalid(const WaitState *s)
+{
+	int64		total = 0;
+	int			b;
+
+	if (s->kind != WS_SERVICE_LEVEL && s->kind != WS_WAIT_STATS)
+		return "The state kind must be \"sl\" or \"ws\".";
+	if (s->n < 0)
+		return "The count must not be negative.";
+	if (s->kind == WS_SERVICE_LEVEL)
+		return (s->within < 0 || s->within > s->n) ?
+			"The answered-within-target count must be between 0 and the count." : NULL;
+	if (s->n == 0 && (s->sum != 0 || s->min != 0 || s->max != 0))
+		return "An empty state has zero sum, min and max.";
+	if (s->min < 0 || s->max < s->min || s->sum < 0)
+		return "Waits must satisfy 0 <= min <= max and a non-negative sum.";
+	for (b = 0; b < CJ_WAITHIST_BUCKETS; b++)
+	{
+		if (s->counts[b] < 0 || pg_add_s64_overflow(total, s->counts[b], &total))
+			return "Bucket counts must be non-negative.";
+	}
+	if (total != s->n)
+		return "The bucket counts must add up to the count.";
+	return NULL;
+}
+
+/* Raise the text-input syntax error */
+static void
+WsSyntax(Node *escontext, const char *str, const char *detail)
+{
+	CjError		err;
+
+	cj_error_set(&err, CJ_ERR_SYNTAX, "%s", detail);
+	cj_input_error(escontext, "cj_wait_state", str, &err);
+}
+
+/* Parse "key=int64"; false on mismatch */
+static bool
+ParseField(const char **p, const char *key, int64 *v)
+{
+	char		word[16];
+
+	return cj_parse_ident(p, word, sizeof(word)) > 0 &&
+		strcmp(word, key) == 0 && cj_accept_char(p, '=') &&
+		cj_parse_int64(p, v);
+}
+
+/* Parse the "buckets=i:c,i:c" list (strictly ascending indexes) */
+static bool
+ParseBuckets(const char **p, WaitState *s)
+{
+	char		word[16];
+	int64		idx,
+				prev = -1,
+				c;
+
+	if (cj_parse_ident(p, word, sizeof(word)) <= 0 ||
+		strcmp(word, "buckets") != 0 || !cj_accept_char(p, '='))
+		return false;
+	if (cj_at_end(*p))
+		return true;
+	do
+	{
+		if (!cj_parse_int64(p, &idx) || idx <= prev || idx >= CJ_WAITHIST_BUCKETS ||
+			!cj_accept_char(p, ':') || !cj_parse_int64(p, &c))
+			return false;
+		s->counts[idx] = c;
+		prev = idx;
+	} while (cj_accept_char(p, ','));
+	return true;
+}
+
+/* Text input */
+Datum
+cj_wait_state_in(PG_FUNCTION_ARGS)
+{
+	char	   *str = PG_GETARG_CSTRING(0);
+	const char *p = str;
+	char		word[8];
+	int			kind = 0;
+	WaitState  *s;
+	bool		ok;
+	const char *bad;
+
+	if (cj_parse_ident(&p, word, sizeof(word)) > 0)
+		kind = strcmp(word, "sl") == 0 ? WS_SERVICE_LEVEL :
+			strcmp(word, "ws") == 0 ? WS_WAIT_STATS : 0;
+	if (kind == 0)
+	{
+		WsSyntax(CJ_ESCONTEXT(fcinfo), str, "A state starts with \"sl\" or \"ws\".");
+		PG_RETURN_NULL();
+	}
+	s = WsNew(kind, CurrentMemoryContext);
+	if (kind == WS_SERVICE_LEVEL)
+		ok = ParseField(&p, "n", &s->n) && ParseField(&p, "within", &s->within);
+	else
+		ok = ParseField(&p, "n", &s->n) && ParseField(&p, "sum", &s->sum) &&
+			ParseField(&p, "min", &s->min) && ParseField(&p, "max", &s->max) &&
+			ParseBuckets(&p, s);
+	if (!ok || !cj_at_end(p))
+	{
+		WsSyntax(CJ_ESCONTEXT(fcinfo), str, kind == WS_SERVICE_LEVEL ?
+				 "Expected \"sl n=<count> within=<count>\"." :
+				 "Expected \"ws n=<count> sum=<us> min=<us> max=<us> buckets=<index>:<count>,...\".");
+		PG_RETURN_NULL();
+	}
+	if ((bad = WsInvalid(s)) != NULL)
+	{
+		CjError		err;
+
+		cj_error_set(&err, CJ_ERR_PARAM, "%s", bad);
+		cj_input_error(CJ_ESCONTEXT(fcinfo), "cj_wait_state", str, &err);
+		PG_RETURN_NULL();
+	}
+	PG_RETURN_POINTER(s);
+}
+
+/* Text output */
+Datum
+cj_wait_state_out(PG_FUNCTION_ARGS)
+{
+	WaitState  *s = PG_GETARG_WS_P(0);
+	StringInfoData buf;
+	int			b;
+	bool		first = true;
+
+	initStringInfo(&buf);
+	if (s->kind == WS_SERVICE_LEVEL)
+	{
+		appendStringInfo(&buf, "sl n=" INT64_FORMAT " within=" INT64_FORMAT,
+						 s->n, s->within);
+		PG_RETURN_CSTRING(buf.data);
+	}
+	appendStringInfo(&buf, "ws n=" INT64_FORMAT " sum=" INT64_FORMAT
+					 " min=" INT64_FORMAT " max=" INT64_FORMAT " buckets=",
+					 s->n, s->sum, s->min, s->max);
+	for (b = 0; b < CJ_WAITHIST_BUCKETS; b++)
+	{
+		if (s->counts[b] == 0)
+			continue;
+		appendStringInfo(&buf, "%s%d:" INT64_FORMAT, first ? "" : ",", b,
+						 s->counts[b]);
+		first = false;
+	}
+	PG_RETURN_CSTRING(buf.data);
+}
+
+/*
+ * Binary input: version byte, kind byte, int64 n, within, sum, min, max,
+ * then (wait stats) int32 number of non-empty buckets and int32 index /
+ * int64 count pairs in ascending index order.
+ */
+Datum
+cj_wait_state_recv(PG_FUNCTION_ARGS)
+{
+	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
+	WaitState  *s;
+	int			kind,
+				nb,
+				i,
+				prev = -1;
+	const char *bad;
+
+	cj_check_binary_version(pq_getmsgbyte(buf), "cj_wait_state");
+	kind = pq_getmsgbyte(buf);
+	s = WsNew(kind == WS_WAIT_STATS ? WS_WAIT_STATS : WS_SERVICE_LEVEL,
+			  CurrentMemoryContext);
+	s->kind = kind;
+	s->n = pq_getmsgint64(buf);
+	s->within = pq_getmsgint64(buf);
+	s->sum = pq_getmsgint64(buf);
+	s->min = pq_getmsgint64(buf);
+	s->max = pq_getmsgint64(buf);
+	nb = kind == WS_WAIT_STATS ? pq_getmsgint(buf, 4) : 0;
+	for (i = 0; i < nb; i++)
+	{
+		int			idx = pq_getmsgint(buf, 4);
+
+		if (idx <= prev || idx >= CJ_WAITHIST_BUCKETS)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+					 errmsg("invalid binary data for type cj_wait_state"),
+					 errdetail("Bucket indexes must ascend and be below %d.", CJ_WAITHIST_BUCKETS)));
+		s->counts[idx] = pq_getmsgint64(buf);
+		prev = idx;
+	}
+	if ((bad = WsInvalid(s)) != NULL ||
+		(kind == WS_SERVICE_LEVEL && (s->sum || s->min || s->max)) ||
+		(kind == WS_WAIT_STATS && s->within != 0))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("invalid binary data for type cj_wait_state"),
+				 errdetail("%s", bad ? bad : "Fields of the other state kind must be zero.")));
+	PG_RETURN_POINTER(s);
+}
+
+/* Binary output (see cj_wait_state_recv) */
+Datum
+cj_wait_state_send(PG_FUNCTION_ARGS)
+{
+	WaitState  *s = PG_GETARG_WS_P(0);
+	StringInfoData buf;
+	int			b,
+				nb = 0;
+
+	pq_begintypsend(&buf);
+	pq_sendbyte(&buf, CJ_BINARY_VERSION);
+	pq_sendbyte(&buf, s->kind);
+	pq_sendint64(&buf, s->n);
+	pq_sendint64(&buf, s->within);
+	pq_sendint64(&buf, s->sum);
+	pq_sendint64(&buf, s->min);
+	pq_sendint64(&buf, s->max);
+	if (s->kind == WS_WAIT_STATS)
+	{
+		for (b = 0; b < CJ_WAITHIST_BUCKETS; b++)
+			nb += s->counts[b] != 0;
+		pq_sendint32(&buf, nb);
+		for (b = 0; b < CJ_WAITHIST_BUCKETS; b++)
+		{
+			if (s->counts[b] == 0)
+				continue;
+			pq_sendint32(&buf, b);
+			pq_sendint64(&buf, s->counts[b]);
+		}
+	}
+	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+}
+
+/* Exact length of a wait in microseconds; negative waits are errors */
+static int64
+WaitMicros(Interval *iv, const char *what)
+{
+	int64		us;
+
+	(void) cj_interval_seconds(iv, what, false);	/* rejects months */
+	if (pg_mul_s64_overflow((int64) iv->day, USECS_PER_DAY, &us) ||
+		pg_add_s64_overflow(us, iv->time, &us))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("%s is out of range", what)));
+	if (us < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s must not be negative", what)));
+	return us;
+}
+
+/* The running state, created lazily in the aggregate context */
+static WaitState *
+WsTransState(FunctionCallInfo fcinfo, int kind)
+{
+	MemoryContext aggcxt;
+
+	if (!AggCheckCallContext(fcinfo, &aggcxt))
+		elog(ERROR, "aggregate transition function called in non-aggregate context");
+	if (PG_ARGISNULL(0))
+		return WsNew(kind, aggcxt);
+	return PG_GETARG_WS_P(0);
+}
+
+/* cj_service_level transition: count the wait and whether it met target */
+Datum
+cj_service_level_trans(PG_FUNCTION_ARGS)
+{
+	WaitState  *s;
+	int64		wait,
+				target;
+
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
+	{
+		if (PG_ARGISNULL(0))
+			PG_RETURN_NULL();
+		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+	}
+	wait = WaitMicros(PG_GETARG_INTERVAL_P(1), "wait");
+	target = WaitMicros(PG_GETARG_INTERVAL_P(2), "target");
+	s = WsTransState(fcinfo, WS_SERVICE_LEVEL);
+	s->n++;
+	if (wait <= target)
+		s->within++;
+	PG_RETURN_POINTER(s);
+}
+
+/* cj_wait_stats transition: count, sum, extremes and histogram */
+Datum
+cj_wait_stats_trans(PG_FUNCTION_ARGS)
+{
+	WaitState  *s;
+	int64		wait;
+
+	if (PG_ARGISNULL(1))
+	{
+		if (PG_ARGISNULL(0))
+			PG_RETURN_NULL();
+		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+	}
+	wait = WaitMicros(PG_GETARG_INTERVAL_P(1), "wait");
+	s = WsTransState(fcinfo, WS_WAIT_STATS);
+	if (pg_add_s64_overflow(s->sum, wait, &s->sum))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("total wait is out of range")));
+	if (s->n == 0 || wait < s->min)
+		s->min = wait;
+	if (s->n == 0 || wait > s->max)
+		s->max = wait;
+	s->n++;
+	s->counts[cj_waithist_bucket(wait)]++;
+	PG_RETURN_POINTER(s);
+}
+
+/* Combine two partial states of the same kind */
+Datum
+cj_wait_state_combine(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcxt;
+	WaitState  *a,
+			   *b;
+	int			i;
+
+	if (!AggCheckCallContext(fcinfo, &aggcxt))
+		elog(ERROR, "aggregate combine function called in non-aggregate context");
+	if (PG_ARGISNULL(1))
+	{
+		if (PG_ARGISNULL(0))
+			PG_RETURN_NULL();
+		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+	}
+	b = PG_GETARG_WS_P(1);
+	if (PG_ARGISNULL(0))
+	{
+		a = MemoryContextAlloc(aggcxt, VARSIZE(b));
+		memcpy(a, b, VARSIZE(b));
+		PG_RETURN_POINTER(a);
+	}
+	a = PG_GETARG_WS_P(0);
+	if (a->kind != b->kind)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("cannot combine a service-level state with a wait-statistics state")));
+	if (b->n > 0 && (a->n == 0 || b->min < a->min))
+		a->min = b->min;
+	if (b->n > 0 && (a->n == 0 || b->max > a->max))
+		a->max = b->max;
+	if (pg_add_s64_overflow(a->n, b->n, &a->n) ||
+		pg_add_s64_overflow(a->within, b->within, &a->within) ||
+		pg_add_s64_overflow(a->sum, b->sum, &a->sum))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("wait totals are out of range")));
+	if (a->kind == WS_WAIT_STATS)
+		for (i = 0; i < CJ_WAITHIST_BUCKETS; i++)
+			a->counts[i] += b->counts[i];
+	PG_RETURN_POINTER(a);
+}
+
+/*
+ * The state a final function summarises: NULL when there is none or it
+ * counted no waits; an error when it is of the other kind.
+ */
+static WaitState *
+WsFinalState(FunctionCallInfo fcinfo, int kind)
+{
+	WaitState  *s;
+
+	if (PG_ARGISNULL(0))
+		return NULL;
+	s = PG_GETARG_WS_P(0);
+	if (s->kind != kind)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("state is not a %s state",
+						kind == WS_SERVICE_LEVEL ? "service-level" : "wait-statistics")));
+	return s->n > 0 ? s : NULL;
+}
+
+/* Share answered within target; NULL for no waits */
+Datum
+cj_service_level_final(PG_FUNCTION_ARGS)
+{
+	WaitState  *s = WsFinalState(fcinfo, WS_SERVICE_LEVEL);
+
+	if (s == NULL)
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8((double) s->within / (double) s->n);
+}
+
+/* An interval of us microseconds */
+static Datum
+MicrosInterval(int64 us)
+{
+	Interval   *iv = palloc0(sizeof(Interval));
+
+	iv->time = us;
+	return IntervalPGetDatum(iv);
+}
+
+/* cj_wait_summary (n, mean, min, p50, p90, p99, max); NULL for no waits */
+Datum
+cj_wait_stats_final(PG_FUNCTION_ARGS)
+{
+	WaitState  *s = WsFinalState(fcinfo, WS_WAIT_STATS);
+	TupleDesc	desc;
+	Datum		v[7];
+	bool		nulls[7] = {0};
+
+	if (s == NULL)
+		PG_RETURN_NULL();
+	if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "return type must be a row type");
+	v[0] = Int64GetDatum(s->n);
+	v[1] = MicrosInterval((int64) ((s->sum + s->n / 2) / s->n));
+	v[2] = MicrosInterval(s->min);
+	v[3] = MicrosInterval(cj_waithist_quantile(s->counts, s->n, 0.5, s->min, s->max));
+	v[4] = MicrosInterval(cj_waithist_quantile(s->counts, s->n, 0.9, s->min, s->max));
+	v[5] = MicrosInterval(cj_waithist_quantile(s->counts, s->n, 0.99, s->min, s->max));
+	v[6] = MicrosInterval(s->max);
+	desc = BlessTupleDesc(desc);
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(desc, v, nulls)));
+}
