@@ -15,7 +15,7 @@
  */
 #include "core/loyalty/points.h"
 #include "core/common/decimal.h"
-#include "core/ltv/history.h"
+#include "core/common/instant.h"
 #include "core/common/text.h"
 
 #include <stdio.h>

@@ -30,17 +30,6 @@ cj_history_size(int32_t capacity)
 	return CJ_HISTORY_HDRSZ + (size_t) capacity * sizeof(int32_t);
 }
 
-/* UTC day of an instant, rounding towards minus infinity */
-int32_t
-cj_instant_day(int64_t at)
-{
-	int64_t		d = at / CJ_USECS_PER_DAY;
-
-	if (at % CJ_USECS_PER_DAY < 0)
-		d--;
-	return (int32_t) d;
-}
-
 /* Start a history with its first purchase */
 void
 cj_history_init(CjHistory *h, int32_t capacity, int64_t at, int32_t day,

@@ -34,6 +34,7 @@
 #include <string.h>
 
 #include "core/common/core.h"
+#include "core/common/instant.h"
 
 /* Layout version kept in every value and leading the binary form */
 #define CJ_HISTORY_VERSION	1
@@ -47,14 +48,7 @@
 /* Money is kept in millionths; a total must fit in int64 */
 #define CJ_MICRO_PER_UNIT	INT64_C(1000000)
 
-#define CJ_USECS_PER_DAY	INT64_C(86400000000)
 
-/*
- * Valid instants: PostgreSQL's timestamptz range, 4714-11-24 BC 00:00 UTC
- * (inclusive) to 294277-01-01 00:00 UTC (exclusive).
- */
-#define CJ_MIN_INSTANT		INT64_C(-211813488000000000)
-#define CJ_END_INSTANT		INT64_C(9223371331200000000)
 
 typedef struct CjHistory
 {
@@ -101,8 +95,6 @@ cj_history_clear_header(CjHistory *h)
 /* Bytes needed for a history with room for capacity days */
 extern size_t cj_history_size(int32_t capacity);
 
-/* UTC day of an instant (floor division) */
-extern int32_t cj_instant_day(int64_t at);
 
 /* Start a history with its first purchase (capacity >= 1) */
 extern void cj_history_init(CjHistory *h, int32_t capacity, int64_t at,
@@ -183,14 +175,7 @@ extern size_t cj_history_text_size(const CjHistory *h);
 /* Format h into buf (cj_history_text_size bytes); returns the length */
 extern size_t cj_history_format(const CjHistory *h, char *buf);
 
-/* Format an instant as ISO 8601 UTC into buf (>= 40 bytes) */
-extern size_t cj_format_instant(int64_t at, char *buf);
 
-/*
- * Parse an instant written by cj_format_instant at *p (after white space),
- * advancing *p; CJ_ERR_SYNTAX or CJ_ERR_RANGE on failure.
- */
-extern bool cj_parse_instant(const char **p, int64_t *out, CjError *err);
 
 /* Format micro-units as a decimal into buf (>= 24 bytes) */
 extern size_t cj_format_micro(int64_t v, char *buf);
