@@ -33,7 +33,7 @@
 #include "lib/stringinfo.h"
 
 #include "core/ltv/model.h"
-#include "core/math/optim.h"
+#include "core/ltv/fit.h"
 
 typedef struct CjModel
 {

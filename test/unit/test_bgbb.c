@@ -6,7 +6,7 @@
 #include "unit.h"
 #include "family_check.h"
 #include "core/ltv/bgbb.h"
-#include "core/math/optim.h"
+#include "core/ltv/fit.h"
 
 #include <string.h>
 

@@ -10,7 +10,7 @@
 #include "family_check.h"
 #include "core/ltv/bgnbd.h"
 #include "core/math/hyp2f1.h"
-#include "core/math/optim.h"
+#include "core/ltv/fit.h"
 #include "core/ltv/tupleset.h"
 
 #define NCUST 2357

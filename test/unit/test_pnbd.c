@@ -6,7 +6,7 @@
 #include "unit.h"
 #include "family_check.h"
 #include "core/math/hyp2f1_a1.h"
-#include "core/math/optim.h"
+#include "core/ltv/fit.h"
 #include "core/ltv/pnbd.h"
 #include "core/math/quad.h"
 

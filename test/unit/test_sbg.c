@@ -5,7 +5,7 @@
  */
 #include "unit.h"
 #include "family_check.h"
-#include "core/math/optim.h"
+#include "core/ltv/fit.h"
 #include "core/ltv/sbg.h"
 
 #include <string.h>

@@ -10,7 +10,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "core/math/optim.h"
+#include "core/ltv/fit.h"
 #include "core/common/text.h"
 
 /* "<number>d" (days) or "<number>s" (seconds) */

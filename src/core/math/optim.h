@@ -1,15 +1,18 @@
 /*-------------------------------------------------------------------------
  *
  * optim.h
- *	  Maximum-likelihood fitting of a model family: a box-constrained BFGS
- *	  maximiser on log parameters with several starts.
+ *	  A box-constrained BFGS maximiser on log parameters (generic: an
+ *	  objective with its gradient, a box, a start).
  *
  *-------------------------------------------------------------------------
  */
 #ifndef CJ_OPTIM_H
 #define CJ_OPTIM_H
 
-#include "core/ltv/family.h"
+#include "core/common/core.h"
+
+/* The most variables the maximiser takes */
+#define CJ_OPTIM_MAX_DIM 4
 
 /*
  * Verdict of a fit, stored in cj_model.  The numbers are part of the
@@ -66,28 +69,14 @@ extern bool cj_optim_maximise(CjObjective fn, void *ctx, int n, double *theta,
 							  double lower, double upper, int max_iter,
 							  const double *H0, CjOptimResult *res);
 
-/* Outcome of a family fit */
-typedef struct CjFitResult
-{
-	double		p[CJ_MAX_PARAMS];	/* estimates, natural scale */
-	double		loglik;
-	double		n;				/* customers fitted (sum of weights) */
-	double		grad_norm;		/* max |dLL/dlog p| at the estimate */
-	int			iterations;		/* BFGS iterations of the winning start */
-	int			evaluations;	/* likelihood evaluations, all starts */
-	int			status;			/* CjFitStatus */
-} CjFitResult;
-
 /*
- * Fit family f to the data (distinct sorted tuples): the family's
- * data-driven start and spread starts ranked by likelihood; the best runs
- * to convergence, the second as an 8-iteration probe that continues only
- * when it is not behind, and all of them when the best does not converge;
- * the best log-likelihood is kept.
- * False with err for data that cannot be fitted (empty, degenerate per
- * check_fit, likelihood not finite at every start).
+ * The same, when fn's value v0 and gradient g0 at theta are already known
+ * (g0 NULL: unknown); saves the first evaluation unless theta has to be
+ * moved into the box.
  */
-extern bool cj_fit_family(const CjFamily *f, const CjData *d,
-						  CjFitResult *res, CjError *err);
+extern bool cj_optim_maximise_from(CjObjective fn, void *ctx, int n,
+								   double *theta, double lower, double upper,
+								   int max_iter, const double *H0, double v0,
+								   const double *g0, CjOptimResult *res);
 
 #endif							/* CJ_OPTIM_H */

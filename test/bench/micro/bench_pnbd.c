@@ -19,7 +19,7 @@
  *-------------------------------------------------------------------------
  */
 #include "core/ltv/family.h"
-#include "core/math/optim.h"
+#include "core/ltv/fit.h"
 #include "core/math/rng.h"
 #include "core/ltv/tupleset.h"
 

@@ -1,0 +1,42 @@
+/*-------------------------------------------------------------------------
+ *
+ * fit.h
+ *	  Maximum-likelihood fit of a model family (core/ltv/fit.c).
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef CJ_FIT_H
+#define CJ_FIT_H
+
+#include "core/ltv/family.h"
+#include "core/math/optim.h"
+
+#if CJ_MAX_PARAMS > CJ_OPTIM_MAX_DIM
+#error "the optimizer takes fewer variables than a family has parameters"
+#endif
+
+/* Outcome of a family fit */
+typedef struct CjFitResult
+{
+	double		p[CJ_MAX_PARAMS];	/* estimates, natural scale */
+	double		loglik;
+	double		n;				/* customers fitted (sum of weights) */
+	double		grad_norm;		/* max |dLL/dlog p| at the estimate */
+	int			iterations;		/* BFGS iterations of the winning start */
+	int			evaluations;	/* likelihood evaluations, all starts */
+	int			status;			/* CjFitStatus */
+} CjFitResult;
+
+/*
+ * Fit family f to the data (distinct sorted tuples): the family's
+ * data-driven start and spread starts ranked by likelihood; the best runs
+ * to convergence, the second as an 8-iteration probe that continues only
+ * when it is not behind, and all of them when the best does not converge;
+ * the best log-likelihood is kept.
+ * False with err for data that cannot be fitted (empty, degenerate per
+ * check_fit, likelihood not finite at every start).
+ */
+extern bool cj_fit_family(const CjFamily *f, const CjData *d,
+						  CjFitResult *res, CjError *err);
+
+#endif							/* CJ_FIT_H */
