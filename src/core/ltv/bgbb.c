@@ -358,8 +358,13 @@ BgbbSimulate(const double *p, double n, CjRng *rng, double *v)
 	}
 }
 
+/* A typical parameter vector: Fader, Hardie and Shang (2010), donations */
+static const double Example[] = {1.204, 0.750, 0.657, 2.783};
+
 const CjFamily cj_family_bgbb = {
+	.id = CJ_FAMILY_BGBB,
 	.name = "bgbb",
+	.example = Example,
 	.title = "BG/BB",
 	.kind = CJ_KIND_PURCHASE,
 	.nparams = 4,

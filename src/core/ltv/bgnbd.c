@@ -491,8 +491,13 @@ Simulate(const double *p, double T, CjRng *rng, double *v)
 	cj_bg_simulate(p, T, rng, v, 0);
 }
 
+/* A typical parameter vector: Fader, Hardie and Lee (2005), CDNOW sample, weeks */
+static const double Example[] = {0.2426, 4.4135, 0.7929, 2.4257};
+
 const CjFamily cj_family_bgnbd = {
+	.id = CJ_FAMILY_BGNBD,
 	.name = "bgnbd",
+	.example = Example,
 	.title = "BG/NBD",
 	.kind = CJ_KIND_PURCHASE,
 	.nparams = 4,

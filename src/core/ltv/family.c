@@ -3,28 +3,29 @@
  * family.c
  *	  The registry of model families.
  *
- * The table is indexed by the stable family id (cj_family.h); that id is
- * what cj_model and cj_fit_state store, so the table is APPEND-ONLY: a row
- * is never moved or reused.  A slot whose family is not built into this
- * library is NULL and every lookup treats it as unknown.  To add a family:
- * write src/core/cj_<name>.c filling a CjFamily, declare it in
- * cj_family.h, and put its address in its slot below.
+ * Each family carries its stable id (family.h); that id is what cj_model
+ * and cj_fit_state store, so it is never renumbered or reused.  Lookups
+ * go by the id each family declares, never by its place in the list
+ * below: the order of the list changes nothing stored.  To add a family:
+ * write src/core/ltv/<name>.c filling a CjFamily (with a new id), declare
+ * it in family.h, and add its address to the list.  Error messages that
+ * list the families are generated from the list (cj_family_names).
  *
  *-------------------------------------------------------------------------
  */
 #include "core/ltv/family.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 static const CjFamily *const Registry[] = {
-	NULL,						/* 0: never used */
-	&cj_family_bgnbd,			/* 1: CJ_FAMILY_BGNBD */
-	&cj_family_mbgnbd,			/* 2: CJ_FAMILY_MBGNBD */
-	&cj_family_pnbd,			/* 3: CJ_FAMILY_PNBD */
-	&cj_family_bgbb,			/* 4: CJ_FAMILY_BGBB */
-	&cj_family_sbg,				/* 5: CJ_FAMILY_SBG */
-	&cj_family_gg,				/* 6: CJ_FAMILY_GG */
+	&cj_family_bgnbd,
+	&cj_family_mbgnbd,
+	&cj_family_pnbd,
+	&cj_family_bgbb,
+	&cj_family_sbg,
+	&cj_family_gg,
 };
 
 #define REGISTRY_SIZE ((int) (sizeof(Registry) / sizeof(Registry[0])))
@@ -35,8 +36,8 @@ cj_family_by_name(const char *name)
 {
 	int			i;
 
-	for (i = 1; i < REGISTRY_SIZE; i++)
-		if (Registry[i] && strcmp(Registry[i]->name, name) == 0)
+	for (i = 0; i < REGISTRY_SIZE; i++)
+		if (strcmp(Registry[i]->name, name) == 0)
 			return Registry[i];
 	return NULL;
 }
@@ -45,28 +46,49 @@ cj_family_by_name(const char *name)
 const CjFamily *
 cj_family_by_id(int id)
 {
-	if (id <= 0 || id >= REGISTRY_SIZE)
-		return NULL;
-	return Registry[id];
+	int			i;
+
+	for (i = 0; i < REGISTRY_SIZE; i++)
+		if (Registry[i]->id == id)
+			return Registry[i];
+	return NULL;
 }
 
-/* Stable id of a registered family (0 if it is not registered) */
+/* Stable id of a family */
 int
 cj_family_id(const CjFamily *f)
 {
-	int			i;
-
-	for (i = 1; i < REGISTRY_SIZE; i++)
-		if (Registry[i] == f)
-			return i;
-	return 0;
+	return f->id;
 }
 
-/* Number of slots (ids 1 .. count-1 may hold families) */
+/* Number of registered families */
 int
 cj_family_count(void)
 {
 	return REGISTRY_SIZE;
+}
+
+/* The i-th registered family (0 <= i < cj_family_count()), or NULL */
+const CjFamily *
+cj_family_at(int i)
+{
+	return (i >= 0 && i < REGISTRY_SIZE) ? Registry[i] : NULL;
+}
+
+/* The text-form names of every family, "bgnbd, mbgnbd, ...", in the list's order */
+const char *
+cj_family_names(void)
+{
+	static char names[256];
+	size_t		len = 0;
+	int			i;
+
+	if (names[0] != '\0')
+		return names;
+	for (i = 0; i < REGISTRY_SIZE && len + 32 < sizeof(names); i++)
+		len += (size_t) snprintf(names + len, sizeof(names) - len, "%s%s",
+								 i > 0 ? ", " : "", Registry[i]->name);
+	return names;
 }
 
 /* Every parameter finite and strictly positive */

@@ -4,8 +4,8 @@
  *	  The table of function pointers that defines a model family.
  *
  * Every model family (BG/NBD, MBG/NBD, Pareto/NBD, BG/BB, sBG,
- * Gamma-Gamma) is one pure-C file that fills in a CjFamily and one row in
- * the registry (cj_family.c).  The fitting code, the model type and the
+ * Gamma-Gamma) is one pure-C file that fills in a CjFamily, with its stable
+ * id, and one line in the registry (family.c).  The fitting code, the model type and the
  * scoring functions only ever talk to a family through this table, so
  * adding a family touches no switch statement anywhere.  Fill a CjFamily
  * with designated initializers: members may be appended later, and a
@@ -71,6 +71,7 @@ typedef struct CjData
 
 typedef struct CjFamily
 {
+	int			id;				/* stable id (CJ_FAMILY_*), stored in values */
 	const char *name;			/* name in the text form: "bgnbd" */
 	const char *title;			/* for messages: "BG/NBD" */
 	CjFamilyKind kind;
@@ -78,6 +79,7 @@ typedef struct CjFamily
 	const char *const *param_names; /* the papers' symbols: "r", "alpha" ... */
 	int			ndata;			/* data columns used: 2 or 3 */
 	const char *const *data_names;	/* "x", "t_x", "T" ... */
+	const double *example;		/* a typical parameter vector (nparams) */
 
 	/* Validate one data tuple (v[0..ndata-1]); false with a detail. */
 	bool		(*check_data) (const double *v, CjError *err);
@@ -145,11 +147,20 @@ typedef struct CjFamily
 	double		(*simulate_spend) (const double *p, double x, CjRng *rng);
 } CjFamily;
 
-/* Registry lookups (cj_family.c); NULL when there is no such family. */
+/*
+ * Registry lookups (family.c); NULL when there is no such family.  A
+ * family is found by the id it declares, never by its place in the list.
+ */
 extern const CjFamily *cj_family_by_name(const char *name);
 extern const CjFamily *cj_family_by_id(int id);
 extern int	cj_family_id(const CjFamily *f);
+
+/* Walk the registry: cj_family_at(i) for 0 <= i < cj_family_count() */
 extern int	cj_family_count(void);
+extern const CjFamily *cj_family_at(int i);
+
+/* "bgnbd, mbgnbd, ...": every family's text-form name, for messages */
+extern const char *cj_family_names(void);
 
 /*
  * Shared parameter check: every parameter finite and > 0.  Families whose

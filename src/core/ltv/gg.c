@@ -161,8 +161,13 @@ SimulateSpend(const double *p, double x, CjRng *rng)
 	return cj_rng_gamma(rng, p[0] * x, x * nu);
 }
 
+/* A typical parameter vector: Fader, Hardie and Lee (2005), CDNOW spend */
+static const double Example[] = {6.25, 3.74, 15.44};
+
 const CjFamily cj_family_gg = {
+	.id = CJ_FAMILY_GG,
 	.name = "gg",
+	.example = Example,
 	.title = "Gamma-Gamma",
 	.kind = CJ_KIND_SPEND,
 	.nparams = 3,

@@ -62,8 +62,13 @@ Simulate(const double *p, double T, CjRng *rng, double *v)
 	cj_bg_simulate(p, T, rng, v, 1);
 }
 
+/* A typical parameter vector: weekly purchases on the scale of CDNOW */
+static const double Example[] = {0.5250, 6.1830, 0.8910, 1.6140};
+
 const CjFamily cj_family_mbgnbd = {
+	.id = CJ_FAMILY_MBGNBD,
 	.name = "mbgnbd",
+	.example = Example,
 	.title = "MBG/NBD",
 	.kind = CJ_KIND_PURCHASE,
 	.nparams = 4,

@@ -48,7 +48,7 @@ ParseParams(const char **pp, CjModelBody *b, const CjFamily **fam, CjError *err)
 		(f = cj_family_by_name(name)) == NULL)
 	{
 		cj_error_set(err, CJ_ERR_SYNTAX,
-					 "Expected a model family name (bgnbd, mbgnbd, pnbd, bgbb, sbg, gg).");
+					 "Expected a model family name (%s).", cj_family_names());
 		return false;
 	}
 	*fam = f;

@@ -785,8 +785,13 @@ PnbdSimulate(const double *p, double T, CjRng *rng, double *v)
 	}
 }
 
+/* A typical parameter vector: Fader, Hardie and Lee (2005), CDNOW sample, weeks */
+static const double Example[] = {0.5533, 10.5776, 0.6061, 11.6650};
+
 const CjFamily cj_family_pnbd = {
+	.id = CJ_FAMILY_PNBD,
 	.name = "pnbd",
+	.example = Example,
 	.title = "Pareto/NBD",
 	.kind = CJ_KIND_PURCHASE,
 	.nparams = 4,

@@ -196,8 +196,13 @@ SbgCheckFit(const CjData *d, CjError *err)
 	return true;
 }
 
+/* A typical parameter vector: Fader and Hardie (2007), "regular" segment */
+static const double Example[] = {0.704, 1.182};
+
 const CjFamily cj_family_sbg = {
+	.id = CJ_FAMILY_SBG,
 	.name = "sbg",
+	.example = Example,
 	.title = "shifted-beta-geometric",
 	.kind = CJ_KIND_CONTRACT,
 	.nparams = 2,
