@@ -8,6 +8,8 @@
 #   3. Every C file opens with the boxed header comment naming the file.
 #   4. Formatting as .editorconfig says: C indents with tabs; no trailing
 #      white space and a final newline in C, SQL, Perl and shell files.
+#   5. Every SQL function, aggregate and type is documented in the reference
+#      section of exactly one document under doc/.
 set -u
 cd "$(dirname "$0")/.."
 n=0
@@ -80,6 +82,20 @@ for f in $files; do
     [ -s "$f" ] && [ "$(tail -c1 "$f" | od -An -c | tr -d ' ')" != '\n' ] && bad="$bad$f"$'\n'
 done
 check "every source file ends with a newline" "$bad"
+
+# 5. documentation: every function, aggregate and type of the install
+#    scripts appears in the reference section of exactly one doc/*.md
+objs=$(grep -hoE '^CREATE (OR REPLACE )?(FUNCTION|AGGREGATE|TYPE) cj_[a-z0-9_]+' custjourney--*.sql |
+       awk '{print $NF}' | sort -u)
+bad=
+for o in $objs; do
+    k=0
+    for d in doc/*.md; do
+        awk '/^## Reference/{f=1; next} /^## /{f=0} f' "$d" | grep -qE "(^|[^a-z0-9_])$o([^a-z0-9_]|$)" && k=$((k + 1))
+    done
+    [ "$k" -eq 1 ] || bad="$bad$o: in $k reference sections"$'\n'
+done
+check "every SQL function, aggregate and type is in exactly one reference table under doc/" "$bad"
 
 echo "1..$n"
 [ "$fails" -eq 0 ]
