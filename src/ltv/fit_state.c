@@ -42,6 +42,9 @@
 #include "common/util.h"
 #include "core/common/text.h"
 #include "core/ltv/tupleset.h"
+#include "core/ltv/sbg.h"
+#include "ltv/fit_state.h"
+#include "ltv/history.h"
 #include "ltv/model.h"
 
 /* At most this many distinct tuples (32 bytes + 8 of index each) */
@@ -76,6 +79,9 @@ PG_FUNCTION_INFO_V1(cj_fit_state_add3);
 PG_FUNCTION_INFO_V1(cj_fit_state_add3w);
 PG_FUNCTION_INFO_V1(cj_fit_state_combine);
 PG_FUNCTION_INFO_V1(cj_fit_state_final);
+PG_FUNCTION_INFO_V1(cj_fit_state_add_history);
+PG_FUNCTION_INFO_V1(cj_fit_sbg_add);
+PG_FUNCTION_INFO_V1(cj_fit_sbg_addw);
 
 /* A view of the state's tuple set */
 static CjTupleSet
@@ -745,4 +751,53 @@ cj_fit_state_send(PG_FUNCTION_ARGS)
 		pq_sendint64(&buf, (int64) d.t[i].w);
 	}
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+}
+
+/*
+ * Transition: cj_fit_state_add_history(state, h, as_of [, unit]); unit
+ * defaults to one week, and the fit records it in the model.
+ */
+Datum
+cj_fit_state_add_history(PG_FUNCTION_ARGS)
+{
+	CjHistory  *h = PG_GETARG_CJ_HISTORY_P(1);
+	TimestampTz as_of = PG_GETARG_TIMESTAMPTZ(2);
+	double		secs = PG_NARGS() > 3 ?
+		cj_interval_seconds(PG_GETARG_INTERVAL_P(3), "time unit", true) :
+		CJ_WEEK_SECONDS;
+	const CjFamily *f;
+	CjHistorySummary s;
+	double		v[CJ_TUPLE_DIM];
+
+	if (PG_ARGISNULL(0))
+		elog(ERROR, "cj_fit_state transition needs an initial state");
+	f = cj_fit_state_family(PG_GETARG_DATUM(0));
+	cj_history_summary(h, as_of, secs, &s);
+	cj_history_model_tuple(f, &s, v);
+	return cj_fit_state_accum(fcinfo, NULL, v, 1, secs);
+}
+
+/* Add one (periods, churned) customer with weight w to the sBG state */
+static Datum
+SbgAccum(FunctionCallInfo fcinfo, int64 w)
+{
+	double		v[CJ_TUPLE_DIM] = {0, 0, 0};
+
+	v[0] = PG_GETARG_INT32(1);
+	v[1] = PG_GETARG_BOOL(2) ? 1.0 : 0.0;
+	return cj_fit_state_accum(fcinfo, &cj_family_sbg, v, w, 0.0);
+}
+
+/* cj_fit_sbg transition: (state, periods, churned) */
+Datum
+cj_fit_sbg_add(PG_FUNCTION_ARGS)
+{
+	return SbgAccum(fcinfo, 1);
+}
+
+/* cj_fit_sbg transition with a weight: (state, periods, churned, weight) */
+Datum
+cj_fit_sbg_addw(PG_FUNCTION_ARGS)
+{
+	return SbgAccum(fcinfo, PG_GETARG_INT64(3));
 }

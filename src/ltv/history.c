@@ -1,8 +1,8 @@
 /*-------------------------------------------------------------------------
  *
  * history.c
- *	  The cj_history type: text and binary I/O, merge, accessors, and the
- *	  summary helper model fitting builds on.
+ *	  The cj_history type: text and binary I/O, merge, accessors, equality
+ *	  and hashing, and the summary helper model fitting builds on.
  *
  * The value layout, parser, decoder and all arithmetic live in the pure-C
  * core (src/core/ltv/history.c, cj_history_io.c); this file only moves
@@ -13,6 +13,7 @@
  */
 #include "postgres.h"
 
+#include "common/hashfn.h"
 #include "libpq/pqformat.h"
 #include "utils/builtins.h"
 #include "utils/date.h"
@@ -36,6 +37,10 @@ PG_FUNCTION_INFO_V1(cj_first_day_spend);
 PG_FUNCTION_INFO_V1(cj_first_purchase);
 PG_FUNCTION_INFO_V1(cj_last_purchase);
 PG_FUNCTION_INFO_V1(cj_history_jsonb);
+PG_FUNCTION_INFO_V1(cj_history_eq);
+PG_FUNCTION_INFO_V1(cj_history_ne);
+PG_FUNCTION_INFO_V1(cj_history_hash);
+PG_FUNCTION_INFO_V1(cj_history_hash_extended);
 
 /* palloc a history with room for capacity days */
 CjHistory *
@@ -67,12 +72,18 @@ AsOfDay(TimestampTz as_of)
 	return cj_instant_day(cj_history_finite_instant(as_of, "as_of"));
 }
 
+/* A unit argument in seconds: fixed length, > 0 (months rejected) */
+static double
+UnitArg(const Interval *unit)
+{
+	return cj_interval_seconds(unit, "unit", true);
+}
+
 /* Summary as of a day; check_last refuses purchases after as_of */
 static void
-SummaryDay(const CjHistory *h, int32 as_of_day, const Interval *unit,
+SummaryDay(const CjHistory *h, int32 as_of_day, double secs,
 		   bool check_last, CjHistorySummary *out)
 {
-	double		secs = cj_interval_seconds(unit, "unit", true);
 	CjError		err;
 
 	if (!cj_history_summarize(h, as_of_day, secs, check_last, out, &err))
@@ -84,17 +95,35 @@ SummaryDay(const CjHistory *h, int32 as_of_day, const Interval *unit,
 /* BTYD inputs as of an instant */
 void
 cj_history_summary(const CjHistory *h, TimestampTz as_of,
-				   const Interval *unit, CjHistorySummary *out)
+				   double unit_seconds, CjHistorySummary *out)
 {
-	SummaryDay(h, AsOfDay(as_of), unit, true, out);
+	SummaryDay(h, AsOfDay(as_of), unit_seconds, true, out);
 }
 
-/* BTYD inputs as of a calendar day */
+/*
+ * The family's data tuple for a history summary: (x, m) for a spend
+ * family, (x, t_x, T) for a family whose data are named so; any other
+ * family cannot use histories.
+ */
 void
-cj_history_summary_day(const CjHistory *h, int32 as_of_day,
-					   const Interval *unit, CjHistorySummary *out)
+cj_history_model_tuple(const CjFamily *f, const CjHistorySummary *s,
+					   double *v)
 {
-	SummaryDay(h, as_of_day, unit, true, out);
+	v[0] = v[1] = v[2] = 0.0;
+	v[0] = s->x;
+	if (f->kind == CJ_KIND_SPEND)
+	{
+		v[1] = s->m;
+		return;
+	}
+	if (f->ndata != 3 || strcmp(f->data_names[1], "t_x") != 0 ||
+		strcmp(f->data_names[2], "T") != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("a %s model cannot be fitted or scored from cj_history values",
+						f->title)));
+	v[1] = s->t_x;
+	v[2] = s->T;
 }
 
 /* Convert textual representation to internal representation */
@@ -217,7 +246,8 @@ cj_recency(PG_FUNCTION_ARGS)
 	CjHistory  *h = PG_GETARG_CJ_HISTORY_P(0);
 	CjHistorySummary s;
 
-	SummaryDay(h, h->days[h->ndays - 1], PG_GETARG_INTERVAL_P(1), false, &s);
+	SummaryDay(h, h->days[h->ndays - 1], UnitArg(PG_GETARG_INTERVAL_P(1)), false,
+			   &s);
 	PG_RETURN_FLOAT8(s.t_x);
 }
 
@@ -228,8 +258,8 @@ cj_age(PG_FUNCTION_ARGS)
 	CjHistory  *h = PG_GETARG_CJ_HISTORY_P(0);
 	CjHistorySummary s;
 
-	SummaryDay(h, AsOfDay(PG_GETARG_TIMESTAMPTZ(1)), PG_GETARG_INTERVAL_P(2),
-			   false, &s);
+	SummaryDay(h, AsOfDay(PG_GETARG_TIMESTAMPTZ(1)),
+			   UnitArg(PG_GETARG_INTERVAL_P(2)), false, &s);
 	PG_RETURN_FLOAT8(s.T);
 }
 
@@ -245,7 +275,7 @@ cj_age_date(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("as_of must be a finite date")));
-	SummaryDay(h, as_of, PG_GETARG_INTERVAL_P(2), false, &s);
+	SummaryDay(h, as_of, UnitArg(PG_GETARG_INTERVAL_P(2)), false, &s);
 	PG_RETURN_FLOAT8(s.T);
 }
 
@@ -319,4 +349,56 @@ cj_history_jsonb(PG_FUNCTION_ARGS)
 	appendStringInfo(&buf, ", \"recency_days\": %d}",
 					 h->days[h->ndays - 1] - h->days[0]);
 	PG_RETURN_DATUM(DirectFunctionCall1(jsonb_in, CStringGetDatum(buf.data)));
+}
+
+/*
+ * Equality and hashing (the = and <> operators and the hash operator
+ * class): equality is of the purchases, not of a value's spare capacity;
+ * the hash covers exactly what equality compares, and the 32-bit hash is
+ * the low half of the extended one at seed 0.
+ */
+
+/* Hash of a history: its scalar fields, then its days */
+static uint64
+HistoryHash(const CjHistory *h, uint64 seed)
+{
+	int64		f[5] = {h->ndays, h->first_at, h->last_at, h->total_spend,
+	h->first_spend};
+
+	return hash_combine64(hash_bytes_extended((const unsigned char *) f,
+											  sizeof(f), seed),
+						  hash_bytes_extended((const unsigned char *) h->days,
+											  (int) (sizeof(int32) * h->ndays),
+											  seed));
+}
+
+/* cj_history = cj_history */
+Datum
+cj_history_eq(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(cj_history_equal(PG_GETARG_CJ_HISTORY_P(0),
+									PG_GETARG_CJ_HISTORY_P(1)));
+}
+
+/* cj_history <> cj_history */
+Datum
+cj_history_ne(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(!cj_history_equal(PG_GETARG_CJ_HISTORY_P(0),
+									 PG_GETARG_CJ_HISTORY_P(1)));
+}
+
+/* Hash support 1: 32-bit hash */
+Datum
+cj_history_hash(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_INT32((int32) (uint32) HistoryHash(PG_GETARG_CJ_HISTORY_P(0), 0));
+}
+
+/* Hash support 2: 64-bit hash with a seed */
+Datum
+cj_history_hash_extended(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_INT64((int64) HistoryHash(PG_GETARG_CJ_HISTORY_P(0),
+										(uint64) PG_GETARG_INT64(1)));
 }

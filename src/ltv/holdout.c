@@ -27,7 +27,7 @@
 #include "common/util.h"
 #include "core/ltv/diag.h"
 #include "ltv/diag_util.h"
-#include "ltv/model.h"
+#include "ltv/scores.h"
 
 typedef struct CjHoldout
 {

@@ -1,7 +1,8 @@
 /*-------------------------------------------------------------------------
  *
  * model.c
- *	  The cj_model type: text and binary I/O and accessors.
+ *	  The cj_model type: text and binary I/O, accessors, equality and
+ *	  hashing.
  *
  * A cj_model is a fixed-size varlena (CjModel): family id, parameters and
  * the fit facts.  Text I/O is exact (shortest round-trip floats); the
@@ -14,6 +15,7 @@
 
 #include <math.h>
 
+#include "common/hashfn.h"
 #include "libpq/pqformat.h"
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
@@ -29,6 +31,10 @@ PG_FUNCTION_INFO_V1(cj_model_family);
 PG_FUNCTION_INFO_V1(cj_param);
 PG_FUNCTION_INFO_V1(cj_loglik);
 PG_FUNCTION_INFO_V1(cj_model_jsonb);
+PG_FUNCTION_INFO_V1(cj_model_eq);
+PG_FUNCTION_INFO_V1(cj_model_ne);
+PG_FUNCTION_INFO_V1(cj_model_hash);
+PG_FUNCTION_INFO_V1(cj_model_hash_extended);
 
 /* palloc a cj_model holding body */
 CjModel *
@@ -335,4 +341,68 @@ cj_model_jsonb(PG_FUNCTION_ARGS)
 	JsonNum(&buf, "unit_seconds", m->b.flags & CJ_MODEL_HAS_UNIT, m->b.unit);
 	appendStringInfoChar(&buf, '}');
 	PG_RETURN_DATUM(DirectFunctionCall1(jsonb_in, CStringGetDatum(buf.data)));
+}
+
+/*
+ * Equality and hashing (the = and <> operators and the hash operator
+ * class): equality is of the value, not of its bytes (a model's format
+ * version is not part of it, and -0 equals 0); the hash covers exactly
+ * what equality compares, canonicalised the same way, and the 32-bit hash
+ * is the low half of the extended one at seed 0.
+ */
+
+/* Hash of a model: the fields cj_model_equal compares, zeros as +0 */
+static uint64
+ModelHash(const CjModelBody *b, uint64 seed)
+{
+	double		num[CJ_MAX_PARAMS + 4];
+	uint64		w[1 + CJ_MAX_PARAMS + 4];
+	int			i;
+
+	for (i = 0; i < CJ_MAX_PARAMS; i++)
+		num[i] = b->params[i];
+	num[CJ_MAX_PARAMS] = b->loglik;
+	num[CJ_MAX_PARAMS + 1] = b->n;
+	num[CJ_MAX_PARAMS + 2] = b->grad_norm;
+	num[CJ_MAX_PARAMS + 3] = b->unit;
+	w[0] = (uint64) b->family | (uint64) b->status << 8 |
+		(uint64) b->flags << 16 | (uint64) (uint32) b->iterations << 32;
+	for (i = 0; i < CJ_MAX_PARAMS + 4; i++)
+	{
+		double		v = (num[i] == 0.0) ? 0.0 : num[i];
+
+		memcpy(&w[1 + i], &v, sizeof(v));
+	}
+	return hash_bytes_extended((const unsigned char *) w, sizeof(w), seed);
+}
+
+/* cj_model = cj_model */
+Datum
+cj_model_eq(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(cj_model_equal(&PG_GETARG_CJ_MODEL_P(0)->b,
+								  &PG_GETARG_CJ_MODEL_P(1)->b));
+}
+
+/* cj_model <> cj_model */
+Datum
+cj_model_ne(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(!cj_model_equal(&PG_GETARG_CJ_MODEL_P(0)->b,
+								   &PG_GETARG_CJ_MODEL_P(1)->b));
+}
+
+/* Hash support 1: 32-bit hash */
+Datum
+cj_model_hash(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_INT32((int32) (uint32) ModelHash(&PG_GETARG_CJ_MODEL_P(0)->b, 0));
+}
+
+/* Hash support 2: 64-bit hash with a seed */
+Datum
+cj_model_hash_extended(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_INT64((int64) ModelHash(&PG_GETARG_CJ_MODEL_P(0)->b,
+									  (uint64) PG_GETARG_INT64(1)));
 }

@@ -19,11 +19,11 @@
 #include "utils/builtins.h"
 
 #include "common/util.h"
-#include "ltv/model.h"
+#include "ltv/scores.h"
 
 PG_FUNCTION_INFO_V1(cj_model_families);
 
-/* SQL functions defined for one family only (see model2.c) */
+/* SQL functions defined for one family only (see scores.c) */
 static const struct
 {
 	const char *function;

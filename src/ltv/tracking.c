@@ -35,7 +35,7 @@
 #include "common/util.h"
 #include "core/ltv/diag.h"
 #include "ltv/diag_util.h"
-#include "ltv/model.h"
+#include "ltv/scores.h"
 
 typedef struct CjTracking
 {
@@ -47,9 +47,6 @@ typedef struct CjTracking
 } CjTracking;
 
 #define TRACKING_SIZE(n) (offsetof(CjTracking, cum) + (n) * sizeof(double))
-
-/* Time unit of a model without one: a week, the BTYD literature's unit */
-#define DEFAULT_UNIT_SECONDS (7.0 * 86400.0)
 
 /*
  * The transition's cache: a direct-mapped table of per-customer series
@@ -248,7 +245,7 @@ static const double *
 CustomerSeries(TrackingCache *c, const CjModel *m, TimestampTz first)
 {
 	const CjFamily *f = cj_model_family_of(m);
-	double		unit = (m->b.flags & CJ_MODEL_HAS_UNIT) ? m->b.unit : DEFAULT_UNIT_SECONDS;
+	double		unit = (m->b.flags & CJ_MODEL_HAS_UNIT) ? m->b.unit : CJ_WEEK_SECONDS;
 	uint64		hash = ((uint64) first * UINT64CONST(0x9E3779B97F4A7C15)) >> 32;
 	int			slot = (int) (hash % (uint64) c->nslots);
 	double	   *cum = c->series + (Size) slot * c->h.periods;

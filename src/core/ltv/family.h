@@ -34,6 +34,12 @@
 #define CJ_TUPLE_DIM	3		/* the most data columns any family has */
 
 /*
+ * Time units are seconds (double) everywhere in the code; one week, the
+ * BTYD literature's unit, is the default wherever a unit is not given.
+ */
+#define CJ_WEEK_SECONDS (7.0 * 86400.0)
+
+/*
  * Stable family ids.  They are stored in cj_model and cj_fit_state values
  * (on disk, in dumps, on the wire), so an id is never reused or renumbered:
  * the registry is append-only.

@@ -1,6 +1,6 @@
 /*-------------------------------------------------------------------------
  *
- * model_simulate.c
+ * simulate.c
  *	  cj_simulate: customers drawn from a fitted model, deterministic for a
  *	  seed (the core's xoshiro256** stream, the same on every platform).
  *

@@ -1,9 +1,15 @@
 /*-------------------------------------------------------------------------
  *
- * model_score.c
- *	  Scores of fitted models on (x, t_x, T) numbers: expected purchases,
- *	  conditional expectation, P(alive), P(X(t) = n), expected spend, CLV.
+ * scores.c
+ *	  Every score of a fitted model, on (x, t_x, T) numbers and on
+ *	  (cj_history, as_of): expected purchases, conditional expectation,
+ *	  P(alive), P(X(t) = n), expected spend, CLV, Pareto/NBD DERT, and the
+ *	  contractual (sBG) retention, survival, DEL and DERL.
  *
+ * Both overloads of a score share one routine and one memo: the history
+ * overload turns its history into the family's data tuple (in the model's
+ * time unit, one week when the model does not say) and goes through the
+ * same memoised path as the numbers.
  * Scoring runs once per customer row, so the decoded model (family and
  * parameters) is cached in fn_extra and reused while the same model value
  * comes in (a memcmp of its 80-byte body); per-row work is then only the
@@ -19,7 +25,10 @@
 #include "nodes/primnodes.h"
 
 #include "common/util.h"
-#include "ltv/model.h"
+#include "core/ltv/pnbd.h"
+#include "core/ltv/sbg.h"
+#include "ltv/history.h"
+#include "ltv/scores.h"
 
 PG_FUNCTION_INFO_V1(cj_expected_purchases);
 PG_FUNCTION_INFO_V1(cj_conditional_purchases);
@@ -27,6 +36,19 @@ PG_FUNCTION_INFO_V1(cj_p_alive);
 PG_FUNCTION_INFO_V1(cj_prob_purchases);
 PG_FUNCTION_INFO_V1(cj_expected_spend);
 PG_FUNCTION_INFO_V1(cj_clv);
+PG_FUNCTION_INFO_V1(cj_conditional_purchases_history);
+PG_FUNCTION_INFO_V1(cj_p_alive_history);
+PG_FUNCTION_INFO_V1(cj_expected_spend_history);
+PG_FUNCTION_INFO_V1(cj_clv_history);
+PG_FUNCTION_INFO_V1(cj_dert);
+PG_FUNCTION_INFO_V1(cj_dert_history);
+PG_FUNCTION_INFO_V1(cj_retention);
+PG_FUNCTION_INFO_V1(cj_survival);
+PG_FUNCTION_INFO_V1(cj_del);
+PG_FUNCTION_INFO_V1(cj_derl);
+
+/* Keys a memo entry may have */
+#define CJ_MEMO_KEYS 8
 
 /* Upper bound on CLV periods (a century of months is 1200) */
 #define CJ_CLV_MAX_PERIODS 100000
@@ -128,9 +150,8 @@ MemoSlot(ScoreCache *c, const double *key, int nkeys)
 /*
  * A memoised score for key under the current model(s), if any.  On a miss
  * the probed entry is kept for the put that follows, so a missed row
- * hashes its key once.  Inlined into this file's per-row scores, where
- * nkeys is a constant (the hash and compare loops unroll); other files
- * call the extern wrapper.
+ * hashes its key once.  Inlined into every score, where nkeys is a
+ * constant (the hash and compare loops unroll).
  */
 static pg_attribute_always_inline bool
 MemoGet(FunctionCallInfo fcinfo, const double *key, int nkeys, double *value)
@@ -180,22 +201,6 @@ MemoPut(FunctionCallInfo fcinfo, const double *key, int nkeys, double value)
 	e[0] = (double) c->gen;
 	e[1] = value;
 	memcpy(e + 2, key, sizeof(double) * nkeys);
-}
-
-/* A memoised score for key, if any (see MemoGet) */
-bool
-cj_score_memo_get(FunctionCallInfo fcinfo, const double *key, int nkeys,
-				  double *value)
-{
-	return MemoGet(fcinfo, key, nkeys, value);
-}
-
-/* Remember a score for key (see MemoPut) */
-void
-cj_score_memo_put(FunctionCallInfo fcinfo, const double *key, int nkeys,
-				  double value)
-{
-	MemoPut(fcinfo, key, nkeys, value);
 }
 
 /*
@@ -339,12 +344,35 @@ ScoreConditional(FunctionCallInfo fcinfo, const CjModelSlot *ms,
 	return f->conditional_given(ms->b.params, v, e[3]);
 }
 
-/* The same for other files (model.h) */
-double
-cj_score_conditional(FunctionCallInfo fcinfo, const CjModelSlot *ms,
-					 const double *v, double t)
+/*
+ * A query scores one horizon, so the conditional memo is keyed by the
+ * history and a new horizon starts a new generation (entries are smaller,
+ * probes cheaper; a horizon that changes per row only makes every row a
+ * miss).  The test is not-equal, so a NaN horizon never matches and
+ * reaches the argument check.
+ */
+static pg_attribute_always_inline void
+ConditionalHorizon(FunctionCallInfo fcinfo, double t)
 {
-	return ScoreConditional(fcinfo, ms, v, t);
+	ScoreCache *c = GetCache(fcinfo);
+
+	if (!(t == c->horizon))
+	{
+		NewGeneration(c);
+		c->horizon = t;
+	}
+}
+
+/* A conditional expectation that missed the memo: compute and remember */
+static double
+ConditionalMiss(FunctionCallInfo fcinfo, const CjModelSlot *ms,
+				const double *key, const double *v, double t)
+{
+	double		r = cj_score_result(ScoreConditional(fcinfo, ms, v, t),
+									"cj_conditional_purchases");
+
+	MemoPut(fcinfo, key, 3, r);
+	return r;
 }
 
 /* cj_conditional_purchases(m, x, t_x, T, t): E[X(T, T+t) | history] */
@@ -352,35 +380,31 @@ Datum
 cj_conditional_purchases(PG_FUNCTION_ARGS)
 {
 	const CjModelSlot *ms = cj_score_model(fcinfo, 0, 0);
-	ScoreCache *c = GetCache(fcinfo);
 	double		key[3] = {PG_GETARG_FLOAT8(1), PG_GETARG_FLOAT8(2),
 	PG_GETARG_FLOAT8(3)};
 	double		t = PG_GETARG_FLOAT8(4);
 	double		v[CJ_TUPLE_DIM];
 	double		r;
 
-	/*
-	 * A query scores one horizon, so the memo is keyed by the history and
-	 * a new horizon starts a new generation (entries are smaller, probes
-	 * cheaper; a horizon that changes per row only makes every row a miss).
-	 * The test is not-equal, so a NaN horizon never matches and reaches
-	 * the check below.
-	 */
-	if (!(t == c->horizon))
-	{
-		NewGeneration(c);
-		c->horizon = t;
-	}
+	ConditionalHorizon(fcinfo, t);
 	if (MemoGet(fcinfo, key, 3, &r))
 		PG_RETURN_FLOAT8(r);
 	if (unlikely(ms->f->conditional == NULL))
 		cj_require_score(ms->f, NULL, "cj_conditional_purchases");
 	TupleArgs(fcinfo, 1, ms, v);
 	t = Horizon(t, "t");
-	r = cj_score_result(ScoreConditional(fcinfo, ms, v, t),
-						"cj_conditional_purchases");
+	PG_RETURN_FLOAT8(ConditionalMiss(fcinfo, ms, key, v, t));
+}
+
+/* A P(alive) that missed the memo: compute and remember */
+static double
+PAliveMiss(FunctionCallInfo fcinfo, const CjModelSlot *ms, const double *key,
+		   const double *v)
+{
+	double		r = cj_score_result(ms->f->p_alive(ms->b.params, v), "cj_p_alive");
+
 	MemoPut(fcinfo, key, 3, r);
-	PG_RETURN_FLOAT8(r);
+	return r;
 }
 
 /* cj_p_alive(m, x, t_x, T) */
@@ -398,9 +422,7 @@ cj_p_alive(PG_FUNCTION_ARGS)
 	if (unlikely(ms->f->p_alive == NULL))
 		cj_require_score(ms->f, NULL, "cj_p_alive");
 	TupleArgs(fcinfo, 1, ms, v);
-	r = cj_score_result(ms->f->p_alive(ms->b.params, v), "cj_p_alive");
-	MemoPut(fcinfo, key, 3, r);
-	PG_RETURN_FLOAT8(r);
+	PG_RETURN_FLOAT8(PAliveMiss(fcinfo, ms, key, v));
 }
 
 /* cj_prob_purchases(m, n, t): P(X(t) = n) for a new customer */
@@ -425,8 +447,8 @@ cj_prob_purchases(PG_FUNCTION_ARGS)
  * whose repeat purchases were all free scores like one with a tiny m);
  * fitting still needs m > 0.
  */
-double
-cj_spend_score(const CjModelSlot *ms, double x, double m)
+static double
+SpendScore(const CjModelSlot *ms, double x, double m)
 {
 	double		v[CJ_TUPLE_DIM] = {x, m, 0.0};
 	double		chk[CJ_TUPLE_DIM] = {x, m == 0.0 ? 1.0 : m, 0.0};
@@ -444,7 +466,7 @@ cj_expected_spend(PG_FUNCTION_ARGS)
 {
 	const CjModelSlot *ms = cj_score_model(fcinfo, 0, 0);
 
-	PG_RETURN_FLOAT8(cj_spend_score(ms, PG_GETARG_FLOAT8(1),
+	PG_RETURN_FLOAT8(SpendScore(ms, PG_GETARG_FLOAT8(1),
 							 PG_GETARG_FLOAT8(2)));
 }
 
@@ -455,10 +477,10 @@ cj_expected_spend(PG_FUNCTION_ARGS)
  * period) depends on the history and the horizon only, so it is memoised
  * at the call site; the spend factor is computed per row.
  */
-double
-cj_clv_compute(FunctionCallInfo fcinfo, const CjModelSlot *pm,
-			   const CjModelSlot *sm, const double *v, double m, int32 periods,
-			   double len, double rate, double margin)
+static double
+ClvCompute(FunctionCallInfo fcinfo, const CjModelSlot *pm,
+		   const CjModelSlot *sm, const double *v, double m, int32 periods,
+		   double len, double rate, double margin)
 {
 	double		key[6] = {v[0], v[1], v[2], periods, len, rate};
 	double		spend,
@@ -485,8 +507,8 @@ cj_clv_compute(FunctionCallInfo fcinfo, const CjModelSlot *pm,
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("margin must be a finite number >= 0")));
-	spend = cj_spend_score(sm, v[0], m);
-	if (!cj_score_memo_get(fcinfo, key, 6, &sum))
+	spend = SpendScore(sm, v[0], m);
+	if (!MemoGet(fcinfo, key, 6, &sum))
 	{
 		for (i = 1; i <= periods; i++)
 		{
@@ -497,7 +519,7 @@ cj_clv_compute(FunctionCallInfo fcinfo, const CjModelSlot *pm,
 			prev = cum;
 		}
 		sum = cj_score_result(sum, "cj_clv");
-		cj_score_memo_put(fcinfo, key, 6, sum);
+		MemoPut(fcinfo, key, 6, sum);
 	}
 	return cj_score_result(margin * spend * sum, "cj_clv");
 }
@@ -515,9 +537,220 @@ cj_clv(PG_FUNCTION_ARGS)
 
 	cj_require_score(pm->f, (const void *) pm->f->conditional, "cj_clv");
 	TupleArgs(fcinfo, 2, pm, v);
-	PG_RETURN_FLOAT8(cj_clv_compute(fcinfo, pm, sm, v,
-									cj_finite_arg(PG_GETARG_FLOAT8(5), "m"),
-									PG_GETARG_INT32(6), PG_GETARG_FLOAT8(7),
-									PG_GETARG_FLOAT8(8),
-									PG_NARGS() > 9 ? PG_GETARG_FLOAT8(9) : 1.0));
+	PG_RETURN_FLOAT8(ClvCompute(fcinfo, pm, sm, v,
+								cj_finite_arg(PG_GETARG_FLOAT8(5), "m"),
+								PG_GETARG_INT32(6), PG_GETARG_FLOAT8(7),
+								PG_GETARG_FLOAT8(8),
+								PG_NARGS() > 9 ? PG_GETARG_FLOAT8(9) : 1.0));
+}
+
+/*
+ * Histories.  The summary of the history argument (argument harg, as_of
+ * after it when as_of is true) in the model's time unit, one week when the
+ * model does not say, as the family's data tuple, checked.
+ */
+static void
+HistoryArgs(FunctionCallInfo fcinfo, const CjModelSlot *ms, int harg,
+			bool as_of, double *v)
+{
+	CjHistory  *h = PG_GETARG_CJ_HISTORY_P(harg);
+	CjHistorySummary s;
+
+	if (as_of)
+		cj_history_summary(h, PG_GETARG_TIMESTAMPTZ(harg + 1),
+						   ms->b.unit > 0 ? ms->b.unit : CJ_WEEK_SECONDS, &s);
+	else
+	{
+		/* spend needs no as_of: x and m do not depend on it */
+		memset(&s, 0, sizeof(s));
+		s.x = h->ndays - 1;
+		s.m = cj_history_monetary(h);
+	}
+	cj_history_model_tuple(ms->f, &s, v);
+	if (ms->f->kind != CJ_KIND_SPEND)
+		cj_check_tuple(ms->f, v);	/* SpendScore checks spend data */
+}
+
+/* cj_conditional_purchases(m, h, as_of, t) */
+Datum
+cj_conditional_purchases_history(PG_FUNCTION_ARGS)
+{
+	const CjModelSlot *ms = cj_score_model(fcinfo, 0, 0);
+	double		v[CJ_TUPLE_DIM],
+				r,
+				t = PG_GETARG_FLOAT8(3);
+
+	cj_require_score(ms->f, (const void *) ms->f->conditional,
+					 "cj_conditional_purchases");
+	t = Horizon(t, "t");
+	HistoryArgs(fcinfo, ms, 1, true, v);
+	ConditionalHorizon(fcinfo, t);
+	if (MemoGet(fcinfo, v, 3, &r))
+		PG_RETURN_FLOAT8(r);
+	PG_RETURN_FLOAT8(ConditionalMiss(fcinfo, ms, v, v, t));
+}
+
+/* cj_p_alive(m, h, as_of) */
+Datum
+cj_p_alive_history(PG_FUNCTION_ARGS)
+{
+	const CjModelSlot *ms = cj_score_model(fcinfo, 0, 0);
+	double		v[CJ_TUPLE_DIM],
+				r;
+
+	cj_require_score(ms->f, (const void *) ms->f->p_alive, "cj_p_alive");
+	HistoryArgs(fcinfo, ms, 1, true, v);
+	if (MemoGet(fcinfo, v, 3, &r))
+		PG_RETURN_FLOAT8(r);
+	PG_RETURN_FLOAT8(PAliveMiss(fcinfo, ms, v, v));
+}
+
+/* cj_expected_spend(gg, h) */
+Datum
+cj_expected_spend_history(PG_FUNCTION_ARGS)
+{
+	const CjModelSlot *ms = cj_score_model(fcinfo, 0, 0);
+	double		v[CJ_TUPLE_DIM];
+
+	cj_require_score(ms->f, (const void *) ms->f->spend, "cj_expected_spend");
+	HistoryArgs(fcinfo, ms, 1, false, v);
+	PG_RETURN_FLOAT8(SpendScore(ms, v[0], v[1]));
+}
+
+/*
+ * cj_clv(purchase_model, spend_model, h, as_of, periods, period_length,
+ *        discount_rate [, margin])
+ */
+Datum
+cj_clv_history(PG_FUNCTION_ARGS)
+{
+	const CjModelSlot *pm = cj_score_model(fcinfo, 0, 0);
+	const CjModelSlot *sm = cj_score_model(fcinfo, 1, 1);
+	double		v[CJ_TUPLE_DIM],
+				sv[CJ_TUPLE_DIM];
+
+	cj_require_score(pm->f, (const void *) pm->f->conditional, "cj_clv");
+	cj_require_score(sm->f, (const void *) sm->f->spend, "cj_clv");
+	HistoryArgs(fcinfo, pm, 2, true, v);
+	HistoryArgs(fcinfo, sm, 2, false, sv);
+	PG_RETURN_FLOAT8(ClvCompute(fcinfo, pm, sm, v, sv[1], PG_GETARG_INT32(4),
+								PG_GETARG_FLOAT8(5), PG_GETARG_FLOAT8(6),
+								PG_NARGS() > 7 ? PG_GETARG_FLOAT8(7) : 1.0));
+}
+
+/*
+ * The model in argument 0, which must be of family f: otherwise an error
+ * naming the model's family.
+ */
+static const CjModelSlot *
+ModelOf(FunctionCallInfo fcinfo, const CjFamily *f, const char *function)
+{
+	const CjModelSlot *ms = cj_score_model(fcinfo, 0, 0);
+
+	cj_require_score(ms->f, ms->f == f ? (const void *) f : NULL, function);
+	return ms;
+}
+
+/* A rate argument: finite and >= 0 (> 0 when positive is true) */
+static double
+RateArg(double v, const char *name, bool positive)
+{
+	if (!isfinite(v) || v < 0.0 || (positive && v == 0.0))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s must be a finite number %s 0", name,
+						positive ? ">" : ">=")));
+	return v;
+}
+
+/* A period count argument: at least lo */
+static int32
+PeriodArg(int32 v, const char *name, int32 lo)
+{
+	if (v < lo)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s must be at least %d", name, lo)));
+	return v;
+}
+
+/* DERT of a checked history v at a continuous rate */
+static double
+DertValue(const CjModelSlot *ms, const double *v, double rate)
+{
+	rate = RateArg(rate, "continuous_rate", true);
+	return cj_score_result(cj_pnbd_dert(ms->b.params, v, rate), "cj_dert");
+}
+
+/*
+ * cj_dert(m, x, t_x, T, continuous_rate): Pareto/NBD discounted expected
+ * residual transactions (Fader, Hardie and Lee 2005, "RFM and CLV").
+ */
+Datum
+cj_dert(PG_FUNCTION_ARGS)
+{
+	const CjModelSlot *ms = ModelOf(fcinfo, &cj_family_pnbd, "cj_dert");
+	double		v[CJ_TUPLE_DIM] = {0, 0, 0};
+	int			i;
+
+	for (i = 0; i < 3; i++)
+		v[i] = cj_finite_arg(PG_GETARG_FLOAT8(1 + i), ms->f->data_names[i]);
+	cj_check_tuple(ms->f, v);
+	PG_RETURN_FLOAT8(DertValue(ms, v, PG_GETARG_FLOAT8(4)));
+}
+
+/* cj_dert(m, h, as_of, continuous_rate): Pareto/NBD DERT of a history */
+Datum
+cj_dert_history(PG_FUNCTION_ARGS)
+{
+	const CjModelSlot *ms = ModelOf(fcinfo, &cj_family_pnbd, "cj_dert");
+	double		v[CJ_TUPLE_DIM];
+
+	HistoryArgs(fcinfo, ms, 1, true, v);
+	PG_RETURN_FLOAT8(DertValue(ms, v, PG_GETARG_FLOAT8(3)));
+}
+
+/* cj_retention(m, period): sBG retention rate r(t), t >= 1 */
+Datum
+cj_retention(PG_FUNCTION_ARGS)
+{
+	const CjModelSlot *ms = ModelOf(fcinfo, &cj_family_sbg, "cj_retention");
+	int32		t = PeriodArg(PG_GETARG_INT32(1), "period", 1);
+
+	PG_RETURN_FLOAT8(cj_sbg_retention(ms->b.params, t));
+}
+
+/* cj_survival(m, period): sBG survival S(t) = P(T > t), t >= 0 */
+Datum
+cj_survival(PG_FUNCTION_ARGS)
+{
+	const CjModelSlot *ms = ModelOf(fcinfo, &cj_family_sbg, "cj_survival");
+	int32		t = PeriodArg(PG_GETARG_INT32(1), "period", 0);
+
+	PG_RETURN_FLOAT8(cj_sbg_survival(ms->b.params, t));
+}
+
+/* cj_del(m, discount_rate): sBG discounted expected lifetime */
+Datum
+cj_del(PG_FUNCTION_ARGS)
+{
+	const CjModelSlot *ms = ModelOf(fcinfo, &cj_family_sbg, "cj_del");
+	double		d = RateArg(PG_GETARG_FLOAT8(1), "discount_rate", false);
+
+	PG_RETURN_FLOAT8(cj_score_result(cj_sbg_del(ms->b.params, d), "cj_del"));
+}
+
+/*
+ * cj_derl(m, periods_survived, discount_rate): sBG discounted expected
+ * residual lifetime after that many renewals (Fader and Hardie 2010).
+ */
+Datum
+cj_derl(PG_FUNCTION_ARGS)
+{
+	const CjModelSlot *ms = ModelOf(fcinfo, &cj_family_sbg, "cj_derl");
+	int32		n = PeriodArg(PG_GETARG_INT32(1), "periods_survived", 0);
+	double		d = RateArg(PG_GETARG_FLOAT8(2), "discount_rate", false);
+
+	PG_RETURN_FLOAT8(cj_score_result(cj_sbg_derl(ms->b.params, n, d),
+									 "cj_derl"));
 }
