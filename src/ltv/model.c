@@ -36,15 +36,40 @@ PG_FUNCTION_INFO_V1(cj_model_ne);
 PG_FUNCTION_INFO_V1(cj_model_hash);
 PG_FUNCTION_INFO_V1(cj_model_hash_extended);
 
+/* Stored size of a model: the body ends before vcov unless it has one */
+static Size
+ModelSize(const CjModelBody *b)
+{
+	return offsetof(CjModel, b) +
+		((b->flags & CJ_MODEL_HAS_VCOV) ? sizeof(CjModelBody) : CJ_MODEL_BASE_SIZE);
+}
+
 /* palloc a cj_model holding body */
 CjModel *
 cj_model_from_body(const CjModelBody *b)
 {
 	CjModel    *m = palloc0(sizeof(CjModel));
 
-	SET_VARSIZE(m, sizeof(CjModel));
 	m->b = *b;
 	m->b.version = CJ_BINARY_VERSION;
+	SET_VARSIZE(m, ModelSize(b));
+	return m;
+}
+
+/* A model datum with its whole body (see model.h) */
+CjModel *
+cj_model_detoast(Datum d)
+{
+	struct varlena *raw = PG_DETOAST_DATUM_PACKED(d);
+	Size		len = VARSIZE_ANY_EXHDR(raw);
+	Size		base = offsetof(CjModel, b) - VARHDRSZ;
+	CjModel    *m;
+
+	if (len != base + CJ_MODEL_BASE_SIZE && len != base + sizeof(CjModelBody))
+		elog(ERROR, "cj_model value has unexpected size %zu", len);
+	m = palloc0(sizeof(CjModel));
+	memcpy((char *) m + VARHDRSZ, VARDATA_ANY(raw), len);
+	SET_VARSIZE(m, VARHDRSZ + len);
 	return m;
 }
 
@@ -71,6 +96,21 @@ cj_model_make(const CjFamily *f, const CjFitResult *fit, double unit_seconds)
 		b.flags |= CJ_MODEL_HAS_UNIT;
 		b.unit = unit_seconds;
 	}
+	if (fit->hessian == CJ_HESSIAN_PD)
+	{
+		CjError		err;
+
+		b.flags |= CJ_MODEL_HAS_VCOV;
+		memcpy(b.vcov, fit->vcov, sizeof(double) * f->nparams * f->nparams);
+		/* a covariance that rounding left not positive definite: none */
+		if (!cj_model_validate(&b, &err))
+		{
+			memset(b.vcov, 0, sizeof(b.vcov));
+			b.flags ^= CJ_MODEL_HAS_VCOV | CJ_MODEL_HESS_INDEF;
+		}
+	}
+	else if (fit->hessian == CJ_HESSIAN_INDEFINITE)
+		b.flags |= CJ_MODEL_HESS_INDEF;
 	return cj_model_from_body(&b);
 }
 
@@ -163,6 +203,19 @@ ModelText(const CjModelBody *b)
 		appendStringInfoChar(&buf, ' ');
 		cj_append_unit(&buf, b->unit);
 	}
+	if (b->flags & CJ_MODEL_HESS_INDEF)
+		appendStringInfoString(&buf, " vcov=indefinite");
+	if (b->flags & CJ_MODEL_HAS_VCOV)
+	{
+		appendStringInfoString(&buf, " vcov=[");
+		for (i = 0; i < f->nparams * f->nparams; i++)
+		{
+			if (i)
+				appendStringInfoString(&buf, ", ");
+			cj_append_float8(&buf, b->vcov[i]);
+		}
+		appendStringInfoChar(&buf, ']');
+	}
 	return buf.data;
 }
 
@@ -193,7 +246,8 @@ cj_model_out(PG_FUNCTION_ARGS)
 
 /*
  * Binary input: version byte, family id, status, flags (bytes), iterations
- * (int32), the family's parameters, loglik, n, grad_norm, unit (float8).
+ * (int32), the family's parameters, loglik, n, grad_norm, unit (float8),
+ * and when flags say so the k x k covariance (float8, row by row).
  */
 Datum
 cj_model_recv(PG_FUNCTION_ARGS)
@@ -222,6 +276,9 @@ cj_model_recv(PG_FUNCTION_ARGS)
 	b.n = pq_getmsgfloat8(buf);
 	b.grad_norm = pq_getmsgfloat8(buf);
 	b.unit = pq_getmsgfloat8(buf);
+	if (b.flags & CJ_MODEL_HAS_VCOV)
+		for (i = 0; i < f->nparams * f->nparams; i++)
+			b.vcov[i] = pq_getmsgfloat8(buf);
 	if (!cj_model_validate(&b, &err))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
@@ -251,6 +308,9 @@ cj_model_send(PG_FUNCTION_ARGS)
 	pq_sendfloat8(&buf, m->b.n);
 	pq_sendfloat8(&buf, m->b.grad_norm);
 	pq_sendfloat8(&buf, m->b.unit);
+	if (m->b.flags & CJ_MODEL_HAS_VCOV)
+		for (i = 0; i < f->nparams * f->nparams; i++)
+			pq_sendfloat8(&buf, m->b.vcov[i]);
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 
@@ -311,7 +371,8 @@ JsonNum(StringInfo buf, const char *key, bool present, double v)
 
 /*
  * The model as jsonb: {"family", "params": {...}, "loglik", "n",
- * "iterations", "status", "grad_norm", "unit_seconds"}; absent facts null.
+ * "iterations", "status", "grad_norm", "unit_seconds", "hessian", "vcov"};
+ * absent facts null.
  */
 Datum
 cj_model_jsonb(PG_FUNCTION_ARGS)
@@ -339,6 +400,31 @@ cj_model_jsonb(PG_FUNCTION_ARGS)
 		appendStringInfoString(&buf, ", \"status\": null");
 	JsonNum(&buf, "grad_norm", m->b.flags & CJ_MODEL_HAS_GRAD, m->b.grad_norm);
 	JsonNum(&buf, "unit_seconds", m->b.flags & CJ_MODEL_HAS_UNIT, m->b.unit);
+	appendStringInfoString(&buf, ", \"hessian\": ");
+	appendStringInfoString(&buf, (m->b.flags & CJ_MODEL_HAS_VCOV) ? "\"positive definite\"" :
+						   (m->b.flags & CJ_MODEL_HESS_INDEF) ? "\"indefinite\"" : "null");
+	appendStringInfoString(&buf, ", \"vcov\": ");
+	if (m->b.flags & CJ_MODEL_HAS_VCOV)
+	{
+		int			k = f->nparams,
+					j;
+
+		appendStringInfoChar(&buf, '[');
+		for (i = 0; i < k; i++)
+		{
+			appendStringInfoString(&buf, i ? ", [" : "[");
+			for (j = 0; j < k; j++)
+			{
+				if (j)
+					appendStringInfoString(&buf, ", ");
+				cj_append_float8(&buf, m->b.vcov[i * k + j]);
+			}
+			appendStringInfoChar(&buf, ']');
+		}
+		appendStringInfoChar(&buf, ']');
+	}
+	else
+		appendStringInfoString(&buf, "null");
 	appendStringInfoChar(&buf, '}');
 	PG_RETURN_DATUM(DirectFunctionCall1(jsonb_in, CStringGetDatum(buf.data)));
 }
@@ -356,7 +442,8 @@ static uint64
 ModelHash(const CjModelBody *b, uint64 seed)
 {
 	double		num[CJ_MAX_PARAMS + 4];
-	uint64		w[1 + CJ_MAX_PARAMS + 4];
+	uint64		w[1 + CJ_MAX_PARAMS + 4],
+				h = 0;
 	int			i;
 
 	for (i = 0; i < CJ_MAX_PARAMS; i++)
@@ -373,7 +460,18 @@ ModelHash(const CjModelBody *b, uint64 seed)
 
 		memcpy(&w[1 + i], &v, sizeof(v));
 	}
-	return hash_bytes_extended((const unsigned char *) w, sizeof(w), seed);
+	h = hash_bytes_extended((const unsigned char *) w, sizeof(w), seed);
+	/* a model without covariance hashes as before 1.2 (hash partitions) */
+	if (b->flags & CJ_MODEL_HAS_VCOV)
+	{
+		double		cv[CJ_MAX_PARAMS * CJ_MAX_PARAMS];
+
+		for (i = 0; i < CJ_MAX_PARAMS * CJ_MAX_PARAMS; i++)
+			cv[i] = (b->vcov[i] == 0.0) ? 0.0 : b->vcov[i];
+		h = hash_combine64(h, hash_bytes_extended((const unsigned char *) cv,
+												  sizeof(cv), seed));
+	}
+	return h;
 }
 
 /* cj_model = cj_model */

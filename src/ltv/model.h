@@ -34,7 +34,14 @@ typedef struct CjModel
 	CjModelBody b;
 } CjModel;
 
-#define DatumGetCjModelP(d)		((CjModel *) PG_DETOAST_DATUM(d))
+/*
+ * A stored model is CJ_MODEL_BASE_SIZE bytes of body (no covariance, and
+ * every value stored before 1.2) or the whole body; DatumGetCjModelP
+ * always returns the whole body, the covariance zero when absent.
+ */
+extern CjModel *cj_model_detoast(Datum d);
+
+#define DatumGetCjModelP(d)		cj_model_detoast(d)
 #define PG_GETARG_CJ_MODEL_P(n)	DatumGetCjModelP(PG_GETARG_DATUM(n))
 #define PG_RETURN_CJ_MODEL_P(x)	PG_RETURN_POINTER(x)
 

@@ -241,14 +241,15 @@ cj_score_model(FunctionCallInfo fcinfo, int argno, int k)
 	raw = PG_DETOAST_DATUM_PACKED(PG_GETARG_DATUM(argno));
 	data = VARDATA_ANY(raw);
 	len = VARSIZE_ANY_EXHDR(raw);
-	if (len != sizeof(CjModel) - VARHDRSZ)
+	if (len != off + CJ_MODEL_BASE_SIZE && len != sizeof(CjModel) - VARHDRSZ)
 		elog(ERROR, "cj_model value has unexpected size %zu", len);
 	if (!c->slot[k].valid)
 		c->fixed[k] = ArgIsConst(fcinfo->flinfo, argno);
+	/* scores depend on the body before the covariance only */
 	if (!c->slot[k].valid ||
-		memcmp(&c->slot[k].b, data + off, sizeof(CjModelBody)) != 0)
+		memcmp(&c->slot[k].b, data + off, CJ_MODEL_BASE_SIZE) != 0)
 	{
-		memcpy(&c->slot[k].b, data + off, sizeof(CjModelBody));
+		memcpy(&c->slot[k].b, data + off, CJ_MODEL_BASE_SIZE);
 		c->slot[k].f = cj_family_by_id(c->slot[k].b.family);
 		if (c->slot[k].f == NULL)
 			elog(ERROR, "cj_model has unknown family id %d", c->slot[k].b.family);

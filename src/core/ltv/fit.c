@@ -216,7 +216,8 @@ InverseNegHessian(FamilyCtx *ctx, int k, const double *theta,
  * same data agree to the last digits however they were started.
  */
 static bool
-Polish(FamilyCtx *ctx, int k, double *theta, CjOptimResult *best, int *evals)
+Polish(FamilyCtx *ctx, int k, double *theta, CjOptimResult *best, int *evals,
+	   double *cov)
 {
 	double		Hinv[CJ_MAX_PARAMS * CJ_MAX_PARAMS],
 				g[CJ_MAX_PARAMS] = {0},
@@ -228,8 +229,10 @@ Polish(FamilyCtx *ctx, int k, double *theta, CjOptimResult *best, int *evals)
 
 	FamilyObjective(ctx, theta, g);
 	(*evals)++;
-	if (!InverseNegHessian(ctx, k, theta, g, Hinv, evals))
+	/* central differences: the inverse is also the reported covariance */
+	if (!InverseNegHessian(ctx, k, theta, NULL, Hinv, evals))
 		return false;
+	memcpy(cov, Hinv, sizeof(double) * k * k);
 	/* the Hessian hardly changes over such short steps: reuse it */
 	for (step = 0; step < 2; step++)
 	{
@@ -272,7 +275,8 @@ cj_fit_family(const CjFamily *f, const CjData *d, CjFitResult *res,
 	double		st[CJ_NSTARTS][CJ_MAX_PARAMS],
 				g[CJ_NSTARTS][CJ_MAX_PARAMS],
 				val[CJ_NSTARTS],
-				best_theta[CJ_MAX_PARAMS];
+				best_theta[CJ_MAX_PARAMS],
+				cov[CJ_MAX_PARAMS * CJ_MAX_PARAMS];
 	int			order[CJ_NSTARTS],
 				k = f->nparams,
 				i,
@@ -372,11 +376,24 @@ cj_fit_family(const CjFamily *f, const CjData *d, CjFitResult *res,
 					 f->title);
 		return false;
 	}
-	if (best.status == CJ_FIT_CONVERGED &&
-		!Polish(&ctx, k, best_theta, &best, &evals))
-		best.status = CJ_FIT_BOUNDARY;
+	if (best.status == CJ_FIT_CONVERGED)
+	{
+		if (Polish(&ctx, k, best_theta, &best, &evals, cov))
+			res->hessian = CJ_HESSIAN_PD;
+		else
+		{
+			best.status = CJ_FIT_BOUNDARY;
+			res->hessian = CJ_HESSIAN_INDEFINITE;
+		}
+	}
 	for (i = 0; i < k; i++)
 		res->p[i] = exp(best_theta[i]);
+	/* covariance of p = exp(theta): cov_ij(p) = p_i p_j cov_ij(theta) */
+	if (res->hessian == CJ_HESSIAN_PD)
+		for (i = 0; i < k; i++)
+			for (j = 0; j <= i; j++)
+				res->vcov[i * k + j] = res->vcov[j * k + i] = res->p[i] * res->p[j] *
+					0.5 * (cov[i * k + j] + cov[j * k + i]);
 	res->loglik = best.value;
 	res->n = d->total_weight;
 	res->grad_norm = best.grad_norm;

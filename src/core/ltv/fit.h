@@ -25,7 +25,16 @@ typedef struct CjFitResult
 	int			iterations;		/* BFGS iterations of the winning start */
 	int			evaluations;	/* likelihood evaluations, all starts */
 	int			status;			/* CjFitStatus */
+	int			hessian;		/* CJ_HESSIAN_*: the observed information */
+	double		vcov[CJ_MAX_PARAMS * CJ_MAX_PARAMS];	/* k x k, row-major:
+														 * covariance of p when
+														 * hessian is PD */
 } CjFitResult;
+
+/* What is known of the observed information at the estimate */
+#define CJ_HESSIAN_NONE			0	/* not computed (fit not converged) */
+#define CJ_HESSIAN_PD			1	/* positive definite: vcov is set */
+#define CJ_HESSIAN_INDEFINITE	(-1)	/* not positive definite: no vcov */
 
 /*
  * Fit family f to the data (distinct sorted tuples): the family's

@@ -91,6 +91,40 @@ syntax:
 	return false;
 }
 
+/*
+ * vcov=[v11, v12, ..., vkk] (the k x k covariance of the parameters, in
+ * the family's order, row by row) or vcov=indefinite (the observed
+ * information at the estimate was not positive definite).
+ */
+static bool
+ParseVcov(const char **pp, CjModelBody *b)
+{
+	const CjFamily *f = cj_family_by_id(b->family);
+	char		word[16];
+	const char *save = *pp;
+	int			k = f->nparams,
+				n = 0;
+
+	if (b->flags & (CJ_MODEL_HAS_VCOV | CJ_MODEL_HESS_INDEF))
+		return false;
+	if (cj_parse_ident(pp, word, sizeof(word)) > 0)
+	{
+		b->flags |= CJ_MODEL_HESS_INDEF;
+		return strcmp(word, "indefinite") == 0;
+	}
+	*pp = save;
+	if (!cj_accept_char(pp, '['))
+		return false;
+	do
+	{
+		if (n >= k * k || !cj_parse_double(pp, &b->vcov[n]))
+			return false;
+		n++;
+	} while (cj_accept_char(pp, ','));
+	b->flags |= CJ_MODEL_HAS_VCOV;
+	return n == k * k && cj_accept_char(pp, ']');
+}
+
 /* One fit fact; false on a syntax error or a repeated fact */
 static bool
 ParseFact(const char **pp, CjModelBody *b)
@@ -122,6 +156,8 @@ ParseFact(const char **pp, CjModelBody *b)
 		bit = CJ_MODEL_HAS_GRAD;
 	else if (strcmp(name, "unit") == 0)
 		bit = CJ_MODEL_HAS_UNIT;
+	else if (strcmp(name, "vcov") == 0)
+		return ParseVcov(pp, b);
 	else
 		return false;
 	if (b->flags & bit)
@@ -161,7 +197,7 @@ cj_model_parse(const char *s, CjModelBody *b, CjError *err)
 		if (!ParseFact(&p, b))
 		{
 			cj_error_set(err, CJ_ERR_SYNTAX,
-						 "Fit facts are ll=, n=, iter=, grad=, unit= (each once) and one verdict (converged, boundary, maxiter, stalled).");
+						 "Fit facts are ll=, n=, iter=, grad=, unit=, vcov= (each once) and one verdict (converged, boundary, maxiter, stalled).");
 			return false;
 		}
 	}
@@ -193,6 +229,50 @@ cj_model_equal(const CjModelBody *a, const CjModelBody *b)
 	for (i = 0; i < CJ_MAX_PARAMS; i++)
 		if (a->params[i] != b->params[i])
 			return false;
+	for (i = 0; i < CJ_MAX_PARAMS * CJ_MAX_PARAMS; i++)
+		if (a->vcov[i] != b->vcov[i])
+			return false;
+	return true;
+}
+
+/*
+ * A covariance matrix: k x k, finite, exactly symmetric, positive definite
+ * (its Cholesky factorisation succeeds with positive pivots), slots past
+ * k x k zero.
+ */
+static bool
+ValidVcov(int k, const double *v)
+{
+	double		L[CJ_MAX_PARAMS * CJ_MAX_PARAMS];
+	int			i,
+				j,
+				l;
+
+	for (i = k * k; i < CJ_MAX_PARAMS * CJ_MAX_PARAMS; i++)
+		if (!IsPlusZero(v[i]))
+			return false;
+	for (i = 0; i < k * k; i++)
+		if (!isfinite(v[i]) || v[i] != v[(i % k) * k + i / k])
+			return false;
+	memcpy(L, v, sizeof(double) * k * k);
+	for (j = 0; j < k; j++)
+	{
+		double		d = L[j * k + j];
+
+		for (l = 0; l < j; l++)
+			d -= L[j * k + l] * L[j * k + l];
+		if (!(d > 0.0) || !isfinite(d))
+			return false;
+		L[j * k + j] = sqrt(d);
+		for (i = j + 1; i < k; i++)
+		{
+			double		w = L[i * k + j];
+
+			for (l = 0; l < j; l++)
+				w -= L[i * k + l] * L[j * k + l];
+			L[i * k + j] = w / L[j * k + j];
+		}
+	}
 	return true;
 }
 
@@ -225,6 +305,14 @@ cj_model_validate(const CjModelBody *b, CjError *err)
 	{
 		cj_error_set(err, CJ_ERR_PARAM,
 					 "Fit facts must be finite: n >= 0, iter >= 0, grad >= 0, unit > 0.");
+		return false;
+	}
+	if ((b->flags & CJ_MODEL_HAS_VCOV) ? ((b->flags & CJ_MODEL_HESS_INDEF) ||
+										  !ValidVcov(f->nparams, b->vcov)) :
+		!ValidVcov(0, b->vcov))
+	{
+		cj_error_set(err, CJ_ERR_PARAM,
+					 "A covariance matrix has k x k finite entries and is symmetric and positive definite.");
 		return false;
 	}
 	/* a fact the flags say is absent is not printed: it must be zero */

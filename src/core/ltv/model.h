@@ -25,6 +25,8 @@
 #ifndef CJ_MODEL_H
 #define CJ_MODEL_H
 
+#include <stddef.h>
+
 #include "core/ltv/family.h"
 
 /* which optional facts are present */
@@ -33,7 +35,11 @@
 #define CJ_MODEL_HAS_ITER	0x04
 #define CJ_MODEL_HAS_GRAD	0x08
 #define CJ_MODEL_HAS_UNIT	0x10
-#define CJ_MODEL_FLAGS_ALL	0x1f
+#define CJ_MODEL_HAS_VCOV	0x20	/* vcov holds the parameters' covariance */
+#define CJ_MODEL_HESS_INDEF 0x40	/* the observed information at the
+									 * estimate was not positive definite:
+									 * there is no covariance */
+#define CJ_MODEL_FLAGS_ALL	0x7f
 
 /* Fixed-width body of a cj_model value (after the varlena header) */
 typedef struct CjModelBody
@@ -48,7 +54,13 @@ typedef struct CjModelBody
 	double		n;
 	double		grad_norm;
 	double		unit;			/* seconds per model time unit */
+	/* from here on only when CJ_MODEL_HAS_VCOV (values stored before 1.2 end here) */
+	double		vcov[CJ_MAX_PARAMS * CJ_MAX_PARAMS];	/* k x k row-major,
+														 * natural scale */
 } CjModelBody;
+
+/* Bytes of a body without covariance (every value stored before 1.2) */
+#define CJ_MODEL_BASE_SIZE	offsetof(CjModelBody, vcov)
 
 /* Parse the text form into body (version left 0); false with err. */
 extern bool cj_model_parse(const char *s, CjModelBody *body, CjError *err);
