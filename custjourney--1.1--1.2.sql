@@ -32,3 +32,22 @@ CREATE FUNCTION cj_model_families(
     RETURNS SETOF record
     AS 'MODULE_PATHNAME', 'cj_model_families' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 8;
 COMMENT ON FUNCTION cj_model_families() IS 'every model family: name, title, kind (purchase, spend, contract), parameter and data names, a typical model and the scores it defines';
+
+-- ==== lifetime value: parameter uncertainty ====
+
+-- A converged fit records the covariance of its parameters (the inverse of
+-- the observed information); these read it and turn it into intervals.
+CREATE FUNCTION cj_vcov(m cj_model) RETURNS float8[]
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION cj_vcov(cj_model) IS 'covariance matrix of the parameters of a fitted model (k x k, in the family''s parameter order); NULL when the model has none';
+CREATE FUNCTION cj_std_error(m cj_model, name text) RETURNS float8
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION cj_std_error(cj_model, text) IS 'standard error of one parameter of a fitted model; NULL when the model has no covariance';
+CREATE FUNCTION cj_confint(m cj_model, name text, level float8 DEFAULT 0.95,
+                           OUT lower float8, OUT upper float8)
+    RETURNS record
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION cj_confint(cj_model, text, float8) IS 'confidence interval of one parameter at a level, on the log scale so that it stays positive';
+CREATE FUNCTION cj_param_draws(m cj_model, n int4, seed int8) RETURNS SETOF cj_model
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 1000;
+COMMENT ON FUNCTION cj_param_draws(cj_model, int4, int8) IS 'n draws of a fitted model''s parameters from their asymptotic normal on the log scale, deterministic for a seed: an interval for any score is a query over them';

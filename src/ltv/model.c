@@ -323,13 +323,10 @@ cj_model_family(PG_FUNCTION_ARGS)
 	PG_RETURN_TEXT_P(cstring_to_text(cj_model_family_of(m)->name));
 }
 
-/* One parameter by its name; error listing the names when unknown */
-Datum
-cj_param(PG_FUNCTION_ARGS)
+/* Index of a parameter of family f by its name; error listing the names */
+int
+cj_model_param_index(const CjFamily *f, const char *name)
 {
-	CjModel    *m = PG_GETARG_CJ_MODEL_P(0);
-	char	   *name = text_to_cstring(PG_GETARG_TEXT_PP(1));
-	const CjFamily *f = cj_model_family_of(m);
 	StringInfoData names;
 	int			i;
 
@@ -337,14 +334,25 @@ cj_param(PG_FUNCTION_ARGS)
 	for (i = 0; i < f->nparams; i++)
 	{
 		if (strcmp(f->param_names[i], name) == 0)
-			PG_RETURN_FLOAT8(m->b.params[i]);
+			return i;
 		appendStringInfo(&names, "%s%s", i ? ", " : "", f->param_names[i]);
 	}
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 			 errmsg("a %s model has no parameter \"%s\"", f->title, name),
 			 errdetail("Its parameters are %s.", names.data)));
-	PG_RETURN_NULL();
+	return -1;
+}
+
+/* One parameter by its name; error listing the names when unknown */
+Datum
+cj_param(PG_FUNCTION_ARGS)
+{
+	CjModel    *m = PG_GETARG_CJ_MODEL_P(0);
+	char	   *name = text_to_cstring(PG_GETARG_TEXT_PP(1));
+
+	PG_RETURN_FLOAT8(m->b.params[cj_model_param_index(cj_model_family_of(m),
+													  name)]);
 }
 
 /* Log-likelihood of a fitted model; NULL for a model written by hand */

@@ -49,6 +49,9 @@ extern CjModel *cj_model_from_body(const CjModelBody *b);
 extern CjModel *cj_model_make(const CjFamily *f, const CjFitResult *fit,
 							  double unit_seconds);
 extern const CjFamily *cj_model_family_of(const CjModel *m);
+
+/* Index of parameter name in family f; 22023 listing the names if none */
+extern int	cj_model_param_index(const CjFamily *f, const char *name);
 extern void cj_require_score(const CjFamily *f, const void *member,
 							 const char *function);
 
