@@ -51,3 +51,17 @@ COMMENT ON FUNCTION cj_confint(cj_model, text, float8) IS 'confidence interval o
 CREATE FUNCTION cj_param_draws(m cj_model, n int4, seed int8) RETURNS SETOF cj_model
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 1000;
 COMMENT ON FUNCTION cj_param_draws(cj_model, int4, int8) IS 'n draws of a fitted model''s parameters from their asymptotic normal on the log scale, deterministic for a seed: an interval for any score is a query over them';
+-- delta-method intervals of the two scores used most
+CREATE FUNCTION cj_conditional_purchases_interval(m cj_model, x float8, t_x float8, age float8,
+        t float8, level float8 DEFAULT 0.95,
+        OUT estimate float8, OUT lower float8, OUT upper float8)
+    RETURNS record
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION cj_conditional_purchases_interval(cj_model, float8, float8, float8, float8, float8) IS 'expected purchases in the next t with a delta-method confidence interval (log scale) from the model''s covariance';
+CREATE FUNCTION cj_clv_interval(purchase_model cj_model, spend_model cj_model, x float8, t_x float8,
+        age float8, m float8, periods int4, period_length float8, discount_rate float8,
+        margin float8 DEFAULT 1, level float8 DEFAULT 0.95,
+        OUT estimate float8, OUT lower float8, OUT upper float8)
+    RETURNS record
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION cj_clv_interval(cj_model, cj_model, float8, float8, float8, float8, int4, float8, float8, float8, float8) IS 'customer lifetime value with a delta-method confidence interval (log scale) from both models'' covariances, taken as independent';

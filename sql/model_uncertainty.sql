@@ -95,3 +95,33 @@ SELECT 'sbg(alpha=0.7, beta=1.2) vcov=indefinite vcov=[0.04, 0, 0, 0.09]'::cj_mo
 SELECT 'sbg(alpha=0.7, beta=1.2) vcov=definite'::cj_model;
 SELECT cj_vcov('sbg(alpha=0.7, beta=1.2) vcov=indefinite') IS NULL AS indefinite_has_none;
 SELECT cj_confint('sbg(alpha=0.7, beta=1.2) vcov=indefinite', 'alpha');
+
+-- delta-method intervals: the estimate equals the score, the interval
+-- contains it, and it agrees with the spread of the score over parameter
+-- draws (the 2.5 % and 97.5 % quantiles within 10 % of the interval's
+-- bounds)
+SET extra_float_digits = 0;
+SELECT (i).estimate = cj_conditional_purchases(m, 2, 30.43, 38.86, 39) AS same_estimate,
+       (i).lower < (i).estimate AND (i).estimate < (i).upper AS contains,
+       round((i).lower::numeric, 3) AS lower, round((i).upper::numeric, 3) AS upper
+FROM unc_fit, cj_conditional_purchases_interval(m, 2, 30.43, 38.86, 39) i WHERE name = 'bgnbd';
+SELECT abs(q[1] / (i).lower - 1) < 0.1 AS lower_matches_draws,
+       abs(q[2] / (i).upper - 1) < 0.1 AS upper_matches_draws
+FROM (SELECT percentile_cont(ARRAY[0.025, 0.975]) WITHIN GROUP (ORDER BY cj_conditional_purchases(d, 2, 30.43, 38.86, 39)) AS q
+      FROM unc_draws) d,
+     unc_fit, cj_conditional_purchases_interval(m, 2, 30.43, 38.86, 39) i
+WHERE name = 'bgnbd';
+SELECT abs((i).estimate / cj_clv(p.m, g.m, 2, 30.43, 38.86, 35, 12, 4.33, 0.01, 0.3) - 1) < 1e-12 AS same_estimate,
+       (i).lower < (i).estimate AND (i).estimate < (i).upper AS contains
+FROM unc_fit p, unc_fit g,
+     cj_clv_interval(p.m, g.m, 2, 30.43, 38.86, 35, 12, 4.33, 0.01, 0.3) i
+WHERE p.name = 'pnbd' AND g.name = 'gg';
+-- bad input
+\set VERBOSITY terse
+SELECT cj_conditional_purchases_interval(m, 2, 30.43, 38.86, 39, 1.5) FROM unc_fit WHERE name = 'bgnbd';
+SELECT cj_conditional_purchases_interval(m, 2, 30.43, 38.86, -1) FROM unc_fit WHERE name = 'bgnbd';
+SELECT cj_conditional_purchases_interval('bgnbd(r=0.24, alpha=4.4, a=0.79, b=2.4)', 2, 30.43, 38.86, 39);
+SELECT cj_conditional_purchases_interval(m, 2, 30.43, 38.86, 39) FROM unc_fit WHERE name = 'gg';
+SELECT cj_clv_interval(p.m, g.m, 2, 30.43, 38.86, 0, 12, 4.33, 0.01) FROM unc_fit p, unc_fit g WHERE p.name = 'pnbd' AND g.name = 'gg';
+SELECT cj_clv_interval(p.m, g.m, 2, 30.43, 38.86, 35, 0, 4.33, 0.01) FROM unc_fit p, unc_fit g WHERE p.name = 'pnbd' AND g.name = 'gg';
+SELECT cj_clv_interval(p.m, p.m, 2, 30.43, 38.86, 35, 12, 4.33, 0.01) FROM unc_fit p WHERE p.name = 'pnbd';

@@ -25,6 +25,7 @@
 #include "nodes/primnodes.h"
 
 #include "common/util.h"
+#include "core/ltv/clv.h"
 #include "core/ltv/pnbd.h"
 #include "core/ltv/sbg.h"
 #include "ltv/history.h"
@@ -50,8 +51,6 @@ PG_FUNCTION_INFO_V1(cj_derl);
 /* Keys a memo entry may have */
 #define CJ_MEMO_KEYS 8
 
-/* Upper bound on CLV periods (a century of months is 1200) */
-#define CJ_CLV_MAX_PERIODS 100000
 
 /*
  * Memo of recent scores at one call site.  Scores are pure functions of
@@ -485,10 +484,7 @@ ClvCompute(FunctionCallInfo fcinfo, const CjModelSlot *pm,
 {
 	double		key[6] = {v[0], v[1], v[2], periods, len, rate};
 	double		spend,
-				prev = 0.0,
-				disc = 1.0,
-				sum = 0.0;
-	int			i;
+				sum;
 
 	if (periods < 1 || periods > CJ_CLV_MAX_PERIODS)
 		ereport(ERROR,
@@ -511,15 +507,8 @@ ClvCompute(FunctionCallInfo fcinfo, const CjModelSlot *pm,
 	spend = SpendScore(sm, v[0], m);
 	if (!MemoGet(fcinfo, key, 6, &sum))
 	{
-		for (i = 1; i <= periods; i++)
-		{
-			double		cum = pm->f->conditional(pm->b.params, v, i * len);
-
-			disc /= 1.0 + rate;
-			sum += (cum - prev) * disc;
-			prev = cum;
-		}
-		sum = cj_score_result(sum, "cj_clv");
+		sum = cj_score_result(cj_clv_discounted(pm->f, pm->b.params, v, periods,
+												len, rate), "cj_clv");
 		MemoPut(fcinfo, key, 6, sum);
 	}
 	return cj_score_result(margin * spend * sum, "cj_clv");
