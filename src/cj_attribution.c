@@ -134,7 +134,8 @@ CheckSameConversion(const CjTouches *a, const CjTouches *b)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("converted_at must be the same for every touch of a conversion"),
-				 errdetail("cj_attribution credits one conversion; group by the conversion.")));
+				 errdetail("Each group of cj_attribution rows must be one conversion."),
+				 errhint("Group the rows by conversion.")));
 }
 
 /* Last model name seen by a call site, so rows skip the name lookup */

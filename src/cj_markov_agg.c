@@ -219,7 +219,7 @@ AddCount(int64 a, int64 b)
 	if (pg_add_s64_overflow(a, b, &r))
 		ereport(ERROR,
 				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				 errmsg("journey count out of range")));
+				 errmsg("journey count is out of range")));
 	return r;
 }
 
@@ -380,7 +380,7 @@ cj_markov_trans(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("journey counts must not be negative"),
-				 errdetail("conversions was " INT64_FORMAT " and non_conversions " INT64_FORMAT ".",
+				 errdetail("The counts were conversions = " INT64_FORMAT " and non_conversions = " INT64_FORMAT ".",
 						   conv, nonconv)));
 	if (AddCount(conv, nonconv) == 0)
 		goto unchanged;

@@ -264,7 +264,7 @@ cj_due_value(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("invalid value-based target"),
-				 errdetail("credit_per_unit must not be negative and min_target must be between 0 and base_target.")));
+				 errdetail("Argument credit_per_unit must not be negative, and min_target must be between 0 and base_target.")));
 	target = base - value * credit;
 	if (!(target > min_us))
 		target = min_us;

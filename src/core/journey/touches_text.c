@@ -71,7 +71,7 @@ cj_touches_parse(const char *text, CjTouchesHead *h, CjTouchItem *items,
 		(!cj_accept_char(&p, '(') || !cj_parse_double(&p, &h->half_life) ||
 		 !cj_accept_char(&p, ')') || !(h->half_life > 0)))
 	{
-		cj_error_set(err, CJ_ERR_SYNTAX, "time_decay is followed by a positive half-life in seconds in parentheses.");
+		cj_error_set(err, CJ_ERR_SYNTAX, "The time_decay model is followed by a positive half-life in seconds in parentheses.");
 		return -1;
 	}
 	if (!cj_accept_char(&p, '@') || !cj_parse_int64(&p, &h->converted) ||
