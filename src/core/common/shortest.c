@@ -161,6 +161,8 @@ TryDigits(double v, int p, bool pow2, char *digits, int *exp10)
 	return false;
 }
 
+int			(*cj_double_shortest_hook) (double v, char *buf) = NULL;
+
 /* Shortest exact decimal text of v, as float8out writes it */
 int
 cj_double_shortest(double v, char *buf)
@@ -177,6 +179,8 @@ cj_double_shortest(double v, char *buf)
 	bool		pow2;
 	int			e2;
 
+	if (cj_double_shortest_hook)
+		return cj_double_shortest_hook(v, buf);
 	if (isnan(v))
 		return (int) (strcpy(buf, "NaN"), 3);
 	if (isinf(v))
