@@ -12,11 +12,13 @@
  */
 #include "postgres.h"
 
+#include "common/shortest_dec.h"
 #include "fmgr.h"
 #include "miscadmin.h"
 #include "utils/guc.h"
 
 #include "core/common/core.h"
+#include "core/common/shortest.h"
 
 #if PG_VERSION_NUM >= 180000
 PG_MODULE_MAGIC_EXT(.name = "custjourney",.version = "1.0");
@@ -36,11 +38,13 @@ CjCheckInterrupts(void)
 	CHECK_FOR_INTERRUPTS();
 }
 
-/* Register the interrupt hook and reserve the custjourney.* GUC prefix */
+/* Register the core's hooks and reserve the custjourney.* GUC prefix */
 void
 _PG_init(void)
 {
 	cj_interrupt_hook = CjCheckInterrupts;
+	/* the core prints floats with float8out's own (much faster) Ryu */
+	cj_double_shortest_hook = double_to_shortest_decimal_buf;
 #if PG_VERSION_NUM >= 150000
 	MarkGUCPrefixReserved("custjourney");
 #endif

@@ -59,6 +59,11 @@ cj_input_error(Node *escontext, const char *typname, const char *input,
 					errmsg("invalid input syntax for type %s: \"%s\"",
 						   typname, input),
 					err->detail[0] ? errdetail("%s", err->detail) : 0));
+	if (err->kind == CJ_ERR_RANGE)
+		cj_ereturn(escontext, /* void */ ,
+				   (errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+					errmsg("value \"%s\" is out of range for type %s", input, typname),
+					err->detail[0] ? errdetail("%s", err->detail) : 0));
 	cj_ereturn(escontext, /* void */ ,
 			   (errcode(cj_sqlstate(err->kind)),
 				errmsg("invalid value for type %s: \"%s\"", typname, input),

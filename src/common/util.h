@@ -47,7 +47,9 @@ extern void cj_raise(const CjError *err, const char *message) pg_attribute_noret
 
 /*
  * Report a literal that failed to parse: 'invalid input syntax for type
- * T: "input"' (22P02) or the core's class, with the core's detail.
+ * T: "input"' (22P02), 'value "input" is out of range for type T' (22003)
+ * or 'invalid value for type T: "input"' (the core's class: 22023, 54000),
+ * with the core's detail.
  * Returns (for soft errors) so input functions can return NULL.
  */
 extern void cj_input_error(Node *escontext, const char *typname,

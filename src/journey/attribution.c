@@ -30,6 +30,8 @@
 #include "common/util.h"
 #include "core/journey/attrib.h"
 #include "core/common/text.h"
+#include "core/journey/channel_text.h"
+#include "core/journey/touches_text.h"
 
 PG_FUNCTION_INFO_V1(cj_touches_in);
 PG_FUNCTION_INFO_V1(cj_touches_out);
@@ -38,9 +40,6 @@ PG_FUNCTION_INFO_V1(cj_touches_send);
 PG_FUNCTION_INFO_V1(cj_attribution_trans);
 PG_FUNCTION_INFO_V1(cj_attribution_combine);
 PG_FUNCTION_INFO_V1(cj_attribution_final);
-
-/* Most touches kept for one conversion (documented cap) */
-#define CJ_TOUCHES_MAX 100000
 
 /* Half-life of time_decay when none is given: 7 days */
 #define CJ_DEFAULT_HALF_LIFE (7.0 * 86400.0)
@@ -135,7 +134,8 @@ CheckSameConversion(const CjTouches *a, const CjTouches *b)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("converted_at must be the same for every touch of a conversion"),
-				 errdetail("cj_attribution credits one conversion; group by the conversion.")));
+				 errdetail("Each group of cj_attribution rows must be one conversion."),
+				 errhint("Group the rows by conversion.")));
 }
 
 /* Last model name seen by a call site, so rows skip the name lookup */
@@ -368,82 +368,40 @@ cj_attribution_final(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(cj_credits_build(nchan, names, lens, credit));
 }
 
-/* Parse the text form; NULL with err set on failure */
+/* A state holding the validated core touches */
 static CjTouches *
-ParseTouches(const char *str, CjError *err)
+TouchesFromItems(const CjTouchesHead *h, const CjTouchItem *items, int n)
 {
-	const char *p = str;
-	char		model_name[32];
-	char		buf[CJ_CHANNEL_MAX_LEN + 1];
-	CjAttribModel model;
-	double		half_life = 0.0;
-	int64_t		conv,
-				at;
-	int			len;
+	Size		need = 0;
 	CjTouches  *t;
+	int			i;
 
-	if (cj_parse_ident(&p, model_name, sizeof(model_name)) <= 0 ||
-		!cj_attrib_model_parse(model_name, &model))
-	{
-		cj_error_set(err, CJ_ERR_SYNTAX, "Expected an attribution model name.");
-		return NULL;
-	}
-	if (model == CJ_ATTR_TIME_DECAY &&
-		(!cj_accept_char(&p, '(') || !cj_parse_double(&p, &half_life) ||
-		 !cj_accept_char(&p, ')') || !(half_life > 0)))
-	{
-		cj_error_set(err, CJ_ERR_SYNTAX, "time_decay is followed by a positive half-life in seconds in parentheses.");
-		return NULL;
-	}
-	if (!cj_accept_char(&p, '@') || !cj_parse_int64(&p, &conv) ||
-		TIMESTAMP_NOT_FINITE(conv) || !cj_accept_char(&p, '{'))
-	{
-		cj_error_set(err, CJ_ERR_SYNTAX, "Expected \"@\", a finite conversion time in microseconds and \"{\".");
-		return NULL;
-	}
-	t = NewTouches(model, half_life, conv, 256);
-	if (cj_accept_char(&p, '}'))
-		return cj_at_end(p) ? t : NULL;
-	do
-	{
-		if (!cj_parse_int64(&p, &at) || TIMESTAMP_NOT_FINITE(at) || at > conv ||
-			!cj_accept_char(&p, ':'))
-		{
-			cj_error_set(err, CJ_ERR_SYNTAX, "Expected a finite touch time no later than the conversion and \":\".");
-			return NULL;
-		}
-		if (!cj_parse_quoted(&p, buf, &len, err))
-			return NULL;
-		if (t->ntouch >= CJ_TOUCHES_MAX)
-		{
-			cj_error_set(err, CJ_ERR_LIMIT, "A conversion can have at most %d touches.", CJ_TOUCHES_MAX);
-			return NULL;
-		}
-		t = Reserve(t, TOUCH_REC_SIZE(len), 1, true);
-		AppendTouch(t, at, buf, len);
-	} while (cj_accept_char(&p, ','));
-	if (!cj_accept_char(&p, '}') || !cj_at_end(p))
-	{
-		cj_error_set(err, CJ_ERR_SYNTAX, "Expected \",\" or a final \"}\".");
-		return NULL;
-	}
+	for (i = 0; i < n; i++)
+		need += TOUCH_REC_SIZE(items[i].len);
+	t = NewTouches((CjAttribModel) h->model, h->half_life, h->converted, need);
+	for (i = 0; i < n; i++)
+		AppendTouch(t, items[i].at, items[i].name, items[i].len);
 	return t;
 }
 
-/* cj_touches text input */
+/* cj_touches text input (parsed by core/journey/touches_text.c) */
 Datum
 cj_touches_in(PG_FUNCTION_ARGS)
 {
 	char	   *str = PG_GETARG_CSTRING(0);
-	CjError		err = {CJ_ERR_SYNTAX, "Unexpected text after \"}\"."};
-	CjTouches  *t = ParseTouches(str, &err);
+	size_t		len = strlen(str);
+	CjTouchItem *items = palloc(sizeof(CjTouchItem) * cj_touches_parse_items(len));
+	char	   *names = palloc(cj_touches_parse_names(len));
+	CjTouchesHead h;
+	CjError		err;
+	int			n = cj_touches_parse(str, &h, items, names, &err);
 
-	if (t == NULL)
+	if (n < 0)
 	{
 		cj_input_error(CJ_ESCONTEXT(fcinfo), "cj_touches", str, &err);
 		PG_RETURN_NULL();
 	}
-	PG_RETURN_POINTER(t);
+	PG_RETURN_POINTER(TouchesFromItems(&h, items, n));
 }
 
 /* cj_touches text output */
@@ -452,27 +410,23 @@ cj_touches_out(PG_FUNCTION_ARGS)
 {
 	CjTouches  *t = PG_GETARG_CJ_TOUCHES_P(0);
 	TouchRec  **recs = TouchList(t);
-	StringInfoData buf;
+	CjTouchItem *items = palloc(sizeof(CjTouchItem) * Max(t->ntouch, 1));
+	CjTouchesHead h;
+	char	   *buf;
 	int			i;
 
-	initStringInfo(&buf);
-	appendStringInfoString(&buf, cj_attrib_model_name((CjAttribModel) t->model));
-	if (t->model == CJ_ATTR_TIME_DECAY)
-	{
-		appendStringInfoChar(&buf, '(');
-		cj_append_float8(&buf, t->half_life);
-		appendStringInfoChar(&buf, ')');
-	}
-	appendStringInfo(&buf, "@" INT64_FORMAT "{", t->converted);
+	h.model = t->model;
+	h.half_life = t->half_life;
+	h.converted = t->converted;
 	for (i = 0; i < t->ntouch; i++)
 	{
-		if (i > 0)
-			appendStringInfoString(&buf, ", ");
-		appendStringInfo(&buf, INT64_FORMAT ":", recs[i]->at);
-		cj_append_channel(&buf, recs[i]->name, recs[i]->len);
+		items[i].at = recs[i]->at;
+		items[i].name = recs[i]->name;
+		items[i].len = recs[i]->len;
 	}
-	appendStringInfoChar(&buf, '}');
-	PG_RETURN_CSTRING(buf.data);
+	buf = palloc(cj_touches_text_size(items, t->ntouch));
+	cj_touches_format(&h, items, t->ntouch, buf);
+	PG_RETURN_CSTRING(buf);
 }
 
 /* cj_touches binary output */
@@ -514,41 +468,31 @@ Datum
 cj_touches_recv(PG_FUNCTION_ARGS)
 {
 	StringInfo	msg = (StringInfo) PG_GETARG_POINTER(0);
-	int			model,
-				n,
+	CjTouchesHead h;
+	CjTouchItem *items;
+	CjError		err;
+	int			n,
 				i;
-	double		half_life;
-	int64		conv;
-	CjTouches  *t;
 
 	cj_check_binary_version(pq_getmsgbyte(msg), "cj_touches");
-	model = pq_getmsgbyte(msg);
-	half_life = pq_getmsgfloat8(msg);
-	conv = pq_getmsgint64(msg);
+	h.model = pq_getmsgbyte(msg);
+	h.half_life = pq_getmsgfloat8(msg);
+	h.converted = pq_getmsgint64(msg);
 	n = pq_getmsgint(msg, 4);
-	if (model < CJ_ATTR_FIRST_TOUCH || model > CJ_ATTR_SHAPLEY)
-		BadTouches("Unknown attribution model.");
-	if (model == CJ_ATTR_TIME_DECAY ? !(half_life > 0 && isfinite(half_life)) :
-		(half_life != 0.0 || signbit(half_life)))
-		BadTouches("The half-life must be positive for time_decay and 0 otherwise.");
-	if (TIMESTAMP_NOT_FINITE(conv) || n < 0 || n > CJ_TOUCHES_MAX)
-		BadTouches("The conversion time must be finite and the touch count in range.");
-	t = NewTouches((CjAttribModel) model, half_life, conv, 256);
+	if (!cj_touches_head_validate(&h, n, &err))
+		BadTouches(err.detail);
+	items = palloc(sizeof(CjTouchItem) * Max(n, 1));
 	for (i = 0; i < n; i++)
 	{
-		int64		at = pq_getmsgint64(msg);
-		int			len = pq_getmsgint(msg, 4);
-		char	   *name;
-
-		if (TIMESTAMP_NOT_FINITE(at) || at > conv)
-			BadTouches("Touch times must be finite and no later than the conversion.");
-		cj_check_channel("", len < 0 ? 0 : len);
-		name = pnstrdup(pq_getmsgbytes(msg, len), len);
-		if ((int) strlen(name) != len)
-			BadTouches("A channel name contains a zero byte.");
-		pg_verifymbstr(name, len, false);
-		t = Reserve(t, TOUCH_REC_SIZE(len), 1, true);
-		AppendTouch(t, at, name, len);
+		items[i].at = pq_getmsgint64(msg);
+		items[i].len = pq_getmsgint(msg, 4);
+		if (!cj_channel_check(NULL, items[i].len, &err))
+			BadTouches(err.detail);
+		items[i].name = pq_getmsgbytes(msg, items[i].len);
 	}
-	PG_RETURN_POINTER(t);
+	if (!cj_touches_validate(&h, items, n, &err))
+		BadTouches(err.detail);
+	for (i = 0; i < n; i++)
+		pg_verifymbstr(items[i].name, items[i].len, false);
+	PG_RETURN_POINTER(TouchesFromItems(&h, items, n));
 }

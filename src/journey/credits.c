@@ -37,6 +37,8 @@
 #include "common/util.h"
 #include "core/journey/attrib.h"
 #include "core/common/text.h"
+#include "core/journey/channel_text.h"
+#include "core/journey/credits_text.h"
 
 PG_FUNCTION_INFO_V1(cj_credits_in);
 PG_FUNCTION_INFO_V1(cj_credits_out);
@@ -137,118 +139,57 @@ cj_append_channel(StringInfo buf, const char *name, int len)
 	appendStringInfoChar(buf, '"');
 }
 
-/* A parsed channel before sorting */
-typedef struct ParsedEntry
-{
-	char	   *name;
-	int			len;
-	double		credit;
-	double		comp;
-} ParsedEntry;
-
-static int
-ParsedCmp(const void *a, const void *b)
-{
-	const ParsedEntry *x = a;
-	const ParsedEntry *y = b;
-
-	return cj_channel_cmp(x->name, x->len, y->name, y->len);
-}
-
-/* Parse one "name"=>credit[+comp] entry into *pe */
-static bool
-ParseEntry(const char **p, bool acc, ParsedEntry *pe, CjError *err)
-{
-	char		buf[CJ_CHANNEL_MAX_LEN + 1];
-	const char *s;
-
-	if (!cj_parse_quoted(p, buf, &pe->len, err))
-		return false;
-	pe->name = pnstrdup(buf, pe->len);
-	s = cj_skip_space(*p);
-	if (s[0] != '=' || s[1] != '>')
-	{
-		cj_error_set(err, CJ_ERR_SYNTAX, "Expected \"=>\" after a channel name.");
-		return false;
-	}
-	*p = s + 2;
-	if (!cj_parse_double(p, &pe->credit))
-	{
-		cj_error_set(err, CJ_ERR_SYNTAX, "Expected a finite credit after \"=>\".");
-		return false;
-	}
-	pe->comp = 0.0;
-	s = cj_skip_space(*p);
-	if (acc && (*s == '+' || *s == '-') && !cj_parse_double(p, &pe->comp))
-	{
-		cj_error_set(err, CJ_ERR_SYNTAX, "Expected a finite low-order part.");
-		return false;
-	}
-	return true;
-}
-
-/* Parse the text form; NULL with err set on failure */
+/* A credits value from sorted, validated core items */
 static CjCredits *
-ParseCredits(const char *str, bool acc, CjError *err)
+CreditsFromItems(const CjCreditItem *items, int n)
 {
-	const char *p = str;
-	int			n = 0,
-				cap = 8,
-				i;
-	ParsedEntry *pe = palloc(sizeof(ParsedEntry) * cap);
-	CjCredits  *c;
 	Size		nbytes = 0;
+	CjCredits  *c;
+	int			i;
 
-	if (!cj_accept_char(&p, '{'))
-	{
-		cj_error_set(err, CJ_ERR_SYNTAX, "A credits value starts with \"{\".");
-		return NULL;
-	}
-	if (!cj_accept_char(&p, '}'))
-	{
-		do
-		{
-			if (n >= CJ_CREDITS_MAX_CHANNELS)
-			{
-				cj_error_set(err, CJ_ERR_LIMIT, "A credits value cannot hold more than %d channels.",
-							 CJ_CREDITS_MAX_CHANNELS);
-				return NULL;
-			}
-			if (n == cap)
-				pe = repalloc(pe, sizeof(ParsedEntry) * (cap *= 2));
-			if (!ParseEntry(&p, acc, &pe[n], err))
-				return NULL;
-			nbytes += pe[n++].len;
-		} while (cj_accept_char(&p, ','));
-		if (!cj_accept_char(&p, '}'))
-		{
-			cj_error_set(err, CJ_ERR_SYNTAX, "Expected \",\" or \"}\" after a credit.");
-			return NULL;
-		}
-	}
-	if (!cj_at_end(p))
-	{
-		cj_error_set(err, CJ_ERR_SYNTAX, "Unexpected text after \"}\".");
-		return NULL;
-	}
-	qsort(pe, n, sizeof(ParsedEntry), ParsedCmp);
+	for (i = 0; i < n; i++)
+		nbytes += items[i].len;
 	c = AllocCredits(n, nbytes);
 	nbytes = 0;
 	for (i = 0; i < n; i++)
 	{
-		if (i > 0 && ParsedCmp(&pe[i - 1], &pe[i]) == 0)
-		{
-			cj_error_set(err, CJ_ERR_PARAM, "Channel \"%s\" appears more than once.", pe[i].name);
-			return NULL;
-		}
-		c->e[i].credit = NoSubnormal(pe[i].credit);
-		c->e[i].comp = NoSubnormal(pe[i].comp);
+		c->e[i].credit = NoSubnormal(items[i].credit);
+		c->e[i].comp = NoSubnormal(items[i].comp);
 		c->e[i].name_off = nbytes;
-		c->e[i].name_len = pe[i].len;
-		memcpy(CJ_CREDITS_NAMES(c) + nbytes, pe[i].name, pe[i].len);
-		nbytes += pe[i].len;
+		c->e[i].name_len = items[i].len;
+		memcpy(CJ_CREDITS_NAMES(c) + nbytes, items[i].name, items[i].len);
+		nbytes += items[i].len;
 	}
 	return c;
+}
+
+/* The core items of a credits value (names point into c) */
+static CjCreditItem *
+ItemsOf(const CjCredits *c)
+{
+	CjCreditItem *items = palloc(sizeof(CjCreditItem) * Max(c->n, 1));
+	int			i;
+
+	for (i = 0; i < c->n; i++)
+	{
+		items[i].name = CJ_CREDITS_NAME(c, i);
+		items[i].len = c->e[i].name_len;
+		items[i].credit = c->e[i].credit;
+		items[i].comp = c->e[i].comp;
+	}
+	return items;
+}
+
+/* Parse the text form (core/journey/credits_text.c); NULL with err set */
+static CjCredits *
+ParseCredits(const char *str, bool acc, CjError *err)
+{
+	size_t		len = strlen(str);
+	CjCreditItem *items = palloc(sizeof(CjCreditItem) * cj_credits_parse_items(len));
+	char	   *names = palloc(cj_credits_parse_names(len));
+	int			n = cj_credits_parse(str, acc, items, names, err);
+
+	return n < 0 ? NULL : CreditsFromItems(items, n);
 }
 
 /*
@@ -261,24 +202,23 @@ CreditsText(const CjCredits *c, bool json)
 	StringInfoData buf;
 	int			i;
 
+	if (!json)
+	{
+		CjCreditItem *items = ItemsOf(c);
+		char	   *text = palloc(cj_credits_text_size(items, c->n));
+
+		cj_credits_format(items, c->n, text);
+		return text;
+	}
 	initStringInfo(&buf);
 	appendStringInfoChar(&buf, '{');
 	for (i = 0; i < c->n; i++)
 	{
 		if (i > 0)
 			appendStringInfoString(&buf, ", ");
-		if (json)
-			escape_json(&buf, pnstrdup(CJ_CREDITS_NAME(c, i), c->e[i].name_len));
-		else
-			cj_append_channel(&buf, CJ_CREDITS_NAME(c, i), c->e[i].name_len);
-		appendStringInfoString(&buf, json ? ": " : "=>");
+		escape_json(&buf, pnstrdup(CJ_CREDITS_NAME(c, i), c->e[i].name_len));
+		appendStringInfoString(&buf, ": ");
 		cj_append_float8(&buf, c->e[i].credit);
-		if (!json && c->e[i].comp != 0.0)
-		{
-			if (c->e[i].comp > 0)
-				appendStringInfoChar(&buf, '+');
-			cj_append_float8(&buf, c->e[i].comp);
-		}
 	}
 	appendStringInfoChar(&buf, '}');
 	return buf.data;
@@ -304,58 +244,47 @@ CreditsSend(const CjCredits *c)
 	return pq_endtypsend(&buf);
 }
 
+/* Binary-input failure of a credits type */
+static void
+BadCredits(const char *typname, const char *detail)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+			 errmsg("invalid binary data for type %s", typname),
+			 errdetail("%s", detail)));
+}
+
 /* Read the binary form, validating what text input validates */
 static CjCredits *
 CreditsRecv(StringInfo msg, bool acc, const char *typname)
 {
 	int			n,
 				i;
-	ParsedEntry *pe;
-	CjCredits  *c;
-	Size		nbytes = 0;
+	CjCreditItem *items;
+	CjError		err;
 
 	cj_check_binary_version(pq_getmsgbyte(msg), typname);
 	n = pq_getmsgint(msg, 4);
-	if (n < 0 || n > CJ_CREDITS_MAX_CHANNELS)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("invalid binary data for type %s", typname),
-				 errdetail("The channel count must be between 0 and %d.",
-						   CJ_CREDITS_MAX_CHANNELS)));
-	pe = palloc(sizeof(ParsedEntry) * Max(n, 1));
+	if (!cj_credits_validate(NULL, n < 0 || n > CJ_CREDITS_MAX_CHANNELS ? n : 0,
+							 acc, &err))
+		BadCredits(typname, err.detail);
+	items = palloc(sizeof(CjCreditItem) * Max(n, 1));
 	for (i = 0; i < n; i++)
 	{
-		pe[i].len = pq_getmsgint(msg, 4);
-		cj_check_channel("", pe[i].len < 0 ? 0 : pe[i].len);
-		pe[i].name = pnstrdup(pq_getmsgbytes(msg, pe[i].len), pe[i].len);
-		if ((int) strlen(pe[i].name) != pe[i].len)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-					 errmsg("invalid binary data for type %s", typname),
-					 errdetail("A channel name contains a zero byte.")));
-		pg_verifymbstr(pe[i].name, pe[i].len, false);
-		pe[i].credit = cj_finite_arg(pq_getmsgfloat8(msg), "credit");
-		pe[i].comp = cj_finite_arg(pq_getmsgfloat8(msg), "credit");
-		if ((!acc && pe[i].comp != 0.0) ||
-			(i > 0 && ParsedCmp(&pe[i - 1], &pe[i]) >= 0))
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-					 errmsg("invalid binary data for type %s", typname),
-					 errdetail("Channels must be distinct and sorted, with no low-order part.")));
-		nbytes += pe[i].len;
+		int			len = pq_getmsgint(msg, 4);
+
+		if (!cj_channel_check(NULL, len, &err))
+			BadCredits(typname, err.detail);
+		items[i].name = pq_getmsgbytes(msg, len);
+		items[i].len = len;
+		items[i].credit = pq_getmsgfloat8(msg);
+		items[i].comp = pq_getmsgfloat8(msg);
 	}
-	c = AllocCredits(n, nbytes);
-	nbytes = 0;
+	if (!cj_credits_validate(items, n, acc, &err))
+		BadCredits(typname, err.detail);
 	for (i = 0; i < n; i++)
-	{
-		c->e[i].credit = NoSubnormal(pe[i].credit);
-		c->e[i].comp = NoSubnormal(pe[i].comp);
-		c->e[i].name_off = nbytes;
-		c->e[i].name_len = pe[i].len;
-		memcpy(CJ_CREDITS_NAMES(c) + nbytes, pe[i].name, pe[i].len);
-		nbytes += pe[i].len;
-	}
-	return c;
+		pg_verifymbstr(items[i].name, items[i].len, false);
+	return CreditsFromItems(items, n);
 }
 
 /* Text input of cj_credits / cj_credits_acc */

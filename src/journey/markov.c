@@ -43,6 +43,8 @@
 #include "core/journey/attrib.h"
 #include "core/journey/markov.h"
 #include "core/common/text.h"
+#include "core/journey/channel_text.h"
+#include "core/journey/transitions_text.h"
 
 PG_FUNCTION_INFO_V1(cj_transitions_in);
 PG_FUNCTION_INFO_V1(cj_transitions_out);
@@ -51,9 +53,6 @@ PG_FUNCTION_INFO_V1(cj_transitions_send);
 PG_FUNCTION_INFO_V1(cj_markov_trans);
 PG_FUNCTION_INFO_V1(cj_markov_combine);
 PG_FUNCTION_INFO_V1(cj_markov_final);
-
-/* Most distinct transitions in one state (documented cap) */
-#define CJ_MARKOV_MAX_TRANS 1000000
 
 #define MK_CONV 0xFFFF
 #define MK_NULL 0xFFFE
@@ -220,7 +219,7 @@ AddCount(int64 a, int64 b)
 	if (pg_add_s64_overflow(a, b, &r))
 		ereport(ERROR,
 				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				 errmsg("journey count out of range")));
+				 errmsg("journey count is out of range")));
 	return r;
 }
 
@@ -381,7 +380,7 @@ cj_markov_trans(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("journey counts must not be negative"),
-				 errdetail("conversions was " INT64_FORMAT " and non_conversions " INT64_FORMAT ".",
+				 errdetail("The counts were conversions = " INT64_FORMAT " and non_conversions = " INT64_FORMAT ".",
 						   conv, nonconv)));
 	if (AddCount(conv, nonconv) == 0)
 		goto unchanged;
@@ -587,16 +586,23 @@ cj_markov_final(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(cj_credits_build(c.nchan, c.names, c.lens, credit));
 }
 
-/* Append a transition symbol */
+/* The core form of a canonical state (channels by name, sorted) */
 static void
-AppendSymbol(StringInfo buf, int32 x)
+CanonicalText(const CjTransitions *s, const Canonical *c, CjChainText *t)
 {
-	if (x == CJ_MK_CONV)
-		appendStringInfoString(buf, "conv");
-	else if (x == CJ_MK_NULL)
-		appendStringInfoString(buf, "null");
-	else
-		appendStringInfo(buf, "%d", x);
+	int			i;
+
+	t->order = s->order;
+	t->nchan = c->nchan;
+	t->ntrans = c->ntrans;
+	t->chans = palloc(sizeof(CjChainChannel) * Max(c->nchan, 1));
+	for (i = 0; i < c->nchan; i++)
+	{
+		t->chans[i].name = c->names[i];
+		t->chans[i].len = c->lens[i];
+		t->chans[i].converting = c->converting[i];
+	}
+	t->trans = c->trans;
 }
 
 /* cj_transitions text output (canonical numbering) */
@@ -605,221 +611,78 @@ cj_transitions_out(PG_FUNCTION_ARGS)
 {
 	CjTransitions *s = PG_GETARG_CJ_TRANSITIONS_P(0);
 	Canonical	c;
-	StringInfoData buf;
-	int			i,
-				k;
+	CjChainText t;
+	char	   *buf;
 
 	MakeCanonical(s, &c);
-	initStringInfo(&buf);
-	appendStringInfo(&buf, "{order=%d; ", s->order);
-	for (i = 0; i < c.nchan; i++)
-	{
-		if (i > 0)
-			appendStringInfoString(&buf, ", ");
-		cj_append_channel(&buf, c.names[i], c.lens[i]);
-		appendStringInfo(&buf, "=" INT64_FORMAT, c.converting[i]);
-	}
-	appendStringInfoString(&buf, "; ");
-	for (i = 0; i < c.ntrans; i++)
-	{
-		if (i > 0)
-			appendStringInfoString(&buf, ", ");
-		for (k = 0; k < s->order; k++)
-		{
-			if (k > 0)
-				appendStringInfoChar(&buf, '.');
-			AppendSymbol(&buf, c.trans[i].from[k]);
-		}
-		appendStringInfoChar(&buf, '>');
-		AppendSymbol(&buf, c.trans[i].next);
-		appendStringInfo(&buf, "=" INT64_FORMAT, c.trans[i].count);
-	}
-	appendStringInfoChar(&buf, '}');
-	PG_RETURN_CSTRING(buf.data);
+	CanonicalText(s, &c, &t);
+	buf = palloc(cj_transitions_text_size(&t));
+	cj_transitions_format(&t, buf);
+	PG_RETURN_CSTRING(buf);
+}
+
+/* State symbol of a core symbol */
+static int
+StateSymbol(int32 x)
+{
+	return x == CJ_MK_CONV ? MK_CONV : x == CJ_MK_NULL ? MK_NULL : (int) x;
 }
 
 /*
- * Check one transition of a state being read (channel numbers 1..nchan,
- * padding only in front, the start never absorbs at once, count > 0);
- * false with err set when invalid.
+ * A state from a validated core form: channels in the order given (codes
+ * 1..nchan), transitions distinct.
  */
-static bool
-ValidTransition(const int *from, int next, int64 count, int order, int nchan,
-				CjError *err)
-{
-	int			k;
-	bool		seen = false;
-
-	for (k = 0; k < order; k++)
-	{
-		if (from[k] < 0 || from[k] > nchan || (seen && from[k] == 0))
-		{
-			cj_error_set(err, CJ_ERR_PARAM, "A from-state holds channel numbers 1 to %d, padded with 0 in front only.", nchan);
-			return false;
-		}
-		seen |= from[k] > 0;
-	}
-	if (!((next >= 1 && next <= nchan) || ((next == MK_CONV || next == MK_NULL) && seen)))
-	{
-		cj_error_set(err, CJ_ERR_PARAM, "A transition goes to a channel number, conv or null; the start goes to a channel.");
-		return false;
-	}
-	if (count <= 0)
-	{
-		cj_error_set(err, CJ_ERR_PARAM, "Transition counts must be positive.");
-		return false;
-	}
-	return true;
-}
-
-/* Parse a transition symbol: a number, conv or null */
-static bool
-ParseSymbol(const char **p, int *x)
-{
-	char		word[8];
-	int64_t		v;
-
-	if (cj_parse_ident(p, word, sizeof(word)) > 0)
-	{
-		*x = strcmp(word, "conv") == 0 ? MK_CONV : strcmp(word, "null") == 0 ? MK_NULL : -1;
-		return *x >= 0;
-	}
-	if (!cj_parse_int64(p, &v) || v < 0 || v > CJ_CREDITS_MAX_CHANNELS)
-		return false;
-	*x = (int) v;
-	return true;
-}
-
-/* Parse the channel list of the text form into s */
-static bool
-ParseChannels(const char **p, CjTransitions **s, CjError *err)
-{
-	char		buf[CJ_CHANNEL_MAX_LEN + 1];
-	int			len;
-	int64_t		conv;
-
-	do
-	{
-		CjTransitions *t = *s;
-
-		if (!cj_parse_quoted(p, buf, &len, err))
-			return false;
-		if (!cj_accept_char(p, '=') || !cj_parse_int64(p, &conv) || conv < 0)
-		{
-			cj_error_set(err, CJ_ERR_SYNTAX, "Expected \"=\" and a converting-journey count after a channel.");
-			return false;
-		}
-		if (t->nchan >= CJ_CREDITS_MAX_CHANNELS ||
-			(t->nchan > 0 && cj_channel_cmp(MK_NAME(t, t->nchan - 1),
-											MK_CHANS(t)[t->nchan - 1].name_len, buf, len) >= 0))
-		{
-			cj_error_set(err, CJ_ERR_PARAM, "Channels must be distinct and listed in name order, at most %d.",
-						 CJ_CREDITS_MAX_CHANNELS);
-			return false;
-		}
-		t = *s = EnsureRoom(t, 1, 0, len, true);
-		MK_CHANS(t)[ChannelCode(t, buf, len) - 1].converting = conv;
-	} while (cj_accept_char(p, ','));
-	return true;
-}
-
-/* Parse one from>next=count transition into s */
-static bool
-ParseTransition(const char **p, CjTransitions **s, CjError *err)
-{
-	int			from[3] = {0, 0, 0},
-				next,
-				k;
-	int64_t		count;
-	CjTransitions *t = *s;
-
-	for (k = 0; k < t->order; k++)
-		if ((k > 0 && !cj_accept_char(p, '.')) || !ParseSymbol(p, &from[k]) ||
-			from[k] == MK_CONV || from[k] == MK_NULL)
-		{
-			cj_error_set(err, CJ_ERR_SYNTAX, "Expected a from-state of %d channel numbers separated by \".\".", t->order);
-			return false;
-		}
-	if (!cj_accept_char(p, '>') || !ParseSymbol(p, &next) ||
-		!cj_accept_char(p, '=') || !cj_parse_int64(p, &count))
-	{
-		cj_error_set(err, CJ_ERR_SYNTAX, "Expected \">\", a channel number, conv or null, \"=\" and a count.");
-		return false;
-	}
-	if (!ValidTransition(from, next, count, t->order, t->nchan, err))
-		return false;
-	if (t->ntrans >= CJ_MARKOV_MAX_TRANS)
-	{
-		cj_error_set(err, CJ_ERR_LIMIT, "A chain can have at most %d distinct transitions.", CJ_MARKOV_MAX_TRANS);
-		return false;
-	}
-	t = *s = EnsureRoom(t, 0, 1, 0, true);
-	k = t->ntrans;
-	AddTrans(t, PackKey(from, next), count);
-	if (t->ntrans == k)
-	{
-		cj_error_set(err, CJ_ERR_PARAM, "A transition appears more than once.");
-		return false;
-	}
-	return true;
-}
-
-/* Parse the text form; NULL with err set on failure */
 static CjTransitions *
-ParseTransitions(const char *str, CjError *err)
+StateFromText(const CjChainText *t)
 {
-	const char *p = str;
-	char		word[8];
-	int64_t		order;
+	int			names = 0,
+				i,
+				k;
 	CjTransitions *s;
 
-	if (!cj_accept_char(&p, '{') || cj_parse_ident(&p, word, sizeof(word)) <= 0 ||
-		strcmp(word, "order") != 0 || !cj_accept_char(&p, '=') ||
-		!cj_parse_int64(&p, &order) || !cj_accept_char(&p, ';'))
+	for (i = 0; i < t->nchan; i++)
+		names += t->chans[i].len;
+	s = NewState(t->order, Max(t->nchan, 1), Max(t->ntrans, 1), Max(names, 1));
+	for (i = 0; i < t->nchan; i++)
 	{
-		cj_error_set(err, CJ_ERR_SYNTAX, "A state starts with \"{order=N;\".");
-		return NULL;
+		MkChannel  *ch = &MK_CHANS(s)[i];
+
+		ch->converting = t->chans[i].converting;
+		ch->name_off = s->names_used;
+		ch->name_len = t->chans[i].len;
+		memcpy(MK_NAMES(s) + s->names_used, t->chans[i].name, t->chans[i].len);
+		s->names_used += t->chans[i].len;
+		s->nchan++;
 	}
-	if (order < 1 || order > CJ_MARKOV_MAX_ORDER)
+	for (i = 0; i < t->ntrans; i++)
 	{
-		cj_error_set(err, CJ_ERR_PARAM, "The order must be between 1 and %d.", CJ_MARKOV_MAX_ORDER);
-		return NULL;
-	}
-	s = NewState((int) order, 16, 64, 256);
-	if (!ParseChannels(&p, &s, err))
-		return NULL;
-	if (!cj_accept_char(&p, ';'))
-	{
-		cj_error_set(err, CJ_ERR_SYNTAX, "Expected \";\" after the channels.");
-		return NULL;
-	}
-	do
-	{
-		if (!ParseTransition(&p, &s, err))
-			return NULL;
-	} while (cj_accept_char(&p, ','));
-	if (!cj_accept_char(&p, '}') || !cj_at_end(p))
-	{
-		cj_error_set(err, CJ_ERR_SYNTAX, "Expected \",\" or a final \"}\".");
-		return NULL;
+		int			from[3] = {0, 0, 0};
+
+		for (k = 0; k < t->order; k++)
+			from[k] = StateSymbol(t->trans[i].from[k]);
+		AddTrans(s, PackKey(from, StateSymbol(t->trans[i].next)), t->trans[i].count);
 	}
 	return s;
 }
 
-/* cj_transitions text input */
+/* cj_transitions text input (parsed by core/journey/transitions_text.c) */
 Datum
 cj_transitions_in(PG_FUNCTION_ARGS)
 {
 	char	   *str = PG_GETARG_CSTRING(0);
-	CjError		err = {0};
-	CjTransitions *s = ParseTransitions(str, &err);
+	size_t		len = strlen(str);
+	CjChainText t;
+	char	   *names = palloc(cj_transitions_parse_names(len));
+	CjError		err;
 
-	if (s == NULL)
+	t.chans = palloc(sizeof(CjChainChannel) * cj_transitions_parse_chans(len));
+	t.trans = palloc(sizeof(CjMarkovTrans) * cj_transitions_parse_trans(len));
+	if (!cj_transitions_parse(str, &t, names, &err))
 	{
 		cj_input_error(CJ_ESCONTEXT(fcinfo), "cj_transitions", str, &err);
 		PG_RETURN_NULL();
 	}
-	PG_RETURN_POINTER(s);
+	PG_RETURN_POINTER(StateFromText(&t));
 }
 
 /* cj_transitions binary output (canonical numbering) */
@@ -864,77 +727,45 @@ BadTransitions(const char *detail)
 			 errdetail("%s", detail)));
 }
 
-/* Read one binary transition symbol */
-static int
-RecvSymbol(StringInfo msg)
-{
-	int			x = pq_getmsgint(msg, 4);
-
-	if (x == CJ_MK_CONV)
-		return MK_CONV;
-	if (x == CJ_MK_NULL)
-		return MK_NULL;
-	if (x < 0 || x > CJ_CREDITS_MAX_CHANNELS)
-		BadTransitions("A transition symbol is out of range.");
-	return x;
-}
-
 /* cj_transitions binary input, validating what text input validates */
 Datum
 cj_transitions_recv(PG_FUNCTION_ARGS)
 {
 	StringInfo	msg = (StringInfo) PG_GETARG_POINTER(0);
-	int			order,
-				n,
-				i,
+	CjChainText t;
+	CjError		err;
+	int			i,
 				k;
-	CjTransitions *s;
-	CjError		err = {0};
 
 	cj_check_binary_version(pq_getmsgbyte(msg), "cj_transitions");
-	order = pq_getmsgbyte(msg);
-	n = pq_getmsgint(msg, 4);
-	if (order < 1 || order > CJ_MARKOV_MAX_ORDER || n < 1 || n > CJ_CREDITS_MAX_CHANNELS)
+	t.order = pq_getmsgbyte(msg);
+	t.nchan = pq_getmsgint(msg, 4);
+	if (t.order < 1 || t.order > CJ_MARKOV_MAX_ORDER ||
+		t.nchan < 1 || t.nchan > CJ_CREDITS_MAX_CHANNELS)
 		BadTransitions("The order or the channel count is out of range.");
-	s = NewState(order, n, 64, 256);
-	for (i = 0; i < n; i++)
+	t.chans = palloc(sizeof(CjChainChannel) * t.nchan);
+	for (i = 0; i < t.nchan; i++)
 	{
-		int			len = pq_getmsgint(msg, 4);
-		char	   *name;
-		int64		conv;
-
-		cj_check_channel("", len < 0 ? 0 : len);
-		name = pnstrdup(pq_getmsgbytes(msg, len), len);
-		conv = pq_getmsgint64(msg);
-		if ((int) strlen(name) != len || conv < 0 ||
-			(i > 0 && cj_channel_cmp(MK_NAME(s, i - 1), MK_CHANS(s)[i - 1].name_len, name, len) >= 0))
-			BadTransitions("Channels must be distinct, sorted, without zero bytes and with counts of at least 0.");
-		pg_verifymbstr(name, len, false);
-		s = EnsureRoom(s, 1, 0, len, true);
-		MK_CHANS(s)[ChannelCode(s, name, len) - 1].converting = conv;
+		t.chans[i].len = pq_getmsgint(msg, 4);
+		if (!cj_channel_check(NULL, t.chans[i].len, &err))
+			BadTransitions(err.detail);
+		t.chans[i].name = pq_getmsgbytes(msg, t.chans[i].len);
+		t.chans[i].converting = pq_getmsgint64(msg);
 	}
-	n = pq_getmsgint(msg, 4);
-	if (n < 1 || n > CJ_MARKOV_MAX_TRANS)
+	t.ntrans = pq_getmsgint(msg, 4);
+	if (t.ntrans < 1 || t.ntrans > CJ_MARKOV_MAX_TRANS)
 		BadTransitions("The transition count is out of range.");
-	for (i = 0; i < n; i++)
+	t.trans = palloc0(sizeof(CjMarkovTrans) * t.ntrans);
+	for (i = 0; i < t.ntrans; i++)
 	{
-		int			from[3] = {0, 0, 0},
-					next,
-					before = s->ntrans;
-		int64		count;
-
-		for (k = 0; k < order; k++)
-			from[k] = RecvSymbol(msg);
-		next = RecvSymbol(msg);
-		count = pq_getmsgint64(msg);
-		if (from[0] == MK_CONV || from[0] == MK_NULL || from[1] == MK_CONV ||
-			from[1] == MK_NULL || from[2] == MK_CONV || from[2] == MK_NULL ||
-			!ValidTransition(from, next, count, order, s->nchan, &err))
-			BadTransitions(err.detail[0] ? err.detail : "A from-state holds channel numbers only.");
-		s = EnsureRoom(s, 0, 1, 0, true);
-		AddTrans(s, PackKey(from, next), count);
-		if (s->ntrans == before)
-			BadTransitions("A transition appears more than once.");
+		for (k = 0; k < t.order; k++)
+			t.trans[i].from[k] = pq_getmsgint(msg, 4);
+		t.trans[i].next = pq_getmsgint(msg, 4);
+		t.trans[i].count = pq_getmsgint64(msg);
 	}
-	PG_RETURN_POINTER(s);
+	if (!cj_transitions_validate(&t, &err))
+		BadTransitions(err.detail);
+	for (i = 0; i < t.nchan; i++)
+		pg_verifymbstr(t.chans[i].name, t.chans[i].len, false);
+	PG_RETURN_POINTER(StateFromText(&t));
 }

@@ -11,7 +11,9 @@
  *
  * Month and year steps clamp the day to the month's length as date +
  * interval does (a 29 February anniversary falls on 28 February in other
- * years).
+ * years).  A window whose bounds fall outside the range of type date
+ * (4714-11-24 BC to 5874897-12-31) cannot be returned: that is an error
+ * (22003), never a clamped or wrapped date.
  *
  *-------------------------------------------------------------------------
  */
@@ -32,16 +34,42 @@
 
 PG_FUNCTION_INFO_V1(cj_qualification_window);
 
-/* The date (as DateADT) k months after y-m-d, the day clamped */
+/* Error for a window bound outside the range of type date */
+static void
+DateOutOfRange(void)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+			 errmsg("qualification window is out of range for type date"),
+			 errdetail("Window bounds must lie between 4714-11-24 BC and 5874897-12-31.")));
+}
+
+/* A window bound: d itself when it is a valid date, else 22003 */
+static DateADT
+CheckedDate(int64 d)
+{
+	if (!IS_VALID_DATE(d))
+		DateOutOfRange();
+	return (DateADT) d;
+}
+
+/*
+ * The date (as DateADT) k months after y-m-d, the day clamped; 22003 when
+ * it is outside the range of type date
+ */
 static DateADT
 AddMonths(int y, int m, int d, int k)
 {
-	int			mi = (y * 12 + (m - 1)) + k;
-	int			ny = mi >= 0 ? mi / 12 : -((-mi + 11) / 12);
-	int			nm = mi - ny * 12 + 1;
-	int			last = day_tab[isleap(ny)][nm - 1];
+	int64		mi = ((int64) y * 12 + (m - 1)) + k;
+	int64		ny = mi >= 0 ? mi / 12 : -((-mi + 11) / 12);
+	int			nm = (int) (mi - ny * 12 + 1);
+	int			last;
 
-	return date2j(ny, nm, d > last ? last : d) - POSTGRES_EPOCH_JDATE;
+	if (ny < JULIAN_MINYEAR || ny > JULIAN_MAXYEAR)
+		DateOutOfRange();
+	last = day_tab[isleap(ny)][nm - 1];
+	return CheckedDate((int64) date2j((int) ny, nm, d > last ? last : d) -
+					   POSTGRES_EPOCH_JDATE);
 }
 
 /* Split a finite date into year, month, day; 22023 if infinite */
@@ -133,7 +161,8 @@ cj_qualification_window(PG_FUNCTION_ARGS)
 		PG_RETURN_DATUM(AnniversaryWindow(as_of, y, PG_GETARG_DATEADT(2)));
 	}
 	if ((n = RollingMonths(kind)) > 0)
-		PG_RETURN_DATUM(MakeDateRange(AddMonths(y, m, d, -n) + 1, as_of + 1));
+		PG_RETURN_DATUM(MakeDateRange(CheckedDate((int64) AddMonths(y, m, d, -n) + 1),
+									  CheckedDate((int64) as_of + 1)));
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 			 errmsg("unknown qualification window \"%s\"", kind),

@@ -46,9 +46,7 @@
 #include "ltv/fit_state.h"
 #include "ltv/history.h"
 #include "ltv/model.h"
-
-/* At most this many distinct tuples (32 bytes + 8 of index each) */
-#define CJ_FIT_MAX_TUPLES 10000000
+#include "core/ltv/fit_state_text.h"
 
 typedef struct CjFitState
 {
@@ -538,109 +536,37 @@ cj_fit_state_final(PG_FUNCTION_ARGS)
 	PG_RETURN_CJ_MODEL_P(cj_model_make(f, &fit, s->unit));
 }
 
-/* Build a compact state from parsed tuples (validated, merged) */
+/* A compact state from a validated core form (tuples sorted, merged) */
 static CjFitState *
-StateFromTuples(const CjFamily *f, CjTuple *t, size_t n, double unit)
+StateFromText(const CjFitText *ft)
 {
 	CjFitState *s;
 	CjTupleSet	ts;
-	size_t		i,
-				k = 0;
 
-	for (i = 0; i < n; i++)
-	{
-		cj_check_tuple(f, t[i].v);
-		if (!(f->skip_data && f->skip_data(t[i].v)))
-			t[k++] = t[i];
-	}
-	n = cj_tuples_sort_merge(t, k);
-	if (n > CJ_FIT_MAX_TUPLES)
-		TooManyTuples();
-	s = NewState(CurrentMemoryContext, f, (uint32) Max(n, 1), unit);
-	memcpy(STATE_TUPLES(s), t, sizeof(CjTuple) * n);
-	s->n = (uint32) n;
+	s = NewState(CurrentMemoryContext, ft->family, (uint32) Max(ft->n, 1), ft->unit);
+	memcpy(STATE_TUPLES(s), ft->t, sizeof(CjTuple) * ft->n);
+	s->n = (uint32) ft->n;
 	ts = SetOf(s);
 	cj_tupleset_reindex(&ts);
 	return s;
 }
 
-/* Parse "(v1,...,vk):w" */
-static bool
-ParseTuple(const char **p, int ndata, CjTuple *t)
-{
-	int64		w;
-	int			i;
-
-	memset(t, 0, sizeof(*t));
-	if (!cj_accept_char(p, '('))
-		return false;
-	for (i = 0; i < ndata; i++)
-		if ((i > 0 && !cj_accept_char(p, ',')) || !cj_parse_double(p, &t->v[i]))
-			return false;
-	if (!cj_accept_char(p, ')') || !cj_accept_char(p, ':') ||
-		!cj_parse_int64(p, &w) || w < 1 || w > (INT64CONST(1) << 53))
-		return false;
-	t->w = (double) w;
-	return true;
-}
-
-/* Text input: family{(v,...):w,...} [unit=...] */
+/* Text input: family{(v,...):w,...} [unit=...] (core/ltv/fit_state_text.c) */
 Datum
 cj_fit_state_in(PG_FUNCTION_ARGS)
 {
 	char	   *str = PG_GETARG_CSTRING(0);
-	const char *p = str;
-	char		name[64];
-	const CjFamily *f;
-	CjTuple    *t;
-	size_t		n = 0,
-				cap = 16,
-				i;
-	double		unit = 0;
+	CjFitText	ft;
 	CjError		err;
 
-	cj_error_set(&err, CJ_ERR_SYNTAX,
-				 "Expected family{(value,...):weight,...} optionally followed by unit=.");
-	if (cj_parse_ident(&p, name, sizeof(name)) <= 0 ||
-		(f = cj_family_by_name(name)) == NULL || !cj_accept_char(&p, '{'))
-		goto bad;
-	t = palloc(sizeof(CjTuple) * cap);
-	if (!cj_accept_char(&p, '}'))
+	ft.t = palloc_extended(sizeof(CjTuple) * cj_fit_state_parse_tuples(strlen(str)),
+						   MCXT_ALLOC_HUGE);
+	if (!cj_fit_state_parse(str, &ft, &err))
 	{
-		do
-		{
-			if (n == cap)
-			{
-				if (cap >= CJ_FIT_MAX_TUPLES)
-					TooManyTuples();
-				cap *= 2;
-				t = repalloc(t, sizeof(CjTuple) * cap);
-			}
-			if (!ParseTuple(&p, f->ndata, &t[n]))
-				goto bad;
-			if (!f->check_data(t[n++].v, &err))
-				goto bad;
-		} while (cj_accept_char(&p, ','));
-		if (!cj_accept_char(&p, '}'))
-			goto bad;
+		cj_input_error(CJ_ESCONTEXT(fcinfo), "cj_fit_state", str, &err);
+		PG_RETURN_NULL();
 	}
-	p = cj_skip_space(p);
-	if (strncmp(p, "unit=", 5) == 0)
-	{
-		p += 5;
-		if (!cj_parse_unit(&p, &unit))
-			goto bad;
-	}
-	if (!cj_at_end(p))
-		goto bad;
-	/* data the family rejects: an input error naming the type */
-	for (i = 0; i < n; i++)
-		if (!f->check_data(t[i].v, &err))
-			goto bad;
-	PG_RETURN_POINTER(StateFromTuples(f, t, n, unit));
-bad:
-	cj_input_error(CJ_ESCONTEXT(fcinfo), "cj_fit_state", str, &err);
-	PG_RETURN_NULL();
+	PG_RETURN_POINTER(StateFromText(&ft));
 }
 
 /* Text output, tuples in sorted order */
@@ -648,84 +574,64 @@ Datum
 cj_fit_state_out(PG_FUNCTION_ARGS)
 {
 	CjFitState *s = (CjFitState *) PG_DETOAST_DATUM(PG_GETARG_DATUM(0));
-	const CjFamily *f = StateFamily(s);
 	CjData		d = SortedData(s);
-	StringInfoData buf;
-	size_t		i;
-	int			j;
+	CjFitText	ft;
+	char	   *buf;
 
-	initStringInfo(&buf);
-	appendStringInfo(&buf, "%s{", f->name);
-	for (i = 0; i < d.n; i++)
-	{
-		appendStringInfoString(&buf, i ? ",(" : "(");
-		for (j = 0; j < f->ndata; j++)
-		{
-			if (j)
-				appendStringInfoChar(&buf, ',');
-			cj_append_float8(&buf, d.t[i].v[j]);
-		}
-		appendStringInfo(&buf, "):%lld", (long long) d.t[i].w);
-	}
-	appendStringInfoChar(&buf, '}');
-	if (s->unit > 0)
-	{
-		appendStringInfoChar(&buf, ' ');
-		cj_append_unit(&buf, s->unit);
-	}
-	PG_RETURN_CSTRING(buf.data);
+	ft.family = StateFamily(s);
+	ft.unit = s->unit;
+	ft.n = d.n;
+	ft.t = (CjTuple *) d.t;
+	buf = palloc_extended(cj_fit_state_text_size(&ft), MCXT_ALLOC_HUGE);
+	cj_fit_state_format(&ft, buf);
+	PG_RETURN_CSTRING(buf);
 }
 
 /*
  * Binary input: version byte, family id byte, unit float8, count int64,
  * then per tuple the family's ndata float8 values and an int64 weight.
+ * The decoded state passes every check of the text input.
  */
 Datum
 cj_fit_state_recv(PG_FUNCTION_ARGS)
 {
 	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
-	const CjFamily *f;
-	double		unit;
+	CjFitText	ft;
 	int64		n,
 				i;
-	CjTuple    *t;
 	int			j;
+	CjError		err;
 
 	cj_check_binary_version(pq_getmsgbyte(buf), "cj_fit_state");
-	f = cj_family_by_id(pq_getmsgbyte(buf));
-	unit = pq_getmsgfloat8(buf);
+	ft.family = cj_family_by_id(pq_getmsgbyte(buf));
+	ft.unit = pq_getmsgfloat8(buf);
 	n = pq_getmsgint64(buf);
-	if (f == NULL || !(unit >= 0 && isfinite(unit)) || n < 0 ||
-		n > (buf->len - buf->cursor) / 8)
+	if (ft.family == NULL || n < 0 || n > (buf->len - buf->cursor) / 8)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 				 errmsg("invalid binary data for type cj_fit_state"),
 				 errdetail("Bad family, unit or tuple count.")));
 	if (n > CJ_FIT_MAX_TUPLES)
 		TooManyTuples();
-	t = palloc0(sizeof(CjTuple) * Max(n, 1));
+	ft.n = (size_t) n;
+	ft.t = palloc0(sizeof(CjTuple) * Max(n, 1));
 	for (i = 0; i < n; i++)
 	{
 		int64		w;
 
-		for (j = 0; j < f->ndata; j++)
-		{
-			t[i].v[j] = pq_getmsgfloat8(buf);
-			if (!isfinite(t[i].v[j]))
-				ereport(ERROR,
-						(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-						 errmsg("invalid binary data for type cj_fit_state"),
-						 errdetail("Data values must be finite.")));
-		}
+		for (j = 0; j < ft.family->ndata; j++)
+			ft.t[i].v[j] = pq_getmsgfloat8(buf);
 		w = pq_getmsgint64(buf);
-		if (w < 1 || w > (INT64CONST(1) << 53))
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-					 errmsg("invalid binary data for type cj_fit_state"),
-					 errdetail("Weights must be between 1 and 2^53.")));
-		t[i].w = (double) w;
+		/* an out-of-range weight becomes 0, which validation rejects */
+		ft.t[i].w = (w < 1 || w > (INT64CONST(1) << 53)) ? 0.0 : (double) w;
 	}
-	PG_RETURN_POINTER(StateFromTuples(f, t, (size_t) n, unit));
+	if (!cj_fit_state_validate(&ft, &err))
+		ereport(ERROR,
+				(errcode(err.kind == CJ_ERR_LIMIT ? ERRCODE_PROGRAM_LIMIT_EXCEEDED :
+						 ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("invalid binary data for type cj_fit_state"),
+				 errdetail("%s", err.detail)));
+	PG_RETURN_POINTER(StateFromText(&ft));
 }
 
 /* Binary output, tuples in sorted order */

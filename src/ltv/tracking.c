@@ -26,6 +26,8 @@
 
 #include <math.h>
 
+#include "common/int.h"
+
 #include "funcapi.h"
 #include "libpq/pqformat.h"
 #include "miscadmin.h"
@@ -356,6 +358,27 @@ TrackingRowCount(const void *value)
 }
 
 /*
+ * Start of period j (0-based; j = periods is the end of the last one) as
+ * a timestamptz; 22003 when it is past the range of the type (a state read
+ * from text can start anywhere within +-2^62 microseconds).
+ */
+static TimestampTz
+PeriodBound(const CjTracking *t, int j)
+{
+	int64		off,
+				at;
+
+	if (pg_mul_s64_overflow((int64) j, t->h.length, &off) ||
+		pg_add_s64_overflow(t->h.start, off, &at) || !IS_VALID_TIMESTAMP(at))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("tracking period bound is out of range for type timestamp with time zone"),
+				 errdetail("Period %d of the series starts or ends outside the range of timestamps.",
+						   Min(j + 1, t->h.periods))));
+	return at;
+}
+
+/*
  * cj_tracking_rows(cj_tracking) -> (period, period_start, period_end,
  * expected, expected_cumulative): one row per period, numbered from 1.
  */
@@ -374,8 +397,8 @@ cj_tracking_rows(PG_FUNCTION_ARGS)
 	if (j >= t->h.periods)
 		SRF_RETURN_DONE(fc);
 	values[0] = Int32GetDatum(j + 1);
-	values[1] = TimestampTzGetDatum(t->h.start + (int64) j * t->h.length);
-	values[2] = TimestampTzGetDatum(t->h.start + (int64) (j + 1) * t->h.length);
+	values[1] = TimestampTzGetDatum(PeriodBound(t, j));
+	values[2] = TimestampTzGetDatum(PeriodBound(t, j + 1));
 	values[3] = Float8GetDatum(j ? t->cum[j] - t->cum[j - 1] : t->cum[0]);
 	values[4] = Float8GetDatum(t->cum[j]);
 	SRF_RETURN_NEXT(fc, HeapTupleGetDatum(heap_form_tuple(fc->tuple_desc,

@@ -209,6 +209,17 @@ AddMicroseconds(TimestampTz ts, int64 us)
 	return result;
 }
 
+/* A length in microseconds held as a double, rounded; out of int64: 22008 */
+static int64
+RoundMicros(double us)
+{
+	if (!(fabs(us) < 9.2e18))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+				 errmsg("timestamp out of range")));
+	return (int64) llround(us);
+}
+
 /* cj_due(arrived_at, sla, tier): arrival plus the tier's target wait */
 Datum
 cj_due(PG_FUNCTION_ARGS)
@@ -253,11 +264,11 @@ cj_due_value(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("invalid value-based target"),
-				 errdetail("credit_per_unit must not be negative and min_target must be between 0 and base_target.")));
+				 errdetail("Argument credit_per_unit must not be negative, and min_target must be between 0 and base_target.")));
 	target = base - value * credit;
 	if (!(target > min_us))
 		target = min_us;
-	PG_RETURN_TIMESTAMPTZ(AddMicroseconds(arrived, (int64) llround(target)));
+	PG_RETURN_TIMESTAMPTZ(AddMicroseconds(arrived, RoundMicros(target)));
 }
 
 /* cj_sla_target(sla, tier): the tier's target wait as an interval */
@@ -315,5 +326,5 @@ cj_stale_cutoff(PG_FUNCTION_ARGS)
 	double		us = IntervalMicros(PG_GETARG_INTERVAL_P(0), "timeout", true);
 
 	PG_RETURN_TIMESTAMPTZ(AddMicroseconds(GetCurrentTransactionStartTimestamp(),
-										  -(int64) llround(us)));
+										  -RoundMicros(us)));
 }

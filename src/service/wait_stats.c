@@ -28,6 +28,7 @@
 #include "common/util.h"
 #include "core/service/waithist.h"
 #include "core/common/text.h"
+#include "core/service/wait_state.h"
 
 #define WS_SERVICE_LEVEL 1
 #define WS_WAIT_STATS 2
@@ -73,126 +74,70 @@ WsNew(int kind, MemoryContext cxt)
 	return s;
 }
 
+/* The core form of a state (counts zero for service level) */
+static void
+WsToCore(const WaitState *s, CjWaitState *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->kind = s->kind;
+	c->n = s->n;
+	c->within = s->within;
+	c->sum = s->sum;
+	c->min = s->min;
+	c->max = s->max;
+	if (s->kind == WS_WAIT_STATS)
+		memcpy(c->counts, s->counts, sizeof(int64) * CJ_WAITHIST_BUCKETS);
+}
+
+/* A state from its validated core form, in the current context */
+static WaitState *
+WsFromCore(const CjWaitState *c)
+{
+	WaitState  *s = WsNew(c->kind, CurrentMemoryContext);
+
+	s->n = c->n;
+	s->within = c->within;
+	s->sum = c->sum;
+	s->min = c->min;
+	s->max = c->max;
+	if (c->kind == WS_WAIT_STATS)
+		memcpy(s->counts, c->counts, sizeof(int64) * CJ_WAITHIST_BUCKETS);
+	return s;
+}
+
 /*
- * Check a decoded state: NULL when valid, else a detail sentence.  Shared
- * by text and binary input so both enforce the same rules.
+ * Check a decoded state: NULL when valid, else a detail sentence.  The
+ * rules are the core's (core/service/wait_state.c), shared by text and
+ * binary input.
  */
 static const char *
 WsInvalid(const WaitState *s)
 {
-	int64		total = 0;
-	int			b;
+	CjWaitState *c = palloc(sizeof(CjWaitState));
+	CjError		err;
 
 	if (s->kind != WS_SERVICE_LEVEL && s->kind != WS_WAIT_STATS)
 		return "The state kind must be \"sl\" or \"ws\".";
-	if (s->n < 0)
-		return "The count must not be negative.";
-	if (s->kind == WS_SERVICE_LEVEL)
-		return (s->within < 0 || s->within > s->n) ?
-			"The answered-within-target count must be between 0 and the count." : NULL;
-	if (s->n == 0 && (s->sum != 0 || s->min != 0 || s->max != 0))
-		return "An empty state has zero sum, min and max.";
-	if (s->min < 0 || s->max < s->min || s->sum < 0)
-		return "Waits must satisfy 0 <= min <= max and a non-negative sum.";
-	for (b = 0; b < CJ_WAITHIST_BUCKETS; b++)
-	{
-		if (s->counts[b] < 0 || pg_add_s64_overflow(total, s->counts[b], &total))
-			return "Bucket counts must be non-negative.";
-	}
-	if (total != s->n)
-		return "The bucket counts must add up to the count.";
-	return NULL;
+	WsToCore(s, c);
+	if (cj_wait_state_validate(c, &err))
+		return NULL;
+	return pstrdup(err.detail);
 }
 
-/* Raise the text-input syntax error */
-static void
-WsSyntax(Node *escontext, const char *str, const char *detail)
-{
-	CjError		err;
-
-	cj_error_set(&err, CJ_ERR_SYNTAX, "%s", detail);
-	cj_input_error(escontext, "cj_wait_state", str, &err);
-}
-
-/* Parse "key=int64"; false on mismatch */
-static bool
-ParseField(const char **p, const char *key, int64 *v)
-{
-	char		word[16];
-
-	return cj_parse_ident(p, word, sizeof(word)) > 0 &&
-		strcmp(word, key) == 0 && cj_accept_char(p, '=') &&
-		cj_parse_int64(p, v);
-}
-
-/* Parse the "buckets=i:c,i:c" list (strictly ascending indexes) */
-static bool
-ParseBuckets(const char **p, WaitState *s)
-{
-	char		word[16];
-	int64		idx,
-				prev = -1,
-				c;
-
-	if (cj_parse_ident(p, word, sizeof(word)) <= 0 ||
-		strcmp(word, "buckets") != 0 || !cj_accept_char(p, '='))
-		return false;
-	if (cj_at_end(*p))
-		return true;
-	do
-	{
-		if (!cj_parse_int64(p, &idx) || idx <= prev || idx >= CJ_WAITHIST_BUCKETS ||
-			!cj_accept_char(p, ':') || !cj_parse_int64(p, &c))
-			return false;
-		s->counts[idx] = c;
-		prev = idx;
-	} while (cj_accept_char(p, ','));
-	return true;
-}
-
-/* Text input */
+/* Text input (parsed and validated by the core) */
 Datum
 cj_wait_state_in(PG_FUNCTION_ARGS)
 {
 	char	   *str = PG_GETARG_CSTRING(0);
-	const char *p = str;
-	char		word[8];
-	int			kind = 0;
-	WaitState  *s;
-	bool		ok;
-	const char *bad;
+	CjWaitState *c = palloc(sizeof(CjWaitState));
+	CjError		err;
 
-	if (cj_parse_ident(&p, word, sizeof(word)) > 0)
-		kind = strcmp(word, "sl") == 0 ? WS_SERVICE_LEVEL :
-			strcmp(word, "ws") == 0 ? WS_WAIT_STATS : 0;
-	if (kind == 0)
+	if (!cj_wait_state_parse(str, c, &err))
 	{
-		WsSyntax(CJ_ESCONTEXT(fcinfo), str, "A state starts with \"sl\" or \"ws\".");
-		PG_RETURN_NULL();
-	}
-	s = WsNew(kind, CurrentMemoryContext);
-	if (kind == WS_SERVICE_LEVEL)
-		ok = ParseField(&p, "n", &s->n) && ParseField(&p, "within", &s->within);
-	else
-		ok = ParseField(&p, "n", &s->n) && ParseField(&p, "sum", &s->sum) &&
-			ParseField(&p, "min", &s->min) && ParseField(&p, "max", &s->max) &&
-			ParseBuckets(&p, s);
-	if (!ok || !cj_at_end(p))
-	{
-		WsSyntax(CJ_ESCONTEXT(fcinfo), str, kind == WS_SERVICE_LEVEL ?
-				 "Expected \"sl n=<count> within=<count>\"." :
-				 "Expected \"ws n=<count> sum=<us> min=<us> max=<us> buckets=<index>:<count>,...\".");
-		PG_RETURN_NULL();
-	}
-	if ((bad = WsInvalid(s)) != NULL)
-	{
-		CjError		err;
-
-		cj_error_set(&err, CJ_ERR_PARAM, "%s", bad);
 		cj_input_error(CJ_ESCONTEXT(fcinfo), "cj_wait_state", str, &err);
 		PG_RETURN_NULL();
 	}
-	PG_RETURN_POINTER(s);
+	PG_RETURN_POINTER(WsFromCore(c));
 }
 
 /* Text output */
@@ -200,78 +145,65 @@ Datum
 cj_wait_state_out(PG_FUNCTION_ARGS)
 {
 	WaitState  *s = PG_GETARG_WS_P(0);
-	StringInfoData buf;
-	int			b;
-	bool		first = true;
+	CjWaitState *c = palloc(sizeof(CjWaitState));
+	char	   *buf = palloc(CJ_WAIT_STATE_TEXT_MAX);
 
-	initStringInfo(&buf);
-	if (s->kind == WS_SERVICE_LEVEL)
-	{
-		appendStringInfo(&buf, "sl n=" INT64_FORMAT " within=" INT64_FORMAT,
-						 s->n, s->within);
-		PG_RETURN_CSTRING(buf.data);
-	}
-	appendStringInfo(&buf, "ws n=" INT64_FORMAT " sum=" INT64_FORMAT
-					 " min=" INT64_FORMAT " max=" INT64_FORMAT " buckets=",
-					 s->n, s->sum, s->min, s->max);
-	for (b = 0; b < CJ_WAITHIST_BUCKETS; b++)
-	{
-		if (s->counts[b] == 0)
-			continue;
-		appendStringInfo(&buf, "%s%d:" INT64_FORMAT, first ? "" : ",", b,
-						 s->counts[b]);
-		first = false;
-	}
-	PG_RETURN_CSTRING(buf.data);
+	WsToCore(s, c);
+	cj_wait_state_format(c, buf);
+	PG_RETURN_CSTRING(buf);
 }
 
 /*
  * Binary input: version byte, kind byte, int64 n, within, sum, min, max,
  * then (wait stats) int32 number of non-empty buckets and int32 index /
- * int64 count pairs in ascending index order.
+ * int64 count pairs in ascending index order.  The decoded state must
+ * pass every check of the text input.
  */
 Datum
 cj_wait_state_recv(PG_FUNCTION_ARGS)
 {
 	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
-	WaitState  *s;
-	int			kind,
-				nb,
+	CjWaitState *c = palloc0(sizeof(CjWaitState));
+	int			nb,
 				i,
 				prev = -1;
-	const char *bad;
+	const char *bad = NULL;
+	WaitState  *s;
 
 	cj_check_binary_version(pq_getmsgbyte(buf), "cj_wait_state");
-	kind = pq_getmsgbyte(buf);
-	s = WsNew(kind == WS_WAIT_STATS ? WS_WAIT_STATS : WS_SERVICE_LEVEL,
-			  CurrentMemoryContext);
-	s->kind = kind;
-	s->n = pq_getmsgint64(buf);
-	s->within = pq_getmsgint64(buf);
-	s->sum = pq_getmsgint64(buf);
-	s->min = pq_getmsgint64(buf);
-	s->max = pq_getmsgint64(buf);
-	nb = kind == WS_WAIT_STATS ? pq_getmsgint(buf, 4) : 0;
-	for (i = 0; i < nb; i++)
+	c->kind = pq_getmsgbyte(buf);
+	c->n = pq_getmsgint64(buf);
+	c->within = pq_getmsgint64(buf);
+	c->sum = pq_getmsgint64(buf);
+	c->min = pq_getmsgint64(buf);
+	c->max = pq_getmsgint64(buf);
+	nb = c->kind == WS_WAIT_STATS ? pq_getmsgint(buf, 4) : 0;
+	if (nb < 0 || nb > CJ_WAITHIST_BUCKETS)
+		bad = "The number of buckets is out of range.";
+	for (i = 0; bad == NULL && i < nb; i++)
 	{
 		int			idx = pq_getmsgint(buf, 4);
 
 		if (idx <= prev || idx >= CJ_WAITHIST_BUCKETS)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-					 errmsg("invalid binary data for type cj_wait_state"),
-					 errdetail("Bucket indexes must ascend and be below %d.", CJ_WAITHIST_BUCKETS)));
-		s->counts[idx] = pq_getmsgint64(buf);
-		prev = idx;
+			bad = psprintf("Bucket indexes must ascend and be below %d.", CJ_WAITHIST_BUCKETS);
+		else
+		{
+			c->counts[idx] = pq_getmsgint64(buf);
+			prev = idx;
+		}
 	}
-	if ((bad = WsInvalid(s)) != NULL ||
-		(kind == WS_SERVICE_LEVEL && (s->sum || s->min || s->max)) ||
-		(kind == WS_WAIT_STATS && s->within != 0))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("invalid binary data for type cj_wait_state"),
-				 errdetail("%s", bad ? bad : "Fields of the other state kind must be zero.")));
-	PG_RETURN_POINTER(s);
+	if (bad == NULL && (c->kind == WS_SERVICE_LEVEL || c->kind == WS_WAIT_STATS))
+	{
+		s = WsFromCore(c);
+		bad = WsInvalid(s);
+		if (bad == NULL)
+			PG_RETURN_POINTER(s);
+	}
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+			 errmsg("invalid binary data for type cj_wait_state"),
+			 errdetail("%s", bad ? bad : "The state kind must be \"sl\" or \"ws\".")));
+	PG_RETURN_NULL();
 }
 
 /* Binary output (see cj_wait_state_recv) */

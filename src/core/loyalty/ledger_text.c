@@ -58,7 +58,7 @@ cj_move_validate(const CjMove *m, CjError *err)
 							"Points of earn, redeem and reverse must be positive, and an adjust must not be zero."), false;
 	if (!cj_ts_in_range(m->occurred))
 		return cj_error_set(err, CJ_ERR_PARAM,
-							"occurred_at must be a finite time."), false;
+							"The time occurred_at must be finite."), false;
 	if (!cj_move_is_credit(m))
 	{
 		if (m->available != m->occurred || m->expires != CJ_TS_NEVER)
@@ -67,11 +67,11 @@ cj_move_validate(const CjMove *m, CjError *err)
 	}
 	else if (m->available < m->occurred || !cj_ts_in_range(m->available))
 		return cj_error_set(err, CJ_ERR_PARAM,
-							"available_at must be a finite time not before occurred_at."), false;
+							"The time available_at must be finite and not before occurred_at."), false;
 	else if (m->expires != CJ_TS_NEVER &&
 			 (m->expires <= m->available || !cj_ts_in_range(m->expires)))
 		return cj_error_set(err, CJ_ERR_PARAM,
-							"expires_at must be after available_at (or occurred_at), or NULL or infinity for points that never expire."), false;
+							"The time expires_at must be after available_at (or occurred_at), or NULL or infinity for points that never expire."), false;
 	if (m->kind == CJ_MOVE_REVERSE && m->reflen == 0)
 		return cj_error_set(err, CJ_ERR_PARAM,
 							"A reverse movement names the ref of the credit it takes back."), false;

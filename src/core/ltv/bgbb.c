@@ -192,7 +192,7 @@ BgbbCheckData(const double *v, CjError *err)
 		if (!(isfinite(v[k]) && v[k] >= 0.0 && v[k] == floor(v[k])))
 		{
 			cj_error_set(err, CJ_ERR_PARAM,
-						 "x, t_x and n must be whole numbers not less than 0.");
+						 "Counts x, t_x and n must be whole numbers not less than 0.");
 			return false;
 		}
 	if (v[2] > CJ_BGBB_MAX_N)

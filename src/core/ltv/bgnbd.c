@@ -53,22 +53,22 @@ cj_bg_check_data(const double *v, CjError *err)
 	if (!(x >= 0.0 && x == floor(x) && x <= 1e9))
 	{
 		cj_error_set(err, CJ_ERR_PARAM,
-					 "x (repeat purchases) must be a whole number between 0 and 1e9.");
+					 "Repeat purchases x must be a whole number between 0 and 1e9.");
 		return false;
 	}
 	if (!(T > 0.0 && isfinite(T)))
 	{
-		cj_error_set(err, CJ_ERR_PARAM, "T (age) must be a finite number greater than 0.");
+		cj_error_set(err, CJ_ERR_PARAM, "Age T must be a finite number greater than 0.");
 		return false;
 	}
 	if (!(tx >= 0.0 && tx <= T))
 	{
-		cj_error_set(err, CJ_ERR_PARAM, "t_x (recency) must be between 0 and T.");
+		cj_error_set(err, CJ_ERR_PARAM, "Recency t_x must be between 0 and T.");
 		return false;
 	}
 	if (x == 0.0 && tx != 0.0)
 	{
-		cj_error_set(err, CJ_ERR_PARAM, "t_x (recency) must be 0 when x is 0.");
+		cj_error_set(err, CJ_ERR_PARAM, "Recency t_x must be 0 when x is 0.");
 		return false;
 	}
 	return true;

@@ -38,13 +38,13 @@ CheckData(const double *v, CjError *err)
 	if (!(v[0] >= 0.0 && v[0] == floor(v[0]) && v[0] <= 1e9))
 	{
 		cj_error_set(err, CJ_ERR_PARAM,
-					 "x (repeat purchases) must be a whole number between 0 and 1e9.");
+					 "Repeat purchases x must be a whole number between 0 and 1e9.");
 		return false;
 	}
 	if (v[0] > 0.0 && !(v[1] > 0.0 && isfinite(v[1])))
 	{
 		cj_error_set(err, CJ_ERR_PARAM,
-					 "m (mean spend of the repeat purchases) must be a finite number greater than 0; drop or floor customers with zero spend.");
+					 "Mean spend m of the repeat purchases must be a finite number greater than 0; drop or floor customers with zero spend.");
 		return false;
 	}
 	return true;

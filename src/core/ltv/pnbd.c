@@ -366,12 +366,12 @@ PnbdCheckData(const double *v, CjError *err)
 {
 	if (!(isfinite(v[0]) && isfinite(v[1]) && isfinite(v[2])))
 	{
-		cj_error_set(err, CJ_ERR_PARAM, "x, t_x and T must be finite numbers.");
+		cj_error_set(err, CJ_ERR_PARAM, "Values x, t_x and T must be finite numbers.");
 		return false;
 	}
 	if (v[0] < 0.0 || v[1] < 0.0 || v[2] < 0.0)
 	{
-		cj_error_set(err, CJ_ERR_PARAM, "x, t_x and T must not be negative.");
+		cj_error_set(err, CJ_ERR_PARAM, "Values x, t_x and T must not be negative.");
 		return false;
 	}
 	if (v[1] > v[2])
