@@ -82,6 +82,20 @@ BEGIN ATOMIC
 END;
 COMMENT ON FUNCTION cj_abandon(bigint, text, integer) IS 'the customer left while an agent held the ticket: claimed -> abandoned under its current claim (agent and claim number from cj_claim), true; a stale or foreign claim raises SQLSTATE 55J01 and changes nothing';
 
+-- On Citus the queue kit works with cj_ticket as a plain table on the
+-- coordinator only (doc/queue.md): its SQL functions cannot run on a
+-- reference or distributed table, undistribute_table cannot take an
+-- extension's table back, and DROP EXTENSION then leaves the shards behind.
+-- Citus refuses to distribute a table that has a trigger, so cj_ticket gets
+-- one that never runs during claims (BEFORE TRUNCATE, per statement) and
+-- does nothing.
+CREATE FUNCTION cj_ticket_guard() RETURNS trigger
+AS 'MODULE_PATHNAME' LANGUAGE C VOLATILE PARALLEL SAFE;
+COMMENT ON FUNCTION cj_ticket_guard() IS 'internal to the queue kit: the no-op function of the trigger cj_ticket_keep_local';
+CREATE TRIGGER cj_ticket_keep_local BEFORE TRUNCATE ON cj_ticket
+	FOR EACH STATEMENT EXECUTE FUNCTION cj_ticket_guard();
+COMMENT ON TRIGGER cj_ticket_keep_local ON cj_ticket IS 'does nothing; its presence makes Citus refuse to distribute cj_ticket, which the queue kit needs as a coordinator-local table';
+
 -- The installing role gets the queue: a trusted install runs this script
 -- as the bootstrap superuser, who then owns cj_ticket and its sequence.
 -- Grants (not ownership, see CONVENTIONS section 2) with grant option, so

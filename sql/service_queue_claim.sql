@@ -114,6 +114,14 @@ WHERE e.extname = 'custjourney' AND c.relname IN ('cj_ticket', 'cj_ticket_id_seq
   AND a.grantee = e.extowner AND a.is_grantable
 ORDER BY 1, 2;
 
+-- the Citus guard: a statement trigger on TRUNCATE only, which does nothing
+SELECT tgname, tgfoid::regproc, tgtype, tgenabled FROM pg_trigger
+WHERE tgrelid = 'cj_ticket'::regclass ORDER BY 1;
+INSERT INTO cj_ticket (customer, arrived_at, due) VALUES ('t', now(), now());
+TRUNCATE cj_ticket;
+SELECT count(*) AS after_truncate FROM cj_ticket;
+SELECT cj_ticket_guard();
+
 DROP FUNCTION service_queue_claim_changed();
 DROP TABLE service_queue_claim_before;
 TRUNCATE cj_ticket;

@@ -18,6 +18,7 @@
  */
 #include "postgres.h"
 
+#include "commands/trigger.h"
 #include "fmgr.h"
 #include "utils/builtins.h"
 
@@ -87,4 +88,24 @@ cj_claim_error(PG_FUNCTION_ARGS)
 			 errdetail("The ticket is already %s (by claim %d of agent \"%s\").",
 					   state, held, holder ? holder : "")));
 	PG_RETURN_BOOL(false);		/* not reached */
+}
+
+PG_FUNCTION_INFO_V1(cj_ticket_guard);
+
+/*
+ * cj_ticket_guard(): the function of the statement trigger that keeps
+ * cj_ticket a plain, coordinator-local table on Citus.  Citus refuses to
+ * distribute a table that has triggers (unless citus.enable_unsafe_triggers
+ * is on), and the queue kit works only on a local table (doc/queue.md).
+ * The trigger fires BEFORE TRUNCATE only, so claims never run it; it does
+ * nothing.
+ */
+Datum
+cj_ticket_guard(PG_FUNCTION_ARGS)
+{
+	if (!CALLED_AS_TRIGGER(fcinfo))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("cj_ticket_guard() must be called as a trigger")));
+	PG_RETURN_POINTER(NULL);
 }
