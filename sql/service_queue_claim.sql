@@ -90,6 +90,18 @@ SELECT cj_complete(102, 'eve', 1);
 ROLLBACK;
 SELECT id, state, agent, claims FROM cj_ticket WHERE id = 102;
 
+-- at REPEATABLE READ and SERIALIZABLE an uncontended claim works (a
+-- contended one fails with 40001: test/t/050_queue_concurrency.pl)
+BEGIN ISOLATION LEVEL REPEATABLE READ;
+SELECT id, agent, claims AS claim FROM cj_claim('rr');
+SELECT cj_complete(102, 'rr', 1) AS completed;
+COMMIT;
+BEGIN ISOLATION LEVEL SERIALIZABLE;
+SELECT id, agent, claims AS claim FROM cj_claim('ser');
+SELECT cj_release(103, 'ser', 1) AS released;
+COMMIT;
+SELECT id, state, agent, claims FROM cj_ticket WHERE id IN (102, 103) ORDER BY id;
+
 -- NULL arguments: NULL (the functions are STRICT), nothing changes
 SELECT cj_complete(102, NULL, 1) IS NULL AS n1, cj_release(NULL, 'a', 1) IS NULL AS n2,
        cj_abandon(102, 'a', NULL) IS NULL AS n3;
