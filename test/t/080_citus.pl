@@ -2,10 +2,12 @@
 #
 # 080_citus.pl
 #	  custjourney on a Citus cluster: a coordinator and two workers on
-#	  loopback.  Runs when CITUS_SRC names a Citus source tree or tarball;
-#	  Citus must then be installed into the PostgreSQL installation the
-#	  test uses (test/citus/build.sh does it; this test runs it itself when
-#	  that installation is writable), otherwise the test skips.
+#	  loopback.  Without CITUS_SRC it skips ("no Citus source").  With
+#	  CITUS_SRC naming a Citus source tree or tarball (an absolute path),
+#	  Citus must be installed into the PostgreSQL installation the test
+#	  uses: test/citus/build.sh does it (as root for a system install);
+#	  this test runs it itself when that installation is writable, and
+#	  bails out naming the command otherwise.
 #
 # 1. CREATE EXTENSION custjourney VERSION '1.1' on the coordinator reaches
 #    the workers, and ALTER EXTENSION custjourney UPDATE (to the default
