@@ -10,6 +10,103 @@
 
 -- ==== service: queue integrity and Citus ====
 
+-- A claim is (ticket, agent, claim number): cj_claim already returns the
+-- whole ticket row, and its claims column, incremented by every claim, is
+-- the claim number.  The checked forms below act only on the ticket's
+-- current claim; anything else raises SQLSTATE 55J01 and changes nothing.
+-- The one-argument 1.1 forms stay as they were (supervisor overrides).
+
+CREATE FUNCTION cj_claim_error(action text, ticket bigint, agent text,
+	claim integer, state text, holder text, held_claim integer)
+RETURNS boolean
+AS 'MODULE_PATHNAME' LANGUAGE C VOLATILE PARALLEL SAFE;
+COMMENT ON FUNCTION cj_claim_error(text, bigint, text, integer, text, text, integer) IS 'internal to the queue kit: raises the stale-claim error (SQLSTATE 55J01) describing the ticket''s current state, state/holder/held_claim; never returns';
+
+CREATE FUNCTION cj_complete(ticket bigint, agent text, claim integer)
+RETURNS boolean
+LANGUAGE SQL VOLATILE STRICT PARALLEL UNSAFE
+BEGIN ATOMIC
+	WITH u AS (
+		UPDATE cj_ticket t SET state = 'completed'::text, closed_at = pg_catalog.now()
+		WHERE t.id = cj_complete.ticket AND t.state = 'claimed'::text
+		  AND t.agent = cj_complete.agent AND t.claims = cj_complete.claim
+		RETURNING 1
+	)
+	SELECT CASE WHEN EXISTS (SELECT 1 FROM u) THEN true
+		ELSE cj_claim_error('complete'::text, cj_complete.ticket,
+			cj_complete.agent, cj_complete.claim,
+			(SELECT t.state FROM cj_ticket t WHERE t.id = cj_complete.ticket),
+			(SELECT t.agent FROM cj_ticket t WHERE t.id = cj_complete.ticket),
+			(SELECT t.claims FROM cj_ticket t WHERE t.id = cj_complete.ticket))
+	END;
+END;
+COMMENT ON FUNCTION cj_complete(bigint, text, integer) IS 'complete a ticket under its current claim (agent and claim number from cj_claim): claimed -> completed, true; a stale or foreign claim raises SQLSTATE 55J01 and changes nothing';
+
+CREATE FUNCTION cj_release(ticket bigint, agent text, claim integer)
+RETURNS boolean
+LANGUAGE SQL VOLATILE STRICT PARALLEL UNSAFE
+BEGIN ATOMIC
+	WITH u AS (
+		UPDATE cj_ticket t SET state = 'waiting'::text, agent = NULL, claimed_at = NULL
+		WHERE t.id = cj_release.ticket AND t.state = 'claimed'::text
+		  AND t.agent = cj_release.agent AND t.claims = cj_release.claim
+		RETURNING 1
+	)
+	SELECT CASE WHEN EXISTS (SELECT 1 FROM u) THEN true
+		ELSE cj_claim_error('release'::text, cj_release.ticket,
+			cj_release.agent, cj_release.claim,
+			(SELECT t.state FROM cj_ticket t WHERE t.id = cj_release.ticket),
+			(SELECT t.agent FROM cj_ticket t WHERE t.id = cj_release.ticket),
+			(SELECT t.claims FROM cj_ticket t WHERE t.id = cj_release.ticket))
+	END;
+END;
+COMMENT ON FUNCTION cj_release(bigint, text, integer) IS 'hand a ticket back to the queue under its current claim (agent and claim number from cj_claim), keeping its due time: claimed -> waiting, true; a stale or foreign claim raises SQLSTATE 55J01 and changes nothing';
+
+CREATE FUNCTION cj_abandon(ticket bigint, agent text, claim integer)
+RETURNS boolean
+LANGUAGE SQL VOLATILE STRICT PARALLEL UNSAFE
+BEGIN ATOMIC
+	WITH u AS (
+		UPDATE cj_ticket t SET state = 'abandoned'::text, closed_at = pg_catalog.now()
+		WHERE t.id = cj_abandon.ticket AND t.state = 'claimed'::text
+		  AND t.agent = cj_abandon.agent AND t.claims = cj_abandon.claim
+		RETURNING 1
+	)
+	SELECT CASE WHEN EXISTS (SELECT 1 FROM u) THEN true
+		ELSE cj_claim_error('abandon'::text, cj_abandon.ticket,
+			cj_abandon.agent, cj_abandon.claim,
+			(SELECT t.state FROM cj_ticket t WHERE t.id = cj_abandon.ticket),
+			(SELECT t.agent FROM cj_ticket t WHERE t.id = cj_abandon.ticket),
+			(SELECT t.claims FROM cj_ticket t WHERE t.id = cj_abandon.ticket))
+	END;
+END;
+COMMENT ON FUNCTION cj_abandon(bigint, text, integer) IS 'the customer left while an agent held the ticket: claimed -> abandoned under its current claim (agent and claim number from cj_claim), true; a stale or foreign claim raises SQLSTATE 55J01 and changes nothing';
+
+-- On Citus the queue kit works with cj_ticket as a plain table on the
+-- coordinator only (doc/queue.md): its SQL functions cannot run on a
+-- reference or distributed table, undistribute_table cannot take an
+-- extension's table back, and DROP EXTENSION then leaves the shards behind.
+-- Citus refuses to distribute a table that has a trigger, so cj_ticket gets
+-- one that never runs during claims (BEFORE TRUNCATE, per statement) and
+-- does nothing.
+CREATE FUNCTION cj_ticket_guard() RETURNS trigger
+AS 'MODULE_PATHNAME' LANGUAGE C VOLATILE PARALLEL SAFE;
+COMMENT ON FUNCTION cj_ticket_guard() IS 'internal to the queue kit: the no-op function of the trigger cj_ticket_keep_local';
+CREATE TRIGGER cj_ticket_keep_local BEFORE TRUNCATE ON cj_ticket
+	FOR EACH STATEMENT EXECUTE FUNCTION cj_ticket_guard();
+COMMENT ON TRIGGER cj_ticket_keep_local ON cj_ticket IS 'does nothing; its presence makes Citus refuse to distribute cj_ticket, which the queue kit needs as a coordinator-local table';
+
+-- The installing role gets the queue: a trusted install runs this script
+-- as the bootstrap superuser, who then owns cj_ticket and its sequence.
+-- Grants (not ownership, see CONVENTIONS section 2) with grant option, so
+-- the installer can use the queue and pass it on to its agents' roles.
+-- TRIGGER and REFERENCES are left out: a trigger the installer attached
+-- would run with the privileges of whoever later writes to the queue.
+GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE ON TABLE cj_ticket
+	TO @extowner@ WITH GRANT OPTION;
+GRANT USAGE, SELECT, UPDATE ON SEQUENCE cj_ticket_id_seq
+	TO @extowner@ WITH GRANT OPTION;
+
 -- ==== service: routing ====
 
 -- ==== service: calendars and SLA clocks ====

@@ -16,6 +16,15 @@
 #    over time (Fenwick tree of minimum keys).
 # Part 2: an immediate shutdown in the middle of claiming and enqueueing
 # loses no committed ticket and leaves claims and their log consistent.
+# Part 3: stale claimers act late.  2,000 claims are requeued as stale;
+# while four fresh agents claim and complete every ticket again (under
+# their claim numbers), the eight stale agents keep calling cj_complete,
+# cj_release and cj_abandon under their old claims.  Every stale call is
+# refused with SQLSTATE 55J01, every ticket is completed exactly once, by
+# its fresh claim, and the fresh agents never see an error.
+# Part 4: claimers under REPEATABLE READ and SERIALIZABLE either claim or
+# fail with SQLSTATE 40001 (pgbench retries those); every ticket is still
+# claimed exactly once.
 use strict;
 use warnings;
 
@@ -327,6 +336,141 @@ is($node->safe_psql('restored', q{
 cmp_ok($node->safe_psql('restored', "SELECT cj_enqueue('after-restore', 'gold', 'gold:2min')"),
 	   '>', $node->safe_psql('postgres', 'SELECT max(id) FROM cj_ticket'),
 	   'restored id sequence continues after the dumped rows');
+
+# Part 3: stale claimers completing, releasing and abandoning late
+$node->safe_psql('postgres', q{
+TRUNCATE cj_ticket;
+CREATE TABLE tap_old (ticket bigint PRIMARY KEY, agent text NOT NULL, claim int NOT NULL);
+CREATE TABLE tap_stale (ticket bigint NOT NULL, action text NOT NULL,
+                        sqlstate text, message text, at timestamptz NOT NULL);
+SELECT count(cj_enqueue('s' || i, 'gold', sla, '{}', now() - i * interval '1 ms'))
+FROM generate_series(1, 2000) i, tap_sla;
+INSERT INTO tap_old SELECT c.id, c.agent, c.claims
+FROM generate_series(1, 2000) g, LATERAL cj_claim('old' || g % 8) c;
+UPDATE cj_ticket SET claimed_at = claimed_at - interval '1 hour';
+});
+is($node->safe_psql('postgres', q{
+	SELECT count(*) || ' ' || count(DISTINCT ticket) || ' ' || min(claim) || ' ' || max(claim)
+	FROM tap_old}), '2000 2000 1 1', '2,000 first claims');
+is($node->safe_psql('postgres', "SELECT cj_requeue_stale('10 min')"), '2000',
+   'all of them requeued as stale');
+
+# the stale agents: each calls complete, release or abandon under its old
+# claim, pass after pass, until every ticket is closed; each call is its
+# own transaction and its outcome is logged
+my @stale;
+for my $a (0 .. 7)
+{
+	my ($out, $err) = ('', '');
+	open my $sf, '>', "$tmp/stale$a.sql" or die;
+	print $sf qq{DO \$\$
+DECLARE
+	o record;
+	act text;
+	ok boolean;
+	pass int := 0;
+BEGIN
+	LOOP
+		pass := pass + 1;
+		FOR o IN SELECT * FROM tap_old WHERE agent = 'old$a' ORDER BY ticket LOOP
+			act := (ARRAY['complete', 'release', 'abandon'])[1 + (o.ticket + pass) % 3];
+			BEGIN
+				IF act = 'complete' THEN ok := cj_complete(o.ticket, o.agent, o.claim);
+				ELSIF act = 'release' THEN ok := cj_release(o.ticket, o.agent, o.claim);
+				ELSE ok := cj_abandon(o.ticket, o.agent, o.claim);
+				END IF;
+				INSERT INTO tap_stale VALUES (o.ticket, act, NULL, ok::text, clock_timestamp());
+			EXCEPTION WHEN OTHERS THEN
+				INSERT INTO tap_stale VALUES (o.ticket, act, SQLSTATE, SQLERRM, clock_timestamp());
+			END;
+			COMMIT;
+		END LOOP;
+		EXIT WHEN pass >= 400 OR NOT EXISTS
+			(SELECT 1 FROM cj_ticket WHERE state <> 'completed');
+	END LOOP;
+END
+\$\$;
+};
+	close $sf;
+	my $h = IPC::Run::start([ 'psql', @conn, '-XAtq', '-v', 'ON_ERROR_STOP=1',
+							  '-d', 'postgres', '-f', "$tmp/stale$a.sql" ],
+							'>', \$out, '2>', \$err);
+	push @stale, [ $h, \$out, \$err ];
+}
+# the fresh agents: claim and commit, then complete under the claim
+open $fh, '>', "$tmp/fresh.sql" or die;
+print $fh q{SELECT id AS tid, claims AS cno FROM cj_claim('new' || :client_id) \gset
+\sleep 2 ms
+SELECT cj_complete(:tid, 'new' || :client_id, :cno);
+};
+close $fh;
+select(undef, undef, undef, 0.3);
+my $t0 = $node->safe_psql('postgres', 'SELECT clock_timestamp()');
+IPC::Run::run([ 'pgbench', @conn, '-n', '-c', '4', '-j', '2', '-t', '500',
+				'-f', "$tmp/fresh.sql", 'postgres' ], '>', \my $fo, '2>', \my $fe);
+my $t1 = $node->safe_psql('postgres', 'SELECT clock_timestamp()');
+like($fo, qr/number of transactions actually processed: 2000\/2000/,
+	 'the fresh agents claimed and completed 2,000 tickets without an error')
+  or diag $fe;
+for my $s (@stale)
+{
+	$s->[0]->finish;
+	is(${ $s->[2] }, '', 'a stale agent ran without an error of its own');
+}
+is($node->safe_psql('postgres', q{
+	SELECT count(*) FROM cj_ticket t JOIN tap_old o ON o.ticket = t.id
+	WHERE t.state <> 'completed' OR t.claims <> 2 OR t.agent NOT LIKE 'new%'}),
+   '0', 'every ticket completed once, by its fresh claim (claim 2)');
+is($node->safe_psql('postgres', q{
+	SELECT count(*) FROM tap_stale WHERE sqlstate IS DISTINCT FROM '55J01'}),
+   '0', 'every stale complete, release and abandon was refused with 55J01');
+my ($during, $foreign, $waiting, $closed, $acts) = split /\|/, $node->safe_psql('postgres', qq{
+	SELECT count(*) FILTER (WHERE at BETWEEN '$t0' AND '$t1'),
+	       count(*) FILTER (WHERE message LIKE '%claimed by another agent%'),
+	       count(*) FILTER (WHERE message LIKE '%stale%'
+	                        AND at BETWEEN '$t0' AND '$t1'),
+	       count(*) FILTER (WHERE message LIKE '%stale%' AND at > '$t1'),
+	       count(DISTINCT action)
+	FROM tap_stale});
+note "stale calls: $during while the fresh agents worked, $foreign on a ticket "
+  . "a fresh agent held, $waiting refused as stale during the run, $closed after";
+cmp_ok($during, '>', 1000, 'stale agents acted while the fresh agents claimed');
+cmp_ok($foreign, '>', 0, 'some stale calls hit a ticket a fresh agent held');
+is($acts, '3', 'complete, release and abandon all tried');
+
+# Part 4: REPEATABLE READ and SERIALIZABLE claimers
+$node->safe_psql('postgres', q{
+TRUNCATE cj_ticket, tap_claims;
+SELECT count(cj_enqueue('r' || i, 'gold', sla, '{}', now() - i * interval '1 ms'))
+FROM generate_series(1, 2000) i, tap_sla;
+});
+open $fh, '>', "$tmp/iso.sql" or die;
+print $fh q{\if :client_id % 2 = 0
+BEGIN ISOLATION LEVEL REPEATABLE READ;
+\else
+BEGIN ISOLATION LEVEL SERIALIZABLE;
+\endif
+INSERT INTO tap_claims (ticket, agent_skills, started, xid)
+SELECT c.id, '{}', statement_timestamp(), pg_current_xact_id()
+FROM cj_claim('iso' || :client_id) c;
+COMMIT;
+};
+close $fh;
+IPC::Run::run([ 'pgbench', @conn, '-n', '-c', '8', '-j', '2', '-t', '300',
+				'--max-tries=1000', '-f', "$tmp/iso.sql", 'postgres' ],
+			  '>', \my $io, '2>', \my $ie);
+like($io, qr/number of transactions actually processed: 2400\/2400/,
+	 'isolated claimers: every transaction committed, some after retries') or diag $ie;
+my ($retried) = $io =~ /number of transactions retried: (\d+)/;
+$retried //= 0;
+note "$retried transactions retried after SQLSTATE 40001";
+cmp_ok($retried, '>', 0, 'under REPEATABLE READ and SERIALIZABLE a contended claim fails with 40001');
+is($node->safe_psql('postgres', q{
+	SELECT count(*) || ' ' || count(DISTINCT ticket) FROM tap_claims}),
+   '2000 2000', 'isolated claimers: 2,000 claims, one per ticket');
+is($node->safe_psql('postgres',
+	"SELECT count(*) FROM cj_ticket WHERE state <> 'claimed' OR claims <> 1"),
+   '0', 'isolated claimers: every ticket claimed exactly once');
 
 $node->stop;
 done_testing();

@@ -6,7 +6,8 @@
 #	  operators; every custjourney object must still resolve to its own.
 #
 # 1. The install scripts contain no CREATE OR REPLACE (base scripts), IF
-#    NOT EXISTS, SECURITY DEFINER, @extowner@ or quoted @extschema@.
+#    NOT EXISTS, SECURITY DEFINER or quoted @extschema@, and @extowner@
+#    only as the grantee of a GRANT.
 # 2. A superuser installs into schema "hostile" of a clean database: the
 #    reference.
 # 3. The role plants, in its own schema "hostile", functions and operators
@@ -22,6 +23,9 @@
 # 5. With "hostile" first in search_path, every seed literal reads back,
 #    and every non-volatile function called with sample arguments returns
 #    exactly what the reference returns (or fails the same way).
+# 6. The installing role can use the queue kit (enqueue, claim, complete
+#    under its claim) and grant it to another role, which then can too;
+#    before that grant the other role is refused.
 #
 #-------------------------------------------------------------------------
 use strict;
@@ -56,7 +60,10 @@ foreach my $file (@scripts)
 	  if $text =~ /\bOR\s+REPLACE\b/i && $name !~ /--.*--/;
 	push @bad, 'IF NOT EXISTS' if $text =~ /\bIF\s+NOT\s+EXISTS\b/i;
 	push @bad, 'SECURITY DEFINER' if $text =~ /\bSECURITY\s+DEFINER\b/i;
-	push @bad, '@extowner@' if $text =~ /\@extowner\@/;
+	# @extowner@ only as the grantee of a GRANT (never an owner: an object
+	# the installer owned could be altered under the other users' feet)
+	(my $rest = $text) =~ s/\bGRANT\s[^;]*?\sTO\s+\@extowner\@(\s+WITH\s+GRANT\s+OPTION)?\s*;//gi;
+	push @bad, '@extowner@ outside GRANT ... TO @extowner@' if $rest =~ /\@extowner\@/;
 	push @bad, 'quoted @extschema@'
 	  if $text =~ /'[^']*\@extschema\@[^']*'/ || $text =~ /\$\$[^\$]*\@extschema\@/;
 	is("@bad", '', "$name: no unsafe construct");
@@ -188,8 +195,28 @@ unless ($trusted)
 }
 
 my $victim_catalog = $node->safe_psql('victim', catalog_sql());
-is($victim_catalog, $ref_catalog,
+# the queue's privileges name the extension owner (checked below), the
+# rest must be identical
+my %queue_acl;
+my $mask = sub {
+	my ($cat, $who) = @_;
+	$cat =~ s{^(relation \S+\.(cj_ticket(?:_id_seq)?) .* acl=)(\S+)$}
+			 {$queue_acl{$who}{$2} = $3; "$1(masked)"}gme;
+	return $cat;
+};
+is($mask->($victim_catalog, 'victim'), $mask->($ref_catalog, 'ref'),
 	'catalog identical to a clean superuser install');
+my $su = $node->safe_psql('victim',
+	'SELECT quote_ident(rolname) FROM pg_roles WHERE oid = 10');
+is($queue_acl{ref}{cj_ticket} . ' ' . $queue_acl{ref}{cj_ticket_id_seq},
+   "{$su=a*r*w*d*D*xt/$su} {$su=r*w*U*/$su}",
+   'superuser install: the owner holds the queue with grant option');
+is($queue_acl{victim}{cj_ticket} . ' ' . $queue_acl{victim}{cj_ticket_id_seq},
+   $trusted
+   ? "{$su=arwdDxt/$su,installer=a*r*w*d*D*/$su} {$su=rwU/$su,installer=r*w*U*/$su}"
+   : "{$su=a*r*w*d*D*xt/$su} {$su=r*w*U*/$su}",
+   'trusted install: the installer holds the queue with grant option, '
+	 . 'without TRIGGER and REFERENCES');
 
 is( $node->safe_psql(
 		'victim', q{
@@ -362,5 +389,50 @@ ok((grep { /^ok / } @r) > 0, "some probes succeed")
   or diag join("\n", @r[ 0 .. 10 ]);
 
 ok(!server_crashed($node), 'no backend crashed');
+
+# ---- 6. the installer uses the queue and grants it on
+SKIP:
+{
+	skip 'custjourney.control is not marked trusted', 8 unless $trusted;
+	$node->safe_psql('victim', 'CREATE ROLE agent LOGIN');
+	my $as = sub {
+		my ($role, $sql) = @_;
+		my ($r, $o, $e) = $node->psql('victim', "SET search_path = pg_catalog;\n$sql",
+			extra_params => [ '-U', $role, '-XAtq' ]);
+		return ($r, $o, $e);
+	};
+	# calls with exact argument types, so no planted overload can match
+	my ($r, $o, $e) = $as->('installer', q{
+		SELECT hostile.cj_enqueue('c1'::text, 'gold'::text, 'gold:2min'::hostile.cj_sla);
+		SELECT c.id, c.claims FROM hostile.cj_claim('ann'::text) c;});
+	is($r, 0, 'the installer enqueues and claims') or diag $e;
+	like($o, qr/^(\d+)\n\1\|1$/, 'its claim returns the ticket and claim number 1');
+	my ($id) = $o =~ /^(\d+)/;
+	$id //= 0;
+	($r, $o, $e) = $as->('installer',
+		"SELECT hostile.cj_complete(${id}::bigint, 'ann'::text, 1::integer)");
+	is("$r $o", '0 t', 'the installer completes under its claim') or diag $e;
+	($r, $o, $e) = $as->('agent',
+		"SELECT hostile.cj_enqueue('c2'::text, 'gold'::text, 'gold:2min'::hostile.cj_sla)");
+	like($e, qr/permission denied/, 'another role is refused before the grant');
+	($r, $o, $e) = $as->('installer', q{
+		GRANT USAGE ON SCHEMA hostile TO agent;
+		GRANT SELECT, INSERT, UPDATE ON TABLE hostile.cj_ticket TO agent;
+		GRANT USAGE ON SEQUENCE hostile.cj_ticket_id_seq TO agent;});
+	is($r, 0, 'the installer grants the queue to another role') or diag $e;
+	($r, $o, $e) = $as->('agent', q{
+		SELECT hostile.cj_enqueue('c2'::text, 'gold'::text, 'gold:2min'::hostile.cj_sla);
+		SELECT c.id, c.claims FROM hostile.cj_claim('bob'::text) c;});
+	is($r, 0, 'the other role enqueues and claims') or diag $e;
+	($id) = $o =~ /^\d+\n(\d+)\|1$/;
+	$id //= 0;
+	($r, $o, $e) = $as->('agent',
+		"SELECT hostile.cj_complete(${id}::bigint, 'bob'::text, 1::integer)");
+	is("$r $o", '0 t', 'the other role completes under its claim') or diag $e;
+	is($node->safe_psql('victim', q{
+		SELECT string_agg(customer || ':' || state || ':' || agent, ',' ORDER BY id)
+		FROM hostile.cj_ticket}), 'c1:completed:ann,c2:completed:bob',
+	   'the queue holds both completed tickets');
+}
 $node->stop;
 done_testing();
