@@ -14,7 +14,10 @@
 -- whole ticket row, and its claims column, incremented by every claim, is
 -- the claim number.  The checked forms below act only on the ticket's
 -- current claim; anything else raises SQLSTATE 55J01 and changes nothing.
--- The one-argument 1.1 forms stay as they were (supervisor overrides).
+-- The one-argument forms keep working where no claim is involved (a
+-- ticket that is not claimed: false, or for cj_abandon, a waiting ticket
+-- the customer left), and refuse a claimed ticket with 55J01: acting on a
+-- claim needs the claim.
 
 CREATE FUNCTION cj_claim_error(action text, ticket bigint, agent text,
 	claim integer, state text, holder text, held_claim integer)
@@ -106,6 +109,47 @@ GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE ON TABLE cj_ticket
 	TO @extowner@ WITH GRANT OPTION;
 GRANT USAGE, SELECT, UPDATE ON SEQUENCE cj_ticket_id_seq
 	TO @extowner@ WITH GRANT OPTION;
+
+-- the one-argument forms: a claimed ticket needs its claim
+CREATE OR REPLACE FUNCTION cj_complete(ticket bigint) RETURNS boolean
+LANGUAGE SQL VOLATILE STRICT PARALLEL UNSAFE
+BEGIN ATOMIC
+	SELECT COALESCE((SELECT CASE WHEN t.state = 'claimed'::text
+			THEN cj_claim_error('complete'::text, cj_complete.ticket, NULL::text,
+				NULL::integer, t.state, t.agent, t.claims)
+			ELSE false END
+		FROM cj_ticket t WHERE t.id = cj_complete.ticket), false);
+END;
+COMMENT ON FUNCTION cj_complete(bigint) IS 'false for a ticket that is not claimed; a claimed ticket is completed only under its claim, cj_complete(ticket, agent, claim): here it raises SQLSTATE 55J01';
+
+CREATE OR REPLACE FUNCTION cj_release(ticket bigint) RETURNS boolean
+LANGUAGE SQL VOLATILE STRICT PARALLEL UNSAFE
+BEGIN ATOMIC
+	SELECT COALESCE((SELECT CASE WHEN t.state = 'claimed'::text
+			THEN cj_claim_error('release'::text, cj_release.ticket, NULL::text,
+				NULL::integer, t.state, t.agent, t.claims)
+			ELSE false END
+		FROM cj_ticket t WHERE t.id = cj_release.ticket), false);
+END;
+COMMENT ON FUNCTION cj_release(bigint) IS 'false for a ticket that is not claimed; a claimed ticket is released only under its claim, cj_release(ticket, agent, claim): here it raises SQLSTATE 55J01';
+
+CREATE OR REPLACE FUNCTION cj_abandon(ticket bigint) RETURNS boolean
+LANGUAGE SQL VOLATILE STRICT PARALLEL UNSAFE
+BEGIN ATOMIC
+	WITH u AS (
+		UPDATE cj_ticket t SET state = 'abandoned'::text, closed_at = pg_catalog.now()
+		WHERE t.id = cj_abandon.ticket AND t.state = 'waiting'::text
+		RETURNING 1
+	)
+	SELECT CASE WHEN EXISTS (SELECT 1 FROM u) THEN true
+		ELSE COALESCE((SELECT CASE WHEN t.state = 'claimed'::text
+				THEN cj_claim_error('abandon'::text, cj_abandon.ticket, NULL::text,
+					NULL::integer, t.state, t.agent, t.claims)
+				ELSE false END
+			FROM cj_ticket t WHERE t.id = cj_abandon.ticket), false)
+	END;
+END;
+COMMENT ON FUNCTION cj_abandon(bigint) IS 'the customer left: take a waiting ticket out of the queue (true; false when it is already closed); a claimed ticket is abandoned only under its claim, cj_abandon(ticket, agent, claim): here it raises SQLSTATE 55J01';
 
 -- ==== service: routing ====
 

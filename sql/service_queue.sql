@@ -30,10 +30,17 @@ SELECT id, customer, due, state, agent, claims FROM cj_claim('cat', '{french}');
 SELECT count(*) AS claimed FROM cj_claim('dan');
 SELECT id, state, agent, claimed_at IS NOT NULL AS has_claimed_at FROM cj_ticket ORDER BY id;
 
--- complete, abandon, release
-SELECT cj_complete(1) AS completed, cj_complete(1) AS again, cj_complete(999) AS unknown;
-SELECT cj_abandon(2) AS abandoned_claimed, cj_abandon(2) AS again;
-SELECT cj_release(3) AS released, cj_release(3) AS again;
+-- complete, abandon, release: a claimed ticket only under its claim (the
+-- agent and claim number cj_claim returned); without them, 55J01
+SELECT cj_complete(1) AS one_argument_on_claimed;
+SELECT cj_release(3) AS one_argument_on_claimed;
+SELECT cj_abandon(2) AS one_argument_on_claimed;
+SELECT cj_complete(id, agent, claims) AS completed FROM cj_ticket WHERE id = 1;
+SELECT cj_complete(1) AS again, cj_complete(999) AS unknown;
+SELECT cj_abandon(id, agent, claims) AS abandoned_claimed FROM cj_ticket WHERE id = 2;
+SELECT cj_abandon(2) AS again;
+SELECT cj_release(id, agent, claims) AS released FROM cj_ticket WHERE id = 3;
+SELECT cj_release(3) AS again;
 SELECT id, state, agent, closed_at IS NOT NULL AS closed FROM cj_ticket ORDER BY id;
 -- a released ticket keeps its due time and is claimed again first
 SELECT id, customer, state, agent, claims FROM cj_claim('eve', '{french}');

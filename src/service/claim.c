@@ -50,6 +50,15 @@ cj_claim_error(PG_FUNCTION_ARGS)
 				 errmsg("cannot %s ticket " INT64_FORMAT ": it does not exist",
 						action, ticket)));
 
+	/* a one-argument call (no agent, no claim) on a claimed ticket */
+	if (PG_ARGISNULL(2) && strcmp(state, "claimed") == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_CJ_STALE_CLAIM),
+				 errmsg("cannot %s ticket " INT64_FORMAT " without its claim", action, ticket),
+				 errdetail("Agent \"%s\" holds claim %d.", holder ? holder : "", held),
+				 errhint("Name the claim: cj_%s(ticket, agent, claim) with the agent and claim number that cj_claim returned.",
+						 action)));
+
 	if (strcmp(state, "claimed") == 0 && holder != NULL &&
 		strcmp(holder, agent) != 0)
 		ereport(ERROR,

@@ -74,7 +74,8 @@ if ($node->safe_psql('src', "SELECT to_regproc('cjx.cj_enqueue') IS NOT NULL") e
 		FROM generate_series(1, 12) i;
 		SELECT id FROM cj_claim('agent-1');
 		SELECT id FROM cj_claim('agent-2', '{billing}');
-		SELECT cj_complete((SELECT min(id) FROM cj_ticket WHERE state = 'claimed'));
+		SELECT cj_complete(id, agent, claims) FROM cj_ticket
+		  WHERE id = (SELECT min(id) FROM cj_ticket WHERE state = 'claimed');
 		SELECT cj_abandon((SELECT max(id) FROM cj_ticket WHERE state = 'waiting'));},
 		on_error_stop => 1);
 	is($rc, 0, 'queue tickets stored (waiting, claimed, completed, abandoned)')
