@@ -23,7 +23,7 @@ PG_CPPFLAGS = -I$(srcdir)/src -Wall -Wextra -Werror -Wno-unused-parameter \
 	-Wno-missing-field-initializers
 SHLIB_LINK = -lm
 
-EXTRA_CLEAN = test/unit/*.bin test/fuzz/*.bin test/bench/micro/*.bin tmp_check
+EXTRA_CLEAN = test/unit/*/*.bin test/fuzz/*/*.bin test/bench/*/micro/*.bin tmp_check
 
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
@@ -31,11 +31,12 @@ include $(PGXS)
 
 $(OBJS): $(CJ_HEADERS)
 
-# Unit tests of the pure-C core: each test/unit/*.c is a program printing TAP.
+# Unit tests of the pure-C core, one folder per area: each
+# test/unit/<area>/test_*.c is a program printing TAP.
 CORE_SRCS = $(sort $(wildcard src/core/*.c src/core/*/*.c))
-UNIT_SRCS = $(sort $(wildcard test/unit/test_*.c))
+UNIT_SRCS = $(sort $(wildcard test/unit/*/test_*.c))
 UNIT_BINS = $(UNIT_SRCS:.c=.bin)
-UNIT_CFLAGS = -O2 -g -std=gnu99 -Wall -Wextra -Werror -Isrc -Isrc/core
+UNIT_CFLAGS = -O2 -g -std=gnu99 -Wall -Wextra -Werror -Isrc -Itest/unit
 
 test/unit/%.bin: test/unit/%.c $(CORE_SRCS) $(wildcard src/core/*.h src/core/*/*.h) test/unit/unit.h
 	$(CC) $(UNIT_CFLAGS) -o $@ $< $(CORE_SRCS) -lm
@@ -43,12 +44,12 @@ test/unit/%.bin: test/unit/%.c $(CORE_SRCS) $(wildcard src/core/*.h src/core/*/*
 unittest: $(UNIT_BINS)
 	@rc=0; for t in $(UNIT_BINS); do ./$$t || rc=1; done; exit $$rc
 
-# Microbenchmarks of the pure-C core (test/bench/micro): each prints its
+# Microbenchmarks of the pure-C core (test/bench/<area>/micro): each prints its
 # figures as ratios to a baseline measured in the same run.
-MICRO_SRCS = $(sort $(wildcard test/bench/micro/bench_*.c))
+MICRO_SRCS = $(sort $(wildcard test/bench/*/micro/bench_*.c))
 MICRO_BINS = $(MICRO_SRCS:.c=.bin)
 
-test/bench/micro/%.bin: test/bench/micro/%.c $(CORE_SRCS) $(wildcard src/core/*.h src/core/*/*.h)
+test/bench/%.bin: test/bench/%.c $(CORE_SRCS) $(wildcard src/core/*.h src/core/*/*.h)
 	$(CC) $(UNIT_CFLAGS) -o $@ $< $(CORE_SRCS) -lm
 
 microbench: $(MICRO_BINS)

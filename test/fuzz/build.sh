@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# test/fuzz/build.sh: build every libFuzzer target test/fuzz/fuzz_<name>.c
+# test/fuzz/build.sh: build every libFuzzer target test/fuzz/<area>/fuzz_<name>.c
 # against the pure-C core (src/core/*.c) with clang
-# -fsanitize=fuzzer,address,undefined.  Binaries: test/fuzz/fuzz_<name>.bin
+# -fsanitize=fuzzer,address,undefined.  Binaries: test/fuzz/<area>/fuzz_<name>.bin
 #
 #   test/fuzz/build.sh            (or: make fuzz)
 #   test/fuzz/build.sh history_parse model_parse     (only these)
@@ -9,11 +9,11 @@ set -eu
 cd "$(dirname "$0")/../.."
 CLANG=${CLANG:-clang}
 FLAGS="-g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined
-       -fno-sanitize-recover=all -Wall -Wextra -Werror -Isrc -Isrc/core -Itest/fuzz"
+       -fno-sanitize-recover=all -Wall -Wextra -Werror -Isrc -Itest/fuzz"
 if [ $# -gt 0 ]; then
-    targets=$(for t in "$@"; do echo "test/fuzz/fuzz_$t.c"; done)
+    targets=$(for t in "$@"; do ls test/fuzz/*/"fuzz_$t.c"; done)
 else
-    targets=$(ls test/fuzz/fuzz_*.c)
+    targets=$(ls test/fuzz/*/fuzz_*.c)
 fi
 for src in $targets; do
     bin=${src%.c}.bin

@@ -11,13 +11,15 @@ cd "$(dirname "$0")/../.."
 name=$1
 secs=${2:-300}
 shift $(( $# >= 2 ? 2 : 1 ))
-bin=test/fuzz/fuzz_$name.bin
+src=$(ls test/fuzz/*/"fuzz_$name.c" 2>/dev/null | head -n 1)
+[ -n "$src" ] || { echo "no fuzz target $name" >&2; exit 2; }
+bin=${src%.c}.bin
 [ -x "$bin" ] || test/fuzz/build.sh "$name"
 corpus=test/fuzz/corpus/$name
 mkdir -p "$corpus"
 # which seeds a target starts from: "# seeds: <type> [wire]" in its source
 read -r stype swire < <(sed -nE 's/^ \* seeds: ([a-z_]+)( wire)?.*/\1 \2/p' \
-    "test/fuzz/fuzz_$name.c" | head -n 1; echo)
+    "$src" | head -n 1; echo)
 if [ -n "${stype:-}" ]; then
     if [ -n "${swire:-}" ]; then
         [ -d "test/fuzz/seeds/wire/$stype" ] && cp test/fuzz/seeds/wire/"$stype"/* "$corpus"/ 2>/dev/null || true

@@ -23,7 +23,7 @@ set -eu
 
 SIM=${SIM:-10000000}
 REPS=${REPS:-3}
-here=$(cd "$(dirname "$0")/../.." && pwd)
+here=$(cd "$(dirname "$0")/../../.." && pwd)
 . "$here/test/bench/bench_lib.sh"
 
 cp "$here/test/data/CDNOW_master.txt" "$dir/cdnow.txt"

@@ -25,7 +25,7 @@ CUSTOMERS=${CUSTOMERS:-1000000}
 TXNS=${TXNS:-10000000}
 REPS=${REPS:-3}
 PG_CONFIG=${PG_CONFIG:-pg_config}
-. "$(dirname "$0")/bench_lib.sh"
+. "$(dirname "$0")/../bench_lib.sh"
 
 echo "loading $TXNS transactions of $CUSTOMERS customers ..."
 psql <<SQL

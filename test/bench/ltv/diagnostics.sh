@@ -23,7 +23,7 @@ set -eu
 CUSTOMERS=${CUSTOMERS:-1000000}
 REPS=${REPS:-3}
 PG_CONFIG=${PG_CONFIG:-pg_config}
-. "$(dirname "$0")/bench_lib.sh"
+. "$(dirname "$0")/../bench_lib.sh"
 
 echo "simulating $CUSTOMERS customers ..."
 psql <<SQL

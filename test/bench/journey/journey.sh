@@ -18,7 +18,7 @@ SCALE=${SCALE:-1}
 REPEAT=${REPEAT:-3}
 journeys=$(awk "BEGIN { printf \"%d\", 1000000 * $SCALE }")
 paths=$(awk "BEGIN { printf \"%d\", 1000000 * $SCALE }")
-. "$(dirname "$0")/bench_lib.sh"
+. "$(dirname "$0")/../bench_lib.sh"
 
 echo "loading $journeys journeys of 10 touches and $paths paths of 2-20 touches ..."
 psql <<SQL

@@ -21,7 +21,7 @@ set -eu
 
 ROWS=${ROWS:-10000000}
 REPS=${REPS:-5}
-top=$(cd "$(dirname "$0")/../.." && pwd)
+top=$(cd "$(dirname "$0")/../../.." && pwd)
 . "$top/test/bench/bench_lib.sh"
 
 echo "loading the CDNOW master log and $ROWS simulated customers ..."
