@@ -19,8 +19,14 @@ DATA = $(wildcard custjourney--*.sql)
 TESTS = $(sort $(basename $(notdir $(wildcard sql/*.sql))))
 REGRESS = setup $(filter-out setup,$(TESTS))
 
-PG_CPPFLAGS = -I$(srcdir)/src -Wall -Wextra -Werror -Wno-unused-parameter \
-	-Wno-missing-field-initializers
+# The module's version (PG 18's PG_MODULE_MAGIC_EXT) is the control file's
+# default_version, so the version number lives in one place.
+CJ_VERSION := $(shell sed -n "s/^default_version *= *'\(.*\)'/\1/p" $(dir $(firstword $(MAKEFILE_LIST)))$(EXTENSION).control)
+
+# Warnings on, but not as errors: a newer compiler must not break a user's
+# build.  The test command (test/run) and CI add PG_CFLAGS=-Werror.
+PG_CPPFLAGS = -I$(srcdir)/src -DCJ_VERSION='"$(CJ_VERSION)"' \
+	-Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers
 SHLIB_LINK = -lm
 
 EXTRA_CLEAN = test/unit/*.bin test/fuzz/*.bin test/bench/micro/*.bin tmp_check

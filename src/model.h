@@ -32,6 +32,7 @@
 #include "fmgr.h"
 #include "lib/stringinfo.h"
 
+#include "cj_util.h"
 #include "core/cj_model.h"
 #include "core/cj_optim.h"
 
@@ -86,7 +87,7 @@ extern bool cj_score_memo_get(FunctionCallInfo fcinfo, const double *key,
 							  int nkeys, double *value);
 extern void cj_score_memo_put(FunctionCallInfo fcinfo, const double *key,
 							  int nkeys, double value);
-extern void cj_tuple_error(const CjFamily *f, const CjError *err) pg_attribute_noreturn();
+cj_noreturn extern void cj_tuple_error(const CjFamily *f, const CjError *err);
 
 /* The family's data check as an ERROR (inline: it runs once per row) */
 static inline void
