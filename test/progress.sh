@@ -13,8 +13,8 @@ _cj_hb=
 
 _cj_beat_stop() {
     if [ -n "$_cj_hb" ]; then
-        kill "$_cj_hb" 2>/dev/null
-        wait "$_cj_hb" 2>/dev/null
+        kill "$_cj_hb" 2>/dev/null || true
+        wait "$_cj_hb" 2>/dev/null || true
         _cj_hb=
     fi
 }
@@ -23,8 +23,13 @@ _cj_beat_start() {
     _cj_beat_stop
     local name=$1 t0=$2
     (
-        trap 'exit 0' TERM
-        while sleep 15; do
+        # sleep in the background so that TERM ends the wait at once
+        s=
+        trap 'kill $s 2>/dev/null; exit 0' TERM
+        while :; do
+            sleep 15 &
+            s=$!
+            wait $s
             echo "   ... $name: $(( $(date +%s) - t0 ))s"
         done
     ) &
