@@ -19,11 +19,17 @@ DATA = $(wildcard custjourney--*.sql)
 TESTS = $(sort $(basename $(notdir $(wildcard sql/*.sql))))
 REGRESS = setup $(filter-out setup,$(TESTS))
 
-PG_CPPFLAGS = -I$(srcdir)/src -Wall -Wextra -Werror -Wno-unused-parameter \
-	-Wno-missing-field-initializers
+# The module's version (PG 18's PG_MODULE_MAGIC_EXT) is the control file's
+# default_version, so the version number lives in one place.
+CJ_VERSION := $(shell sed -n "s/^default_version *= *'\(.*\)'/\1/p" $(dir $(firstword $(MAKEFILE_LIST)))$(EXTENSION).control)
+
+# Warnings on, but not as errors: a newer compiler must not break a user's
+# build.  The test command (test/run) and CI add PG_CFLAGS=-Werror.
+PG_CPPFLAGS = -I$(srcdir)/src -DCJ_VERSION='"$(CJ_VERSION)"' \
+	-Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers
 SHLIB_LINK = -lm
 
-EXTRA_CLEAN = test/unit/*/*.bin test/fuzz/*/*.bin test/bench/*/micro/*.bin tmp_check
+EXTRA_CLEAN = test/unit/*/*.bin $(UNIT_OBJDIR) test/fuzz/*/*.bin test/bench/*/micro/*.bin tmp_check
 
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
@@ -38,8 +44,24 @@ UNIT_SRCS = $(sort $(wildcard test/unit/*/test_*.c))
 UNIT_BINS = $(UNIT_SRCS:.c=.bin)
 UNIT_CFLAGS = -O2 -g -std=gnu99 -Wall -Wextra -Werror -Isrc -Itest/unit
 
-test/unit/%.bin: test/unit/%.c $(CORE_SRCS) $(wildcard src/core/*.h src/core/*/*.h) test/unit/unit.h
-	$(CC) $(UNIT_CFLAGS) -o $@ $< $(CORE_SRCS) -lm
+CORE_HDRS = $(wildcard src/core/*.h src/core/*/*.h)
+
+# The core is compiled once (with the unit-test flags) into an archive that
+# every unit test and microbenchmark links, instead of once per program.
+UNIT_OBJDIR = test/unit/obj
+CORE_LIB = $(UNIT_OBJDIR)/libcjcore.a
+CORE_UNIT_OBJS = $(patsubst src/core/%.c,$(UNIT_OBJDIR)/%.o,$(CORE_SRCS))
+
+$(UNIT_OBJDIR)/%.o: src/core/%.c $(CORE_HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(UNIT_CFLAGS) -c -o $@ $<
+
+$(CORE_LIB): $(CORE_UNIT_OBJS)
+	rm -f $@
+	$(AR) crs $@ $^
+
+test/unit/%.bin: test/unit/%.c $(CORE_LIB) $(CORE_HDRS) test/unit/unit.h
+	$(CC) $(UNIT_CFLAGS) -o $@ $< $(CORE_LIB) -lm
 
 unittest: $(UNIT_BINS)
 	@rc=0; for t in $(UNIT_BINS); do ./$$t || rc=1; done; exit $$rc
@@ -49,8 +71,8 @@ unittest: $(UNIT_BINS)
 MICRO_SRCS = $(sort $(wildcard test/bench/*/micro/bench_*.c))
 MICRO_BINS = $(MICRO_SRCS:.c=.bin)
 
-test/bench/%.bin: test/bench/%.c $(CORE_SRCS) $(wildcard src/core/*.h src/core/*/*.h)
-	$(CC) $(UNIT_CFLAGS) -o $@ $< $(CORE_SRCS) -lm
+test/bench/%.bin: test/bench/%.c $(CORE_LIB) $(CORE_HDRS)
+	$(CC) $(UNIT_CFLAGS) -o $@ $< $(CORE_LIB) -lm
 
 microbench: $(MICRO_BINS)
 	@for b in $(MICRO_BINS); do echo "== $$b"; ./$$b || exit 1; done

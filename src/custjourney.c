@@ -20,8 +20,13 @@
 #include "core/common/core.h"
 #include "core/common/shortest.h"
 
+/* CJ_VERSION is default_version of custjourney.control (see Makefile) */
+#ifndef CJ_VERSION
+#error "CJ_VERSION is not defined: build with the project's Makefile"
+#endif
+
 #if PG_VERSION_NUM >= 180000
-PG_MODULE_MAGIC_EXT(.name = "custjourney",.version = "1.0");
+PG_MODULE_MAGIC_EXT(.name = "custjourney",.version = CJ_VERSION);
 #else
 PG_MODULE_MAGIC;
 #endif

@@ -16,8 +16,22 @@
 #include "lib/stringinfo.h"
 #include "nodes/nodes.h"
 #include "utils/timestamp.h"
+#if PG_VERSION_NUM >= 160000
+#include "varatt.h"				/* VARDATA & co.: no longer in postgres.h */
+#endif
 
 #include "core/common/core.h"
+
+/*
+ * A function that does not return: PostgreSQL 18 puts pg_noreturn before
+ * the declaration and dropped pg_attribute_noreturn(); before 18 the
+ * attribute (which GCC and Clang accept in front too) is used.
+ */
+#if PG_VERSION_NUM >= 180000
+#define cj_noreturn pg_noreturn
+#else
+#define cj_noreturn pg_attribute_noreturn()
+#endif
 
 /* Version byte leading the binary form of every custjourney type */
 #define CJ_BINARY_VERSION 1
@@ -43,7 +57,7 @@ extern int	cj_sqlstate(CjErrKind kind);
  * Raise a core error as an ERROR with the given primary message and the
  * core's detail sentence.
  */
-extern void cj_raise(const CjError *err, const char *message) pg_attribute_noreturn();
+cj_noreturn extern void cj_raise(const CjError *err, const char *message);
 
 /*
  * Report a literal that failed to parse: 'invalid input syntax for type

@@ -24,6 +24,7 @@
 #include "fmgr.h"
 #include "lib/stringinfo.h"
 
+#include "common/util.h"
 #include "core/ltv/model.h"
 #include "core/ltv/fit.h"
 
@@ -55,7 +56,7 @@ extern int	cj_model_param_index(const CjFamily *f, const char *name);
 extern void cj_require_score(const CjFamily *f, const void *member,
 							 const char *function);
 
-extern void cj_tuple_error(const CjFamily *f, const CjError *err) pg_attribute_noreturn();
+cj_noreturn extern void cj_tuple_error(const CjFamily *f, const CjError *err);
 
 /* The family's data check as an ERROR (inline: it runs once per row) */
 static inline void

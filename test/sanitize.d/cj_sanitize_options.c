@@ -7,15 +7,20 @@
  * The sanitizer runtimes are loaded together with the library (a backend
  * dlopens it), and they read ASAN_OPTIONS / UBSAN_OPTIONS from
  * /proc/self/environ, which PostgreSQL overwrites with the process title.
- * These hooks give the runtimes their options directly instead.
+ * These hooks give the runtimes their options directly instead.  They must
+ * stay visible: from PostgreSQL 16 on, PGXS builds extensions with
+ * -fvisibility=hidden, and a hidden hook is never called (the runtime then
+ * stops at its link-order check when the library is loaded).
  *
  *-------------------------------------------------------------------------
  */
-extern const char *__asan_default_options(void);
-extern const char *__ubsan_default_options(void);
+#define CJ_VISIBLE __attribute__((visibility("default")))
+
+extern CJ_VISIBLE const char *__asan_default_options(void);
+extern CJ_VISIBLE const char *__ubsan_default_options(void);
 
 /* AddressSanitizer: stop at the first report, no leak check (palloc) */
-const char *
+CJ_VISIBLE const char *
 __asan_default_options(void)
 {
 	return "detect_leaks=0:abort_on_error=1:halt_on_error=1:"
@@ -23,7 +28,7 @@ __asan_default_options(void)
 }
 
 /* UndefinedBehaviorSanitizer: stack trace, abort at the first report */
-const char *
+CJ_VISIBLE const char *
 __ubsan_default_options(void)
 {
 	return "print_stacktrace=1:halt_on_error=1:abort_on_error=1";

@@ -25,6 +25,7 @@ sub seed_dir
 }
 
 # Base types (typtype 'b') that are members of the extension, by name
+# (not their array types)
 sub ext_base_types
 {
 	my ($node, $db) = @_;
@@ -38,6 +39,9 @@ sub ext_base_types
 		  AND d.classid = 'pg_catalog.pg_type'::pg_catalog.regclass
 		  AND d.deptype = 'e' AND e.extname = 'custjourney'
 		  AND t.typtype::text = 'b'
+		  -- from PG 17 on, array types are recorded as members too
+		  AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_type e
+		                  WHERE e.typarray = t.oid)
 		ORDER BY 1});
 	return grep { $_ ne '' } split /\n/, $out;
 }
@@ -70,12 +74,14 @@ sub sql_quote
 }
 
 # True when the server log shows a backend that crashed or was killed
+# (PG 18 names it "client backend" where older majors say "server process";
+# a parallel worker leaving by ERROR exits with code 1 and is no crash)
 sub server_crashed
 {
 	my ($node) = @_;
 	my $log = PostgreSQL::Test::Utils::slurp_file($node->logfile);
 	return $log =~
-	  /terminated by signal|server process \(PID \d+\) (was terminated|exited with exit code [1-9])|Sanitizer|runtime error:/;
+	  /terminated by signal|(?:server process|client backend) \(PID \d+\) (was terminated|exited with exit code [1-9])|Sanitizer|runtime error:/;
 }
 
 #
@@ -269,9 +275,12 @@ UNION ALL
   AND NOT EXISTS (
     SELECT 1 FROM pg_description ds WHERE ds.classoid = mem.classid
     AND ds.objoid = mem.objid AND ds.objsubid = 0)
+  -- array types and a table's row type carry no comment of their own;
+  -- from PG 17 on they are recorded as members
   AND NOT (classid = 'pg_type'::regclass AND EXISTS (
-    SELECT 1 FROM pg_type t WHERE t.oid = mem.objid AND t.typelem <> 0
-    AND t.typlen = -1 AND t.typcategory::text = 'A'))
+    SELECT 1 FROM pg_type t WHERE t.oid = mem.objid
+    AND (t.typrelid <> 0
+         OR EXISTS (SELECT 1 FROM pg_type e WHERE e.typarray = t.oid))))
 ) s
 ORDER BY line;
 EOSQL
