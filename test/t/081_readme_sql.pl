@@ -1,6 +1,6 @@
 #-------------------------------------------------------------------------
 #
-# 080_readme_sql.pl
+# 081_readme_sql.pl
 #	  Every ```sql block of README.md runs as shown, in order, in one psql
 #	  session on a fresh database (a later block may use what an earlier
 #	  one made, and \gset variables carry over, as they would for a reader
