@@ -74,7 +74,7 @@ check "every C file opens with a header comment naming it" "$bad"
 # 4. formatting
 bad=$(grep -Hn '^    ' $csrc | grep -vE '^[^:]+:[0-9]+:    +\*' | head -20)
 check "C code indents with tabs" "$bad"
-files="$csrc $(git ls-files 'sql/*.sql' 'test/*.pl' 'test/*.pm' 'test/*.sh' 'custjourney--*.sql' 2>/dev/null)"
+files="$csrc $(find sql test -path test/roots -prune -o -type f \( -name '*.sql' -o -name '*.pl' -o -name '*.pm' -o -name '*.sh' \) -print | sort) $(ls custjourney--*.sql)"
 bad=$(grep -HnE '[[:space:]]+$' $files | head -20)
 check "no trailing white space" "$bad"
 bad=
