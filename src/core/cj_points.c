@@ -47,8 +47,17 @@ typedef struct Replay
 	int64_t		debt;
 	CjPointsBalance *out;
 	CjError    *err;
+	uint32_t	ticks;			/* lot steps, for interrupt checks */
 	bool		overflow;
 } Replay;
+
+/* Count one step of work on a lot; answer a cancel request now and then */
+static inline void
+Tick(Replay *r)
+{
+	if ((++r->ticks & 4095) == 0)
+		cj_check_interrupts();
+}
 
 /* Heap order of active lots: expiry, then creation */
 static bool
@@ -152,6 +161,8 @@ Advance(Replay *r, int64_t t)
 		int64_t		te = s >= 0 ? r->w->lots[s].move->expires : CJ_TS_NEVER;
 		int64_t		tp = r->npend > 0 ? r->w->lots[r->w->pend[0]].move->available : CJ_TS_NEVER;
 
+		Tick(r);
+
 		if (r->npend > 0 && tp <= t && tp <= te)
 		{
 			int32_t		p = r->w->pend[0];
@@ -185,6 +196,7 @@ Consume(Replay *r, int64_t amount)
 		CjLot	   *lot = &r->w->lots[s];
 		int64_t		take = lot->remaining < amount ? lot->remaining : amount;
 
+		Tick(r);
 		lot->remaining -= take;
 		lot->spent += take;
 		amount -= take;
@@ -232,6 +244,14 @@ RefLowerBound(const Replay *r, const CjMove *m)
 	return lo;
 }
 
+/* True when two movements have the same ref */
+static bool
+SameRef(const CjMove *a, const CjMove *b)
+{
+	return a->reflen == b->reflen &&
+		memcmp(cj_move_ref(a), cj_move_ref(b), a->reflen) == 0;
+}
+
 /* Take back part of one lot: remainder, then expired, then spent */
 static int64_t
 ReverseLot(Replay *r, CjLot *lot, int64_t amount)
@@ -254,23 +274,41 @@ ReverseLot(Replay *r, CjLot *lot, int64_t amount)
 	return take;
 }
 
-/* Apply a reverse movement */
+/*
+ * Apply a reverse movement.  The lots of a ref sit together in byref in
+ * creation order, and a reverse takes from them in that order, so the lots
+ * already fully reversed are a prefix of the group: the group's first lot
+ * keeps where that prefix ends (refnext) and a reverse starts there.  The
+ * lots not yet replayed are a suffix of the group.  Every reverse thus
+ * costs a binary search plus the lots it empties, plus one: O(n log n) for
+ * a whole ledger, however many reversals share a ref.
+ */
 static bool
 Reverse(Replay *r, const CjMove *m)
 {
-	int			k = RefLowerBound(r, m);
+	int			first = RefLowerBound(r, m);
+	int			k;
 	int64_t		left = m->points;
+	CjLot	   *head;
 
-	for (; k < r->nref && left > 0; k++)
+	if (first >= r->nref || !SameRef(r->w->lots[r->w->byref[first]].move, m))
+		k = first = r->nref;
+	else
 	{
-		int32_t		i = r->w->byref[k];
-		CjLot	   *lot = &r->w->lots[i];
+		head = &r->w->lots[r->w->byref[first]];
+		for (k = head->refnext; k < r->nref && left > 0; k++)
+		{
+			int32_t		i = r->w->byref[k];
+			CjLot	   *lot = &r->w->lots[i];
 
-		if (lot->move->reflen != m->reflen ||
-			memcmp(cj_move_ref(lot->move), cj_move_ref(m), m->reflen) != 0)
-			break;
-		if (i < r->nborn)
+			if (i >= r->nborn || !SameRef(lot->move, m))
+				break;
+			Tick(r);
 			left -= ReverseLot(r, lot, left);
+			if (lot->reversed < lot->move->points)
+				break;
+		}
+		head->refnext = k;
 	}
 	Add(r, &r->out->reversed, m->points - left);
 	if (left > 0)
@@ -331,6 +369,13 @@ IndexLots(Replay *r, const CjMove *const *moves, int n)
 	SortReplay = r;
 	qsort(r->w->byref, (size_t) r->nref, sizeof(int32_t), RefCmp);
 	SortReplay = NULL;
+	for (i = 0; i < r->nref; i++)
+	{
+		if (i > 0 && SameRef(r->w->lots[r->w->byref[i - 1]].move,
+							 r->w->lots[r->w->byref[i]].move))
+			continue;
+		r->w->lots[r->w->byref[i]].refnext = i;
+	}
 	return nlots;
 }
 
@@ -379,8 +424,7 @@ cj_points_replay(const CjMove *const *moves, int n, int64_t as_of,
 	*nlots = IndexLots(&r, moves, n);
 	for (i = 0; i < n && moves[i]->occurred <= as_of; i++)
 	{
-		if ((i & 4095) == 4095)
-			cj_check_interrupts();
+		Tick(&r);
 		Advance(&r, moves[i]->occurred);
 		if (!Apply(&r, moves[i]))
 			return false;

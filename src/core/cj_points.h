@@ -110,6 +110,9 @@ typedef struct CjLot
 	int64_t		spent;
 	int64_t		expired;
 	int64_t		reversed;
+	int32_t		refnext;		/* first lot of a ref: position in byref of
+								 * the first lot under the ref not yet fully
+								 * reversed */
 	uint8_t		state;			/* CJ_LOT_* */
 } CjLot;
 
