@@ -1,0 +1,98 @@
+-- Statements, expiring points, liability and transfer lots.
+SET TimeZone = 'UTC';
+SET DateStyle = 'ISO';
+
+CREATE TABLE loyalty_st (id int, l cj_points_ledger);
+INSERT INTO loyalty_st VALUES (1,
+  'earn 100 at 2024-01-01T00:00:00Z expires 2024-06-01T00:00:00Z ref "a"; '
+  'earn 50 at 2024-02-01T00:00:00Z available 2024-03-01T00:00:00Z expires 2024-04-01T00:00:00Z ref "b"; '
+  'redeem 120 at 2024-02-10T00:00:00Z; reverse 30 at 2024-05-01T00:00:00Z ref "a"; '
+  'transfer_in 10 at 2024-05-02T00:00:00Z expires 2024-07-01T00:00:00Z ref "t1"; '
+  'transfer_out 5 at 2024-05-03T00:00:00Z ref "t2"'),
+ (2,
+  'earn 100 at 2024-01-01T00:00:00Z expires 2024-06-01T00:00:00Z ref "a"; '
+  'earn 40 at 2024-01-10T00:00:00Z expires 2024-06-01T00:00:00Z ref "c"; '
+  'earn 50 at 2024-02-01T00:00:00Z available 2024-03-01T00:00:00Z expires 2024-09-01T00:00:00Z ref "b"; '
+  'adjust 7 at 2024-02-02T00:00:00Z; redeem 30 at 2024-02-10T00:00:00Z; '
+  'transfer_in 10 at 2024-05-02T00:00:00Z expires 2024-07-01T00:00:00Z ref "t1"');
+
+-- redeem 120 leaves a debt of 20 that the pending lot pays on becoming
+-- available; the rest of that lot expires; the reverse of spent points is
+-- debt again, part paid by the transfer in
+SELECT * FROM cj_points_statement((SELECT l FROM loyalty_st WHERE id = 1), '2024-01-15', '2024-12-31');
+SELECT * FROM cj_points_statement((SELECT l FROM loyalty_st WHERE id = 2), '2024-01-05', '2024-08-01');
+-- opening and closing rows are cj_points_balance at from and to; every row
+-- keeps available + pending - negative = previous + change, and a
+-- movement's change is its points except a reverse's expired part
+SELECT id, f, t,
+       bool_and(s.available_after = b0.available AND s.pending_after = b0.pending
+                AND s.negative_after = b0.negative) FILTER (WHERE s.kind = 'opening') AS opening_ok,
+       bool_and(s.available_after = b1.available AND s.pending_after = b1.pending
+                AND s.negative_after = b1.negative) FILTER (WHERE s.kind = 'closing') AS closing_ok
+  FROM loyalty_st,
+       (VALUES (timestamptz '2023-12-01', timestamptz '2025-01-01'), ('2024-02-10', '2024-03-01'),
+               ('2024-04-01', '2024-04-01'), ('2024-06-01', '2024-07-01')) v(f, t),
+       cj_points_balance(l, f) b0, cj_points_balance(l, t) b1,
+       cj_points_statement(l, f, t) s
+ GROUP BY id, f, t ORDER BY id, f;
+SELECT id, count(*) AS rows,
+       bool_and(net = prev_net + coalesce(change, 0)) AS identity,
+       bool_and(change = points OR kind IN ('available', 'reverse', 'opening', 'closing')) AS change_is_points,
+       bool_and((kind = 'available') = (change = 0 AND points > 0) OR kind IN ('opening', 'closing')) AS availability_moves_nothing
+  FROM (SELECT id, s.*, available_after + pending_after - negative_after AS net,
+               lag(available_after + pending_after - negative_after, 1, 0::numeric)
+                 OVER (PARTITION BY id ORDER BY ord) AS prev_net
+          FROM loyalty_st, cj_points_statement(l, '2023-01-01', '2025-01-01') WITH ORDINALITY s(at, kind, ref, points, change,
+               available_after, pending_after, negative_after, note, ord)) x
+ GROUP BY id ORDER BY id;
+
+-- expiring: after as_of, up to as_of + within, one row per time
+SELECT * FROM cj_points_expiring((SELECT l FROM loyalty_st WHERE id = 2), '2024-02-15', '1 year');
+SELECT * FROM cj_points_expiring((SELECT l FROM loyalty_st WHERE id = 2), '2024-02-15', '3 months 17 days');
+SELECT * FROM cj_points_expiring((SELECT l FROM loyalty_st WHERE id = 2), '2024-06-01', '1 year');
+SELECT cj_points_expiring_total(l, '2024-02-15', '1 year') FROM loyalty_st ORDER BY id;
+-- liability: months of the session's time zone
+SELECT * FROM cj_points_liability((SELECT l FROM loyalty_st WHERE id = 2), '2024-02-15', '8 months');
+SET TimeZone = 'America/New_York';
+SELECT * FROM cj_points_liability((SELECT l FROM loyalty_st WHERE id = 2), '2024-05-15', '1 month');
+SET TimeZone = 'UTC';
+-- summed across members
+SELECT month, sum(expiring) AS expiring, sum(outstanding) AS outstanding
+  FROM loyalty_st, cj_points_liability(l, '2024-02-15', '6 months') GROUP BY month ORDER BY month;
+
+-- transfer lots: soonest expiry first, equal expiries merged
+SELECT * FROM cj_points_transfer_lots((SELECT l FROM loyalty_st WHERE id = 2), 100, '2024-03-15');
+SELECT * FROM cj_points_transfer_lots((SELECT l FROM loyalty_st WHERE id = 2), 167, '2024-03-15');
+SELECT * FROM cj_points_transfer_lots((SELECT l FROM loyalty_st WHERE id = 2), 0.5, '2024-05-15');
+
+-- errors
+CREATE FUNCTION loyalty_st_err(q text) RETURNS text LANGUAGE plpgsql AS $$
+BEGIN
+  EXECUTE q;
+  RETURN 'no error';
+EXCEPTION WHEN OTHERS THEN
+  RETURN SQLSTATE || ': ' || SQLERRM;
+END $$;
+SELECT q, loyalty_st_err(q) FROM (VALUES
+  ($$SELECT * FROM cj_points_transfer_lots((SELECT l FROM loyalty_st WHERE id = 2), 168, '2024-03-15')$$),
+  ($$SELECT * FROM cj_points_transfer_lots((SELECT l FROM loyalty_st WHERE id = 2), 0, '2024-03-15')$$),
+  ($$SELECT * FROM cj_points_transfer_lots((SELECT l FROM loyalty_st WHERE id = 2), 0.0000001, '2024-03-15')$$),
+  ($$SELECT * FROM cj_points_transfer_lots((SELECT l FROM loyalty_st WHERE id = 2), 'NaN', '2024-03-15')$$),
+  ($$SELECT * FROM cj_points_transfer_lots((SELECT l FROM loyalty_st WHERE id = 2), 1, 'infinity')$$),
+  ($$SELECT * FROM cj_points_statement((SELECT l FROM loyalty_st WHERE id = 2), '2024-03-15', '2024-03-14')$$),
+  ($$SELECT * FROM cj_points_statement((SELECT l FROM loyalty_st WHERE id = 2), '-infinity', '2024-03-14')$$),
+  ($$SELECT * FROM cj_points_expiring((SELECT l FROM loyalty_st WHERE id = 2), '2024-03-15', '-1 day')$$),
+  ($$SELECT * FROM cj_points_expiring((SELECT l FROM loyalty_st WHERE id = 2), '2024-03-15', '1000000 years')$$),
+  ($$SELECT * FROM cj_points_liability((SELECT l FROM loyalty_st WHERE id = 2), '2024-03-15', '-1 month')$$),
+  ($$SELECT 'transfer_out 5 at 2024-01-01T00:00:00Z expires 2025-01-01T00:00:00Z'::cj_points_ledger$$),
+  ($$SELECT 'transfer_in -5 at 2024-01-01T00:00:00Z'::cj_points_ledger$$),
+  ($$SELECT 'transfer 5 at 2024-01-01T00:00:00Z'::cj_points_ledger$$)
+) v(q);
+
+-- transfers in the text form and through the aggregate; a transfer_in is
+-- a credit (replayed before a reverse and debits at the same instant)
+SELECT cj_points_ledger(k, p, t, e, NULL, r)::text
+  FROM (VALUES ('transfer_out', 5, timestamptz '2024-01-01', NULL::timestamptz, 'x'),
+               ('transfer_in', 5, '2024-01-01', '2024-03-01', 'y'),
+               ('reverse', 1, '2024-01-01', NULL, 'y')) v(k, p, t, e, r);
+SELECT (cj_points_balance('transfer_in 5 at 2024-01-01T00:00:00Z ref "y"; transfer_out 3 at 2024-01-01T00:00:00Z ref "x"; reverse 1 at 2024-01-01T00:00:00Z ref "y"', '2024-02-01')).*;
