@@ -58,6 +58,46 @@ CREATE FUNCTION cj_points_transfer_lots(ledger cj_points_ledger, points numeric,
 COMMENT ON FUNCTION cj_points_transfer_lots(cj_points_ledger, numeric, timestamptz) IS
     'the slices of the sender''s spendable lots a transfer of points at a time takes, soonest expiry first: the receiver''s transfer_in rows (error 22023 beyond the available balance)';
 
+-- Tier status for members; ladders as values -----------------------------
+
+CREATE FUNCTION cj_tier_keep_gap(ladder cj_ladder, current text, qualifying numeric) RETURNS numeric
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION cj_tier_keep_gap(cj_ladder, text, numeric) IS
+    'qualifying amount still needed to keep the current tier at the next review (its keep threshold minus the figure), 0 when met';
+
+CREATE FUNCTION cj_tier_projection(ladder cj_ladder, current text, qualifying_so_far numeric,
+                                   qualification_window daterange, as_of date, policy text,
+                                   floor text DEFAULT NULL) RETURNS text
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION cj_tier_projection(cj_ladder, text, numeric, daterange, date, text, text) IS
+    'tier at the review if the member keeps the pace so far: cj_tier_review of floor(qualifying_so_far * window days / days elapsed including as_of) in millionths';
+
+CREATE FUNCTION cj_ladder_eq(cj_ladder, cj_ladder) RETURNS boolean
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION cj_ladder_eq(cj_ladder, cj_ladder) IS 'equality of ladders (same tiers, names and thresholds)';
+CREATE FUNCTION cj_ladder_ne(cj_ladder, cj_ladder) RETURNS boolean
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION cj_ladder_ne(cj_ladder, cj_ladder) IS 'inequality of ladders';
+CREATE FUNCTION cj_ladder_hash(cj_ladder) RETURNS integer
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION cj_ladder_hash(cj_ladder) IS 'hash of a ladder (hash opclass support)';
+CREATE FUNCTION cj_ladder_hash_extended(cj_ladder, bigint) RETURNS bigint
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION cj_ladder_hash_extended(cj_ladder, bigint) IS 'seeded 64-bit hash of a ladder (hash opclass support)';
+
+CREATE OPERATOR = (LEFTARG = cj_ladder, RIGHTARG = cj_ladder, FUNCTION = cj_ladder_eq,
+                   COMMUTATOR = =, NEGATOR = <>, RESTRICT = eqsel, JOIN = eqjoinsel, HASHES);
+COMMENT ON OPERATOR = (cj_ladder, cj_ladder) IS 'equal ladders';
+CREATE OPERATOR <> (LEFTARG = cj_ladder, RIGHTARG = cj_ladder, FUNCTION = cj_ladder_ne,
+                    COMMUTATOR = <>, NEGATOR = =, RESTRICT = neqsel, JOIN = neqjoinsel);
+COMMENT ON OPERATOR <> (cj_ladder, cj_ladder) IS 'different ladders';
+
+CREATE OPERATOR CLASS cj_ladder_hash_ops DEFAULT FOR TYPE cj_ladder USING hash AS
+    OPERATOR 1 = (cj_ladder, cj_ladder),
+    FUNCTION 1 cj_ladder_hash(cj_ladder),
+    FUNCTION 2 cj_ladder_hash_extended(cj_ladder, bigint);
+COMMENT ON OPERATOR CLASS cj_ladder_hash_ops USING hash IS 'hashing of cj_ladder (GROUP BY, DISTINCT, hash joins)';
+
 -- ==== lifetime value: uncertainty and windows ====
 
 -- ==== lifetime value: covariates ====
