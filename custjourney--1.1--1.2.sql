@@ -58,6 +58,37 @@ CREATE FUNCTION cj_points_transfer_lots(ledger cj_points_ledger, points numeric,
 COMMENT ON FUNCTION cj_points_transfer_lots(cj_points_ledger, numeric, timestamptz) IS
     'the slices of the sender''s spendable lots a transfer of points at a time takes, soonest expiry first: the receiver''s transfer_in rows (error 22023 beyond the available balance)';
 
+-- Earning rules -----------------------------------------------------------
+
+CREATE TYPE cj_earn_rule;
+CREATE FUNCTION cj_earn_rule_in(cstring) RETURNS cj_earn_rule
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION cj_earn_rule_out(cj_earn_rule) RETURNS cstring
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION cj_earn_rule_recv(internal) RETURNS cj_earn_rule
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION cj_earn_rule_send(cj_earn_rule) RETURNS bytea
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE TYPE cj_earn_rule (
+    INPUT = cj_earn_rule_in,
+    OUTPUT = cj_earn_rule_out,
+    RECEIVE = cj_earn_rule_recv,
+    SEND = cj_earn_rule_send,
+    INTERNALLENGTH = VARIABLE,
+    STORAGE = extended
+);
+COMMENT ON TYPE cj_earn_rule IS
+    'earning rule: ''1 per 1.00; silver x1.25; gold x1.5; cap 5000; min 10.00; round floor'' (exact decimals; round floor, nearest or half_even)';
+COMMENT ON FUNCTION cj_earn_rule_in(cstring) IS 'text input of cj_earn_rule';
+COMMENT ON FUNCTION cj_earn_rule_out(cj_earn_rule) IS 'canonical text output of cj_earn_rule';
+COMMENT ON FUNCTION cj_earn_rule_recv(internal) IS 'binary input of cj_earn_rule (re-validated)';
+COMMENT ON FUNCTION cj_earn_rule_send(cj_earn_rule) IS 'binary output of cj_earn_rule';
+
+CREATE FUNCTION cj_earn(amount numeric, rule cj_earn_rule, tier text DEFAULT NULL) RETURNS numeric
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION cj_earn(numeric, cj_earn_rule, text) IS
+    'points an amount earns under a rule, exactly: 0 below the minimum spend, else amount * rate / per * the tier''s multiplier (1 for an unlisted or NULL tier) rounded to whole points, then capped';
+
 -- Tier status for members; ladders as values -----------------------------
 
 CREATE FUNCTION cj_tier_keep_gap(ladder cj_ladder, current text, qualifying numeric) RETURNS numeric
