@@ -51,6 +51,55 @@ CREATE FUNCTION cj_points_liability(ledger cj_points_ledger, as_of timestamptz, 
 COMMENT ON FUNCTION cj_points_liability(cj_points_ledger, timestamptz, interval) IS
     'per month from as_of to as_of + horizon (session time zone): points expiring in the month and points outstanding (available + pending) at its end, if no further movement occurs';
 
+CREATE TYPE cj_liability;
+CREATE FUNCTION cj_liability_in(cstring) RETURNS cj_liability
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION cj_liability_out(cj_liability) RETURNS cstring
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION cj_liability_recv(internal) RETURNS cj_liability
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION cj_liability_send(cj_liability) RETURNS bytea
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE TYPE cj_liability (
+    INPUT = cj_liability_in,
+    OUTPUT = cj_liability_out,
+    RECEIVE = cj_liability_recv,
+    SEND = cj_liability_send,
+    INTERNALLENGTH = VARIABLE,
+    ALIGNMENT = double,
+    STORAGE = extended
+);
+COMMENT ON TYPE cj_liability IS
+    'points liability by month, summed over members: ''2024-01: 0/100; 2024-02: 30/70'' (expiring in the month / outstanding at its end)';
+COMMENT ON FUNCTION cj_liability_in(cstring) IS 'text input of cj_liability';
+COMMENT ON FUNCTION cj_liability_out(cj_liability) IS 'canonical text output of cj_liability';
+COMMENT ON FUNCTION cj_liability_recv(internal) IS 'binary input of cj_liability (re-validated)';
+COMMENT ON FUNCTION cj_liability_send(cj_liability) IS 'binary output of cj_liability';
+
+CREATE FUNCTION cj_liability_sfunc(cj_liability, cj_points_ledger, timestamptz, interval) RETURNS cj_liability
+    AS 'MODULE_PATHNAME' LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION cj_liability_sfunc(cj_liability, cj_points_ledger, timestamptz, interval) IS
+    'transition function of cj_points_liability_sum';
+CREATE FUNCTION cj_liability_combine(cj_liability, cj_liability) RETURNS cj_liability
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION cj_liability_combine(cj_liability, cj_liability) IS
+    'combine function of cj_points_liability_sum (month-wise sums)';
+CREATE AGGREGATE cj_points_liability_sum(ledger cj_points_ledger, as_of timestamptz, horizon interval) (
+    SFUNC = cj_liability_sfunc,
+    STYPE = cj_liability,
+    COMBINEFUNC = cj_liability_combine,
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE cj_points_liability_sum(cj_points_ledger, timestamptz, interval) IS
+    'cj_points_liability summed over members (same as_of and horizon for all): the program''s liability by month';
+
+CREATE FUNCTION cj_liability_months(liability cj_liability,
+    OUT month date, OUT expiring numeric, OUT outstanding numeric)
+    RETURNS SETOF record
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 13;
+COMMENT ON FUNCTION cj_liability_months(cj_liability) IS
+    'the months of a cj_liability: points expiring in each and outstanding at its end';
+
 CREATE FUNCTION cj_points_transfer_lots(ledger cj_points_ledger, points numeric, at timestamptz,
     OUT points numeric, OUT expires_at timestamptz)
     RETURNS SETOF record

@@ -96,3 +96,58 @@ SELECT cj_points_ledger(k, p, t, e, NULL, r)::text
                ('transfer_in', 5, '2024-01-01', '2024-03-01', 'y'),
                ('reverse', 1, '2024-01-01', NULL, 'y')) v(k, p, t, e, r);
 SELECT (cj_points_balance('transfer_in 5 at 2024-01-01T00:00:00Z ref "y"; transfer_out 3 at 2024-01-01T00:00:00Z ref "x"; reverse 1 at 2024-01-01T00:00:00Z ref "y"', '2024-02-01')).*;
+
+-- the aggregate form: the same sums in one value, serial or parallel
+SELECT cj_points_liability_sum(l, '2024-02-15', '6 months') FROM loyalty_st;
+SELECT * FROM cj_liability_months((SELECT cj_points_liability_sum(l, '2024-02-15', '6 months') FROM loyalty_st));
+SELECT (SELECT array_agg(m ORDER BY m.month) FROM cj_liability_months(
+          (SELECT cj_points_liability_sum(l, '2024-02-15', '6 months') FROM loyalty_st)) m)::text
+     = (SELECT array_agg(row(month, expiring, outstanding) ORDER BY month)::text FROM (
+          SELECT month, sum(expiring) AS expiring, sum(outstanding) AS outstanding
+            FROM loyalty_st, cj_points_liability(l, '2024-02-15', '6 months') GROUP BY month) s) AS sum_of_members;
+-- many members in a parallel plan
+CREATE TABLE loyalty_st_many AS SELECT g AS id, l FROM loyalty_st, generate_series(1, 2000) g WHERE id = 2;
+ANALYZE loyalty_st_many;
+SET parallel_setup_cost = 0; SET parallel_tuple_cost = 0; SET min_parallel_table_scan_size = 0;
+SET max_parallel_workers_per_gather = 2;
+SELECT cj_points_liability_sum(l, '2024-02-15', '3 months') FROM loyalty_st_many;
+RESET parallel_setup_cost; RESET parallel_tuple_cost; RESET min_parallel_table_scan_size;
+RESET max_parallel_workers_per_gather;
+SELECT 'x'::text AS label, '2024-01: 0/100; 2024-02: 30.5/70'::cj_liability::text AS round_trip;
+SELECT q, loyalty_st_err(q) FROM (VALUES
+  ($$SELECT cj_points_liability_sum(l, a, '1 month') FROM loyalty_st, (VALUES (timestamptz '2024-01-01'), ('2024-03-01')) v(a)$$),
+  ($$SELECT '2024-01: 0/100; 2024-03: 1/1'::cj_liability$$),
+  ($$SELECT '2024-13: 0/100'::cj_liability$$),
+  ($$SELECT '2024-01: -1/100'::cj_liability$$),
+  ($$SELECT ''::cj_liability$$),
+  ($$SELECT cj_liability_sfunc(NULL, l, now(), '1 month') FROM loyalty_st$$),
+  ($$SELECT * FROM cj_points_liability((SELECT l FROM loyalty_st WHERE id = 2), '2024-03-15', '101 years')$$)
+) v(q);
+
+-- hostile aggregates built by an ordinary role from the support functions:
+-- mismatched, truncated or foreign states are refused with an error
+CREATE ROLE regress_loyalty_plain;
+GRANT SELECT ON loyalty_st TO regress_loyalty_plain;
+GRANT EXECUTE ON FUNCTION loyalty_st_err(text) TO regress_loyalty_plain;
+SET ROLE regress_loyalty_plain;
+CREATE AGGREGATE pg_temp.h1(cj_points_ledger, timestamptz, interval) (
+  sfunc = cj_liability_sfunc, stype = cj_liability, initcond = '2024-01: 5/5');
+CREATE AGGREGATE pg_temp.h2(cj_liability) (sfunc = cj_liability_combine, stype = cj_liability,
+  initcond = '2023-01: 0/0; 2023-02: 0/0');
+CREATE AGGREGATE pg_temp.h3(cj_liability) (sfunc = cj_liability_combine, stype = cj_liability);
+CREATE AGGREGATE pg_temp.h4(cj_points_ledger, timestamptz, interval) (
+  sfunc = cj_liability_sfunc, stype = cj_liability, combinefunc = cj_liability_combine,
+  initcond = '2024-02: 1/1; 2024-03: 1/1');
+SELECT q, loyalty_st_err(q) FROM (VALUES
+  ($$SELECT pg_temp.h1(l, '2024-02-15', '6 months') FROM loyalty_st$$),
+  ($$SELECT pg_temp.h2('2024-01: 1/1'::cj_liability)$$),
+  ($$SELECT pg_temp.h3(v) FROM (VALUES ('2024-01: 1/1'::cj_liability), ('2024-01: 2/2; 2024-02: 1/1')) x(v)$$),
+  ($$SELECT pg_temp.h3(v) FROM (VALUES ('2024-01: 9223372036854/1'::cj_liability), ('2024-01: 1/1')) x(v)$$),
+  ($$SELECT pg_temp.h4(l, '2024-02-15', '1 month') FROM loyalty_st$$),
+  ($$SELECT cj_liability_combine('2024-01: 1/1', '2024-01: 1/1')$$),
+  ($$SELECT cj_liability_months(cj_liability_recv(NULL))$$),
+  ($$SELECT cj_liability_out(('\x0100' || repeat('0', 30))::bytea::text::cj_liability)$$)
+) v(q);
+RESET ROLE;
+DROP OWNED BY regress_loyalty_plain;
+DROP ROLE regress_loyalty_plain;

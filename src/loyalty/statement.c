@@ -28,6 +28,8 @@
 
 #include "cj_util.h"
 #include "points.h"
+#include "loyalty/statement.h"
+#include "core/loyalty/liability.h"
 #include "core/cj_decimal.h"
 #include "core/cj_history.h"
 
@@ -309,9 +311,9 @@ cj_points_expiring(PG_FUNCTION_ARGS)
 	return (Datum) 0;
 }
 
-/* First day of the month of a time, in the session's time zone */
-static DateADT
-MonthOf(TimestampTz t)
+/* Month index (year * 12 + month - 1) of a time, in the session's time zone */
+static int32
+MonthIndex(TimestampTz t)
 {
 	DateADT		d = DatumGetDateADT(DirectFunctionCall1(timestamptz_date,
 														TimestampTzGetDatum(t)));
@@ -320,60 +322,70 @@ MonthOf(TimestampTz t)
 				dd;
 
 	j2date(d + POSTGRES_EPOCH_JDATE, &y, &m, &dd);
-	return date2j(y, m, 1) - POSTGRES_EPOCH_JDATE;
+	return (int32) y * 12 + m - 1;
 }
 
-/* The first day of the month after month */
-static DateADT
-NextMonth(DateADT month)
+typedef struct LiabilityAcc
 {
-	int			y,
-				m,
-				dd;
-
-	j2date(month + POSTGRES_EPOCH_JDATE, &y, &m, &dd);
-	return m == 12 ? date2j(y + 1, 1, 1) - POSTGRES_EPOCH_JDATE
-		: date2j(y, m + 1, 1) - POSTGRES_EPOCH_JDATE;
-}
-
-typedef struct LiabilityOut
-{
-	SetOut		so;
-	DateADT		month;			/* month being accumulated */
-	int64		expiring;
+	int32		first;
+	int			n;
+	int			cur;			/* month being filled, from 0 */
+	int64	   *pairs;			/* expiring, outstanding per month */
 	int64		outstanding;	/* available + pending after the last event */
-} LiabilityOut;
-
-static void
-LiabilityRow(LiabilityOut *lo)
-{
-	Datum		values[3];
-	bool		nulls[3] = {0};
-
-	values[0] = DateADTGetDatum(lo->month);
-	values[1] = cj_millionths_numeric(lo->expiring);
-	values[2] = cj_millionths_numeric(lo->outstanding);
-	tuplestore_putvalues(lo->so.store, lo->so.desc, values, nulls);
-	lo->month = NextMonth(lo->month);
-	lo->expiring = 0;
-}
+} LiabilityAcc;
 
 static void
 LiabilityEvent(void *arg, const CjPointsEvent *ev)
 {
-	LiabilityOut *lo = (LiabilityOut *) arg;
+	LiabilityAcc *la = (LiabilityAcc *) arg;
 
 	if (ev->type != CJ_EV_OPEN)
 	{
-		DateADT		m = MonthOf(ev->at);
+		int			k = MonthIndex(ev->at) - la->first;
 
-		while (lo->month < m)
-			LiabilityRow(lo);
+		while (la->cur < k)
+			la->pairs[2 * la->cur++ + 1] = la->outstanding;
 		if (ev->type == CJ_EV_EXPIRE)
-			lo->expiring -= ev->points;
+			la->pairs[2 * la->cur] -= ev->points;
 		CHECK_FOR_INTERRUPTS();
 	}
-	lo->outstanding = ev->available + ev->pending;
+	la->outstanding = ev->available + ev->pending;
+}
+
+/* A member's liability by month from as_of to as_of + horizon */
+void
+cj_points_liability_months(Datum ledger, TimestampTz as_of, Interval *horizon,
+						   int32 *first, int *n, int64 **pairs)
+{
+	TimestampTz until = PlusInterval(as_of, horizon, "horizon");
+	LiabilityAcc la;
+	CjPointsBalance bal;
+	int			nlots;
+
+	la.first = MonthIndex(as_of);
+	la.n = MonthIndex(until) - la.first + 1;
+	if (la.n > CJ_LIAB_MAX_MONTHS)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("horizon is too long"),
+				 errdetail("A liability covers at most %d months.", CJ_LIAB_MAX_MONTHS)));
+	la.cur = 0;
+	la.pairs = palloc0(sizeof(int64) * 2 * la.n);
+	la.outstanding = 0;
+	ReplayEvents(ledger, as_of, as_of, until, &bal, NULL, &nlots,
+				 LiabilityEvent, &la);
+	while (la.cur < la.n)
+		la.pairs[2 * la.cur++ + 1] = la.outstanding;
+	*first = la.first;
+	*n = la.n;
+	*pairs = la.pairs;
+}
+
+/* First day of the month of a month index */
+DateADT
+cj_month_index_date(int32 idx)
+{
+	return date2j(idx / 12, idx % 12 + 1, 1) - POSTGRES_EPOCH_JDATE;
 }
 
 /* cj_points_liability(ledger, as_of, horizon) */
@@ -381,21 +393,25 @@ Datum
 cj_points_liability(PG_FUNCTION_ARGS)
 {
 	TimestampTz as_of = FiniteArg(fcinfo, 1, "as_of");
-	TimestampTz until = PlusInterval(as_of, PG_GETARG_INTERVAL_P(2), "horizon");
-	LiabilityOut lo;
-	CjPointsBalance bal;
-	DateADT		last;
-	int			nlots;
+	SetOut		so;
+	int32		first;
+	int			n,
+				i;
+	int64	   *pairs;
 
-	SetBegin(fcinfo, &lo.so);
-	lo.month = MonthOf(as_of);
-	lo.expiring = 0;
-	lo.outstanding = 0;
-	last = MonthOf(until);
-	ReplayEvents(PG_GETARG_DATUM(0), as_of, as_of, until, &bal, NULL, &nlots,
-				 LiabilityEvent, &lo);
-	while (lo.month <= last)
-		LiabilityRow(&lo);
+	SetBegin(fcinfo, &so);
+	cj_points_liability_months(PG_GETARG_DATUM(0), as_of, PG_GETARG_INTERVAL_P(2),
+							   &first, &n, &pairs);
+	for (i = 0; i < n; i++)
+	{
+		Datum		values[3];
+		bool		nulls[3] = {0};
+
+		values[0] = DateADTGetDatum(cj_month_index_date(first + i));
+		values[1] = cj_millionths_numeric(pairs[2 * i]);
+		values[2] = cj_millionths_numeric(pairs[2 * i + 1]);
+		tuplestore_putvalues(so.store, so.desc, values, nulls);
+	}
 	return (Datum) 0;
 }
 
