@@ -151,3 +151,8 @@ SELECT q, loyalty_st_err(q) FROM (VALUES
 RESET ROLE;
 DROP OWNED BY regress_loyalty_plain;
 DROP ROLE regress_loyalty_plain;
+
+-- a reverse of points that had already expired changes no balance
+SELECT * FROM cj_points_statement('earn 10 at 2024-01-01T00:00:00Z expires 2024-02-01T00:00:00Z ref "a"; '
+                                  'earn 5 at 2024-01-02T00:00:00Z ref "b"; redeem 4 at 2024-01-03T00:00:00Z; '
+                                  'reverse 10 at 2024-03-01T00:00:00Z ref "a"', '2024-01-01', '2024-04-01');

@@ -21,6 +21,7 @@
 #include "funcapi.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
+#include "utils/numeric.h"
 #include "utils/date.h"
 #include "utils/datetime.h"
 #include "utils/timestamp.h"
@@ -57,10 +58,17 @@ SetBegin(FunctionCallInfo fcinfo, SetOut *so)
 		ereport(ERROR,
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 				 errmsg("set-valued function called in context that cannot accept a set")));
-	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
-		elog(ERROR, "return type must be a row type");
+	/* the row type, built once per call site (a statement per member) */
+	if (fcinfo->flinfo->fn_extra == NULL)
+	{
+		if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
+			elog(ERROR, "return type must be a row type");
+		old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+		fcinfo->flinfo->fn_extra = CreateTupleDescCopy(tupdesc);
+		MemoryContextSwitchTo(old);
+	}
 	old = MemoryContextSwitchTo(rsinfo->econtext->ecxt_per_query_memory);
-	so->desc = CreateTupleDescCopy(tupdesc);
+	so->desc = CreateTupleDescCopy((TupleDesc) fcinfo->flinfo->fn_extra);
 	so->store = tuplestore_begin_heap(true, false, work_mem);
 	MemoryContextSwitchTo(old);
 	rsinfo->returnMode = SFRM_Materialize;
@@ -99,6 +107,26 @@ PlusInterval(TimestampTz base, Interval *span, const char *name)
 				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
 				 errmsg("%s reaches past the range of timestamptz", name)));
 	return end;
+}
+
+/*
+ * numeric Datum of millionths, as cj_millionths_numeric prints it (the
+ * shortest scale) without a text round trip: statements build several
+ * per row.
+ */
+static Datum
+Num(int64 v)
+{
+	int			scale = 6;
+
+	if (v % CJ_DEC_ONE == 0)
+		return NumericGetDatum(int64_to_numeric(v / CJ_DEC_ONE));
+	while (v % 10 == 0)
+	{
+		v /= 10;
+		scale--;
+	}
+	return NumericGetDatum(int64_div_fast_to_numeric(v, scale));
 }
 
 /* One replay with events: work arrays in the current context */
@@ -159,14 +187,14 @@ StatementRow(StatementOut *st, TimestampTz at, const char *kind,
 	values[2] = RefDatum(m, &nulls[2]);
 	if (has_points)
 	{
-		values[3] = cj_millionths_numeric(points);
-		values[4] = cj_millionths_numeric(net - st->net);
+		values[3] = Num(points);
+		values[4] = Num(net - st->net);
 	}
 	else
 		nulls[3] = nulls[4] = true;
-	values[5] = cj_millionths_numeric(avail);
-	values[6] = cj_millionths_numeric(pend);
-	values[7] = cj_millionths_numeric(neg);
+	values[5] = Num(avail);
+	values[6] = Num(pend);
+	values[7] = Num(neg);
 	if (note)
 		values[8] = CStringGetTextDatum(note);
 	else
@@ -200,14 +228,10 @@ StatementEvent(void *arg, const CjPointsEvent *ev)
 						 ev->pending, ev->negative, NULL);
 			return;
 		case CJ_EV_AVAILABLE:
-			kind = "available";
-			note = psprintf("%s of %s becomes available",
-							cj_move_kind_name(m->kind), InstantText(m->occurred));
+			kind = "available";	/* ref names the lot */
 			break;
 		case CJ_EV_EXPIRE:
 			kind = "expire";
-			note = psprintf("%s of %s expires",
-							cj_move_kind_name(m->kind), InstantText(m->occurred));
 			break;
 		default:
 			kind = cj_move_kind_name(m->kind);
@@ -270,7 +294,7 @@ ExpiryFlush(ExpiryOut *eo)
 	if (!eo->have)
 		return;
 	values[0] = TimestampTzGetDatum(eo->at);
-	values[1] = cj_millionths_numeric(eo->points);
+	values[1] = Num(eo->points);
 	tuplestore_putvalues(eo->so.store, eo->so.desc, values, nulls);
 	eo->have = false;
 }
@@ -408,8 +432,8 @@ cj_points_liability(PG_FUNCTION_ARGS)
 		bool		nulls[3] = {0};
 
 		values[0] = DateADTGetDatum(cj_month_index_date(first + i));
-		values[1] = cj_millionths_numeric(pairs[2 * i]);
-		values[2] = cj_millionths_numeric(pairs[2 * i + 1]);
+		values[1] = Num(pairs[2 * i]);
+		values[2] = Num(pairs[2 * i + 1]);
 		tuplestore_putvalues(so.store, so.desc, values, nulls);
 	}
 	return (Datum) 0;
@@ -469,7 +493,7 @@ cj_points_transfer_lots(PG_FUNCTION_ARGS)
 		Datum		values[2];
 		bool		nulls[2] = {0};
 
-		values[0] = cj_millionths_numeric(pts[i]);
+		values[0] = Num(pts[i]);
 		if (exp[i] == CJ_TS_NEVER)
 			nulls[1] = true;
 		else
