@@ -255,6 +255,12 @@ SELECT count(*) AS rows, count(*) FILTER (WHERE net = prev + coalesce(change, 0)
                lag(available_after + pending_after - negative_after) OVER (PARTITION BY member ORDER BY ord) AS prev
           FROM lsr_st) s WHERE prev IS NOT NULL;
 
+-- the model's events from as_of over 6 months, without further movements:
+-- expiring points over 90 days and the liability by month come from them
+CREATE TABLE lsr_liab_ev AS
+SELECT t.member, t.as_of, m.* FROM lsr_times t, lsr_model(t.member, t.as_of, t.as_of, t.as_of + interval '6 months') m;
+CREATE INDEX ON lsr_liab_ev (member);
+
 -- expiring points over 90 days from as_of
 CREATE TABLE lsr_exp AS
 SELECT t.member,
@@ -266,9 +272,9 @@ SELECT t.member,
   FROM lsr_ledgers x JOIN lsr_times t USING (member),
        LATERAL (SELECT string_agg(m.at || '=' || trim_scale(m.s), ', ' ORDER BY m.at) AS want,
                        coalesce(sum(m.s), 0) AS want_total
-                  FROM (SELECT m.at, -sum(m.points) AS s
-                          FROM lsr_model(t.member, t.as_of, t.as_of, t.as_of + interval '90 days') m
-                         WHERE m.kind = 'expire' GROUP BY m.at) m) w;
+                  FROM (SELECT m.at, -sum(m.points) AS s FROM lsr_liab_ev m
+                         WHERE m.member = t.member AND m.kind = 'expire' AND m.at <= t.as_of + interval '90 days'
+                         GROUP BY m.at) m) w;
 SELECT count(*) AS members, count(*) FILTER (WHERE got IS NOT DISTINCT FROM want AND total = want_total) AS agree,
        count(*) FILTER (WHERE got IS NOT NULL) AS with_expiries,
        count(*) FILTER (WHERE got LIKE '%,%') AS several_dates
@@ -280,8 +286,6 @@ SELECT * FROM lsr_exp WHERE got IS DISTINCT FROM want OR total <> want_total LIM
 CREATE TABLE lsr_liab AS
 SELECT t.member, l.month, l.expiring, l.outstanding
   FROM lsr_ledgers x JOIN lsr_times t USING (member), cj_points_liability(x.l, t.as_of, '6 months') l;
-CREATE TABLE lsr_liab_ev AS
-SELECT t.member, t.as_of, m.* FROM lsr_times t, lsr_model(t.member, t.as_of, t.as_of, t.as_of + interval '6 months') m;
 CREATE TABLE lsr_liab_model AS
 SELECT t.member, mo::date AS month,
        coalesce((SELECT -sum(m.points) FROM lsr_liab_ev m
