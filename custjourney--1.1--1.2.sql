@@ -177,6 +177,7 @@ CREATE OPERATOR CLASS cj_ladder_hash_ops DEFAULT FOR TYPE cj_ladder USING hash A
     FUNCTION 1 cj_ladder_hash(cj_ladder),
     FUNCTION 2 cj_ladder_hash_extended(cj_ladder, bigint);
 COMMENT ON OPERATOR CLASS cj_ladder_hash_ops USING hash IS 'hashing of cj_ladder (GROUP BY, DISTINCT, hash joins)';
+COMMENT ON OPERATOR FAMILY cj_ladder_hash_ops USING hash IS 'hashing of cj_ladder';
 
 -- ==== lifetime value: uncertainty and windows ====
 
