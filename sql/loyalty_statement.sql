@@ -156,3 +156,34 @@ DROP ROLE regress_loyalty_plain;
 SELECT * FROM cj_points_statement('earn 10 at 2024-01-01T00:00:00Z expires 2024-02-01T00:00:00Z ref "a"; '
                                   'earn 5 at 2024-01-02T00:00:00Z ref "b"; redeem 4 at 2024-01-03T00:00:00Z; '
                                   'reverse 10 at 2024-03-01T00:00:00Z ref "a"', '2024-01-01', '2024-04-01');
+
+-- a transfer and its reversal (doc/loyalty.md): the receiver's lots keep
+-- the sender's expiry dates; reversing gives the sender back the same lots
+CREATE TABLE loyalty_tr (member text, kind text, points numeric, occurred_at timestamptz,
+                         expires_at timestamptz, ref text);
+INSERT INTO loyalty_tr VALUES
+  ('s', 'earn', 30, '2024-01-01', '2024-12-01', 'e1'),
+  ('s', 'earn', 50, '2024-01-02', '2024-06-01', 'e2'),
+  ('s', 'earn', 20, '2024-01-03', NULL, 'e3'),
+  ('r', 'earn', 5, '2024-01-01', '2024-03-01', 'r1');
+CREATE FUNCTION loyalty_tr_ledger(m text) RETURNS cj_points_ledger LANGUAGE sql AS $$
+  SELECT cj_points_ledger(kind, points, occurred_at, expires_at, NULL, ref) FROM loyalty_tr WHERE member = m $$;
+-- transfer 70 on 2024-02-01: 50 expiring 2024-06-01, then 20 expiring 2024-12-01
+INSERT INTO loyalty_tr SELECT 'r', 'transfer_in', s.points, '2024-02-01', s.expires_at, 'tr1'
+  FROM cj_points_transfer_lots(loyalty_tr_ledger('s'), 70, '2024-02-01') s;
+INSERT INTO loyalty_tr VALUES ('s', 'transfer_out', 70, '2024-02-01', NULL, 'tr1');
+SELECT member, kind, points, expires_at FROM loyalty_tr WHERE ref = 'tr1' ORDER BY member, expires_at;
+SELECT m, (cj_points_balance(loyalty_tr_ledger(m), '2024-02-02')).available,
+       (SELECT string_agg(e.expires_at::date || ':' || e.points, ', ' ORDER BY e.expires_at) FROM cj_points_expiring(loyalty_tr_ledger(m), '2024-02-02', '1 year') e) AS expiring
+  FROM unnest(ARRAY['s', 'r']) m;
+-- reversal on 2024-03-15: the receiver's reverse takes the transferred lots
+-- back; the sender gets transfer_in lots with the same expiry dates
+INSERT INTO loyalty_tr SELECT 'r', 'reverse', sum(points), '2024-03-15', NULL, 'tr1'
+  FROM loyalty_tr WHERE member = 'r' AND kind = 'transfer_in' AND ref = 'tr1';
+INSERT INTO loyalty_tr SELECT 's', 'transfer_in', points, '2024-03-15', expires_at, 'tr1/back'
+  FROM loyalty_tr WHERE member = 'r' AND kind = 'transfer_in' AND ref = 'tr1'
+   AND coalesce(expires_at, 'infinity') > '2024-03-15';
+-- both members are back where they would be without the transfer
+SELECT m, (cj_points_balance(loyalty_tr_ledger(m), '2024-03-16')).available,
+       (SELECT string_agg(e.expires_at::date || ':' || e.points, ', ' ORDER BY e.expires_at) FROM cj_points_expiring(loyalty_tr_ledger(m), '2024-03-16', '1 year') e) AS expiring
+  FROM unnest(ARRAY['s', 'r']) m;
