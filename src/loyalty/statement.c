@@ -158,11 +158,32 @@ ReplayEvents(Datum ledger, TimestampTz from, TimestampTz moves_until,
 
 #define STATEMENT_COLS 9
 
+#define MEMO_SLOTS 16
+
 typedef struct StatementOut
 {
 	SetOut		so;
 	int64		net;			/* available + pending - negative so far */
+	/* numerics already built (most rows repeat 0 and their points) */
+	bool		memo_used[MEMO_SLOTS];
+	int64		memo_val[MEMO_SLOTS];
+	Datum		memo_num[MEMO_SLOTS];
 } StatementOut;
+
+/* Num(v) through a small direct-mapped memo */
+static Datum
+MemoNum(StatementOut *st, int64 v)
+{
+	int			k = (int) ((uint64) v % MEMO_SLOTS);
+
+	if (!st->memo_used[k] || st->memo_val[k] != v)
+	{
+		st->memo_used[k] = true;
+		st->memo_val[k] = v;
+		st->memo_num[k] = Num(v);
+	}
+	return st->memo_num[k];
+}
 
 static Datum
 RefDatum(const CjMove *m, bool *isnull)
@@ -187,14 +208,14 @@ StatementRow(StatementOut *st, TimestampTz at, const char *kind,
 	values[2] = RefDatum(m, &nulls[2]);
 	if (has_points)
 	{
-		values[3] = Num(points);
-		values[4] = Num(net - st->net);
+		values[3] = MemoNum(st, points);
+		values[4] = MemoNum(st, net - st->net);
 	}
 	else
 		nulls[3] = nulls[4] = true;
-	values[5] = Num(avail);
-	values[6] = Num(pend);
-	values[7] = Num(neg);
+	values[5] = MemoNum(st, avail);
+	values[6] = MemoNum(st, pend);
+	values[7] = MemoNum(st, neg);
 	if (note)
 		values[8] = CStringGetTextDatum(note);
 	else
@@ -266,6 +287,7 @@ cj_points_statement(PG_FUNCTION_ARGS)
 				 errmsg("to must not be before from")));
 	SetBegin(fcinfo, &st.so);
 	st.net = 0;
+	memset(st.memo_used, 0, sizeof(st.memo_used));
 	ReplayEvents(PG_GETARG_DATUM(0), from, to, to, &bal, NULL, &nlots,
 				 StatementEvent, &st);
 	StatementRow(&st, to, "closing", NULL, false, 0, bal.available,
