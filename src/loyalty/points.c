@@ -439,6 +439,19 @@ cj_points_ledger_final(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(LedgerTrim(LedgerArg(fcinfo, 0)));
 }
 
+/* The movements of a ledger in replay order */
+const CjMove **
+cj_ledger_sorted_moves(Datum ledger, int *n)
+{
+	LedgerData *l = (LedgerData *) PG_DETOAST_DATUM(ledger);
+
+	if (l->version != LEDGER_VERSION || l->used < LEDGER_HDRSZ ||
+		(Size) l->used > VARSIZE(l))
+		elog(ERROR, "corrupt cj_points_ledger value");
+	*n = l->count;
+	return LedgerMoves(l, true);
+}
+
 /* Replay a ledger as of a time; lots and count returned when asked */
 void
 cj_ledger_replay(Datum ledger, TimestampTz as_of, CjPointsBalance *bal,

@@ -19,6 +19,9 @@
 extern void cj_ledger_replay(Datum ledger, TimestampTz as_of,
 							 CjPointsBalance *bal, CjLot **lots, int *nlots);
 
+/* The movements of a cj_points_ledger Datum sorted in replay order */
+extern const CjMove **cj_ledger_sorted_moves(Datum ledger, int *n);
+
 /* numeric Datum of an amount in millionths */
 extern Datum cj_millionths_numeric(int64 v);
 

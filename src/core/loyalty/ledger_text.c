@@ -21,7 +21,23 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char *const KindNames[] = {"earn", "adjust", "reverse", "adjust", "redeem"};
+static const char *const KindNames[] = {"earn", "adjust", "reverse", "adjust", "redeem",
+"transfer_in", "transfer_out"};
+
+/* Rank at equal occurred_at: credits, reversals, debits */
+static const int KindRank[] = {0, 1, 3, 4, 5, 2, 6};
+
+int
+cj_move_rank(uint8_t kind)
+{
+	return kind <= CJ_MOVE_KIND_MAX ? KindRank[kind] : 7;
+}
+
+const char *
+cj_move_kind_name(uint8_t kind)
+{
+	return kind <= CJ_MOVE_KIND_MAX ? KindNames[kind] : "?";
+}
 
 /* True for times in PostgreSQL's finite timestamptz range */
 bool
@@ -42,6 +58,10 @@ cj_move_kind(const char *name, size_t len, bool negative, uint8_t *kind)
 		*kind = CJ_MOVE_REDEEM;
 	else if (len == 7 && memcmp(name, "reverse", 7) == 0)
 		*kind = CJ_MOVE_REVERSE;
+	else if (len == 11 && memcmp(name, "transfer_in", 11) == 0)
+		*kind = CJ_MOVE_TRANSFER_IN;
+	else if (len == 12 && memcmp(name, "transfer_out", 12) == 0)
+		*kind = CJ_MOVE_TRANSFER_OUT;
 	else
 		return false;
 	return true;
@@ -51,11 +71,11 @@ cj_move_kind(const char *name, size_t len, bool negative, uint8_t *kind)
 bool
 cj_move_validate(const CjMove *m, CjError *err)
 {
-	if (m->kind > CJ_MOVE_REDEEM)
+	if (m->kind > CJ_MOVE_KIND_MAX)
 		return cj_error_set(err, CJ_ERR_PARAM, "Movement kinds are %s.", CJ_MOVE_KINDS), false;
 	if (m->points <= 0)
 		return cj_error_set(err, CJ_ERR_PARAM,
-							"Points of earn, redeem and reverse must be positive, and an adjust must not be zero."), false;
+							"Points of earn, redeem, reverse and transfers must be positive, and an adjust must not be zero."), false;
 	if (!cj_ts_in_range(m->occurred))
 		return cj_error_set(err, CJ_ERR_PARAM,
 							"The time occurred_at must be finite."), false;
@@ -63,7 +83,7 @@ cj_move_validate(const CjMove *m, CjError *err)
 	{
 		if (m->available != m->occurred || m->expires != CJ_TS_NEVER)
 			return cj_error_set(err, CJ_ERR_PARAM,
-								"Only earn and positive adjust movements have available and expires times."), false;
+								"Only earn, positive adjust and transfer_in movements have available and expires times."), false;
 	}
 	else if (m->available < m->occurred || !cj_ts_in_range(m->available))
 		return cj_error_set(err, CJ_ERR_PARAM,
@@ -93,7 +113,7 @@ cj_move_cmp(const CjMove *a, const CjMove *b)
 	size_t		n = a->reflen < b->reflen ? a->reflen : b->reflen;
 
 	if ((c = Cmp64(a->occurred, b->occurred)) != 0 ||
-		(c = Cmp64(a->kind, b->kind)) != 0 ||
+		(c = Cmp64(cj_move_rank(a->kind), cj_move_rank(b->kind))) != 0 ||
 		(c = Cmp64(a->points, b->points)) != 0 ||
 		(c = Cmp64(a->available, b->available)) != 0 ||
 		(c = Cmp64(a->expires, b->expires)) != 0)
@@ -192,7 +212,7 @@ ParseTimePart(const char **p, const char *kw, int64_t *out, bool *seen,
 bool
 cj_move_parse(const char **p, CjMove *m, CjError *err)
 {
-	char		kind[8];
+	char		kind[16];
 	int			klen = cj_parse_ident(p, kind, sizeof(kind));
 	int64_t		pts;
 	bool		seen;
@@ -219,6 +239,6 @@ cj_move_parse(const char **p, CjMove *m, CjError *err)
 		return false;
 	if (pts < 0 && m->kind != CJ_MOVE_ADJUST_DOWN)
 		return cj_error_set(err, CJ_ERR_PARAM,
-							"Points of earn, redeem and reverse must be positive, and an adjust must not be zero."), false;
+							"Points of earn, redeem, reverse and transfers must be positive, and an adjust must not be zero."), false;
 	return cj_move_validate(m, err);
 }

@@ -18,8 +18,10 @@
 #define CJ_REF_MAX		255			/* documented cap on a ref's bytes */
 
 /*
- * Kinds, in the order replayed at equal occurred_at: credits first, then
- * reversals, then debits.
+ * Kinds.  At equal occurred_at they replay credits first, then reversals,
+ * then debits (cj_move_rank); the codes are stored in ledgers, so new kinds
+ * get new codes.  A transfer_in is a credit that carries the expiry of the
+ * sender's lot it came from; a transfer_out is a debit like a redeem.
  */
 typedef enum CjMoveKind
 {
@@ -27,10 +29,19 @@ typedef enum CjMoveKind
 	CJ_MOVE_ADJUST_UP = 1,
 	CJ_MOVE_REVERSE = 2,
 	CJ_MOVE_ADJUST_DOWN = 3,
-	CJ_MOVE_REDEEM = 4
+	CJ_MOVE_REDEEM = 4,
+	CJ_MOVE_TRANSFER_IN = 5,
+	CJ_MOVE_TRANSFER_OUT = 6
 } CjMoveKind;
 
-#define CJ_MOVE_KINDS "earn, redeem, reverse, adjust"
+#define CJ_MOVE_KIND_MAX CJ_MOVE_TRANSFER_OUT
+#define CJ_MOVE_KINDS "earn, redeem, reverse, adjust, transfer_in, transfer_out"
+
+/* Replay rank of a kind at equal occurred_at */
+extern int	cj_move_rank(uint8_t kind);
+
+/* Name of a kind ("adjust" for both signs) */
+extern const char *cj_move_kind_name(uint8_t kind);
 
 /*
  * One movement.  points is the magnitude (> 0; the sign of an adjust is in
@@ -60,7 +71,8 @@ cj_move_ref(const CjMove *m)
 static inline bool
 cj_move_is_credit(const CjMove *m)
 {
-	return m->kind == CJ_MOVE_EARN || m->kind == CJ_MOVE_ADJUST_UP;
+	return m->kind == CJ_MOVE_EARN || m->kind == CJ_MOVE_ADJUST_UP ||
+		m->kind == CJ_MOVE_TRANSFER_IN;
 }
 
 /* Kind from its name and the sign of the amount; false if unknown */
@@ -96,7 +108,7 @@ typedef struct CjPointsBalance
 	int64_t		redeemed;		/* total redeemed (including any overdraft) */
 	int64_t		expired;		/* lot remainders that expired */
 	int64_t		reversed;		/* points taken back by reversals */
-	int64_t		deducted;		/* negative adjustments */
+	int64_t		deducted;		/* negative adjustments and transfers out */
 	int64_t		negative;		/* debt not yet absorbed by later credits */
 	int64_t		next_expiry_at; /* CJ_TS_NEVER when nothing expires */
 	int64_t		next_expiry_points;
@@ -110,6 +122,9 @@ typedef struct CjLot
 	int64_t		spent;
 	int64_t		expired;
 	int64_t		reversed;
+	int32_t		refnext;		/* first lot of a ref: position in byref of
+								 * the first lot under the ref not yet fully
+								 * reversed */
 	uint8_t		state;			/* CJ_LOT_* */
 } CjLot;
 
@@ -137,5 +152,58 @@ typedef struct CjReplayWork
 extern bool cj_points_replay(const CjMove *const *moves, int n, int64_t as_of,
 							 CjReplayWork *w, int *nlots,
 							 CjPointsBalance *out, CjError *err);
+
+/*
+ * Events of a replay, for statements and projections.  Movement events
+ * come after the movement is applied; an availability event when a pending
+ * lot becomes spendable (points: what it brings, before paying any debt);
+ * an expiry event when a lot's remainder expires (points: that remainder).
+ * available, pending and negative are the balances after the event.
+ */
+#define CJ_EV_OPEN		0
+#define CJ_EV_MOVE		1
+#define CJ_EV_AVAILABLE	2
+#define CJ_EV_EXPIRE	3
+
+typedef struct CjPointsEvent
+{
+	int			type;			/* CJ_EV_* */
+	int64_t		at;
+	const CjMove *move;			/* the movement, or the lot's movement */
+	int64_t		points;			/* signed change of the lot or movement */
+	int64_t		unexpired;		/* a reverse: points taken back from what
+								 * had already expired */
+	int64_t		available;
+	int64_t		pending;
+	int64_t		negative;
+} CjPointsEvent;
+
+typedef void (*CjPointsEventFn) (void *arg, const CjPointsEvent *ev);
+
+/*
+ * Replay movements up to moves_until, then let time run on without further
+ * movements up to until (>= moves_until), calling fn for every event after
+ * from (from <= moves_until): first a CJ_EV_OPEN event with the balances
+ * as of from, then each later event in order.  Balances as of until.
+ */
+extern bool cj_points_replay_events(const CjMove *const *moves, int n,
+									int64_t from, int64_t moves_until,
+									int64_t until, CjReplayWork *w,
+									int *nlots, CjPointsBalance *out,
+									CjPointsEventFn fn, void *arg,
+									CjError *err);
+
+/*
+ * The slices of the spendable lots (of a replay's nlots lots) a debit of
+ * amount would take, in the order the replay consumes them (soonest expiry
+ * first, slices of equal expiry merged): *nslices (points, expires) pairs
+ * written to points[] and expires[] (room for nlots each); scratch has
+ * room for nlots pointers.  Fails (CJ_ERR_PARAM) when amount exceeds the
+ * available balance.  The lots are left as they were.
+ */
+extern bool cj_points_take_slices(const CjLot *lots, int nlots, int64_t amount,
+								  const CjLot **scratch, int64_t *points,
+								  int64_t *expires, int *nslices,
+								  CjError *err);
 
 #endif							/* CJ_POINTS_H */
