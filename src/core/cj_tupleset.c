@@ -65,8 +65,9 @@ cj_tupleset_reindex(CjTupleSet *s)
 }
 
 /* Add weight w to tuple v */
-bool
-cj_tupleset_add(CjTupleSet *s, const double *v, int ndata, double w)
+CjTupleSetAdd
+cj_tupleset_add(CjTupleSet *s, const double *v, int ndata, double w,
+				double max_w)
 {
 	double		key[CJ_TUPLE_DIM] = {0.0, 0.0, 0.0};
 	uint32_t	mask = s->nslots - 1,
@@ -82,18 +83,22 @@ cj_tupleset_add(CjTupleSet *s, const double *v, int ndata, double w)
 
 		if (memcmp(t->v, key, sizeof(key)) == 0)
 		{
+			if (!(t->w + w <= max_w))
+				return CJ_TUPLESET_WEIGHT;
 			t->w += w;
-			return true;
+			return CJ_TUPLESET_ADDED;
 		}
 		h = (h + 1) & mask;
 	}
 	if (s->n >= s->capacity)
-		return false;
+		return CJ_TUPLESET_FULL;
+	if (!(w <= max_w))
+		return CJ_TUPLESET_WEIGHT;
 	memcpy(s->t[s->n].v, key, sizeof(key));
 	s->t[s->n].w = w;
 	s->slots[h] = (int32_t) s->n;
 	s->n++;
-	return true;
+	return CJ_TUPLESET_ADDED;
 }
 
 /* Lexicographic order on v[] */
