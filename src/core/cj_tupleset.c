@@ -14,13 +14,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Hash-index size: power of two >= 2 * capacity */
+/*
+ * Hash-index size: power of two >= 2 * capacity (capped at 2^31, which
+ * no allocatable set reaches, so that the doubling cannot wrap to 0 and
+ * loop forever)
+ */
 uint32_t
 cj_tupleset_nslots(uint32_t capacity)
 {
 	uint32_t	n = 8;
 
-	while (n < 2 * (uint64_t) capacity)
+	while (n < 2 * (uint64_t) capacity && n < (UINT32_C(1) << 31))
 		n *= 2;
 	return n;
 }
