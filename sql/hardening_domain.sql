@@ -28,6 +28,10 @@ SELECT pg_temp.try($$SELECT pg_temp.sl('1 s', '2 s')::text::cj_wait_state$$) AS 
 CREATE AGGREGATE pg_temp.fs(float8, float8, float8, int8) (sfunc = cj_fit_state_add3w,
                                                            stype = cj_fit_state, initcond = 'bgnbd{}');
 SELECT pg_temp.fs(1, 1, 5, w)::text FROM (VALUES (9007199254740991::int8), (1)) v(w);
+-- (2^53 + 1 rounds back to 2^53 in a double: refused, not silently lost)
+SELECT pg_temp.try($$SELECT pg_temp.fs(1, 1, 5, w)::text::cj_fit_state
+                     FROM (VALUES (9007199254740992::int8), (1)) v(w)$$) AS plus_one,
+       pg_temp.try($$SELECT 'bgnbd{(1,1,5):9007199254740992,(1,1,5):1}'::cj_fit_state$$) AS input_plus_one;
 SELECT pg_temp.try($$SELECT pg_temp.fs(1, 1, 5, w)::text::cj_fit_state
                      FROM (VALUES (9007199254740992::int8), (2)) v(w)$$) AS merged_weights,
        pg_temp.try($$SELECT pg_temp.fs(1, 1, 5, 1152921504606846976)::text::cj_fit_state$$) AS one_weight,

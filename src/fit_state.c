@@ -604,12 +604,25 @@ StateFromTuples(const CjFamily *f, CjTuple *t, size_t n, double unit)
 		if (!(f->skip_data && f->skip_data(t[i].v)))
 			t[k++] = t[i];
 	}
-	n = cj_tuples_sort_merge(t, k);
+	/*
+	 * Sort and merge equal tuples, checking each merged weight exactly
+	 * (2^53 + 1 would round back to 2^53)
+	 */
+	qsort(t, k, sizeof(CjTuple), cj_tuple_cmp);
+	n = 0;
+	for (i = 0; i < k; i++)
+	{
+		if (n > 0 && cj_tuple_cmp(&t[n - 1], &t[i]) == 0)
+		{
+			if (!(t[i].w <= (double) CJ_FIT_MAX_WEIGHT - t[n - 1].w))
+				WeightOutOfRange();
+			t[n - 1].w += t[i].w;
+		}
+		else
+			t[n++] = t[i];
+	}
 	if (n > CJ_FIT_MAX_TUPLES)
 		TooManyTuples();
-	for (i = 0; i < n; i++)
-		if (t[i].w > (double) CJ_FIT_MAX_WEIGHT)
-			WeightOutOfRange();
 	s = NewState(CurrentMemoryContext, f, (uint32) Max(n, 1), unit);
 	memcpy(STATE_TUPLES(s), t, sizeof(CjTuple) * n);
 	s->n = (uint32) n;

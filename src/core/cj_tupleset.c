@@ -87,7 +87,8 @@ cj_tupleset_add(CjTupleSet *s, const double *v, int ndata, double w,
 
 		if (memcmp(t->v, key, sizeof(key)) == 0)
 		{
-			if (!(t->w + w <= max_w))
+			/* max_w - t->w is exact for integer weights up to 2^53 */
+			if (!(w <= max_w - t->w))
 				return CJ_TUPLESET_WEIGHT;
 			t->w += w;
 			return CJ_TUPLESET_ADDED;
