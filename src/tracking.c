@@ -26,6 +26,10 @@
 
 #include <math.h>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #include "common/int.h"
 #include "funcapi.h"
 #include "libpq/pqformat.h"
@@ -367,6 +371,52 @@ CustomerSeries(TrackingCache *c, const CjModel *m, TimestampTz first)
 }
 
 /*
+ * Add the series x[0..n) into the double-double totals (hi, lo): the
+ * TwoSum of core/cj_diag.h's cj_dd_add without its per-element checks,
+ * so that the elements do not wait on each other (this runs once per
+ * customer over every period); overflow is looked for afterwards.  false
+ * when a total overflowed (the state is then garbage, which is fine as
+ * the caller raises an error).
+ */
+static bool
+AddSeries(double *restrict hi, double *restrict lo, const double *restrict x, int n)
+{
+	int			i = 0;
+
+#ifdef __SSE2__
+	/* two periods at a time: the same IEEE operations, element by element */
+	for (; i + 2 <= n; i += 2)
+	{
+		__m128d		H = _mm_loadu_pd(hi + i);
+		__m128d		X = _mm_loadu_pd(x + i);
+		__m128d		S = _mm_add_pd(H, X);
+		__m128d		BP = _mm_sub_pd(S, H);
+		__m128d		E = _mm_add_pd(_mm_add_pd(_mm_sub_pd(H, _mm_sub_pd(S, BP)),
+											  _mm_sub_pd(X, BP)),
+								   _mm_loadu_pd(lo + i));
+		__m128d		HH = _mm_add_pd(S, E);
+
+		_mm_storeu_pd(lo + i, _mm_sub_pd(E, _mm_sub_pd(HH, S)));
+		_mm_storeu_pd(hi + i, HH);
+	}
+#endif
+	for (; i < n; i++)
+	{
+		double		s = hi[i] + x[i];
+		double		bp = s - hi[i];
+		double		e = ((hi[i] - (s - bp)) + (x[i] - bp)) + lo[i];
+		double		h = s + e;
+
+		lo[i] = e - (h - s);
+		hi[i] = h;
+	}
+	for (i = 0; i < n; i++)
+		if (unlikely(!isfinite(hi[i])))
+			return false;
+	return true;
+}
+
+/*
  * Transition: cj_tracking_add(state, model, first_purchase, period_start,
  * period_length, periods).  Rows with a NULL argument are skipped.
  */
@@ -408,9 +458,8 @@ cj_tracking_add(PG_FUNCTION_ARGS)
 	lo = TRACKING_LO(t);
 	if (pg_add_s64_overflow(t->h.customers, 1, &t->h.customers))
 		TrackingOutOfRange();
-	for (i = 0; i < h.periods; i++)
-		if (!cj_dd_add(&t->cum[i], &lo[i], cum[i], 0.0))
-			TrackingOutOfRange();
+	if (!AddSeries(t->cum, lo, cum, h.periods))
+		TrackingOutOfRange();
 	PG_RETURN_POINTER(t);
 }
 
