@@ -495,7 +495,10 @@ cj_tracking_add(PG_FUNCTION_ARGS)
 	lo = TRACKING_LO(t);
 	if (pg_add_s64_overflow(t->h.customers, 1, &t->h.customers))
 		TrackingOutOfRange();
-	if (!AddSeries(t->cum, lo, cum, h.periods))
+	/* periods ending before the first purchase add 0: a no-op on a pair */
+	for (i = 0; i < h.periods && cum[i] == 0.0; i++)
+		;
+	if (!AddSeries(t->cum + i, lo + i, cum + i, h.periods - i))
 		TrackingOutOfRange();
 	PG_RETURN_POINTER(t);
 }
