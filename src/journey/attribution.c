@@ -32,6 +32,7 @@
 #include "core/common/text.h"
 #include "core/journey/channel_text.h"
 #include "core/journey/touches_text.h"
+#include "common/state.h"
 
 PG_FUNCTION_INFO_V1(cj_touches_in);
 PG_FUNCTION_INFO_V1(cj_touches_out);
@@ -66,7 +67,27 @@ typedef struct TouchRec
 
 #define TOUCH_REC_SIZE(len) TYPEALIGN(8, offsetof(TouchRec, name) + (len))
 #define TOUCHES_CAP(t) ((Size) VARSIZE(t) - offsetof(CjTouches, data))
-#define PG_GETARG_CJ_TOUCHES_P(n) ((CjTouches *) PG_DETOAST_DATUM(PG_GETARG_DATUM(n)))
+#define PG_GETARG_CJ_TOUCHES_P(n) ((CjTouches *) cj_state_arg(fcinfo, (n), &TouchesType))
+
+/* Header check of a received state (see common/state.h) */
+static const char *
+TouchesCheck(const void *state, Size size)
+{
+	const CjTouches *t = state;
+
+	if (t->version != CJ_BINARY_VERSION || t->reserved != 0)
+		return "The state has an unknown format version.";
+	if (t->model < CJ_ATTR_FIRST_TOUCH || t->model > CJ_ATTR_SHAPLEY ||
+		!(isfinite(t->half_life) && t->half_life >= 0))
+		return "The state names an unknown attribution model.";
+	if (t->ntouch < 0 || t->ntouch > CJ_TOUCHES_MAX || t->used < 0 ||
+		(Size) t->used > size - offsetof(CjTouches, data) ||
+		(Size) t->ntouch > (Size) t->used / TOUCH_REC_SIZE(1))
+		return "The touch count and the bytes in use do not fit the size of the state.";
+	return NULL;
+}
+
+static const CjStateType TouchesType = {"cj_touches", offsetof(CjTouches, data), TouchesCheck};
 
 /* A new state with room for at least cap bytes of touches */
 static CjTouches *
@@ -93,16 +114,21 @@ Reserve(CjTouches *t, Size extra, int ntouch, bool inplace)
 {
 	CjTouches  *n;
 
+	Size		need;
+
 	if (ntouch > CJ_TOUCHES_MAX - t->ntouch)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("too many touches for one conversion"),
 				 errdetail("A conversion can have at most %d touches.",
 						   CJ_TOUCHES_MAX)));
-	if (inplace && t->used + extra <= TOUCHES_CAP(t))
+	need = cj_state_add_size(t->used, extra, "cj_touches");
+	if (inplace && need <= TOUCHES_CAP(t))
 		return t;
+	/* at most 100000 touches of 264 bytes: far below MaxAllocSize */
 	n = NewTouches(t->model, t->half_life, t->converted,
-				   Max(2 * TOUCHES_CAP(t), t->used + extra));
+				   Max(Min(2 * TOUCHES_CAP(t), (Size) CJ_TOUCHES_MAX * TOUCH_REC_SIZE(CJ_CHANNEL_MAX_LEN)),
+					   need));
 	n->ntouch = t->ntouch;
 	n->used = t->used;
 	memcpy(n->data, t->data, t->used);
@@ -252,14 +278,13 @@ cj_attribution_combine(PG_FUNCTION_ARGS)
 	CjTouches  *a,
 			   *b;
 
-	if (cj_combine_nulls(fcinfo, "cj_attribution_combine", &result, &isnull))
+	if (cj_state_combine_start(fcinfo, "cj_attribution_combine", &TouchesType,
+							   &result, &isnull, (void **) &a, (void **) &b))
 	{
 		if (isnull)
 			PG_RETURN_NULL();
 		PG_RETURN_DATUM(result);
 	}
-	b = PG_GETARG_CJ_TOUCHES_P(1);
-	a = PG_GETARG_CJ_TOUCHES_P(0);
 	CheckSameConversion(a, b);
 	a = Reserve(a, b->used, b->ntouch, true);
 	memcpy(a->data + a->used, b->data, b->used);
@@ -301,6 +326,10 @@ TouchList(const CjTouches *t)
 	for (i = 0; i < t->ntouch; i++)
 	{
 		recs[i] = (TouchRec *) (t->data + off);
+		if (off + offsetof(TouchRec, name) > (Size) t->used ||
+			recs[i]->len < 1 || recs[i]->len > CJ_CHANNEL_MAX_LEN ||
+			off + TOUCH_REC_SIZE(recs[i]->len) > (Size) t->used)
+			cj_state_invalid(&TouchesType, "A touch lies outside the state.");
 		off += TOUCH_REC_SIZE(recs[i]->len);
 	}
 	return recs;

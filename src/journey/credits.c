@@ -39,6 +39,7 @@
 #include "core/common/text.h"
 #include "core/journey/channel_text.h"
 #include "core/journey/credits_text.h"
+#include "common/state.h"
 
 PG_FUNCTION_INFO_V1(cj_credits_in);
 PG_FUNCTION_INFO_V1(cj_credits_out);
@@ -51,6 +52,39 @@ PG_FUNCTION_INFO_V1(cj_credits_jsonb);
 PG_FUNCTION_INFO_V1(cj_credits_sum_trans);
 PG_FUNCTION_INFO_V1(cj_credits_sum_combine);
 PG_FUNCTION_INFO_V1(cj_credits_sum_final);
+
+/*
+ * Check of a received credits value or accumulator (see common/state.h):
+ * the count, and every name inside the name area.  O(channels), which the
+ * merge that follows costs anyway.
+ */
+static const char *
+CreditsCheck(const void *state, Size size)
+{
+	const CjCredits *c = state;
+	Size		names;
+	int			i;
+
+	if (c->version != CJ_BINARY_VERSION || c->flags != 0 || c->reserved != 0 ||
+		c->reserved2 != 0)
+		return "The value has an unknown format version.";
+	if (c->n < 0 || c->n > CJ_CREDITS_MAX_CHANNELS ||
+		size < offsetof(CjCredits, e) + (Size) c->n * sizeof(CjCreditEntry))
+		return "The number of channels does not fit the size of the value.";
+	names = size - offsetof(CjCredits, e) - (Size) c->n * sizeof(CjCreditEntry);
+	for (i = 0; i < c->n; i++)
+		if (c->e[i].name_len < 1 || c->e[i].name_len > CJ_CHANNEL_MAX_LEN ||
+			c->e[i].name_off < 0 || (Size) c->e[i].name_off > names ||
+			(Size) c->e[i].name_len > names - c->e[i].name_off)
+			return "A channel name lies outside the value.";
+	return NULL;
+}
+
+static const CjStateType CreditsType = {"cj_credits", offsetof(CjCredits, e), CreditsCheck};
+static const CjStateType CreditsAccType = {"cj_credits_acc", offsetof(CjCredits, e), CreditsCheck};
+
+#define CREDITS_ARG(n) ((CjCredits *) cj_state_arg(fcinfo, (n), &CreditsType))
+#define CREDITS_ACC_ARG(n) ((CjCredits *) cj_state_arg(fcinfo, (n), &CreditsAccType))
 
 /* Byte-order comparison of two channel names */
 int
@@ -109,8 +143,21 @@ cj_credits_build(int n, const char *const *names, const int *lens,
 	int			i,
 				off = 0;
 
+	/* what cj_credits input accepts, so every result reads back */
+	if (n > CJ_CREDITS_MAX_CHANNELS)
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("result has too many channels for type cj_credits"),
+				 errdetail("A credits value holds at most %d channels; this one would have %d.",
+						   CJ_CREDITS_MAX_CHANNELS, n)));
 	for (i = 0; i < n; i++)
+	{
+		if (!isfinite(credit[i]))
+			ereport(ERROR,
+					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+					 errmsg("credit is out of range for type cj_credits")));
 		nbytes += lens[i];
+	}
 	c = AllocCredits(n, nbytes);
 	for (i = 0; i < n; i++)
 	{
@@ -364,7 +411,7 @@ cj_credits_each(PG_FUNCTION_ARGS)
 		if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
 			elog(ERROR, "return type must be a row type");
 		fctx->tuple_desc = BlessTupleDesc(tupdesc);
-		fctx->user_fctx = PG_GETARG_CJ_CREDITS_P(0);
+		fctx->user_fctx = CREDITS_ARG(0);
 		MemoryContextSwitchTo(old);
 	}
 	fctx = SRF_PERCALL_SETUP();
@@ -389,7 +436,7 @@ Datum
 cj_credits_jsonb(PG_FUNCTION_ARGS)
 {
 	return DirectFunctionCall1(jsonb_in,
-							   CStringGetDatum(CreditsText(PG_GETARG_CJ_CREDITS_P(0), true)));
+							   CStringGetDatum(CreditsText(CREDITS_ARG(0), true)));
 }
 
 /*
@@ -502,47 +549,17 @@ cj_credits_sum_trans(PG_FUNCTION_ARGS)
 	{
 		if (PG_ARGISNULL(0))
 			PG_RETURN_NULL();
-		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+		PG_RETURN_POINTER(CREDITS_ACC_ARG(0));
 	}
-	c = PG_GETARG_CJ_CREDITS_P(1);
+	c = CREDITS_ARG(1);
 	if (PG_ARGISNULL(0))
 	{
 		CjCredits  *empty = AllocCredits(0, 0);
 
 		PG_RETURN_POINTER(MergeCredits(empty, c, false));
 	}
-	acc = PG_GETARG_CJ_CREDITS_P(0);
+	acc = CREDITS_ACC_ARG(0);
 	PG_RETURN_POINTER(MergeCredits(acc, c, AggCheckCallContext(fcinfo, NULL) != 0));
-}
-
-/* The NULL cases of a combine function (see cj_journey.h) */
-bool
-cj_combine_nulls(FunctionCallInfo fcinfo, const char *fname, Datum *result,
-				 bool *isnull)
-{
-	MemoryContext aggcxt;
-	MemoryContext old;
-	struct varlena *b;
-	struct varlena *copy;
-
-	if (!AggCheckCallContext(fcinfo, &aggcxt))
-		elog(ERROR, "%s called in non-aggregate context", fname);
-	*isnull = false;
-	if (PG_ARGISNULL(1))
-	{
-		*isnull = PG_ARGISNULL(0);
-		*result = PG_ARGISNULL(0) ? (Datum) 0 : PG_GETARG_DATUM(0);
-		return true;
-	}
-	if (!PG_ARGISNULL(0))
-		return false;
-	b = PG_DETOAST_DATUM(PG_GETARG_DATUM(1));
-	old = MemoryContextSwitchTo(aggcxt);
-	copy = palloc(VARSIZE(b));
-	memcpy(copy, b, VARSIZE(b));
-	MemoryContextSwitchTo(old);
-	*result = PointerGetDatum(copy);
-	return true;
 }
 
 /* cj_credits_sum combine: add two partial totals */
@@ -551,15 +568,17 @@ cj_credits_sum_combine(PG_FUNCTION_ARGS)
 {
 	Datum		result;
 	bool		isnull;
+	CjCredits  *a,
+			   *b;
 
-	if (cj_combine_nulls(fcinfo, "cj_credits_sum_combine", &result, &isnull))
+	if (cj_state_combine_start(fcinfo, "cj_credits_sum_combine", &CreditsAccType,
+							   &result, &isnull, (void **) &a, (void **) &b))
 	{
 		if (isnull)
 			PG_RETURN_NULL();
 		PG_RETURN_DATUM(result);
 	}
-	PG_RETURN_POINTER(MergeCredits(PG_GETARG_CJ_CREDITS_P(0),
-								   PG_GETARG_CJ_CREDITS_P(1), true));
+	PG_RETURN_POINTER(MergeCredits(a, b, true));
 }
 
 /* cj_credits_sum final: round each double-double total */
@@ -572,7 +591,7 @@ cj_credits_sum_final(PG_FUNCTION_ARGS)
 
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
-	acc = PG_GETARG_CJ_CREDITS_P(0);
+	acc = CREDITS_ACC_ARG(0);
 	r = palloc(VARSIZE(acc));
 	memcpy(r, acc, VARSIZE(acc));
 	for (i = 0; i < r->n; i++)

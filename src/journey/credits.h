@@ -59,15 +59,6 @@ extern CjCredits *cj_credits_build(int n, const char *const *names,
 /* Append a channel name double-quoted with \" and \\ escapes */
 extern void cj_append_channel(StringInfo buf, const char *name, int len);
 
-/*
- * The NULL cases of a combine function over a varlena state.  Returns true
- * when they decide the result: *isnull when both states are NULL, else
- * *result = arg0 when arg1 is NULL, or a copy of arg1 in the aggregate
- * context when arg0 is NULL.  Returns false when both states are present.
- */
-extern bool cj_combine_nulls(FunctionCallInfo fcinfo, const char *fname,
-							 Datum *result, bool *isnull);
-
 /* Check a channel name's length (1..CJ_CHANNEL_MAX_LEN bytes) */
 extern void cj_check_channel(const char *name, int len);
 

@@ -45,6 +45,7 @@
 #include "core/common/text.h"
 #include "core/journey/channel_text.h"
 #include "core/journey/transitions_text.h"
+#include "common/state.h"
 
 PG_FUNCTION_INFO_V1(cj_transitions_in);
 PG_FUNCTION_INFO_V1(cj_transitions_out);
@@ -90,7 +91,51 @@ typedef struct CjTransitions
 #define MK_HASH(s) ((int32 *) (MK_TRANS(s) + (s)->trans_cap))
 #define MK_NAMES(s) ((char *) (MK_HASH(s) + HashCap((s)->trans_cap)))
 #define MK_NAME(s, c) (MK_NAMES(s) + MK_CHANS(s)[c].name_off)
-#define PG_GETARG_CJ_TRANSITIONS_P(n) ((CjTransitions *) PG_DETOAST_DATUM(PG_GETARG_DATUM(n)))
+#define PG_GETARG_CJ_TRANSITIONS_P(n) ((CjTransitions *) cj_state_arg(fcinfo, (n), &TransitionsType))
+
+/* Name bytes of a state: CJ_CREDITS_MAX_CHANNELS names of at most 255 bytes */
+#define MK_MAX_NAMES (CJ_CREDITS_MAX_CHANNELS * CJ_CHANNEL_MAX_LEN)
+
+/*
+ * Capacities a state may have: the limits, with the room left by version
+ * 1.1 (which doubled past them), and the size they imply.
+ */
+#define MK_CAP_LIMIT(max) (4 * (Size) (max))
+
+static int	HashCap(int trans_cap);
+
+/* Bytes of a state with these capacities */
+static Size
+StateSize(int chan_cap, int trans_cap, int names_cap)
+{
+	return offsetof(CjTransitions, data) + sizeof(MkChannel) * (Size) chan_cap +
+		sizeof(MkTrans) * (Size) trans_cap + sizeof(int32) * (Size) HashCap(trans_cap) +
+		MAXALIGN((Size) names_cap);
+}
+
+/* Header check of a received state (see common/state.h) */
+static const char *
+TransitionsCheck(const void *state, Size size)
+{
+	const CjTransitions *s = state;
+
+	if (s->version != CJ_BINARY_VERSION || s->reserved != 0)
+		return "The state has an unknown format version.";
+	if (s->order < 1 || s->order > CJ_MARKOV_MAX_ORDER)
+		return "The chain order is out of range.";
+	if (s->chan_cap < 0 || (Size) s->chan_cap > MK_CAP_LIMIT(CJ_CREDITS_MAX_CHANNELS) ||
+		s->trans_cap < 0 || (Size) s->trans_cap > MK_CAP_LIMIT(CJ_MARKOV_MAX_TRANS) ||
+		s->names_cap < 0 || (Size) s->names_cap > MK_CAP_LIMIT(MK_MAX_NAMES) ||
+		s->names_cap != (int32) MAXALIGN(s->names_cap) ||
+		s->nchan < 0 || s->nchan > s->chan_cap || s->nchan > CJ_CREDITS_MAX_CHANNELS ||
+		s->ntrans < 0 || s->ntrans > s->trans_cap || s->ntrans > CJ_MARKOV_MAX_TRANS ||
+		s->names_used < 0 || s->names_used > s->names_cap ||
+		size != StateSize(s->chan_cap, s->trans_cap, s->names_cap))
+		return "The counts and capacities do not fit the size of the state.";
+	return NULL;
+}
+
+static const CjStateType TransitionsType = {"cj_transitions", offsetof(CjTransitions, data), TransitionsCheck};
 
 /*
  * Transitions are appended in arrival order and found through an
@@ -102,6 +147,7 @@ HashCap(int trans_cap)
 {
 	int			cap = 16;
 
+	/* trans_cap <= MK_CAP_LIMIT(CJ_MARKOV_MAX_TRANS): cap stays below 2^24 */
 	while (cap < 2 * trans_cap)
 		cap *= 2;
 	return cap;
@@ -138,9 +184,7 @@ static void RebuildHash(CjTransitions *s);
 static CjTransitions *
 NewState(int order, int chan_cap, int trans_cap, int names_cap)
 {
-	Size		sz = offsetof(CjTransitions, data) + sizeof(MkChannel) * chan_cap +
-		sizeof(MkTrans) * trans_cap + sizeof(int32) * HashCap(trans_cap) +
-		MAXALIGN(names_cap);
+	Size		sz = StateSize(chan_cap, trans_cap, names_cap);
 	CjTransitions *s = palloc0(sz);
 
 	SET_VARSIZE(s, sz);
@@ -152,34 +196,59 @@ NewState(int order, int chan_cap, int trans_cap, int names_cap)
 	return s;
 }
 
+/* Error for a chain past its channel limit */
+static void
+TooManyChannels(void)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+			 errmsg("too many channels for a Markov chain"),
+			 errdetail("A chain can have at most %d channels.", CJ_CREDITS_MAX_CHANNELS)));
+}
+
+/* Error for a chain past its transition limit */
+static void
+TooManyTransitions(void)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+			 errmsg("too many distinct transitions for a Markov chain"),
+			 errdetail("A chain can have at most %d distinct transitions.", CJ_MARKOV_MAX_TRANS)));
+}
+
+/* Capacity for need items when cap hold used: double, within the limit */
+static int
+GrowCap(int cap, int used, int64 need, int limit)
+{
+	int64		want = Max((int64) cap, Max(2 * (int64) used, need));
+
+	return (int) Min(want, (int64) limit);
+}
+
 /*
- * Room for more channels, transitions and name bytes: the same state when
- * it may be modified and has room, else a bigger copy in the current
- * context (the executor moves it into the aggregate context).
+ * Room for up to chans more channels, trans more transitions and names
+ * more name bytes (upper bounds; the caller may add fewer): the same state
+ * when it may be modified and has room, else a bigger copy in the current
+ * context (the executor moves it into the aggregate context).  Capacities
+ * stop at the limits; adding past a limit is an error where the item is
+ * added (ChannelCode, AddTrans), so the limits apply to the distinct
+ * channels and transitions actually held, whatever the plan.
  */
 static CjTransitions *
-EnsureRoom(CjTransitions *s, int chans, int trans, int names, bool inplace)
+EnsureRoom(CjTransitions *s, int chans, int trans, int64 names, bool inplace)
 {
 	CjTransitions *n;
+	int64		needc = Min((int64) s->nchan + chans, (int64) CJ_CREDITS_MAX_CHANNELS);
+	int64		needt = Min((int64) s->ntrans + trans, (int64) CJ_MARKOV_MAX_TRANS);
+	int64		needn = Min((int64) s->names_used + names, (int64) MK_MAX_NAMES);
 
-	if (s->nchan + chans > CJ_CREDITS_MAX_CHANNELS &&
-		s->nchan + chans > s->chan_cap)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("too many channels for a Markov chain"),
-				 errdetail("A chain can have at most %d channels.", CJ_CREDITS_MAX_CHANNELS)));
-	if (s->ntrans + trans > CJ_MARKOV_MAX_TRANS && s->ntrans + trans > s->trans_cap)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("too many distinct transitions for a Markov chain"),
-				 errdetail("A chain can have at most %d distinct transitions.", CJ_MARKOV_MAX_TRANS)));
-	if (inplace && s->nchan + chans <= s->chan_cap &&
-		s->ntrans + trans <= s->trans_cap && s->names_used + names <= s->names_cap)
+	if (inplace && needc <= s->chan_cap && needt <= s->trans_cap &&
+		needn <= s->names_cap)
 		return s;
 	n = NewState(s->order,
-				 Max(s->chan_cap, Max(2 * s->nchan, s->nchan + chans)),
-				 Max(s->trans_cap, Max(2 * s->ntrans, s->ntrans + trans)),
-				 Max(s->names_cap, Max(2 * s->names_used, s->names_used + names)));
+				 GrowCap(s->chan_cap, s->nchan, needc, CJ_CREDITS_MAX_CHANNELS),
+				 GrowCap(s->trans_cap, s->ntrans, needt, CJ_MARKOV_MAX_TRANS),
+				 GrowCap(s->names_cap, s->names_used, needn, MK_MAX_NAMES));
 	n->nchan = s->nchan;
 	n->ntrans = s->ntrans;
 	n->names_used = s->names_used;
@@ -201,6 +270,10 @@ ChannelCode(CjTransitions *s, const char *name, int len)
 		if (ch[c].name_len == len && MK_NAME(s, c)[len - 1] == name[len - 1] &&
 			memcmp(MK_NAME(s, c), name, len) == 0)
 			return c + 1;
+	if (s->nchan >= CJ_CREDITS_MAX_CHANNELS)
+		TooManyChannels();
+	if (s->nchan >= s->chan_cap || len > s->names_cap - s->names_used)
+		elog(ERROR, "no room reserved for a new Markov channel");
 	ch[c].converting = 0;
 	ch[c].name_off = s->names_used;
 	ch[c].name_len = len;
@@ -259,6 +332,10 @@ AddTrans(CjTransitions *s, uint64 key, int64 count)
 		t->count = AddCount(t->count, count);
 		return;
 	}
+	if (s->ntrans >= CJ_MARKOV_MAX_TRANS)
+		TooManyTransitions();
+	if (s->ntrans >= s->trans_cap)
+		elog(ERROR, "no room reserved for a new Markov transition");
 	t = &MK_TRANS(s)[s->ntrans];
 	t->key = key;
 	t->count = count;
@@ -365,8 +442,8 @@ cj_markov_trans(PG_FUNCTION_ARGS)
 				nonconv;
 	Datum	   *elems;
 	int			n,
-				i,
-				names = 0;
+				i;
+	int64		names = 0;
 	int		   *codes;
 
 	if (PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3) ||
@@ -445,6 +522,58 @@ MergeInto(CjTransitions *a, const CjTransitions *b)
 	}
 }
 
+/* Code (1-based) of a channel in s, 0 when absent */
+static int
+FindChannel(const CjTransitions *s, const char *name, int len)
+{
+	int			c;
+
+	for (c = 0; c < s->nchan; c++)
+		if (MK_CHANS(s)[c].name_len == len &&
+			memcmp(MK_NAME(s, c), name, len) == 0)
+			return c + 1;
+	return 0;
+}
+
+/*
+ * What merging b into a adds: channels, their name bytes and transitions
+ * of b that a lacks (the union, not the sum of the sizes).  New channels
+ * get the codes MergeInto will give them, in b's order.
+ */
+static void
+UnionNeeds(CjTransitions *a, const CjTransitions *b, int *chans, int64 *names,
+		   int *trans)
+{
+	int		   *map = palloc(sizeof(int) * Max(b->nchan, 1));
+	int			i,
+				k;
+
+	*chans = 0;
+	*names = 0;
+	*trans = 0;
+	for (i = 0; i < b->nchan; i++)
+	{
+		map[i] = FindChannel(a, MK_NAME(b, i), MK_CHANS(b)[i].name_len);
+		if (map[i] == 0)
+		{
+			map[i] = a->nchan + ++(*chans);
+			*names += MK_CHANS(b)[i].name_len;
+		}
+	}
+	for (i = 0; i < b->ntrans; i++)
+	{
+		int			from[3],
+					next;
+
+		UnpackKey(MK_TRANS(b)[i].key, from, &next);
+		for (k = 0; k < 3; k++)
+			from[k] = Recode(from[k], map);
+		if (*FindSlot(a, PackKey(from, Recode(next, map))) == 0)
+			(*trans)++;
+	}
+	pfree(map);
+}
+
 /* cj_markov_attribution combine: add two partial states */
 Datum
 cj_markov_combine(PG_FUNCTION_ARGS)
@@ -453,17 +582,20 @@ cj_markov_combine(PG_FUNCTION_ARGS)
 	bool		isnull;
 	CjTransitions *a,
 			   *b;
+	int			chans,
+				trans;
+	int64		names;
 
-	if (cj_combine_nulls(fcinfo, "cj_markov_combine", &result, &isnull))
+	if (cj_state_combine_start(fcinfo, "cj_markov_combine", &TransitionsType,
+							   &result, &isnull, (void **) &a, (void **) &b))
 	{
 		if (isnull)
 			PG_RETURN_NULL();
 		PG_RETURN_DATUM(result);
 	}
-	b = PG_GETARG_CJ_TRANSITIONS_P(1);
-	a = PG_GETARG_CJ_TRANSITIONS_P(0);
 	CheckSameOrder(a->order, b->order);
-	a = EnsureRoom(a, b->nchan, b->ntrans, b->names_used, true);
+	UnionNeeds(a, b, &chans, &names, &trans);
+	a = EnsureRoom(a, chans, trans, names, true);
 	MergeInto(a, b);
 	PG_RETURN_POINTER(a);
 }

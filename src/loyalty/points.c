@@ -34,6 +34,7 @@
 #include "common/util.h"
 #include "loyalty/points.h"
 #include "core/common/decimal.h"
+#include "common/state.h"
 
 #define LEDGER_VERSION	1
 #define LEDGER_HDRSZ	(VARHDRSZ + 12)
@@ -66,7 +67,8 @@ LedgerCapacity(Size size)
 {
 	Size		cap = LEDGER_MIN_CAP;
 
-	while (cap < size)
+	/* stop doubling at the limit: cap can neither wrap nor loop forever */
+	while (cap < size && cap <= MaxAllocSize)
 		cap *= 2;
 	if (cap > MaxAllocSize)
 		ereport(ERROR,
@@ -102,9 +104,9 @@ LedgerReserve(LedgerData *l, Size extra)
 	Size		cap;
 	LedgerData *n;
 
-	if (l->used + extra <= VARSIZE(l))
+	if (extra <= VARSIZE(l) - l->used)
 		return l;
-	cap = LedgerCapacity(l->used + extra);
+	cap = LedgerCapacity(cj_state_add_size(l->used, extra, "cj_points_ledger"));
 	n = palloc0(cap);
 	memcpy(n, l, l->used);
 	SET_VARSIZE(n, cap);
@@ -185,16 +187,27 @@ cj_move_qsort_cmp(const void *a, const void *b)
 	return cj_move_cmp(*(const CjMove *const *) a, *(const CjMove *const *) b);
 }
 
-/* Detoasted ledger argument */
+/* Header check of a received ledger (see common/state.h) */
+static const char *
+LedgerCheck(const void *state, Size size)
+{
+	const LedgerData *l = state;
+
+	if (l->version != LEDGER_VERSION || l->flags != 0 || l->reserved != 0)
+		return "The ledger has an unknown format version.";
+	if (l->used < LEDGER_HDRSZ || (Size) l->used > size || l->count < 0 ||
+		(Size) l->count > ((Size) l->used - LEDGER_HDRSZ) / sizeof(CjMove))
+		return "The movement count and the bytes in use do not fit the size of the ledger.";
+	return NULL;
+}
+
+static const CjStateType LedgerType = {"cj_points_ledger", LEDGER_HDRSZ, LedgerCheck};
+
+/* Detoasted, checked ledger argument */
 static LedgerData *
 LedgerArg(FunctionCallInfo fcinfo, int argno)
 {
-	LedgerData *l = (LedgerData *) PG_DETOAST_DATUM(PG_GETARG_DATUM(argno));
-
-	if (l->version != LEDGER_VERSION || l->used < LEDGER_HDRSZ ||
-		(Size) l->used > VARSIZE(l))
-		elog(ERROR, "corrupt cj_points_ledger value");
-	return l;
+	return (LedgerData *) cj_state_arg(fcinfo, argno, &LedgerType);
 }
 
 /* Text input: movements separated by ';' */
@@ -382,21 +395,19 @@ MoveFromArgs(FunctionCallInfo fcinfo, CjMove *m)
 Datum
 cj_points_sfunc(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcxt;
 	LedgerData *l;
 	CjMove	   *m;
 
-	if (!AggCheckCallContext(fcinfo, &aggcxt))
-		elog(ERROR, "cj_points_sfunc called in non-aggregate context");
+	(void) cj_agg_context(fcinfo, "cj_points_sfunc");
 	if (PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3))
 	{
 		if (PG_ARGISNULL(0))
 			PG_RETURN_NULL();
-		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+		PG_RETURN_POINTER(LedgerArg(fcinfo, 0));
 	}
 	m = palloc(sizeof(CjMove) + CJ_REF_MAX + 8);
 	MoveFromArgs(fcinfo, m);
-	l = PG_ARGISNULL(0) ? LedgerNew() : (LedgerData *) PG_GETARG_POINTER(0);
+	l = PG_ARGISNULL(0) ? LedgerNew() : LedgerArg(fcinfo, 0);
 	l = LedgerAppend(l, m);
 	pfree(m);
 	PG_RETURN_POINTER(l);
@@ -406,22 +417,20 @@ cj_points_sfunc(PG_FUNCTION_ARGS)
 Datum
 cj_points_combine(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcxt;
 	LedgerData *a,
 			   *b;
 	const CjMove **moves;
 	int			i;
 
-	if (!AggCheckCallContext(fcinfo, &aggcxt))
-		elog(ERROR, "cj_points_combine called in non-aggregate context");
+	(void) cj_agg_context(fcinfo, "cj_points_combine");
 	if (PG_ARGISNULL(1))
 	{
 		if (PG_ARGISNULL(0))
 			PG_RETURN_NULL();
-		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+		PG_RETURN_POINTER(LedgerArg(fcinfo, 0));
 	}
 	b = LedgerArg(fcinfo, 1);
-	a = PG_ARGISNULL(0) ? LedgerNew() : (LedgerData *) PG_GETARG_POINTER(0);
+	a = PG_ARGISNULL(0) ? LedgerNew() : LedgerArg(fcinfo, 0);
 	a = LedgerReserve(a, b->used - LEDGER_HDRSZ);
 	moves = LedgerMoves(b, false);
 	for (i = 0; i < b->count; i++)
@@ -457,16 +466,12 @@ void
 cj_ledger_replay(Datum ledger, TimestampTz as_of, CjPointsBalance *bal,
 				 CjLot **lots, int *nlots)
 {
-	LedgerData *l = (LedgerData *) PG_DETOAST_DATUM(ledger);
+	LedgerData *l = (LedgerData *) cj_state_datum(ledger, &LedgerType);
 	const CjMove **moves;
 	CjReplayWork w;
 	CjError		err = {0};
 	int			n = Max(l->count, 1);
 	int			got;
-
-	if (l->version != LEDGER_VERSION || l->used < LEDGER_HDRSZ ||
-		(Size) l->used > VARSIZE(l))
-		elog(ERROR, "corrupt cj_points_ledger value");
 	if (TIMESTAMP_NOT_FINITE(as_of))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),

@@ -2,8 +2,8 @@
  *
  * diag_util.h
  *	  Glue shared by the diagnostics aggregates (holdout.c, tracking.c):
- *	  the combine-function preamble and the set-returning expansion of a
- *	  state value into rows.
+ *	  the set-returning expansion of a state value into rows (their
+ *	  combine functions use common/state.h).
  *
  *-------------------------------------------------------------------------
  */
@@ -14,17 +14,6 @@
 
 #include "fmgr.h"
 #include "funcapi.h"
-
-/*
- * Start of a combine function (state, state) -> state whose states are
- * plain varlenas.  Returns true when the result is already decided: one
- * side is NULL, *result is then the other (copied into the aggregate
- * context when it is argument 1) and *isnull says whether it is NULL.
- * Otherwise fills *a and *b (detoasted) for the caller to merge b into a.
- */
-extern bool cj_diag_combine_start(FunctionCallInfo fcinfo, const char *fname,
-								  Datum *result, bool *isnull,
-								  struct varlena **a, struct varlena **b);
 
 /*
  * Per-call set-up of a value-per-call SRF expanding the varlena in

@@ -40,6 +40,7 @@
 #include "utils/memutils.h"
 
 #include "common/util.h"
+#include "common/state.h"
 #include "core/common/text.h"
 #include "core/ltv/tupleset.h"
 #include "core/ltv/sbg.h"
@@ -66,6 +67,44 @@ typedef struct CjFitState
 #define STATE_HDR MAXALIGN(sizeof(CjFitState))
 #define STATE_TUPLES(s) ((CjTuple *) ((char *) (s) + STATE_HDR))
 #define STATE_SLOTS(s) ((int32 *) (STATE_TUPLES(s) + (s)->capacity))
+#define STATE_SIZE(capacity, nslots) \
+	(STATE_HDR + (Size) (capacity) * sizeof(CjTuple) + (Size) (nslots) * sizeof(int32))
+
+/* Largest weight of a tuple (core/ltv/fit_state_text.h), as an integer */
+#define MAX_WEIGHT_INT (INT64CONST(1) << 53)
+
+/* Header check of a received state (see common/state.h) */
+static const char *
+FitCheck(const void *state, Size size)
+{
+	const CjFitState *s = state;
+	const CjFamily *f = cj_family_by_id(s->family);
+
+	if (s->version != CJ_BINARY_VERSION || s->reserved != 0 || s->pad != 0)
+		return "The state has an unknown format version.";
+	if (f == NULL || s->ndata != f->ndata)
+		return "The state names an unknown model family.";
+	if (s->capacity > CJ_FIT_MAX_TUPLES || s->n > s->capacity ||
+		s->nslots != cj_tupleset_nslots(s->capacity) ||
+		size != STATE_SIZE(s->capacity, s->nslots))
+		return "The tuple count and capacity do not fit the size of the state.";
+	if (!(isfinite(s->unit) && s->unit >= 0))
+		return "The time unit must be a finite number of seconds >= 0.";
+	return NULL;
+}
+
+static const CjStateType FitType = {"cj_fit_state", STATE_HDR, FitCheck};
+
+/* Error (22003) for a tuple weight past CJ_FIT_MAX_WEIGHT */
+static void
+WeightOutOfRange(void)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+			 errmsg("weight of a data tuple is out of range for type cj_fit_state"),
+			 errdetail("The weights of equal tuples add up to at most " INT64_FORMAT ".",
+					   MAX_WEIGHT_INT)));
+}
 
 PG_FUNCTION_INFO_V1(cj_fit_state_in);
 PG_FUNCTION_INFO_V1(cj_fit_state_out);
@@ -100,8 +139,7 @@ static CjFitState *
 NewState(MemoryContext mcxt, const CjFamily *f, uint32 capacity, double unit)
 {
 	uint32		nslots = cj_tupleset_nslots(capacity);
-	Size		size = STATE_HDR + (Size) capacity * sizeof(CjTuple) +
-		(Size) nslots * sizeof(int32);
+	Size		size = STATE_SIZE(capacity, nslots);
 	CjFitState *s = MemoryContextAlloc(mcxt, size);
 	CjTupleSet	ts;
 
@@ -159,14 +197,26 @@ NextCapacity(const CjFitState *s)
 						Max((uint64) 1024, (uint64) s->capacity * 4));
 }
 
-/* Add v with weight w to s, which must have room; false when it has none */
+/*
+ * Add v with weight w to s; false when it has no room.  22003 when the
+ * tuple's weight would pass CJ_FIT_MAX_WEIGHT (it could not be written
+ * out exactly).
+ */
 static bool
 AddTuple(CjFitState *s, const double *v, double w)
 {
 	CjTupleSet	ts = SetOf(s);
 
-	if (!cj_tupleset_add(&ts, v, s->ndata, w))
-		return false;
+	switch (cj_tupleset_add(&ts, v, s->ndata, w, CJ_FIT_MAX_WEIGHT))
+	{
+		case CJ_TUPLESET_FULL:
+			return false;
+		case CJ_TUPLESET_WEIGHT:
+			WeightOutOfRange();
+			break;
+		case CJ_TUPLESET_ADDED:
+			break;
+	}
 	s->n = ts.n;
 	return true;
 }
@@ -231,13 +281,17 @@ OurExpanded(Datum d)
 	return NULL;
 }
 
-/* The flat state behind a datum, read-only, without flattening ours */
+/*
+ * The flat state behind a datum, read-only, without flattening ours (our
+ * expanded objects hold states we built); any other value is detoasted and
+ * checked.
+ */
 static CjFitState *
 StateOf(Datum d)
 {
 	FitExpanded *e = OurExpanded(d);
 
-	return e ? e->flat : (CjFitState *) PG_DETOAST_DATUM(d);
+	return e ? e->flat : (CjFitState *) cj_state_datum(d, &FitType);
 }
 
 /*
@@ -262,9 +316,8 @@ static void
 GrowExpanded(FitExpanded *e, uint32 capacity)
 {
 	uint32		nslots = cj_tupleset_nslots(capacity);
-	Size		size = STATE_HDR + (Size) capacity * sizeof(CjTuple) +
-		(Size) nslots * sizeof(int32);
-	CjFitState *s = repalloc(e->flat, size);
+	Size		size = STATE_SIZE(capacity, nslots);
+	CjFitState *s = repalloc_huge(e->flat, size);
 	CjTupleSet	ts;
 
 	SET_VARSIZE(s, size);
@@ -314,6 +367,16 @@ NotInAggregate(void)
 			 errmsg("cj_fit_state support functions can only be called by an aggregate")));
 }
 
+/* Error for a state of the wrong family or data width */
+static void
+WrongFamily(const CjFamily *f, const char *want)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("cj_fit_state of family %s cannot be used to fit %s",
+					f->name, want)));
+}
+
 /*
  * Add v (weight w, unit) to the transition state d of family f; returns
  * the new state datum.  A flat state is updated in place while it has
@@ -327,7 +390,7 @@ TransAdd(Datum d, MemoryContext aggctx, const CjFamily *f, const double *v,
 {
 	FitExpanded *e = VARATT_IS_EXTERNAL_EXPANDED_RW(DatumGetPointer(d)) ?
 		OurExpanded(d) : NULL;
-	CjFitState *s = e ? e->flat : (CjFitState *) PG_DETOAST_DATUM(d);
+	CjFitState *s = e ? e->flat : (CjFitState *) cj_state_datum(d, &FitType);
 	uint32		cap;
 
 	if (w < 0)
@@ -336,6 +399,8 @@ TransAdd(Datum d, MemoryContext aggctx, const CjFamily *f, const double *v,
 				 errmsg("weight must not be negative"),
 				 errdetail("The weight is the number of customers sharing the row; got %lld.",
 						   (long long) w)));
+	if (w > MAX_WEIGHT_INT)
+		WeightOutOfRange();
 	cj_check_tuple(f, v);
 	if (unit != s->unit)
 		s->unit = MergeUnit(s->unit, unit);
@@ -384,7 +449,7 @@ cj_fit_state_accum(FunctionCallInfo fcinfo, const CjFamily *fam,
 		d = PG_GETARG_DATUM(0);
 	f = StateFamily(StateOf(d));
 	if (fam != NULL && fam != f)
-		elog(ERROR, "cj_fit_state of family %s used to fit %s", f->name, fam->name);
+		WrongFamily(f, fam->name);
 	return TransAdd(d, aggctx, f, v, w, unit);
 }
 
@@ -457,30 +522,22 @@ cj_fit_state_add3w(PG_FUNCTION_ARGS)
 Datum
 cj_fit_state_combine(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggctx,
-				old;
 	CjFitState *a,
 			   *b;
 	CjTuple    *t;
+	Datum		result;
+	bool		isnull;
 	uint32		i;
 
-	if (!AggCheckCallContext(fcinfo, &aggctx))
+	if (!AggCheckCallContext(fcinfo, NULL))
 		NotInAggregate();
-	if (PG_ARGISNULL(1))
+	if (cj_state_combine_start(fcinfo, "cj_fit_state_combine", &FitType,
+							   &result, &isnull, (void **) &a, (void **) &b))
 	{
-		if (PG_ARGISNULL(0))
+		if (isnull)
 			PG_RETURN_NULL();
-		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+		PG_RETURN_DATUM(result);
 	}
-	b = (CjFitState *) PG_DETOAST_DATUM(PG_GETARG_DATUM(1));
-	if (PG_ARGISNULL(0))
-	{
-		old = MemoryContextSwitchTo(aggctx);
-		a = (CjFitState *) PG_DETOAST_DATUM_COPY(PG_GETARG_DATUM(1));
-		MemoryContextSwitchTo(old);
-		PG_RETURN_POINTER(a);
-	}
-	a = (CjFitState *) PG_DETOAST_DATUM(PG_GETARG_DATUM(0));
 	if (a->family != b->family)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),

@@ -29,6 +29,7 @@
 #include "utils/timestamp.h"
 
 #include "ltv/history.h"
+#include "common/state.h"
 
 PG_FUNCTION_INFO_V1(cj_history_trans_ts_numeric);
 PG_FUNCTION_INFO_V1(cj_history_trans_ts_float8);
@@ -37,6 +38,26 @@ PG_FUNCTION_INFO_V1(cj_history_trans_date_float8);
 PG_FUNCTION_INFO_V1(cj_history_combine);
 PG_FUNCTION_INFO_V1(cj_history_final);
 
+/* Header check of a received history state (see common/state.h) */
+static const char *
+HistoryCheck(const void *state, Size size)
+{
+	const CjHistory *h = state;
+
+	if (h->version != CJ_HISTORY_VERSION || h->flags != 0 || h->reserved != 0)
+		return "The value has an unknown format version.";
+	if (h->capacity < 1 || h->capacity > CJ_HISTORY_MAX_DAYS ||
+		h->ndays < 1 || h->ndays > h->capacity)
+		return "The number of purchase days does not fit the capacity.";
+	if (size != cj_history_size(h->capacity))
+		return "The size of the value does not match its capacity.";
+	return NULL;
+}
+
+static const CjStateType HistoryType = {CJ_HISTORY_TYPNAME, CJ_HISTORY_HDRSZ, HistoryCheck};
+
+#define HISTORY_ARG(n) ((CjHistory *) cj_state_arg(fcinfo, (n), &HistoryType))
+
 /* A row with a NULL time or amount leaves the state as it is */
 #define SKIP_NULL_ROW() \
 	do { \
@@ -44,7 +65,7 @@ PG_FUNCTION_INFO_V1(cj_history_final);
 		{ \
 			if (PG_ARGISNULL(0)) \
 				PG_RETURN_NULL(); \
-			PG_RETURN_DATUM(PG_GETARG_DATUM(0)); \
+			PG_RETURN_CJ_HISTORY_P(HISTORY_ARG(0)); \
 		} \
 	} while (0)
 
@@ -70,9 +91,10 @@ PG_FUNCTION_INFO_V1(cj_history_final);
 static int32
 GrownCapacity(int32 cap)
 {
-	Size		want = cj_history_size(cap) * 2;
+	Size		want = cj_history_size(Min(cap, CJ_HISTORY_MAX_DAYS)) * 2;
 	Size		chunk = 64;
 
+	/* cap <= CJ_HISTORY_MAX_DAYS keeps want, and so chunk, below 8 MB */
 	while (chunk < want)
 		chunk *= 2;
 	return (int32) Min((chunk - CJ_HISTORY_HDRSZ) / sizeof(int32),
@@ -194,7 +216,7 @@ HistoryTrans(FunctionCallInfo fcinfo, int64 at, int32 day, int64 amount)
 		cj_history_init(h, cap, at, day, amount);
 		PG_RETURN_CJ_HISTORY_P(h);
 	}
-	h = (CjHistory *) PG_GETARG_POINTER(0);
+	h = HISTORY_ARG(0);
 	r = cj_history_add(h, at, day, amount, &err);
 	if (r == CJ_HIST_ADDED)
 		PG_RETURN_CJ_HISTORY_P(h);
@@ -212,8 +234,7 @@ HistoryTrans(FunctionCallInfo fcinfo, int64 at, int32 day, int64 amount)
 static void
 CheckAggContext(FunctionCallInfo fcinfo, const char *fn)
 {
-	if (!AggCheckCallContext(fcinfo, NULL))
-		elog(ERROR, "%s called in non-aggregate context", fn);
+	(void) cj_agg_context(fcinfo, fn);
 }
 
 /*
@@ -293,16 +314,16 @@ cj_history_combine(PG_FUNCTION_ARGS)
 	{
 		if (PG_ARGISNULL(0))
 			PG_RETURN_NULL();
-		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+		PG_RETURN_CJ_HISTORY_P(HISTORY_ARG(0));
 	}
-	b = PG_GETARG_CJ_HISTORY_P(1);
+	b = HISTORY_ARG(1);
 	if (PG_ARGISNULL(0))
 	{
 		out = cj_history_alloc(b->ndays);
 		cj_history_copy(out, b, b->ndays);
 		PG_RETURN_CJ_HISTORY_P(out);
 	}
-	a = PG_GETARG_CJ_HISTORY_P(0);
+	a = HISTORY_ARG(0);
 	n = Min(cj_history_union_days(a, b), CJ_HISTORY_MAX_DAYS);
 	out = cj_history_alloc(n);
 	if (!cj_history_merge_into(a, b, out, n, &err))
@@ -314,7 +335,7 @@ cj_history_combine(PG_FUNCTION_ARGS)
 Datum
 cj_history_final(PG_FUNCTION_ARGS)
 {
-	CjHistory  *h = PG_GETARG_CJ_HISTORY_P(0);
+	CjHistory  *h = HISTORY_ARG(0);
 	CjHistory  *out = cj_history_alloc(h->ndays);
 
 	cj_history_copy(out, h, h->ndays);

@@ -29,6 +29,7 @@
 #include "core/service/waithist.h"
 #include "core/common/text.h"
 #include "core/service/wait_state.h"
+#include "common/state.h"
 
 #define WS_SERVICE_LEVEL 1
 #define WS_WAIT_STATS 2
@@ -50,7 +51,11 @@ typedef struct WaitState
 
 #define WS_SIZE(kind) (offsetof(WaitState, counts) + \
 	((kind) == WS_WAIT_STATS ? sizeof(int64) * CJ_WAITHIST_BUCKETS : 0))
-#define PG_GETARG_WS_P(n) ((WaitState *) PG_DETOAST_DATUM(PG_GETARG_DATUM(n)))
+#define PG_GETARG_WS_P(n) ((WaitState *) cj_state_arg(fcinfo, (n), &WsType))
+
+static const char *WsCheck(const void *state, Size size);
+
+static const CjStateType WsType = {"cj_wait_state", offsetof(WaitState, counts), WsCheck};
 
 PG_FUNCTION_INFO_V1(cj_wait_state_in);
 PG_FUNCTION_INFO_V1(cj_wait_state_out);
@@ -61,6 +66,36 @@ PG_FUNCTION_INFO_V1(cj_wait_stats_trans);
 PG_FUNCTION_INFO_V1(cj_wait_state_combine);
 PG_FUNCTION_INFO_V1(cj_service_level_final);
 PG_FUNCTION_INFO_V1(cj_wait_stats_final);
+
+/* Header check of a received state (see common/state.h) */
+static const char *
+WsCheck(const void *state, Size size)
+{
+	const WaitState *s = state;
+
+	if (s->version != CJ_BINARY_VERSION)
+		return "The state has an unknown format version.";
+	if (s->kind != WS_SERVICE_LEVEL && s->kind != WS_WAIT_STATS)
+		return "The state kind must be \"sl\" or \"ws\".";
+	if (size != WS_SIZE(s->kind) || s->reserved16 != 0 || s->reserved != 0)
+		return "The size of the state does not match its kind.";
+	return NULL;
+}
+
+/* A state argument of the given kind; 22023 for the other kind */
+static WaitState *
+WsArg(FunctionCallInfo fcinfo, int argno, int kind)
+{
+	WaitState  *s = PG_GETARG_WS_P(argno);
+
+	if (s->kind != kind)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("cj_wait_state is not a %s state",
+						kind == WS_SERVICE_LEVEL ? "service-level" : "wait-statistics"),
+				 errdetail("Service-level states start with \"sl\", wait-statistics states with \"ws\".")));
+	return s;
+}
 
 /* A new empty state of a kind, in memory context cxt */
 static WaitState *
@@ -258,17 +293,27 @@ WaitMicros(Interval *iv, const char *what)
 	return us;
 }
 
+/* Count one more wait; 22003 past int64 (a state given as INITCOND) */
+static void
+CountOne(int64 *n)
+{
+	if (pg_add_s64_overflow(*n, 1, n))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("wait count is out of range")));
+}
+
 /* The running state, created lazily in the aggregate context */
 static WaitState *
 WsTransState(FunctionCallInfo fcinfo, int kind)
 {
-	MemoryContext aggcxt;
+	MemoryContext aggcxt = cj_agg_context(fcinfo, kind == WS_SERVICE_LEVEL ?
+										  "cj_service_level_trans" :
+										  "cj_wait_stats_trans");
 
-	if (!AggCheckCallContext(fcinfo, &aggcxt))
-		elog(ERROR, "aggregate transition function called in non-aggregate context");
 	if (PG_ARGISNULL(0))
 		return WsNew(kind, aggcxt);
-	return PG_GETARG_WS_P(0);
+	return WsArg(fcinfo, 0, kind);
 }
 
 /* cj_service_level transition: count the wait and whether it met target */
@@ -283,14 +328,14 @@ cj_service_level_trans(PG_FUNCTION_ARGS)
 	{
 		if (PG_ARGISNULL(0))
 			PG_RETURN_NULL();
-		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+		PG_RETURN_POINTER(WsArg(fcinfo, 0, WS_SERVICE_LEVEL));
 	}
 	wait = WaitMicros(PG_GETARG_INTERVAL_P(1), "wait");
 	target = WaitMicros(PG_GETARG_INTERVAL_P(2), "target");
 	s = WsTransState(fcinfo, WS_SERVICE_LEVEL);
-	s->n++;
+	CountOne(&s->n);
 	if (wait <= target)
-		s->within++;
+		CountOne(&s->within);
 	PG_RETURN_POINTER(s);
 }
 
@@ -305,7 +350,7 @@ cj_wait_stats_trans(PG_FUNCTION_ARGS)
 	{
 		if (PG_ARGISNULL(0))
 			PG_RETURN_NULL();
-		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+		PG_RETURN_POINTER(WsArg(fcinfo, 0, WS_WAIT_STATS));
 	}
 	wait = WaitMicros(PG_GETARG_INTERVAL_P(1), "wait");
 	s = WsTransState(fcinfo, WS_WAIT_STATS);
@@ -317,7 +362,7 @@ cj_wait_stats_trans(PG_FUNCTION_ARGS)
 		s->min = wait;
 	if (s->n == 0 || wait > s->max)
 		s->max = wait;
-	s->n++;
+	CountOne(&s->n);
 	s->counts[cj_waithist_bucket(wait)]++;
 	PG_RETURN_POINTER(s);
 }
@@ -326,27 +371,19 @@ cj_wait_stats_trans(PG_FUNCTION_ARGS)
 Datum
 cj_wait_state_combine(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcxt;
 	WaitState  *a,
 			   *b;
+	Datum		result;
+	bool		isnull;
 	int			i;
 
-	if (!AggCheckCallContext(fcinfo, &aggcxt))
-		elog(ERROR, "aggregate combine function called in non-aggregate context");
-	if (PG_ARGISNULL(1))
+	if (cj_state_combine_start(fcinfo, "cj_wait_state_combine", &WsType,
+							   &result, &isnull, (void **) &a, (void **) &b))
 	{
-		if (PG_ARGISNULL(0))
+		if (isnull)
 			PG_RETURN_NULL();
-		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+		PG_RETURN_DATUM(result);
 	}
-	b = PG_GETARG_WS_P(1);
-	if (PG_ARGISNULL(0))
-	{
-		a = MemoryContextAlloc(aggcxt, VARSIZE(b));
-		memcpy(a, b, VARSIZE(b));
-		PG_RETURN_POINTER(a);
-	}
-	a = PG_GETARG_WS_P(0);
 	if (a->kind != b->kind)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -378,12 +415,7 @@ WsFinalState(FunctionCallInfo fcinfo, int kind)
 
 	if (PG_ARGISNULL(0))
 		return NULL;
-	s = PG_GETARG_WS_P(0);
-	if (s->kind != kind)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("state is not a %s state",
-						kind == WS_SERVICE_LEVEL ? "service-level" : "wait-statistics")));
+	s = WsArg(fcinfo, 0, kind);
 	return s->n > 0 ? s : NULL;
 }
 
@@ -408,6 +440,19 @@ MicrosInterval(int64 us)
 	return IntervalPGetDatum(iv);
 }
 
+/*
+ * sum / n rounded half up, without overflow (sum + n / 2 can pass int64
+ * when the total wait is near its limit): sum, n > 0.
+ */
+static int64
+RoundedMean(int64 sum, int64 n)
+{
+	int64		q = sum / n;
+	int64		r = sum % n;
+
+	return r >= n - r ? q + 1 : q;
+}
+
 /* cj_wait_summary (n, mean, min, p50, p90, p99, max); NULL for no waits */
 Datum
 cj_wait_stats_final(PG_FUNCTION_ARGS)
@@ -422,7 +467,7 @@ cj_wait_stats_final(PG_FUNCTION_ARGS)
 	if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)
 		elog(ERROR, "return type must be a row type");
 	v[0] = Int64GetDatum(s->n);
-	v[1] = MicrosInterval((int64) ((s->sum + s->n / 2) / s->n));
+	v[1] = MicrosInterval(RoundedMean(s->sum, s->n));
 	v[2] = MicrosInterval(s->min);
 	v[3] = MicrosInterval(cj_waithist_quantile(s->counts, s->n, 0.5, s->min, s->max));
 	v[4] = MicrosInterval(cj_waithist_quantile(s->counts, s->n, 0.9, s->min, s->max));

@@ -56,15 +56,63 @@ cj_holdout_bucket_check(const CjHoldoutBucket *b, CjError *err)
 	return true;
 }
 
-/* Parse "customers/actual/expected" */
+/* (hi, lo) += (hi2, lo2) in double-double arithmetic */
+bool
+cj_dd_add(double *hi, double *lo, double hi2, double lo2)
+{
+	double		s = *hi + hi2;
+	double		bp = s - *hi;
+	double		e = (*hi - (s - bp)) + (hi2 - bp);
+	double		h;
+
+	if (!isfinite(s))
+		return false;
+	e += *lo + lo2;
+	h = s + e;
+	if (!isfinite(h))
+		return false;
+	*lo = e - (h - s);
+	*hi = h;
+	return true;
+}
+
+/* A valid normalised pair */
+bool
+cj_dd_valid(double hi, double lo)
+{
+	return isfinite(hi) && isfinite(lo) && hi + lo == hi;
+}
+
+/*
+ * A total with its optional signed low part, "+lo" or "-lo" (lo NULL: no
+ * part allowed); the pair must be normalised.
+ */
 static bool
-ParseBucket(const char **p, CjHoldoutBucket *b, CjError *err)
+ParseTotal(const char **p, double *hi, double *lo)
+{
+	if (!cj_parse_double(p, hi))
+		return false;
+	if (lo == NULL)
+		return true;
+	*lo = 0.0;
+	if (**p == '+' || **p == '-')
+	{
+		if (!cj_parse_double(p, lo) || *lo == 0.0 || !cj_dd_valid(*hi, *lo))
+			return false;
+	}
+	return true;
+}
+
+/* Parse "customers/actual/expected" (each total optionally "+lo") */
+static bool
+ParseBucket(const char **p, CjHoldoutBucket *b, CjHoldoutComp *lo, CjError *err)
 {
 	int64_t		n;
 
 	if (!cj_parse_int64(p, &n) || !cj_accept_char(p, '/') ||
-		!cj_parse_double(p, &b->actual) || !cj_accept_char(p, '/') ||
-		!cj_parse_double(p, &b->expected))
+		!ParseTotal(p, &b->actual, lo ? &lo->actual : NULL) ||
+		!cj_accept_char(p, '/') ||
+		!ParseTotal(p, &b->expected, lo ? &lo->expected : NULL))
 	{
 		cj_error_set(err, CJ_ERR_SYNTAX,
 					 "Expected customers/actual/expected after a bucket label.");
@@ -77,6 +125,14 @@ ParseBucket(const char **p, CjHoldoutBucket *b, CjError *err)
 /* Parse the holdout text form: "0:n/a/e 1:n/a/e ... k+:n/a/e" */
 bool
 cj_holdout_parse(const char *s, CjHoldoutBucket *b, int *k, CjError *err)
+{
+	return cj_holdout_parse_comp(s, b, NULL, k, err);
+}
+
+/* The same with "+lo" parts */
+bool
+cj_holdout_parse_comp(const char *s, CjHoldoutBucket *b, CjHoldoutComp *lo,
+					  int *k, CjError *err)
 {
 	const char *p = s;
 	int			i;
@@ -115,7 +171,7 @@ cj_holdout_parse(const char *s, CjHoldoutBucket *b, int *k, CjError *err)
 						 "Expected \":\" after bucket label %d.", i);
 			return false;
 		}
-		if (!ParseBucket(&p, &b[i], err))
+		if (!ParseBucket(&p, &b[i], lo ? &lo[i] : NULL, err))
 			return false;
 		if (last)
 			break;
@@ -191,9 +247,9 @@ ParseField(const char **p, const char *name, int64_t *v, CjError *err)
 	return true;
 }
 
-/* Parse "{c1,c2,...}" into cum; the count goes to *n */
+/* Parse "{c1,c2,...}" into cum (and "+lo" parts into lo); count to *n */
 static bool
-ParseSeries(const char **p, double *cum, int *n, CjError *err)
+ParseSeries(const char **p, double *cum, double *lo, int *n, CjError *err)
 {
 	int			i = 0;
 
@@ -211,12 +267,13 @@ ParseSeries(const char **p, double *cum, int *n, CjError *err)
 						 CJ_TRACKING_MAX_PERIODS);
 			return false;
 		}
-		if (!cj_parse_double(p, &cum[i++]))
+		if (!ParseTotal(p, &cum[i], lo ? &lo[i] : NULL))
 		{
 			cj_error_set(err, CJ_ERR_SYNTAX,
 						 "Expected a finite number in the series.");
 			return false;
 		}
+		i++;
 	} while (cj_accept_char(p, ','));
 	if (!cj_accept_char(p, '}'))
 	{
@@ -231,13 +288,21 @@ ParseSeries(const char **p, double *cum, int *n, CjError *err)
 bool
 cj_tracking_parse(const char *s, CjTrackingHead *h, double *cum, CjError *err)
 {
+	return cj_tracking_parse_comp(s, h, cum, NULL, err);
+}
+
+/* The same with "+lo" parts */
+bool
+cj_tracking_parse_comp(const char *s, CjTrackingHead *h, double *cum,
+					   double *lo, CjError *err)
+{
 	const char *p = s;
 	int			n;
 
 	if (!ParseField(&p, "start", &h->start, err) ||
 		!ParseField(&p, "length", &h->length, err) ||
 		!ParseField(&p, "customers", &h->customers, err) ||
-		!ParseSeries(&p, cum, &n, err))
+		!ParseSeries(&p, cum, lo, &n, err))
 		return false;
 	if (!cj_at_end(p))
 	{

@@ -86,4 +86,39 @@ extern bool cj_tracking_series_check(const double *cum, int periods,
 extern bool cj_tracking_parse(const char *s, CjTrackingHead *h, double *cum,
 							  CjError *err);
 
+/*
+ * Order-independent sums.  Both aggregates add their floating-point totals
+ * in double-double arithmetic (Knuth's TwoSum, as cj_credits_sum does):
+ * each total is a pair (hi, lo) with hi = round(hi + lo), so the rounded
+ * total is the correctly rounded exact sum except in pathological
+ * cancellations, whatever the order and grouping of the rows (serial,
+ * parallel, partitioned, hash-spilled, Citus).  A non-zero lo part is
+ * written after its total with its sign, as cj_credits_acc does:
+ * 0:3/1.5/0.7-2.7e-17.
+ */
+
+/* (hi, lo) += (hi2, lo2); false, changing nothing, when the sum overflows */
+extern bool cj_dd_add(double *hi, double *lo, double hi2, double lo2);
+
+/* A valid pair: both finite and hi + lo == hi (normalised) */
+extern bool cj_dd_valid(double hi, double lo);
+
+/* Low-order parts of a holdout bucket's totals */
+typedef struct CjHoldoutComp
+{
+	double		actual;
+	double		expected;
+} CjHoldoutComp;
+
+/*
+ * cj_holdout_parse also reading the "+lo" parts into lo (room for
+ * CJ_HOLDOUT_MAX_FREQ + 1; zero where absent).
+ */
+extern bool cj_holdout_parse_comp(const char *s, CjHoldoutBucket *b,
+								  CjHoldoutComp *lo, int *k, CjError *err);
+
+/* cj_tracking_parse also reading the "+lo" parts into lo (zero where absent) */
+extern bool cj_tracking_parse_comp(const char *s, CjTrackingHead *h,
+								   double *cum, double *lo, CjError *err);
+
 #endif							/* CJ_DIAG_H */

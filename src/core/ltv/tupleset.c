@@ -14,13 +14,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Hash-index size: power of two >= 2 * capacity */
+/*
+ * Hash-index size: power of two >= 2 * capacity (capped at 2^31, which
+ * no allocatable set reaches, so that the doubling cannot wrap to 0 and
+ * loop forever)
+ */
 uint32_t
 cj_tupleset_nslots(uint32_t capacity)
 {
 	uint32_t	n = 8;
 
-	while (n < 2 * (uint64_t) capacity)
+	while (n < 2 * (uint64_t) capacity && n < (UINT32_C(1) << 31))
 		n *= 2;
 	return n;
 }
@@ -65,8 +69,9 @@ cj_tupleset_reindex(CjTupleSet *s)
 }
 
 /* Add weight w to tuple v */
-bool
-cj_tupleset_add(CjTupleSet *s, const double *v, int ndata, double w)
+CjTupleSetAdd
+cj_tupleset_add(CjTupleSet *s, const double *v, int ndata, double w,
+				double max_w)
 {
 	double		key[CJ_TUPLE_DIM] = {0.0, 0.0, 0.0};
 	uint32_t	mask = s->nslots - 1,
@@ -82,18 +87,23 @@ cj_tupleset_add(CjTupleSet *s, const double *v, int ndata, double w)
 
 		if (memcmp(t->v, key, sizeof(key)) == 0)
 		{
+			/* max_w - t->w is exact for integer weights up to 2^53 */
+			if (!(w <= max_w - t->w))
+				return CJ_TUPLESET_WEIGHT;
 			t->w += w;
-			return true;
+			return CJ_TUPLESET_ADDED;
 		}
 		h = (h + 1) & mask;
 	}
 	if (s->n >= s->capacity)
-		return false;
+		return CJ_TUPLESET_FULL;
+	if (!(w <= max_w))
+		return CJ_TUPLESET_WEIGHT;
 	memcpy(s->t[s->n].v, key, sizeof(key));
 	s->t[s->n].w = w;
 	s->slots[h] = (int32_t) s->n;
 	s->n++;
-	return true;
+	return CJ_TUPLESET_ADDED;
 }
 
 /* Lexicographic order on v[] */

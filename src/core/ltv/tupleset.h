@@ -33,11 +33,20 @@ extern uint32_t cj_tupleset_nslots(uint32_t capacity);
 /* Rebuild the hash index from the tuples (after copying into new memory) */
 extern void cj_tupleset_reindex(CjTupleSet *s);
 
+/* Outcome of cj_tupleset_add */
+typedef enum CjTupleSetAdd
+{
+	CJ_TUPLESET_ADDED,			/* added, or weight added to an equal tuple */
+	CJ_TUPLESET_FULL,			/* v is new and the set is full */
+	CJ_TUPLESET_WEIGHT			/* the tuple's weight would pass max_w */
+} CjTupleSetAdd;
+
 /*
- * Add weight w to tuple v (ndata values; the rest are zero).  Returns
- * false, changing nothing, when v is new and the set is full.
+ * Add weight w to tuple v (ndata values; the rest are zero).  Changes
+ * nothing unless it returns CJ_TUPLESET_ADDED.
  */
-extern bool cj_tupleset_add(CjTupleSet *s, const double *v, int ndata, double w);
+extern CjTupleSetAdd cj_tupleset_add(CjTupleSet *s, const double *v, int ndata,
+									 double w, double max_w);
 
 /* Lexicographic order on v[] */
 extern int	cj_tuple_cmp(const void *a, const void *b);

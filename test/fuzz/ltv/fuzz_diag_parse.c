@@ -5,7 +5,8 @@
  *	  (src/core/ltv/diag.c).
  *
  * Accepted forms must pass the checks the binary receivers apply
- * (bucket and header/series checks) and stay within their caps.
+ * (bucket and header/series checks, normalised low-order parts) and stay
+ * within their caps.
  *
  * seeds: cj_holdout
  *
@@ -22,7 +23,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char	   *s = FuzzCString(data, size);
 	CjHoldoutBucket *b = malloc(sizeof(CjHoldoutBucket) * (CJ_HOLDOUT_MAX_FREQ + 1));
+	CjHoldoutComp *lo = malloc(sizeof(CjHoldoutComp) * (CJ_HOLDOUT_MAX_FREQ + 1));
 	double	   *cum = malloc(sizeof(double) * CJ_TRACKING_MAX_PERIODS);
+	double	   *clo = malloc(sizeof(double) * CJ_TRACKING_MAX_PERIODS);
 	CjTrackingHead h;
 	CjError		err;
 	int			k = -1;
@@ -44,6 +47,27 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	else
 		FuzzCheckError(&err);
+	/* the forms with low-order parts (what the aggregates write) */
+	if (cj_holdout_parse_comp(s, b, lo, &k, &err))
+	{
+		FUZZ_ASSERT(k >= 1 && k <= CJ_HOLDOUT_MAX_FREQ);
+		for (i = 0; i <= k; i++)
+			FUZZ_ASSERT(cj_holdout_bucket_check(&b[i], &err) &&
+						cj_dd_valid(b[i].actual, lo[i].actual) &&
+						cj_dd_valid(b[i].expected, lo[i].expected));
+	}
+	else
+		FuzzCheckError(&err);
+	if (cj_tracking_parse_comp(s, &h, cum, clo, &err))
+	{
+		FUZZ_ASSERT(cj_tracking_head_check(&h, &err));
+		for (i = 0; i < h.periods; i++)
+			FUZZ_ASSERT(cj_dd_valid(cum[i], clo[i]));
+	}
+	else
+		FuzzCheckError(&err);
+	free(clo);
+	free(lo);
 	free(cum);
 	free(b);
 	free(s);

@@ -333,6 +333,33 @@ SortMerge(void)
 	CHECK(bad == 0, "tuple sort and merge agree with qsort on 50 inputs");
 }
 
+/* A tuple set refuses a full set and a weight past the cap, changing nothing */
+static void
+TupleSetAdd(void)
+{
+	CjTuple		t[2];
+	int32_t		slots[8];
+	CjTupleSet	s = {t, slots, 0, 2, 8};
+	double		a[3] = {1, 2, 3},
+				b[3] = {4, 5, 6},
+				c[3] = {7, 8, 9};
+	double		cap = 9007199254740992.0;
+
+	cj_tupleset_reindex(&s);
+	CHECK(cj_tupleset_add(&s, a, 3, cap - 1, cap) == CJ_TUPLESET_ADDED &&
+		  cj_tupleset_add(&s, a, 3, 1, cap) == CJ_TUPLESET_ADDED && t[0].w == cap,
+		  "weights add up to the cap");
+	CHECK(cj_tupleset_add(&s, a, 3, 1, cap) == CJ_TUPLESET_WEIGHT && t[0].w == cap && s.n == 1,
+		  "a weight past the cap is refused");
+	CHECK(cj_tupleset_add(&s, b, 3, cap * 2, cap) == CJ_TUPLESET_WEIGHT && s.n == 1,
+		  "a new tuple past the cap is refused");
+	CHECK(cj_tupleset_add(&s, b, 3, 1, cap) == CJ_TUPLESET_ADDED &&
+		  cj_tupleset_add(&s, c, 3, 1, cap) == CJ_TUPLESET_FULL && s.n == 2,
+		  "a full set is reported");
+	CHECK(cj_tupleset_nslots(UINT32_MAX) == (UINT32_C(1) << 31),
+		  "index size of a huge capacity stops at 2^31");
+}
+
 int
 main(void)
 {
@@ -359,5 +386,6 @@ main(void)
 	SimulatedFits();
 	Hyp2f1();
 	SortMerge();
+	TupleSetAdd();
 	return unit_done();
 }
