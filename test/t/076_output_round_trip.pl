@@ -1,6 +1,6 @@
 #-------------------------------------------------------------------------
 #
-# 075_output_round_trip.pl
+# 076_output_round_trip.pl
 #	  Output domain = input domain: values PRODUCED by the extension's
 #	  functions (aggregates, their transition and combine functions, merges),
 #	  random and extreme, read back identically through text input, through
