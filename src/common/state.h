@@ -39,6 +39,8 @@
 
 #include "fmgr.h"
 
+#include "common/util.h"
+
 /* What cj_state_arg needs to know about a state type */
 typedef struct CjStateType
 {
@@ -53,7 +55,7 @@ typedef struct CjStateType
 } CjStateType;
 
 /* Error 22P03 for a state whose header fails its type's check */
-extern void cj_state_invalid(const CjStateType *type, const char *detail) pg_attribute_noreturn();
+cj_noreturn extern void cj_state_invalid(const CjStateType *type, const char *detail);
 
 /* Detoast, unpack and check a state datum (see the file header) */
 static inline void *

@@ -28,6 +28,7 @@
 #include "utils/tuplestore.h"
 
 #include "common/util.h"
+#include "common/state.h"
 #include "loyalty/points.h"
 #include "loyalty/statement.h"
 #include "core/common/decimal.h"
@@ -193,8 +194,7 @@ cj_liability_sfunc(PG_FUNCTION_ARGS)
 	int			n;
 	int64	   *pairs;
 
-	if (!AggCheckCallContext(fcinfo, &aggcxt))
-		elog(ERROR, "cj_liability_sfunc called in non-aggregate context");
+	aggcxt = cj_agg_context(fcinfo, "cj_liability_sfunc");
 	if (PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3))
 	{
 		if (PG_ARGISNULL(0))
@@ -229,8 +229,7 @@ cj_liability_combine(PG_FUNCTION_ARGS)
 	LiabData   *a,
 			   *b;
 
-	if (!AggCheckCallContext(fcinfo, &aggcxt))
-		elog(ERROR, "cj_liability_combine called in non-aggregate context");
+	aggcxt = cj_agg_context(fcinfo, "cj_liability_combine");
 	if (PG_ARGISNULL(1))
 	{
 		if (PG_ARGISNULL(0))
