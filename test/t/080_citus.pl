@@ -141,6 +141,10 @@ FROM facts GROUP BY cid, g, i % 7;
 CREATE TABLE facts_hist AS
 SELECT cid, (cid + k) % 3 AS g, h
 FROM (SELECT cid, i % 4 AS k, cj_history_agg(at, amt) AS h FROM facts GROUP BY 1, 2) s;
+CREATE TABLE facts_ledger AS
+SELECT cid, (cid + k) % 3 AS g, l
+FROM (SELECT cid, i % 4 AS k, cj_points_ledger(kind, points, at, expires_at) AS l
+      FROM facts GROUP BY 1, 2) s;
 });
 my $model = $q->('SELECT cj_fit_bgnbd(x, tx, tt)::text FROM facts');
 ok($model =~ /^bgnbd\(/, 'a model to score with');
@@ -184,7 +188,9 @@ my %sample = (
 	'cj_fit_gg(double precision,double precision)' => [ 'facts', 'xg, amtf' ],
 	'cj_fit_gg(double precision,double precision,bigint)' => [ 'facts', 'xg, amtf, n' ],
 	'cj_fit_gg(cj_history,timestamp with time zone)'
-	  => [ 'facts_hist', "h, timestamptz '2025-01-01 00:00:00+00'" ]);
+	  => [ 'facts_hist', "h, timestamptz '2025-01-01 00:00:00+00'" ],
+	'cj_points_liability_sum(cj_points_ledger,timestamp with time zone,interval)'
+	  => [ 'facts_ledger', "l, timestamptz '2024-06-01 00:00:00+00', interval '12 months'" ]);
 foreach my $m (qw(bgnbd mbgnbd pnbd bgbb))
 {
 	$sample{"cj_fit_$m(double precision,double precision,double precision)"} =
@@ -208,7 +214,8 @@ my @unsampled = grep { !$sample{$_} } @aggs;
 is("@unsampled", '', 'every aggregate has sample arguments in this test');
 
 # the plain copies (single-node reference), then distribute the originals
-foreach my $t (qw(facts facts_credits facts_hist))
+my @tables = qw(facts facts_credits facts_hist facts_ledger);
+foreach my $t (@tables)
 {
 	$q->("CREATE TABLE ${t}_local AS SELECT * FROM $t");
 	$q->("SELECT create_distributed_table('$t', 'cid', shard_count => 8)");
@@ -216,7 +223,7 @@ foreach my $t (qw(facts facts_credits facts_hist))
 	$q->("SELECT truncate_local_data_after_distributing_table('$t')");
 }
 is($q->(q{SELECT count(*) FROM citus_shards WHERE table_name::text LIKE 'facts%'}),
-   '24', 'three distributed tables, 8 shards each');
+   8 * @tables, scalar(@tables) . ' distributed tables, 8 shards each');
 
 my $off = "SET citus.coordinator_aggregation_strategy = 'disabled';\n";
 my (@not_partial, @not_equal, @failed);
@@ -341,7 +348,7 @@ is($q->(q{SELECT count(*) FROM pg_dist_partition WHERE logicalrelid = 'cj_ticket
    '0', 'cj_ticket is still coordinator-local');
 
 # ---- 5. DROP EXTENSION leaves nothing behind
-$q->('DROP TABLE scored, facts_credits, facts_hist, facts, facts_credits_local, facts_hist_local, facts_local, claims_log');
+$q->('DROP TABLE scored, claims_log, ' . join(', ', map { ($_, "${_}_local") } @tables));
 $q->('DROP EXTENSION custjourney');
 sub leftovers
 {
