@@ -1,0 +1,192 @@
+/*-------------------------------------------------------------------------
+ *
+ * memory_agg.c
+ *	  The cj_memory_agg aggregate: transition, combine and final functions.
+ *
+ * The state is a cj_memory itself (working form: spare capacity, sections
+ * in arrival order), so partial states travel between parallel workers
+ * and Citus nodes as ordinary values.  A contact that fits is added in
+ * place; otherwise the transition returns a grown copy built in the
+ * per-tuple context, which the executor copies into the aggregate
+ * context (as cj_history_agg does).  The final function returns the
+ * canonical form.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/timestamp.h"
+
+#include "journey/memory.h"
+
+PG_FUNCTION_INFO_V1(cj_memory_trans);
+PG_FUNCTION_INFO_V1(cj_memory_combine);
+PG_FUNCTION_INFO_V1(cj_memory_final);
+
+static void
+CheckAggContext(FunctionCallInfo fcinfo, const char *fn)
+{
+	if (!AggCheckCallContext(fcinfo, NULL))
+		elog(ERROR, "%s called in non-aggregate context", fn);
+}
+
+/* K argument: 1..50 */
+int
+cj_memory_check_k(int32 k)
+{
+	if (k < 1 || k > CJ_MEMORY_MAX_K)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("k must be between 1 and %d", CJ_MEMORY_MAX_K),
+				 errdetail("Got %d.", k)));
+	return k;
+}
+
+/* Text argument n into the input slot i (NULL stays NULL) */
+static void
+TextField(FunctionCallInfo fcinfo, int n, CjMemInput *in, int i)
+{
+	if (PG_ARGISNULL(n))
+	{
+		in->str[i] = NULL;
+		in->len[i] = 0;
+	}
+	else
+	{
+		text	   *t = PG_GETARG_TEXT_PP(n);
+
+		in->str[i] = VARDATA_ANY(t);
+		in->len[i] = VARSIZE_ANY_EXHDR(t);
+	}
+}
+
+/*
+ * (state, occurred_at, channel, agent, topic, status, ref [, k]): rows
+ * with a NULL occurred_at are skipped; other NULLs are kept.
+ */
+Datum
+cj_memory_trans(PG_FUNCTION_ARGS)
+{
+	int			k = CJ_MEMORY_DEFAULT_K;
+	CjMemInput	in;
+	CjMemory   *m;
+	CjError		err;
+	CjMemAdd	r;
+
+	CheckAggContext(fcinfo, "cj_memory_agg transition function");
+	CHECK_FOR_INTERRUPTS();
+	if (PG_NARGS() > 7)
+	{
+		if (PG_ARGISNULL(7))
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("k must not be NULL")));
+		k = cj_memory_check_k(PG_GETARG_INT32(7));
+	}
+	if (PG_ARGISNULL(1))
+	{
+		if (PG_ARGISNULL(0))
+			PG_RETURN_NULL();
+		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+	}
+	in.at = PG_GETARG_TIMESTAMPTZ(1);
+	if (TIMESTAMP_NOT_FINITE(in.at))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("occurred_at must be finite")));
+	TextField(fcinfo, 2, &in, 0);
+	TextField(fcinfo, 3, &in, 1);
+	TextField(fcinfo, 4, &in, 2);
+	TextField(fcinfo, 6, &in, 3);
+	in.status = CJ_ST_NULL;
+	if (!PG_ARGISNULL(5))
+	{
+		text	   *st = PG_GETARG_TEXT_PP(5);
+
+		if (!cj_memory_status_code(VARDATA_ANY(st), VARSIZE_ANY_EXHDR(st), &in.status))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("unknown contact status \"%s\"", text_to_cstring(st)),
+					 errdetail("A status is one of open, pending, resolved or closed, or NULL.")));
+	}
+	if (!cj_memory_check_input(&in, &err))
+		cj_raise(&err, "contact field is too long");
+
+	if (PG_ARGISNULL(0))
+	{
+		int32		cap[CJ_MS_N] = {k, 4, 2, 4, 2, 8, 0};
+
+		for (int i = 0; i < 4; i++)
+			if (in.str[i])
+				cap[CJ_MS_BYTES] += in.len[i];
+		cap[CJ_MS_BYTES] += 32;
+		m = cj_memory_alloc(cap, k);
+	}
+	else
+		m = cj_memory_getarg(fcinfo, 0);
+
+	r = cj_memory_add(m, &in, k, &err);
+	if (r == CJ_MEM_FULL)
+	{
+		int32		cap[CJ_MS_N];
+		CjMemory   *g;
+		void	   *scratch;
+
+		cj_memory_grow_caps(m, &in, cap);
+		g = cj_memory_alloc(cap, Min(k, m->k));
+		scratch = palloc(cj_memory_merge_scratch(m, m));
+		if (!cj_memory_merge_into(g, m, scratch, &err))
+			cj_raise(&err, "cannot add the contact to the customer memory");
+		pfree(scratch);
+		m = g;
+		r = cj_memory_add(m, &in, k, &err);
+		if (r == CJ_MEM_FULL)
+			elog(ERROR, "customer memory did not grow enough");
+	}
+	if (r == CJ_MEM_ERROR)
+		cj_raise(&err, "cannot add the contact to the customer memory");
+	PG_RETURN_POINTER(m);
+}
+
+/*
+ * Combine two partial states.  The result is new (built in the
+ * per-tuple context and copied into the aggregate context by the
+ * executor), also when the first state is NULL.
+ */
+Datum
+cj_memory_combine(PG_FUNCTION_ARGS)
+{
+	CheckAggContext(fcinfo, "cj_memory_combine");
+	if (PG_ARGISNULL(1))
+	{
+		if (PG_ARGISNULL(0))
+			PG_RETURN_NULL();
+		PG_RETURN_POINTER(cj_memory_getarg(fcinfo, 0));
+	}
+	if (PG_ARGISNULL(0))
+		PG_RETURN_POINTER(cj_memory_merged(cj_memory_getarg(fcinfo, 1), NULL));
+	PG_RETURN_POINTER(cj_memory_merged(cj_memory_getarg(fcinfo, 0),
+									   cj_memory_getarg(fcinfo, 1)));
+}
+
+/* Final: the canonical form (a new value; the state is left alone) */
+Datum
+cj_memory_final(PG_FUNCTION_ARGS)
+{
+	CjMemory   *m;
+
+	CheckAggContext(fcinfo, "cj_memory_final");
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	m = cj_memory_getarg(fcinfo, 0);
+	if (m->flags & CJ_MEM_CANONICAL)
+	{
+		CjMemory   *copy = palloc(VARSIZE(m));
+
+		memcpy(copy, m, VARSIZE(m));
+		PG_RETURN_POINTER(copy);
+	}
+	PG_RETURN_POINTER(cj_memory_canonicalize(m));
+}
