@@ -67,7 +67,7 @@ cj_memory_alloc(const int32 cap[CJ_MS_N], int k)
 }
 
 CjMemory *
-cj_memory_getarg(FunctionCallInfo fcinfo, int n)
+cj_memory_getstate(FunctionCallInfo fcinfo, int n)
 {
 	CjMemory   *m = (CjMemory *) PG_DETOAST_DATUM(PG_GETARG_DATUM(n));
 	CjError		err;
@@ -77,6 +77,31 @@ cj_memory_getarg(FunctionCallInfo fcinfo, int n)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("invalid %s value", CJ_MEMORY_TYPNAME),
 				 errdetail("%s", err.detail)));
+	return m;
+}
+
+CjMemory *
+cj_memory_folded(const CjMemory *m)
+{
+	int32		cap[CJ_MS_N];
+	CjMemory   *g;
+	CjError		err;
+
+	cj_memory_fold_caps(m, false, cap);
+	g = cj_memory_alloc(cap, m->k);
+	cj_memory_copy_into(g, m);
+	if (cj_memory_fold(g, &err) != CJ_MEM_ADDED)
+		cj_raise(&err, "cannot fold the contact log of a customer memory");
+	return g;
+}
+
+CjMemory *
+cj_memory_getarg(FunctionCallInfo fcinfo, int n)
+{
+	CjMemory   *m = cj_memory_getstate(fcinfo, n);
+
+	if (m->n[CJ_MS_LOG] > 0)
+		m = cj_memory_folded(m);
 	if (m->total < 1)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),

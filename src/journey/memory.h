@@ -19,9 +19,16 @@ extern CjMemory *cj_memory_alloc(const int32 cap[CJ_MS_N], int k);
 
 /*
  * Argument n as a memory: detoasted, header checked (magic, version,
- * capacities against the size).  A foreign or corrupt value is an error.
+ * capacities against the size), its contact log folded in (into a copy),
+ * at least one contact.  A foreign or corrupt value is an error.
  */
 extern CjMemory *cj_memory_getarg(FunctionCallInfo fcinfo, int n);
+
+/* Argument n as an aggregate state: detoasted and header checked only */
+extern CjMemory *cj_memory_getstate(FunctionCallInfo fcinfo, int n);
+
+/* A copy of m with its contact log folded in */
+extern CjMemory *cj_memory_folded(const CjMemory *m);
 
 /* The canonical form of m (m itself when it already is) */
 extern CjMemory *cj_memory_canonicalize(CjMemory *m);

@@ -16,6 +16,8 @@
 #include "postgres.h"
 
 #include "miscadmin.h"
+#include "nodes/execnodes.h"
+#include "nodes/plannodes.h"
 #include "utils/builtins.h"
 #include "utils/timestamp.h"
 
@@ -30,6 +32,43 @@ CheckAggContext(FunctionCallInfo fcinfo, const char *fn)
 {
 	if (!AggCheckCallContext(fcinfo, NULL))
 		elog(ERROR, "%s called in non-aggregate context", fn);
+}
+
+/*
+ * Contact log capacity.  A new state's log is sized from the plan's rows
+ * per group (about 48 bytes a contact), between LOG_MIN and LOG_MAX
+ * bytes; it doubles while below LOG_MAX, and a full log of LOG_MAX bytes
+ * is folded into the summary sections.
+ */
+#define LOG_MIN 128
+#define LOG_MAX 4096
+
+static int32
+InitialLog(FunctionCallInfo fcinfo)
+{
+	int32	   *cap = (int32 *) fcinfo->flinfo->fn_extra;
+
+	if (cap == NULL)
+	{
+		double		per_group = 8;
+		int32		c = LOG_MIN;
+
+		if (fcinfo->context && IsA(fcinfo->context, AggState))
+		{
+			AggState   *as = (AggState *) fcinfo->context;
+			Agg		   *agg = (Agg *) as->ss.ps.plan;
+			Plan	   *inp = agg ? outerPlan(agg) : NULL;
+
+			if (inp != NULL && agg->numGroups > 0)
+				per_group = inp->plan_rows / (double) agg->numGroups;
+		}
+		while (c < LOG_MAX && c < per_group * 48)
+			c *= 2;
+		cap = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, sizeof(int32));
+		*cap = c;
+		fcinfo->flinfo->fn_extra = cap;
+	}
+	return *cap;
 }
 
 /* K argument: 1..50 */
@@ -73,7 +112,6 @@ cj_memory_trans(PG_FUNCTION_ARGS)
 	CjMemInput	in;
 	CjMemory   *m;
 	CjError		err;
-	CjMemAdd	r;
 
 	CheckAggContext(fcinfo, "cj_memory_agg transition function");
 	CHECK_FOR_INTERRUPTS();
@@ -116,37 +154,47 @@ cj_memory_trans(PG_FUNCTION_ARGS)
 
 	if (PG_ARGISNULL(0))
 	{
-		int32		cap[CJ_MS_N] = {k, 4, 2, 4, 2, 8, 0};
+		int32		cap[CJ_MS_N] = {0};
 
-		for (int i = 0; i < 4; i++)
-			if (in.str[i])
-				cap[CJ_MS_BYTES] += in.len[i];
-		cap[CJ_MS_BYTES] += 32;
+		cap[CJ_MS_RECENT] = k;
+		cap[CJ_MS_LOG] = InitialLog(fcinfo);
 		m = cj_memory_alloc(cap, k);
 	}
 	else
-		m = cj_memory_getarg(fcinfo, 0);
+		m = cj_memory_getstate(fcinfo, 0);
 
-	r = cj_memory_add(m, &in, k, &err);
-	if (r == CJ_MEM_FULL)
+	cj_memory_lower_k(m, k);
+	if (!cj_memory_log_append(m, &in))
 	{
 		int32		cap[CJ_MS_N];
 		CjMemory   *g;
-		void	   *scratch;
 
-		cj_memory_grow_caps(m, &in, cap);
-		g = cj_memory_alloc(cap, Min(k, m->k));
-		scratch = palloc(cj_memory_merge_scratch(m, m));
-		if (!cj_memory_merge_into(g, m, scratch, &err))
-			cj_raise(&err, "cannot add the contact to the customer memory");
-		pfree(scratch);
-		m = g;
-		r = cj_memory_add(m, &in, k, &err);
-		if (r == CJ_MEM_FULL)
-			elog(ERROR, "customer memory did not grow enough");
+		memcpy(cap, m->cap, sizeof(cap));
+		if (cap[CJ_MS_LOG] < LOG_MAX)
+		{
+			/* a longer log, in a copy */
+			cap[CJ_MS_LOG] = Max(Min(cap[CJ_MS_LOG] * 2, LOG_MAX),
+								 m->n[CJ_MS_LOG] + (int32) cj_memory_log_entry_size(&in));
+			g = cj_memory_alloc(cap, m->k);
+			cj_memory_copy_into(g, m);
+			m = g;
+		}
+		else
+		{
+			/* fold the log into the sections, growing them first if needed */
+			cj_memory_fold_caps(m, true, cap);
+			if (memcmp(cap, m->cap, sizeof(cap)) != 0)
+			{
+				g = cj_memory_alloc(cap, m->k);
+				cj_memory_copy_into(g, m);
+				m = g;
+			}
+			if (cj_memory_fold(m, &err) != CJ_MEM_ADDED)
+				cj_raise(&err, "cannot add the contact to the customer memory");
+		}
+		if (!cj_memory_log_append(m, &in))
+			elog(ERROR, "customer memory log did not grow enough");
 	}
-	if (r == CJ_MEM_ERROR)
-		cj_raise(&err, "cannot add the contact to the customer memory");
 	PG_RETURN_POINTER(m);
 }
 
@@ -171,22 +219,30 @@ cj_memory_combine(PG_FUNCTION_ARGS)
 									   cj_memory_getarg(fcinfo, 1)));
 }
 
-/* Final: the canonical form (a new value; the state is left alone) */
+/*
+ * Final: the state with its log folded in, trimmed to its contents.  The
+ * canonical form (sorted sections, unused strings dropped) is built only
+ * where it is seen: text and binary output, equality, hashing and merges.
+ */
 Datum
 cj_memory_final(PG_FUNCTION_ARGS)
 {
 	CjMemory   *m;
+	CjMemory   *out;
+	int32		cap[CJ_MS_N];
 
 	CheckAggContext(fcinfo, "cj_memory_final");
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
-	m = cj_memory_getarg(fcinfo, 0);
+	m = cj_memory_getarg(fcinfo, 0);	/* folded into a copy if needed */
 	if (m->flags & CJ_MEM_CANONICAL)
+		cj_memory_canonical_caps(m, cap);
+	else
 	{
-		CjMemory   *copy = palloc(VARSIZE(m));
-
-		memcpy(copy, m, VARSIZE(m));
-		PG_RETURN_POINTER(copy);
+		memcpy(cap, m->n, sizeof(cap));
+		cap[CJ_MS_RECENT] = m->k;
 	}
-	PG_RETURN_POINTER(cj_memory_canonicalize(m));
+	out = cj_memory_alloc(cap, m->k);
+	cj_memory_copy_into(out, m);
+	PG_RETURN_POINTER(out);
 }

@@ -17,17 +17,18 @@
 
 static const size_t ElemSize[CJ_MS_N] = {
 	sizeof(CjMemContact), sizeof(CjMemDay), sizeof(CjMemChannel),
-	sizeof(CjMemTopic), sizeof(CjMemCase), sizeof(CjMemStr), 1
+	sizeof(CjMemTopic), sizeof(CjMemCase), sizeof(CjMemStr), 1, 1
 };
 
 static const int32_t Limit[CJ_MS_N] = {
 	CJ_MEMORY_MAX_K, CJ_MEMORY_MAX_DAYS, CJ_MEMORY_MAX_CHANNELS,
-	CJ_MEMORY_MAX_TOPICS, CJ_MEMORY_MAX_CASES, INT32_MAX, INT32_MAX
+	CJ_MEMORY_MAX_TOPICS, CJ_MEMORY_MAX_CASES, INT32_MAX, INT32_MAX, INT32_MAX
 };
 
 static const char *const LimitWhat[CJ_MS_N] = {
 	"recent contacts", "distinct (day, channel) pairs", "distinct channels",
-	"distinct topics", "distinct case references", "strings", "string bytes"
+	"distinct topics", "distinct case references", "strings", "string bytes",
+	"log bytes"
 };
 
 static const char *const StatusName[CJ_ST_MAX + 1] = {
@@ -260,17 +261,34 @@ cj_mem_contact_cmp(const CjMemory *ma, const CjMemContact *a,
 	return StrCmp(ma, a->ref, mb, b->ref);
 }
 
+uint32_t
+cj_mem_hash(const char *s, int32_t len)
+{
+	uint32_t	h = 2166136261u;
+
+	for (int32_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char) s[i]) * 16777619u;
+	return h;
+}
+
 /* Slot of a string in m's pool, -1 if absent */
 static int32_t
-StrFind(const CjMemory *m, const char *s, int32_t len)
+StrFindHashed(const CjMemory *m, const char *s, int32_t len, uint32_t h)
 {
 	const CjMemStr *strs = cj_mem_strs(m);
 	const char *bytes = cj_mem_bytes(m);
 
 	for (int32_t i = 0; i < m->n[CJ_MS_STRS]; i++)
-		if (strs[i].len == len && memcmp(bytes + strs[i].off, s, (size_t) len) == 0)
+		if (strs[i].hash == h && strs[i].len == len &&
+			memcmp(bytes + strs[i].off, s, (size_t) len) == 0)
 			return i;
 	return -1;
+}
+
+static int32_t
+StrFind(const CjMemory *m, const char *s, int32_t len)
+{
+	return StrFindHashed(m, s, len, cj_mem_hash(s, len));
 }
 
 static int32_t StrIntern(CjMemory *m, const char *s, int32_t len);
@@ -297,14 +315,19 @@ StrIntern(CjMemory *m, const char *s, int32_t len)
 	int32_t		id;
 	CjMemStr   *e;
 
+	uint32_t	h;
+
 	if (s == NULL)
 		return -1;
-	if ((id = StrFind(m, s, len)) >= 0)
+	h = cj_mem_hash(s, len);
+	if ((id = StrFindHashed(m, s, len, h)) >= 0)
 		return id;
 	id = m->n[CJ_MS_STRS]++;
 	e = cj_mem_strs(m) + id;
 	e->off = m->n[CJ_MS_BYTES];
 	e->len = len;
+	e->hash = h;
+	e->pad = 0;
 	memcpy(cj_mem_bytes(m) + e->off, s, (size_t) len);
 	m->n[CJ_MS_BYTES] += len;
 	return id;
@@ -453,9 +476,8 @@ AddCount(int64_t *n, int64_t v, CjError *err)
 	return true;
 }
 
-/* Lower K to k (truncating the recent list) */
-static void
-LowerK(CjMemory *m, int k)
+void
+cj_memory_lower_k(CjMemory *m, int k)
 {
 	if (k < m->k)
 	{
@@ -576,14 +598,15 @@ cj_memory_add(CjMemory *m, const CjMemInput *in, int k, CjError *err)
 
 	/* now apply */
 	c.at = in->at;
-	c.channel = StrIntern(m, in->str[0], in->len[0]);
-	c.agent = StrIntern(m, in->str[1], in->len[1]);
-	c.topic = StrIntern(m, in->str[2], in->len[2]);
-	c.ref = StrIntern(m, in->str[3], in->len[3]);
+	/* only new strings need interning (which also merges equal new ones) */
+	c.channel = id[0] != -2 ? id[0] : StrIntern(m, in->str[0], in->len[0]);
+	c.agent = id[1] != -2 ? id[1] : StrIntern(m, in->str[1], in->len[1]);
+	c.topic = id[2] != -2 ? id[2] : StrIntern(m, in->str[2], in->len[2]);
+	c.ref = id[3] != -2 ? id[3] : StrIntern(m, in->str[3], in->len[3]);
 	c.status = in->status;
 	c.pad = 0;
 
-	LowerK(m, k);
+	cj_memory_lower_k(m, k);
 	if (m->total == 0 || in->at < m->first_at)
 		m->first_at = in->at;
 	if (m->total == 0 || in->at > m->last_at)
@@ -670,6 +693,142 @@ GrowCap(int32_t cap, int32_t need, int32_t limit)
 	return (int32_t) c;
 }
 
+/* ---------- the log ---------- */
+
+#define LOG_HDR 28				/* int64 at, int32 status, 4 x int32 len */
+
+size_t
+cj_memory_log_entry_size(const CjMemInput *in)
+{
+	size_t		size = LOG_HDR;
+
+	for (int i = 0; i < 4; i++)
+		if (in->str[i])
+			size += (size_t) in->len[i];
+	return (size + 7) & ~(size_t) 7;
+}
+
+bool
+cj_memory_log_append(CjMemory *m, const CjMemInput *in)
+{
+	size_t		size = cj_memory_log_entry_size(in);
+	char	   *e;
+	int32_t		len[4];
+	size_t		off = LOG_HDR;
+
+	if ((size_t) (m->cap[CJ_MS_LOG] - m->n[CJ_MS_LOG]) < size)
+		return false;
+	e = (char *) m + SectionOff(m->cap, CJ_MS_LOG) + m->n[CJ_MS_LOG];
+	memcpy(e, &in->at, 8);
+	memcpy(e + 8, &in->status, 4);
+	for (int i = 0; i < 4; i++)
+	{
+		len[i] = in->str[i] ? in->len[i] : -1;
+		if (in->str[i])
+		{
+			memcpy(e + off, in->str[i], (size_t) in->len[i]);
+			off += (size_t) in->len[i];
+		}
+	}
+	memcpy(e + 12, len, 16);
+	memset(e + off, 0, size - off);
+	m->n[CJ_MS_LOG] += (int32_t) size;
+	m->flags &= ~CJ_MEM_CANONICAL;
+	return true;
+}
+
+/* Decode the log entry at offset *pos into in; false if malformed */
+static bool
+LogEntry(const CjMemory *m, int32_t *pos, CjMemInput *in)
+{
+	const char *base = (const char *) m + SectionOff(m->cap, CJ_MS_LOG);
+	size_t		left = (size_t) (m->n[CJ_MS_LOG] - *pos);
+	const char *e = base + *pos;
+	size_t		off = LOG_HDR;
+
+	if (left < LOG_HDR)
+		return false;
+	memcpy(&in->at, e, 8);
+	memcpy(&in->status, e + 8, 4);
+	memcpy(in->len, e + 12, 16);
+	for (int i = 0; i < 4; i++)
+	{
+		if (in->len[i] == -1)
+		{
+			in->str[i] = NULL;
+			in->len[i] = 0;
+			continue;
+		}
+		if (in->len[i] < 0 || in->len[i] > CJ_MEMORY_MAX_TEXT ||
+			(size_t) in->len[i] > left - off)
+			return false;
+		in->str[i] = e + off;
+		off += (size_t) in->len[i];
+	}
+	off = (off + 7) & ~(size_t) 7;
+	if (off > left || in->status < 0 || in->status > CJ_ST_MAX ||
+		in->at < INT64_C(-211813488000000000) || in->at >= INT64_C(9223371331200000000))
+		return false;
+	*pos += (int32_t) off;
+	return true;
+}
+
+void
+cj_memory_fold_caps(const CjMemory *m, bool keep_log, int32_t cap[CJ_MS_N])
+{
+	int32_t		entries = 0;
+	int32_t		pos = 0;
+	CjMemInput	in;
+
+	while (pos < m->n[CJ_MS_LOG] && LogEntry(m, &pos, &in))
+		entries++;
+	memcpy(cap, m->cap, sizeof(int32_t) * CJ_MS_N);
+	for (int s = CJ_MS_DAYS; s <= CJ_MS_CASES; s++)
+	{
+		int64_t		want = (int64_t) m->n[s] + entries;
+
+		if (want > Limit[s])
+			want = Limit[s];
+		if (want > cap[s])
+			cap[s] = (int32_t) want;
+	}
+	if (m->n[CJ_MS_STRS] + 4 * entries > cap[CJ_MS_STRS])
+		cap[CJ_MS_STRS] = m->n[CJ_MS_STRS] + 4 * entries;
+	if (m->n[CJ_MS_BYTES] + m->n[CJ_MS_LOG] > cap[CJ_MS_BYTES])
+		cap[CJ_MS_BYTES] = m->n[CJ_MS_BYTES] + m->n[CJ_MS_LOG];
+	if (!keep_log)
+		cap[CJ_MS_LOG] = m->n[CJ_MS_LOG];
+}
+
+CjMemAdd
+cj_memory_fold(CjMemory *m, CjError *err)
+{
+	int32_t		pos = 0;
+	int32_t		done = 0;
+	CjMemInput	in;
+	CjMemAdd	r = CJ_MEM_ADDED;
+
+	while (pos < m->n[CJ_MS_LOG])
+	{
+		if (!LogEntry(m, &pos, &in))
+		{
+			cj_error_set(err, CJ_ERR_PARAM, "The customer memory's contact log is corrupt.");
+			return CJ_MEM_ERROR;
+		}
+		if ((r = cj_memory_add(m, &in, m->k, err)) != CJ_MEM_ADDED)
+			break;
+		done = pos;
+	}
+	if (done > 0)
+	{
+		char	   *base = (char *) m + SectionOff(m->cap, CJ_MS_LOG);
+
+		memmove(base, base + done, (size_t) (m->n[CJ_MS_LOG] - done));
+		m->n[CJ_MS_LOG] -= done;
+	}
+	return r;
+}
+
 void
 cj_memory_grow_caps(const CjMemory *m, const CjMemInput *in, int32_t cap[CJ_MS_N])
 {
@@ -688,13 +847,30 @@ cj_memory_grow_caps(const CjMemory *m, const CjMemInput *in, int32_t cap[CJ_MS_N
 			GrowCap(m->cap[s], m->n[s] + 1, Limit[s]);
 	cap[CJ_MS_STRS] = m->n[CJ_MS_STRS] + m->n[CJ_MS_STRS] / 2 + 4;
 	cap[CJ_MS_BYTES] = m->n[CJ_MS_BYTES] + m->n[CJ_MS_BYTES] / 2 + need + 16;
+	cap[CJ_MS_LOG] = m->cap[CJ_MS_LOG];
+}
+
+void
+cj_memory_copy_into(CjMemory *dst, const CjMemory *src)
+{
+	for (int s = 0; s < CJ_MS_N; s++)
+		memcpy((char *) dst + SectionOff(dst->cap, s),
+			   (const char *) src + SectionOff(src->cap, s),
+			   (size_t) src->n[s] * ElemSize[s]);
+	memcpy(dst->n, src->n, sizeof(dst->n));
+	dst->k = src->k;
+	dst->flags = src->flags;
+	dst->first_at = src->first_at;
+	dst->last_at = src->last_at;
+	dst->total = src->total;
 }
 
 void
 cj_memory_merge_caps(const CjMemory *a, const CjMemory *b, int32_t cap[CJ_MS_N])
 {
 	cap[CJ_MS_RECENT] = b && b->k < a->k ? b->k : a->k;
-	for (int s = CJ_MS_DAYS; s < CJ_MS_N; s++)
+	cap[CJ_MS_LOG] = 0;
+	for (int s = CJ_MS_DAYS; s < CJ_MS_LOG; s++)
 	{
 		int64_t		c = (int64_t) a->n[s] + (b ? b->n[s] : 0);
 
@@ -768,9 +944,14 @@ bool
 cj_memory_merge_into(CjMemory *dst, const CjMemory *src, void *scratch,
 					 CjError *err)
 {
+	if (src->n[CJ_MS_LOG] != 0)
+	{
+		cj_error_set(err, CJ_ERR_PARAM, "A customer memory must be folded before a merge.");
+		return false;
+	}
 	if (src->total == 0)
 		return true;
-	LowerK(dst, src->k);
+	cj_memory_lower_k(dst, src->k);
 	if (dst->total == 0 || src->first_at < dst->first_at)
 		dst->first_at = src->first_at;
 	if (dst->total == 0 || src->last_at > dst->last_at)
@@ -980,8 +1161,9 @@ void
 cj_memory_canonical_caps(const CjMemory *src, int32_t cap[CJ_MS_N])
 {
 	cap[CJ_MS_RECENT] = src->k;
-	for (int s = CJ_MS_DAYS; s < CJ_MS_N; s++)
+	for (int s = CJ_MS_DAYS; s < CJ_MS_LOG; s++)
 		cap[s] = src->n[s];
+	cap[CJ_MS_LOG] = 0;
 }
 
 size_t
@@ -1129,6 +1311,8 @@ cj_memory_validate(const CjMemory *m, CjError *err)
 
 	if (m->total < 1)
 		return Invalid(err, "A memory holds at least one contact.");
+	if (m->n[CJ_MS_LOG] != 0 || m->cap[CJ_MS_LOG] != 0)
+		return Invalid(err, "A canonical memory has no contact log.");
 	if (m->first_at > m->last_at)
 		return Invalid(err, "The first contact is after the last.");
 	/* strings */
@@ -1138,8 +1322,9 @@ cj_memory_validate(const CjMemory *m, CjError *err)
 		for (int32_t i = 0; i < m->n[CJ_MS_STRS]; i++)
 		{
 			if (st[i].off != off || st[i].len < 0 || st[i].len > CJ_MEMORY_MAX_TEXT ||
-				off + st[i].len > m->n[CJ_MS_BYTES] ||
-				memchr(cj_mem_bytes(m) + st[i].off, '\0', (size_t) st[i].len))
+				off + st[i].len > m->n[CJ_MS_BYTES] || st[i].pad != 0 ||
+				memchr(cj_mem_bytes(m) + st[i].off, '\0', (size_t) st[i].len) ||
+				st[i].hash != cj_mem_hash(cj_mem_bytes(m) + st[i].off, st[i].len))
 				return Invalid(err, "A string is malformed or too long.");
 			off += st[i].len;
 		}

@@ -23,9 +23,14 @@
  * resolved < closed).  "Latest" always means greatest in this order.
  *
  * Layout: the struct below is the in-memory and on-disk form of the SQL
- * type (the glue owns the varlena word).  Seven sections follow the
+ * type (the glue owns the varlena word).  Eight sections follow the
  * header, each with a count n[] and a capacity cap[]: recent contacts,
- * day counts, channels, topics, cases, string slots and string bytes.
+ * day counts, channels, topics, cases, string slots, string bytes and a
+ * log of contacts not yet folded in.  The aggregate appends each row to
+ * the log (a few bytes written at the end of the state) and folds the log
+ * into the sections when it is full and at the end, so that a hash
+ * aggregate over many customers touches each state's summary in bursts
+ * rather than once per row.
  * Strings are interned in a pool (one copy of each distinct string per
  * value) and referenced by slot number, -1 for NULL.  A value built by
  * the aggregate may carry spare capacity, unsorted sections and unused
@@ -71,7 +76,8 @@
 #define CJ_MS_CASES		4
 #define CJ_MS_STRS		5
 #define CJ_MS_BYTES		6
-#define CJ_MS_N			7
+#define CJ_MS_LOG		7		/* contacts not yet folded in (working form) */
+#define CJ_MS_N			8
 
 /* Flag: the value is in canonical form */
 #define CJ_MEM_CANONICAL	0x01
@@ -131,7 +137,12 @@ typedef struct CjMemStr
 {
 	int32_t		off;			/* into the byte section */
 	int32_t		len;
+	uint32_t	hash;			/* cj_mem_hash of the bytes: fast lookups */
+	int32_t		pad;			/* 0 */
 } CjMemStr;
+
+/* Hash of a string's bytes (FNV-1a), as kept in CjMemStr */
+extern uint32_t cj_mem_hash(const char *s, int32_t len);
 
 typedef struct CjMemory
 {
@@ -143,7 +154,6 @@ typedef struct CjMemory
 	int32_t		reserved;		/* 0 */
 	int32_t		n[CJ_MS_N];
 	int32_t		cap[CJ_MS_N];
-	int32_t		pad;
 	int64_t		first_at;
 	int64_t		last_at;
 	int64_t		total;			/* contacts; 0 only while building */
@@ -212,9 +222,35 @@ typedef enum CjMemAdd
 extern CjMemAdd cj_memory_add(CjMemory *m, const CjMemInput *in, int k,
 							  CjError *err);
 
+/* Lower K to k when smaller (truncating the recent list) */
+extern void cj_memory_lower_k(CjMemory *m, int k);
+
+/* Append a checked contact to the log; false when the log lacks room */
+extern bool cj_memory_log_append(CjMemory *m, const CjMemInput *in);
+
+/* Bytes a contact takes in the log */
+extern size_t cj_memory_log_entry_size(const CjMemInput *in);
+
+/*
+ * Capacities with room for folding the whole log in (and keeping the
+ * log's capacity when keep_log, else none); fold then never returns
+ * CJ_MEM_FULL.
+ */
+extern void cj_memory_fold_caps(const CjMemory *m, bool keep_log,
+								int32_t cap[CJ_MS_N]);
+
+/* Fold the log into the sections (the log ends empty) */
+extern CjMemAdd cj_memory_fold(CjMemory *m, CjError *err);
+
 /* Capacities for growing m so that one more contact fits */
 extern void cj_memory_grow_caps(const CjMemory *m, const CjMemInput *in,
 								int32_t cap[CJ_MS_N]);
+
+/*
+ * Copy src into the empty dst, whose capacities are at least src's
+ * counts, section by section (string slots unchanged, no canonicalising)
+ */
+extern void cj_memory_copy_into(CjMemory *dst, const CjMemory *src);
 
 /* Capacities that hold the merge of a and b (b may be NULL) */
 extern void cj_memory_merge_caps(const CjMemory *a, const CjMemory *b,

@@ -476,6 +476,7 @@ cj_memory_text_caps(const char *s, int32_t cap[CJ_MS_N])
 	cap[CJ_MS_CASES] = (int32_t) (len / 60 + 1 < CJ_MEMORY_MAX_CASES ? len / 60 + 1 : CJ_MEMORY_MAX_CASES);
 	cap[CJ_MS_STRS] = (int32_t) (quotes / 2 + 1 < CJ_MEMORY_MAX_STRINGS ? quotes / 2 + 1 : CJ_MEMORY_MAX_STRINGS);
 	cap[CJ_MS_BYTES] = (int32_t) (len + 1 < INT32_MAX / 2 ? len + 1 : INT32_MAX / 2);
+	cap[CJ_MS_LOG] = 0;
 }
 
 bool
@@ -692,6 +693,7 @@ cj_memory_wire_caps(size_t len, int32_t cap[CJ_MS_N])
 	cap[CJ_MS_CASES] = (int32_t) (len / 59 + 1 < CJ_MEMORY_MAX_CASES ? len / 59 + 1 : CJ_MEMORY_MAX_CASES);
 	cap[CJ_MS_STRS] = (int32_t) (l < CJ_MEMORY_MAX_STRINGS ? l : CJ_MEMORY_MAX_STRINGS);
 	cap[CJ_MS_BYTES] = (int32_t) (len + 1 < INT32_MAX / 2 ? len + 1 : INT32_MAX / 2);
+	cap[CJ_MS_LOG] = 0;
 }
 
 static bool
@@ -726,6 +728,8 @@ cj_memory_decode(const unsigned char *buf, size_t len, CjMemory *m, CjError *err
 			return Syntax(err, "A string is too long or truncated.");
 		s->off = m->n[CJ_MS_BYTES];
 		s->len = l;
+		s->hash = cj_mem_hash((const char *) in.b, l);
+		s->pad = 0;
 		memcpy(cj_mem_bytes(m) + s->off, in.b, (size_t) l);
 		in.b += l;
 		in.left -= (size_t) l;
