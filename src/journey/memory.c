@@ -259,18 +259,34 @@ cj_memory_hash(PG_FUNCTION_ARGS)
 	return hash_any((unsigned char *) VARDATA(m), VARSIZE(m) - VARHDRSZ);
 }
 
-/* Merge two memories; NULL is the empty memory */
+CjMemory *
+cj_memory_trimmed(const CjMemory *m)
+{
+	int32		cap[CJ_MS_N];
+	CjMemory   *out;
+
+	memcpy(cap, m->n, sizeof(cap));
+	cap[CJ_MS_RECENT] = m->k;
+	out = cj_memory_alloc(cap, m->k);
+	cj_memory_copy_into(out, m);
+	return out;
+}
+
+/*
+ * Merge two memories; NULL is the empty memory.  The result keeps only
+ * the strings its contacts use, trimmed; sorting into canonical form is
+ * left to output, equality and hashing.
+ */
 Datum
 cj_memory_merge(PG_FUNCTION_ARGS)
 {
 	if (PG_ARGISNULL(0) && PG_ARGISNULL(1))
 		PG_RETURN_NULL();
 	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
-		PG_RETURN_POINTER(cj_memory_canonicalize(
-												 cj_memory_getarg(fcinfo, PG_ARGISNULL(0) ? 1 : 0)));
-	PG_RETURN_POINTER(cj_memory_canonicalize(
-											 cj_memory_merged(cj_memory_getarg(fcinfo, 0),
-															  cj_memory_getarg(fcinfo, 1))));
+		PG_RETURN_POINTER(cj_memory_trimmed(
+											cj_memory_getarg(fcinfo, PG_ARGISNULL(0) ? 1 : 0)));
+	PG_RETURN_POINTER(cj_memory_trimmed(cj_memory_merged(cj_memory_getarg(fcinfo, 0),
+														 cj_memory_getarg(fcinfo, 1))));
 }
 
 Datum

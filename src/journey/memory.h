@@ -33,6 +33,9 @@ extern CjMemory *cj_memory_folded(const CjMemory *m);
 /* The canonical form of m (m itself when it already is) */
 extern CjMemory *cj_memory_canonicalize(CjMemory *m);
 
+/* A copy of m (folded) with capacities equal to its contents */
+extern CjMemory *cj_memory_trimmed(const CjMemory *m);
+
 /* Check a K argument (1..50, 22023) */
 extern int	cj_memory_check_k(int32 k);
 

@@ -222,27 +222,16 @@ cj_memory_combine(PG_FUNCTION_ARGS)
 /*
  * Final: the state with its log folded in, trimmed to its contents.  The
  * canonical form (sorted sections, unused strings dropped) is built only
- * where it is seen: text and binary output, equality, hashing and merges.
+ * where it is seen: text and binary output, equality and hashing.
  */
 Datum
 cj_memory_final(PG_FUNCTION_ARGS)
 {
 	CjMemory   *m;
-	CjMemory   *out;
-	int32		cap[CJ_MS_N];
 
 	CheckAggContext(fcinfo, "cj_memory_final");
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
 	m = cj_memory_getarg(fcinfo, 0);	/* folded into a copy if needed */
-	if (m->flags & CJ_MEM_CANONICAL)
-		cj_memory_canonical_caps(m, cap);
-	else
-	{
-		memcpy(cap, m->n, sizeof(cap));
-		cap[CJ_MS_RECENT] = m->k;
-	}
-	out = cj_memory_alloc(cap, m->k);
-	cj_memory_copy_into(out, m);
-	PG_RETURN_POINTER(out);
+	PG_RETURN_POINTER(cj_memory_trimmed(m));
 }
