@@ -187,6 +187,67 @@ CREATE FUNCTION cj_memory_jsonb(m cj_memory) RETURNS jsonb
 AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION cj_memory_jsonb(cj_memory) IS 'the memory as jsonb (for screens and APIs)';
 
+-- cj_contact_rates: first-contact resolution and repeat-contact rate of a
+-- group of contacts; its state cj_contact_log keeps the group's contacts.
+CREATE TYPE cj_contact_log;
+CREATE FUNCTION cj_contact_log_in(cstring) RETURNS cj_contact_log
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION cj_contact_log_out(cj_contact_log) RETURNS cstring
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION cj_contact_log_recv(internal) RETURNS cj_contact_log
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION cj_contact_log_send(cj_contact_log) RETURNS bytea
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE TYPE cj_contact_log (
+	INPUT = cj_contact_log_in,
+	OUTPUT = cj_contact_log_out,
+	RECEIVE = cj_contact_log_recv,
+	SEND = cj_contact_log_send,
+	INTERNALLENGTH = VARIABLE,
+	ALIGNMENT = double,
+	STORAGE = extended
+);
+COMMENT ON TYPE cj_contact_log IS
+'state of cj_contact_rates: the contacts (occurred_at, customer, topic, status, ref) of a group and the repeat window';
+COMMENT ON FUNCTION cj_contact_log_in(cstring) IS 'text input of cj_contact_log';
+COMMENT ON FUNCTION cj_contact_log_out(cj_contact_log) IS 'text output of cj_contact_log (contacts in the total order)';
+COMMENT ON FUNCTION cj_contact_log_recv(internal) IS 'binary input of cj_contact_log (validates everything)';
+COMMENT ON FUNCTION cj_contact_log_send(cj_contact_log) IS 'binary output of cj_contact_log';
+
+CREATE TYPE cj_contact_rates AS (
+	contacts bigint,
+	repeat_contacts bigint,
+	repeat_contact_rate float8,
+	cases bigint,
+	first_contact_resolved bigint,
+	first_contact_resolution float8
+);
+COMMENT ON TYPE cj_contact_rates IS
+'repeat-contact rate and first-contact resolution of a group of contacts (doc/memory.md)';
+
+CREATE FUNCTION cj_contact_rates_trans(cj_contact_log, text, timestamptz, text, text, text, interval)
+RETURNS cj_contact_log AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION cj_contact_rates_combine(cj_contact_log, cj_contact_log)
+RETURNS cj_contact_log AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION cj_contact_rates_final(cj_contact_log)
+RETURNS cj_contact_rates AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION cj_contact_rates_trans(cj_contact_log, text, timestamptz, text, text, text, interval) IS
+'transition function of cj_contact_rates';
+COMMENT ON FUNCTION cj_contact_rates_combine(cj_contact_log, cj_contact_log) IS
+'combine function of cj_contact_rates (concatenates the contacts)';
+COMMENT ON FUNCTION cj_contact_rates_final(cj_contact_log) IS 'final function of cj_contact_rates';
+
+CREATE AGGREGATE cj_contact_rates(customer text, occurred_at timestamptz, topic text,
+								  status text, ref text, within interval) (
+	SFUNC = cj_contact_rates_trans,
+	STYPE = cj_contact_log,
+	FINALFUNC = cj_contact_rates_final,
+	COMBINEFUNC = cj_contact_rates_combine,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE cj_contact_rates(text, timestamptz, text, text, text, interval) IS
+'repeat-contact rate (contacts followed by the same customer on the same topic within the window) and first-contact resolution (cases with one contact, resolved) of the group''s contacts';
+
 -- ==== loyalty: statements, transfers, earning ====
 
 -- ==== lifetime value: uncertainty and windows ====
