@@ -72,6 +72,7 @@ CREATE OPERATOR CLASS cj_memory_hash_ops DEFAULT FOR TYPE cj_memory USING hash A
 	OPERATOR 1 = (cj_memory, cj_memory),
 	FUNCTION 1 cj_memory_hash(cj_memory);
 COMMENT ON OPERATOR CLASS cj_memory_hash_ops USING hash IS 'hash equality of cj_memory';
+COMMENT ON OPERATOR FAMILY cj_memory_hash_ops USING hash IS 'hash equality of cj_memory';
 
 CREATE FUNCTION cj_memory_merge(a cj_memory, b cj_memory) RETURNS cj_memory
 AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
