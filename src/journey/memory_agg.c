@@ -35,13 +35,16 @@ CheckAggContext(FunctionCallInfo fcinfo, const char *fn)
 }
 
 /*
- * Contact log capacity.  A new state's log is sized from the plan's rows
- * per group (about 48 bytes a contact), between LOG_MIN and LOG_MAX
- * bytes; it doubles while below LOG_MAX, and a full log of LOG_MAX bytes
- * is folded into the summary sections.
+ * Contact log capacity.  A new state holds only the header and the log
+ * (the summary sections appear when the log is first folded in).  Its
+ * size is a power of two (what the allocator hands out anyway), large
+ * enough for the plan's rows per group at about 44 bytes a contact,
+ * between STATE_MIN and STATE_MAX bytes; a full log doubles the state
+ * while below STATE_MAX, and is folded into the sections after that.
  */
-#define LOG_MIN 128
-#define LOG_MAX 4096
+#define STATE_MIN 256
+#define STATE_MAX 4096
+#define LOG_MAX (STATE_MAX - (int32) CJ_MEMORY_HDRSZ)
 
 static int32
 InitialLog(FunctionCallInfo fcinfo)
@@ -51,7 +54,7 @@ InitialLog(FunctionCallInfo fcinfo)
 	if (cap == NULL)
 	{
 		double		per_group = 8;
-		int32		c = LOG_MIN;
+		int32		size = STATE_MIN;
 
 		if (fcinfo->context && IsA(fcinfo->context, AggState))
 		{
@@ -62,10 +65,10 @@ InitialLog(FunctionCallInfo fcinfo)
 			if (inp != NULL && agg->numGroups > 0)
 				per_group = inp->plan_rows / (double) agg->numGroups;
 		}
-		while (c < LOG_MAX && c < per_group * 48)
-			c *= 2;
+		while (size < STATE_MAX && size < CJ_MEMORY_HDRSZ + per_group * 44)
+			size *= 2;
 		cap = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, sizeof(int32));
-		*cap = c;
+		*cap = size - (int32) CJ_MEMORY_HDRSZ;
 		fcinfo->flinfo->fn_extra = cap;
 	}
 	return *cap;
@@ -156,7 +159,6 @@ cj_memory_trans(PG_FUNCTION_ARGS)
 	{
 		int32		cap[CJ_MS_N] = {0};
 
-		cap[CJ_MS_RECENT] = k;
 		cap[CJ_MS_LOG] = InitialLog(fcinfo);
 		m = cj_memory_alloc(cap, k);
 	}
@@ -172,8 +174,8 @@ cj_memory_trans(PG_FUNCTION_ARGS)
 		memcpy(cap, m->cap, sizeof(cap));
 		if (cap[CJ_MS_LOG] < LOG_MAX)
 		{
-			/* a longer log, in a copy */
-			cap[CJ_MS_LOG] = Max(Min(cap[CJ_MS_LOG] * 2, LOG_MAX),
+			/* a longer log, in a copy about twice the size */
+			cap[CJ_MS_LOG] = Max(Min(cap[CJ_MS_LOG] * 2 + (int32) CJ_MEMORY_HDRSZ, LOG_MAX),
 								 m->n[CJ_MS_LOG] + (int32) cj_memory_log_entry_size(&in));
 			g = cj_memory_alloc(cap, m->k);
 			cj_memory_copy_into(g, m);

@@ -152,7 +152,7 @@ cj_memory_check_header(const CjMemory *m, size_t size, CjError *err)
 	}
 	want = cj_memory_size(m->cap);
 	if (want == 0 || want != size || m->k < 1 || m->k > CJ_MEMORY_MAX_K ||
-		m->cap[CJ_MS_RECENT] < m->k || m->total < 0 || m->reserved != 0 ||
+		m->total < 0 || m->reserved != 0 ||
 		(m->flags & ~CJ_MEM_CANONICAL) != 0)
 	{
 		cj_error_set(err, CJ_ERR_PARAM, "The customer memory header is inconsistent.");
@@ -588,7 +588,8 @@ cj_memory_add(CjMemory *m, const CjMemInput *in, int k, CjError *err)
 		cj_error_set(err, CJ_ERR_LIMIT, "A contact count exceeds the range of bigint.");
 		return CJ_MEM_ERROR;
 	}
-	if (m->n[CJ_MS_STRS] + newstr > m->cap[CJ_MS_STRS] ||
+	if (m->cap[CJ_MS_RECENT] < m->k ||
+		m->n[CJ_MS_STRS] + newstr > m->cap[CJ_MS_STRS] ||
 		m->n[CJ_MS_BYTES] + newbytes > m->cap[CJ_MS_BYTES] ||
 		(di < 0 && m->n[CJ_MS_DAYS] >= m->cap[CJ_MS_DAYS]) ||
 		(ci < 0 && m->n[CJ_MS_CHANS] >= m->cap[CJ_MS_CHANS]) ||
@@ -695,7 +696,14 @@ GrowCap(int32_t cap, int32_t need, int32_t limit)
 
 /* ---------- the log ---------- */
 
-#define LOG_HDR 28				/* int64 at, int32 status, 4 x int32 len */
+/*
+ * A log entry: int64 occurred_at (unaligned, memcpy), uint8 status, four
+ * uint8 lengths (255 for NULL; strings are at most 200 bytes), then the
+ * bytes of channel, agent, topic and ref.  Compact, so that a hash
+ * aggregate over many customers keeps small states.
+ */
+#define LOG_HDR 13
+#define LOG_NULL 255
 
 size_t
 cj_memory_log_entry_size(const CjMemInput *in)
@@ -705,33 +713,30 @@ cj_memory_log_entry_size(const CjMemInput *in)
 	for (int i = 0; i < 4; i++)
 		if (in->str[i])
 			size += (size_t) in->len[i];
-	return (size + 7) & ~(size_t) 7;
+	return size;
 }
 
 bool
 cj_memory_log_append(CjMemory *m, const CjMemInput *in)
 {
 	size_t		size = cj_memory_log_entry_size(in);
-	char	   *e;
-	int32_t		len[4];
+	unsigned char *e;
 	size_t		off = LOG_HDR;
 
 	if ((size_t) (m->cap[CJ_MS_LOG] - m->n[CJ_MS_LOG]) < size)
 		return false;
-	e = (char *) m + SectionOff(m->cap, CJ_MS_LOG) + m->n[CJ_MS_LOG];
+	e = (unsigned char *) m + SectionOff(m->cap, CJ_MS_LOG) + m->n[CJ_MS_LOG];
 	memcpy(e, &in->at, 8);
-	memcpy(e + 8, &in->status, 4);
+	e[8] = (unsigned char) in->status;
 	for (int i = 0; i < 4; i++)
 	{
-		len[i] = in->str[i] ? in->len[i] : -1;
+		e[9 + i] = in->str[i] ? (unsigned char) in->len[i] : LOG_NULL;
 		if (in->str[i])
 		{
 			memcpy(e + off, in->str[i], (size_t) in->len[i]);
 			off += (size_t) in->len[i];
 		}
 	}
-	memcpy(e + 12, len, 16);
-	memset(e + off, 0, size - off);
 	m->n[CJ_MS_LOG] += (int32_t) size;
 	m->flags &= ~CJ_MEM_CANONICAL;
 	return true;
@@ -741,32 +746,32 @@ cj_memory_log_append(CjMemory *m, const CjMemInput *in)
 static bool
 LogEntry(const CjMemory *m, int32_t *pos, CjMemInput *in)
 {
-	const char *base = (const char *) m + SectionOff(m->cap, CJ_MS_LOG);
+	const unsigned char *base = (const unsigned char *) m + SectionOff(m->cap, CJ_MS_LOG);
 	size_t		left = (size_t) (m->n[CJ_MS_LOG] - *pos);
-	const char *e = base + *pos;
+	const unsigned char *e = base + *pos;
 	size_t		off = LOG_HDR;
 
-	if (left < LOG_HDR)
+	if (*pos < 0 || left < LOG_HDR)
 		return false;
 	memcpy(&in->at, e, 8);
-	memcpy(&in->status, e + 8, 4);
-	memcpy(in->len, e + 12, 16);
+	in->status = e[8];
 	for (int i = 0; i < 4; i++)
 	{
-		if (in->len[i] == -1)
+		int			l = e[9 + i];
+
+		if (l == LOG_NULL)
 		{
 			in->str[i] = NULL;
 			in->len[i] = 0;
 			continue;
 		}
-		if (in->len[i] < 0 || in->len[i] > CJ_MEMORY_MAX_TEXT ||
-			(size_t) in->len[i] > left - off)
+		if (l > CJ_MEMORY_MAX_TEXT || (size_t) l > left - off)
 			return false;
-		in->str[i] = e + off;
-		off += (size_t) in->len[i];
+		in->str[i] = (const char *) e + off;
+		in->len[i] = l;
+		off += (size_t) l;
 	}
-	off = (off + 7) & ~(size_t) 7;
-	if (off > left || in->status < 0 || in->status > CJ_ST_MAX ||
+	if (in->status > CJ_ST_MAX ||
 		in->at < INT64_C(-211813488000000000) || in->at >= INT64_C(9223371331200000000))
 		return false;
 	*pos += (int32_t) off;
@@ -783,6 +788,8 @@ cj_memory_fold_caps(const CjMemory *m, bool keep_log, int32_t cap[CJ_MS_N])
 	while (pos < m->n[CJ_MS_LOG] && LogEntry(m, &pos, &in))
 		entries++;
 	memcpy(cap, m->cap, sizeof(int32_t) * CJ_MS_N);
+	if (cap[CJ_MS_RECENT] < m->k)
+		cap[CJ_MS_RECENT] = m->k;
 	for (int s = CJ_MS_DAYS; s <= CJ_MS_CASES; s++)
 	{
 		int64_t		want = (int64_t) m->n[s] + entries;
