@@ -1,4 +1,4 @@
--- Showcase step 90: customer memory at the touchpoint (doc/memory.md).
+-- Showcase step 90: customer memory at the touchpoint (doc/journey.md).
 -- CDNOW has purchases but no contacts, so this step invents a touch log
 -- for its customers (deterministic: a contact after some purchases, about
 -- an order, a delivery, a return or billing, on the phone, the web or by

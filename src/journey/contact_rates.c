@@ -19,7 +19,7 @@
 #include "utils/builtins.h"
 #include "utils/timestamp.h"
 
-#include "cj_util.h"
+#include "common/util.h"
 #include "core/journey/contact_rates.h"
 #include "core/journey/memory.h"
 

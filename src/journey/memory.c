@@ -24,7 +24,7 @@
 #include "utils/json.h"
 #include "utils/timestamp.h"
 
-#include "core/cj_history.h"
+#include "core/common/instant.h"
 #include "journey/memory.h"
 
 PG_FUNCTION_INFO_V1(cj_memory_in);

@@ -9,7 +9,7 @@
 #ifndef CJ_JOURNEY_MEMORY_H
 #define CJ_JOURNEY_MEMORY_H
 
-#include "cj_util.h"
+#include "common/util.h"
 #include "core/journey/memory.h"
 
 #define CJ_MEMORY_TYPNAME "cj_memory"

@@ -21,8 +21,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "core/cj_history.h"
-#include "core/cj_text.h"
+#include "core/common/instant.h"
+#include "core/common/text.h"
 #include "core/journey/memory.h"
 
 #define EV_HDR 24				/* int64 at, int32 status, 3 x int32 len */

@@ -16,7 +16,7 @@
 #ifndef CJ_CORE_CONTACT_RATES_H
 #define CJ_CORE_CONTACT_RATES_H
 
-#include "core/cj_core.h"
+#include "core/common/core.h"
 
 #define CJ_CLOG_MAGIC		0x474F4C43u	/* "CLOG" */
 #define CJ_CLOG_VERSION		1

@@ -45,7 +45,7 @@
 
 #include <string.h>
 
-#include "core/cj_core.h"
+#include "core/common/core.h"
 
 #define CJ_MEMORY_MAGIC		0x4D454D43u	/* "CMEM" */
 #define CJ_MEMORY_VERSION	1

@@ -37,8 +37,8 @@
 
 #include <stdio.h>
 
-#include "core/cj_history.h"
-#include "core/cj_text.h"
+#include "core/common/instant.h"
+#include "core/common/text.h"
 
 /* ---------- text output ---------- */
 

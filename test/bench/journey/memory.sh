@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmark of cj_memory (doc/memory.md): in one run, on the same tables,
+# Benchmark of cj_memory (doc/journey.md): in one run, on the same tables,
 #   1. build: the memories of CUSTOMERS customers from TOUCHES touches
 #      (default 1,000,000 / 20,000,000) with cj_memory_agg, against the
 #      equivalent built-in query: the last 5 contacts with
@@ -152,7 +152,7 @@ INSERT INTO settings VALUES (
     cj_ladder('[{"name": "member", "qualify": 0}, {"name": "silver", "qualify": 100, "keep": 80}, {"name": "gold", "qualify": 250, "keep": 200}]'::jsonb),
     'bgnbd(r=0.2426, alpha=4.4135, a=0.7929, b=2.4257) unit=7d', 'gg(p=6.25, q=3.74, gamma=15.44)');
 
--- the screen-pop query of doc/memory.md
+-- the screen-pop query of doc/journey.md
 PREPARE pop(int) AS
 SELECT c.name,
        cj_tier(s.ladder, v.qualifying) AS tier,

@@ -1,5 +1,5 @@
 # Concurrent upserts of customer memories through the documented recipe
-# (doc/memory.md): each transaction logs one touch and merges its memory
+# (doc/journey.md): each transaction logs one touch and merges its memory
 # into the stored one with INSERT ... ON CONFLICT DO UPDATE SET memory =
 # cj_memory_merge(...).  Many clients writing the same few customers at
 # once must keep every touch: the stored memory equals the memory
