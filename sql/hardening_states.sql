@@ -69,7 +69,10 @@ INSERT INTO hs_args VALUES
 ('cj_holdout_add(cj_holdout,cj_model,float8,float8,float8,float8,float8)', $$'bgnbd(r=0.24, alpha=4.4, a=0.79, b=2.4)'::cj_model, i::float8, 10::float8, 30::float8, 39::float8, 1::float8$$),
 ('cj_holdout_add(cj_holdout,cj_model,float8,float8,float8,float8,float8,int4)', $$'bgnbd(r=0.24, alpha=4.4, a=0.79, b=2.4)'::cj_model, i::float8, 10::float8, 30::float8, 39::float8, 1::float8, 2$$),
 ('cj_tracking_add(cj_tracking,cj_model,timestamptz,timestamptz,interval,int4)', $$'bgnbd(r=0.24, alpha=4.4, a=0.79, b=2.4)'::cj_model, '2020-01-01'::timestamptz + i * interval '1 day', '2020-01-01'::timestamptz, interval '7 days', 3$$),
-('cj_liability_sfunc(cj_liability,cj_points_ledger,timestamptz,interval)', $$('earn ' || (10 * i) || ' at 2020-01-01T00:00:00Z expires 2020-0' || (2 + i) || '-01T00:00:00Z')::cj_points_ledger, '2020-01-15'::timestamptz, interval '6 months'$$);
+('cj_liability_sfunc(cj_liability,cj_points_ledger,timestamptz,interval)', $$('earn ' || (10 * i) || ' at 2020-01-01T00:00:00Z expires 2020-0' || (2 + i) || '-01T00:00:00Z')::cj_points_ledger, '2020-01-15'::timestamptz, interval '6 months'$$),
+('cj_memory_trans(cj_memory,timestamptz,text,text,text,text,text)', $$'2020-01-01'::timestamptz + i * interval '1 h', 'phone', 'ann', 'billing', 'open', 'case' || i$$),
+('cj_memory_trans(cj_memory,timestamptz,text,text,text,text,text,integer)', $$'2020-01-01'::timestamptz + i * interval '1 h', 'phone', 'ann', 'billing', 'open', 'case' || i, 3$$),
+('cj_contact_rates_trans(cj_contact_log,text,timestamptz,text,text,text,interval)', $$'c' || i, '2020-01-01'::timestamptz + i * interval '1 h', 'billing', 'resolved', 'case' || i, interval '7 days'$$);
 SELECT count(*) AS transition_functions_without_sample
 FROM (SELECT DISTINCT sfunc FROM hs_agg) f LEFT JOIN hs_args USING (sfunc) WHERE args IS NULL;
 

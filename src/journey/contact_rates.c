@@ -20,6 +20,7 @@
 #include "utils/timestamp.h"
 
 #include "common/util.h"
+#include "common/state.h"
 #include "core/journey/contact_rates.h"
 #include "core/journey/memory.h"
 
@@ -160,8 +161,7 @@ cj_contact_log_send(PG_FUNCTION_ARGS)
 static void
 CheckAggContext(FunctionCallInfo fcinfo, const char *fn)
 {
-	if (!AggCheckCallContext(fcinfo, NULL))
-		elog(ERROR, "%s called in non-aggregate context", fn);
+	(void) cj_agg_context(fcinfo, fn);
 }
 
 /* The window argument in microseconds: fixed length, not negative */

@@ -21,6 +21,7 @@
 #include "utils/builtins.h"
 #include "utils/timestamp.h"
 
+#include "common/state.h"
 #include "journey/memory.h"
 
 PG_FUNCTION_INFO_V1(cj_memory_trans);
@@ -30,8 +31,7 @@ PG_FUNCTION_INFO_V1(cj_memory_final);
 static void
 CheckAggContext(FunctionCallInfo fcinfo, const char *fn)
 {
-	if (!AggCheckCallContext(fcinfo, NULL))
-		elog(ERROR, "%s called in non-aggregate context", fn);
+	(void) cj_agg_context(fcinfo, fn);
 }
 
 /*

@@ -190,7 +190,13 @@ my %sample = (
 	'cj_fit_gg(cj_history,timestamp with time zone)'
 	  => [ 'facts_hist', "h, timestamptz '2025-01-01 00:00:00+00'" ],
 	'cj_points_liability_sum(cj_points_ledger,timestamp with time zone,interval)'
-	  => [ 'facts_ledger', "l, timestamptz '2024-06-01 00:00:00+00', interval '12 months'" ]);
+	  => [ 'facts_ledger', "l, timestamptz '2024-06-01 00:00:00+00', interval '12 months'" ],
+	'cj_memory_agg(timestamp with time zone,text,text,text,text,text)'
+	  => [ 'facts', "at, channel, 'agent' || i % 5, 'topic' || i % 3, (ARRAY['open', 'pending', 'resolved', 'closed'])[1 + i % 4], ref" ],
+	'cj_memory_agg(timestamp with time zone,text,text,text,text,text,integer)'
+	  => [ 'facts', "at, channel, 'agent' || i % 5, 'topic' || i % 3, (ARRAY['open', 'pending', 'resolved', 'closed'])[1 + i % 4], ref, 3" ],
+	'cj_contact_rates(text,timestamp with time zone,text,text,text,interval)'
+	  => [ 'facts', "cid::text, at, 'topic' || i % 3, (ARRAY['open', 'resolved'])[1 + i % 2], ref, interval '7 days'" ]);
 foreach my $m (qw(bgnbd mbgnbd pnbd bgbb))
 {
 	$sample{"cj_fit_$m(double precision,double precision,double precision)"} =
