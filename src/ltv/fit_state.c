@@ -645,6 +645,31 @@ cj_fit_state_out(PG_FUNCTION_ARGS)
 }
 
 /*
+ * Whether the tuples of a received state, before validation, are as
+ * cj_fit_state_send writes them: in strictly increasing order, with no
+ * negative zero anywhere.  Anything else would be read, then written back
+ * differently.
+ */
+static bool
+BinaryCanonical(const CjFitText *ft)
+{
+	size_t		i;
+	int			j;
+
+	if (ft->unit == 0.0 && signbit(ft->unit))
+		return false;
+	for (i = 0; i < ft->n; i++)
+	{
+		for (j = 0; j < CJ_TUPLE_DIM; j++)
+			if (ft->t[i].v[j] == 0.0 && signbit(ft->t[i].v[j]))
+				return false;
+		if (i > 0 && cj_tuple_cmp(&ft->t[i - 1], &ft->t[i]) >= 0)
+			return false;
+	}
+	return true;
+}
+
+/*
  * Binary input: version byte, family id byte, unit float8, count int64,
  * then per tuple the family's ndata float8 values and an int64 weight.
  * The decoded state passes every check of the text input.
@@ -658,6 +683,7 @@ cj_fit_state_recv(PG_FUNCTION_ARGS)
 				i;
 	int			j;
 	CjError		err;
+	bool		canonical;
 
 	cj_check_binary_version(pq_getmsgbyte(buf), "cj_fit_state");
 	ft.family = cj_family_by_id(pq_getmsgbyte(buf));
@@ -682,12 +708,19 @@ cj_fit_state_recv(PG_FUNCTION_ARGS)
 		/* an out-of-range weight becomes 0, which validation rejects */
 		ft.t[i].w = (w < 1 || w > (INT64CONST(1) << 53)) ? 0.0 : (double) w;
 	}
+	canonical = BinaryCanonical(&ft);
 	if (!cj_fit_state_validate(&ft, &err))
 		ereport(ERROR,
 				(errcode(err.kind == CJ_ERR_LIMIT ? ERRCODE_PROGRAM_LIMIT_EXCEEDED :
 						 ERRCODE_INVALID_BINARY_REPRESENTATION),
 				 errmsg("invalid binary data for type cj_fit_state"),
 				 errdetail("%s", err.detail)));
+	/* validation merges equal tuples and drops unused ones: none may be */
+	if (!canonical || (int64) ft.n != n)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("invalid binary data for type cj_fit_state"),
+				 errdetail("The binary form lists distinct tuples in sorted order, with no negative zero.")));
 	PG_RETURN_POINTER(StateFromText(&ft));
 }
 
