@@ -131,6 +131,29 @@ CREATE TABLE rt_cj_tracking (id int, v cj_tracking);
 INSERT INTO rt_cj_tracking
 SELECT g, cj_tracking('pnbd(r=0.55, alpha=10.58, s=0.61, beta=11.67)', '2020-01-01'::timestamptz + r1 * interval '400 days',
                       '2020-01-01', (1 + g) * interval '1 day', 1 + g * 7) FROM rt_rows GROUP BY g;
+
+CREATE TABLE rt_cj_memory (id int, v cj_memory);
+INSERT INTO rt_cj_memory
+SELECT g, cj_memory_agg('2020-01-01'::timestamptz + r1 * interval '300 days',
+                        (ARRAY['phone', 'email', 'chat'])[1 + floor(r2 * 3)::int], 'agent' || floor(r3 * 5),
+                        'topic' || floor(r4 * 4), (ARRAY['open', 'pending', 'resolved', 'closed'])[1 + floor(r1 * 4)::int],
+                        'case' || floor(r2 * 7), 1 + g % 50) FROM rt_rows GROUP BY g
+UNION ALL SELECT 1000, cj_memory_agg('294276-12-30', repeat('c', 200), NULL, NULL, NULL, NULL)
+UNION ALL SELECT 1001, cj_memory_agg('4713-11-25 BC', NULL, repeat('"\', 60), 'x', 'open', repeat('r', 200));
+
+CREATE AGGREGATE raw_cr(text, timestamptz, text, text, text, interval) (
+    sfunc = cj_contact_rates_trans, stype = cj_contact_log);
+CREATE TABLE rt_cj_contact_log (id int, v cj_contact_log);
+INSERT INTO rt_cj_contact_log
+SELECT g, raw_cr('c' || floor(r1 * 5), '2020-01-01'::timestamptz + r2 * interval '90 days', 'topic' || floor(r3 * 3),
+                 (ARRAY['open', 'resolved', NULL])[1 + floor(r4 * 3)::int], 'case' || floor(r1 * 9),
+                 (1 + g) * interval '1 day') FROM rt_rows GROUP BY g;
+
+CREATE AGGREGATE raw_liab(cj_points_ledger, timestamptz, interval) (
+    sfunc = cj_liability_sfunc, stype = cj_liability);
+CREATE TABLE rt_cj_liability (id int, v cj_liability);
+INSERT INTO rt_cj_liability
+SELECT id % 7, raw_liab(v, '2020-06-01', interval '24 months') FROM rt_cj_points_ledger WHERE id < 1000 GROUP BY id % 7;
 EOSQL
 is($rc, 0, 'values produced by the functions') or diag $err;
 
