@@ -132,12 +132,12 @@ main(void)
 
 	/* Friday 2026-03-06 17:30 + 2 business hours -> Monday 10:30 */
 	cj_calendar_parse("X; mon-fri 09:00-18:00", cal, &err);
-	CHECK(cj_business_add(cal, &tz, Ts(2026, 3, 6, 17, 30), 2 * HOUR, &r, &err) &&
+	CHECK(cj_cal_business_add(cal, &tz, Ts(2026, 3, 6, 17, 30), 2 * HOUR, &r, &err) &&
 		  r == Ts(2026, 3, 9, 10, 30), "Friday 17:30 + 2h = Monday 10:30");
-	CHECK(cj_business_add(cal, &tz, Ts(2026, 3, 6, 17, 30), 30 * MIN, &r, &err) &&
+	CHECK(cj_cal_business_add(cal, &tz, Ts(2026, 3, 6, 17, 30), 30 * MIN, &r, &err) &&
 		  r == Ts(2026, 3, 6, 18, 0), "Friday 17:30 + 30min = Friday 18:00");
 	cj_calendar_parse("X; mon-fri 09:00-18:00; sat 10:00-13:00", cal, &err);
-	CHECK(cj_business_add(cal, &tz, Ts(2026, 3, 6, 17, 30), 2 * HOUR, &r, &err) &&
+	CHECK(cj_cal_business_add(cal, &tz, Ts(2026, 3, 6, 17, 30), 2 * HOUR, &r, &err) &&
 		  r == Ts(2026, 3, 7, 11, 30), "with Saturdays: Saturday 11:30");
 
 	/* random calendars and instants against the minute walk */
@@ -180,7 +180,7 @@ main(void)
 		b = a + (rand() % (8 * 1440)) * MIN;
 		for (t = a; t < b; t += MIN)
 			walk += OpenAt(cal, &z, t) ? MIN : 0;
-		if (!cj_business_time(cal, &ftz, a, b, &got, &err) || got != walk)
+		if (!cj_cal_business_time(cal, &ftz, a, b, &got, &err) || got != walk)
 		{
 			bad++;
 			printf("# time %s a=%lld b=%lld got %lld want %lld\n", lit,
@@ -191,7 +191,7 @@ main(void)
 		walk = 0;
 		for (t = a; walk < dur; t += MIN)
 			walk += OpenAt(cal, &z, t) ? MIN : 0;
-		if (!cj_business_add(cal, &ftz, a, dur, &got, &err) || got != t)
+		if (!cj_cal_business_add(cal, &ftz, a, dur, &got, &err) || got != t)
 		{
 			bad++;
 			printf("# add %s a=%lld dur=%lld got %lld want %lld\n", lit,

@@ -750,7 +750,7 @@ Segment(const CjTz *tz, int64_t t, int64_t *off, int64_t *next, CjError *err)
 
 /* Business time between instants a <= b */
 bool
-cj_business_time(const CjCalendar *cal, const CjTz *tz, int64_t a, int64_t b,
+cj_cal_business_time(const CjCalendar *cal, const CjTz *tz, int64_t a, int64_t b,
 				 int64_t *result, CjError *err)
 {
 	int64_t		t = a,
@@ -780,7 +780,7 @@ cj_business_time(const CjCalendar *cal, const CjTz *tz, int64_t a, int64_t b,
 
 /* Earliest t >= start with business_time(start, t) = duration */
 bool
-cj_business_add(const CjCalendar *cal, const CjTz *tz, int64_t start,
+cj_cal_business_add(const CjCalendar *cal, const CjTz *tz, int64_t start,
 				int64_t duration, int64_t *result, CjError *err)
 {
 	int64_t		t = start,
@@ -824,6 +824,12 @@ cj_business_add(const CjCalendar *cal, const CjTz *tz, int64_t start,
 		t = next;
 		if (++n % 256 == 0)
 			cj_check_interrupts();
+	}
+	/* the open time left before the end of the range bounds the inversion */
+	if (rem > cj_calendar_open_before(cal, CJ_CAL_T_MAX + off) - f0)
+	{
+		cj_error_set(err, CJ_ERR_RANGE, "The result lies beyond the range of timestamp with time zone.");
+		return false;
 	}
 	*result = OpenInverse(cal, f0 + rem) - off;
 	if (*result > CJ_CAL_T_MAX)

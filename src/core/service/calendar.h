@@ -121,15 +121,15 @@ extern int64_t cj_calendar_open_before(const CjCalendar *cal, int64_t x);
  * Business time between instants a <= b.  False with err filled when the
  * callback fails or an instant is out of range.
  */
-extern bool cj_business_time(const CjCalendar *cal, const CjTz *tz,
+extern bool cj_cal_business_time(const CjCalendar *cal, const CjTz *tz,
 							 int64_t a, int64_t b, int64_t *result,
 							 CjError *err);
 
 /*
- * The earliest instant t >= start with business_time(start, t) = duration
+ * The earliest instant t >= start with business time(start, t) = duration
  * (duration >= 0).  False (CJ_ERR_RANGE) when t is out of range.
  */
-extern bool cj_business_add(const CjCalendar *cal, const CjTz *tz,
+extern bool cj_cal_business_add(const CjCalendar *cal, const CjTz *tz,
 							int64_t start, int64_t duration, int64_t *result,
 							CjError *err);
 
