@@ -37,6 +37,9 @@
 /* Seconds from 1970-01-01 (pg_time_t) to 2000-01-01 (timestamptz) */
 #define EPOCH_SHIFT ((int64) (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * SECS_PER_DAY)
 
+/* Offset segments cached per call site (two per year in DST zones) */
+#define CAL_SEGMENTS 8
+
 /* Fixed header of the on-disk form; zone, intervals and dates follow */
 typedef struct CalHeader
 {
@@ -53,10 +56,15 @@ struct CalCache
 	char	   *bytes;
 	CjCalendar	cal;
 	pg_tz	   *tz;
-	/* the last offset segment the tz database gave: [lo, hi) at off */
-	int64		seg_lo;
-	int64		seg_hi;
-	int64		seg_off;
+	/* offset segments the tz database gave: [lo, hi) at off */
+	int			nseg;
+	int			nextseg;		/* slot to reuse next */
+	struct
+	{
+		int64		lo;
+		int64		hi;
+		int64		off;
+	}			seg[CAL_SEGMENTS];
 };
 
 PG_FUNCTION_INFO_V1(cj_calendar_in);
@@ -353,7 +361,7 @@ cj_calendar_get(FmgrInfo *flinfo, Datum d)
 	c->bytes = MemoryContextAlloc(flinfo->fn_mcxt, len);
 	CalUnpack(VARDATA_ANY(v), len, &c->cal);
 	c->tz = ResolveZone(c->cal.zone);
-	c->seg_lo = c->seg_hi = 0;
+	c->nseg = c->nextseg = 0;
 	memcpy(c->bytes, VARDATA_ANY(v), len);
 	c->len = len;
 	flinfo->fn_extra = c;
@@ -373,12 +381,15 @@ TzSegment(void *arg, int64_t t, int64_t *offset, int64_t *next)
 				after_dst,
 				r;
 
-	if (t >= c->seg_lo && t < c->seg_hi)
-	{
-		*offset = c->seg_off;
-		*next = c->seg_hi;
-		return true;
-	}
+	int			i;
+
+	for (i = 0; i < c->nseg; i++)
+		if (t >= c->seg[i].lo && t < c->seg[i].hi)
+		{
+			*offset = c->seg[i].off;
+			*next = c->seg[i].hi;
+			return true;
+		}
 	secs = (t >= 0 ? t / USECS_PER_SEC : -((-t + USECS_PER_SEC - 1) / USECS_PER_SEC)) + EPOCH_SHIFT;
 	r = pg_next_dst_boundary(&secs, &before, &before_dst, &boundary,
 							 &after, &after_dst, c->tz);
@@ -403,9 +414,23 @@ TzSegment(void *arg, int64_t t, int64_t *offset, int64_t *next)
 		*next = PG_INT64_MAX;
 	else
 		*next = (boundary - EPOCH_SHIFT) * USECS_PER_SEC;
-	c->seg_lo = t;
-	c->seg_hi = *next;
-	c->seg_off = *offset;
+
+	/*
+	 * The segment ends at *next but its start is unknown: remember it from
+	 * t, and extend a remembered segment with the same end downward, so
+	 * that rows in any order soon hit the cache.
+	 */
+	for (i = 0; i < c->nseg; i++)
+		if (c->seg[i].hi == *next && c->seg[i].off == *offset)
+		{
+			c->seg[i].lo = Min(c->seg[i].lo, t);
+			return true;
+		}
+	i = c->nseg < CAL_SEGMENTS ? c->nseg++ : c->nextseg;
+	c->nextseg = (i + 1) % CAL_SEGMENTS;
+	c->seg[i].lo = t;
+	c->seg[i].hi = *next;
+	c->seg[i].off = *offset;
 	return true;
 }
 

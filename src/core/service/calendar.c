@@ -816,7 +816,15 @@ cj_cal_business_add(const CjCalendar *cal, const CjTz *tz, int64_t start,
 			return false;
 		f0 = cj_calendar_open_before(cal, t + off);
 		if (next > CJ_CAL_T_MAX)
+		{
+			/* the open time left before the end of the range bounds the inversion */
+			if (rem > cj_calendar_open_before(cal, CJ_CAL_T_MAX + off) - f0)
+			{
+				cj_error_set(err, CJ_ERR_RANGE, "The result lies beyond the range of timestamp with time zone.");
+				return false;
+			}
 			break;
+		}
 		avail = cj_calendar_open_before(cal, next + off) - f0;
 		if (avail >= rem)
 			break;
@@ -824,12 +832,6 @@ cj_cal_business_add(const CjCalendar *cal, const CjTz *tz, int64_t start,
 		t = next;
 		if (++n % 256 == 0)
 			cj_check_interrupts();
-	}
-	/* the open time left before the end of the range bounds the inversion */
-	if (rem > cj_calendar_open_before(cal, CJ_CAL_T_MAX + off) - f0)
-	{
-		cj_error_set(err, CJ_ERR_RANGE, "The result lies beyond the range of timestamp with time zone.");
-		return false;
 	}
 	*result = OpenInverse(cal, f0 + rem) - off;
 	if (*result > CJ_CAL_T_MAX)
