@@ -90,6 +90,52 @@ RETURNS timestamptz
 AS 'MODULE_PATHNAME', 'cj_due_resume_calendar' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION cj_due_resume(timestamptz, timestamptz, timestamptz, cj_calendar) IS 'due time moved by the business time that passed while the SLA clock was paused';
 
+-- cj_sla_policy: several metrics, targets per tier and severity
+CREATE TYPE cj_sla_policy;
+CREATE FUNCTION cj_sla_policy_in(cstring) RETURNS cj_sla_policy
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION cj_sla_policy_out(cj_sla_policy) RETURNS cstring
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION cj_sla_policy_recv(internal) RETURNS cj_sla_policy
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION cj_sla_policy_send(cj_sla_policy) RETURNS bytea
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE TYPE cj_sla_policy (
+	INPUT = cj_sla_policy_in,
+	OUTPUT = cj_sla_policy_out,
+	RECEIVE = cj_sla_policy_recv,
+	SEND = cj_sla_policy_send,
+	INTERNALLENGTH = VARIABLE,
+	STORAGE = extended
+);
+COMMENT ON TYPE cj_sla_policy IS 'SLA targets per metric, tier and severity, e.g. ''first_reply: platinum 30s, gold 2min, * 15min; resolution: platinum/high 4h, platinum 1d, * 3d''';
+COMMENT ON FUNCTION cj_sla_policy_in(cstring) IS 'text input of cj_sla_policy';
+COMMENT ON FUNCTION cj_sla_policy_out(cj_sla_policy) IS 'canonical text output of cj_sla_policy';
+COMMENT ON FUNCTION cj_sla_policy_recv(internal) IS 'binary input of cj_sla_policy';
+COMMENT ON FUNCTION cj_sla_policy_send(cj_sla_policy) IS 'binary output of cj_sla_policy';
+
+CREATE FUNCTION cj_sla_policy_target(policy cj_sla_policy, metric text, tier text)
+RETURNS interval
+AS 'MODULE_PATHNAME', 'cj_sla_policy_target' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION cj_sla_policy_target(cj_sla_policy, text, text) IS 'target of a metric for a tier (or the * default) as a time-only interval';
+CREATE FUNCTION cj_sla_policy_target(policy cj_sla_policy, metric text, tier text, severity text)
+RETURNS interval
+AS 'MODULE_PATHNAME', 'cj_sla_policy_target' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION cj_sla_policy_target(cj_sla_policy, text, text, text) IS 'target of a metric for a tier and severity: tier/severity, tier, */severity, then *; a NULL severity means none';
+
+CREATE FUNCTION cj_due(arrived_at timestamptz, policy cj_sla_policy, metric text, tier text)
+RETURNS timestamptz
+AS 'MODULE_PATHNAME', 'cj_due_policy' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION cj_due(timestamptz, cj_sla_policy, text, text) IS 'due time = arrival + the metric''s target for the tier';
+CREATE FUNCTION cj_due(arrived_at timestamptz, policy cj_sla_policy, metric text, tier text, severity text)
+RETURNS timestamptz
+AS 'MODULE_PATHNAME', 'cj_due_policy' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION cj_due(timestamptz, cj_sla_policy, text, text, text) IS 'due time = arrival + the metric''s target for the tier and severity (NULL severity: none)';
+CREATE FUNCTION cj_due(arrived_at timestamptz, policy cj_sla_policy, metric text, tier text, severity text, calendar cj_calendar)
+RETURNS timestamptz
+AS 'MODULE_PATHNAME', 'cj_due_policy' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION cj_due(timestamptz, cj_sla_policy, text, text, text, cj_calendar) IS 'due time = arrival + the metric''s target for the tier and severity (NULL severity: none), counted in business time of the calendar';
+
 -- ==== touchpoints: customer memory ====
 
 -- ==== loyalty: statements, transfers, earning ====

@@ -167,7 +167,7 @@ FROM unnest(ARRAY['2026-03-06 17:45', '2026-03-09 09:45', '2026-03-09 10:00', '2
 -- existing cj_due and cj_sla_status calls still resolve to the same functions
 SELECT cj_due('2026-03-06 17:30', 'gold:2h', 'gold') AS wall_clock_due,
        cj_due('2026-03-06 17:30', 10.0, '5min', '10s', '1min') AS value_due,
-       cj_due('2026-03-06 17:30', 'gold:2h', 'gold', 'Europe/Paris; mon-fri 09:00-18:00') AS business_due,
+       cj_due('2026-03-06 17:30', 'gold:2h', 'gold', 'Europe/Paris; mon-fri 09:00-18:00'::cj_calendar) AS business_due,
        cj_sla_status('2026-03-06 17:30', '2026-03-06 19:30', '2026-03-06 19:00') AS wall_status;
 
 -- a due time as a stored generated column, indexed (IMMUTABLE)

@@ -343,29 +343,36 @@ cj_calendar_zone(PG_FUNCTION_ARGS)
 	PG_RETURN_TEXT_P(cstring_to_text(c->cal.zone));
 }
 
-/* The cached decoded calendar of argument d */
+/* The cached decoded calendar of argument d, kept in *slot */
 CalCache *
-cj_calendar_get(FmgrInfo *flinfo, Datum d)
+cj_calendar_get_in(MemoryContext mcxt, CalCache **slot, Datum d)
 {
 	struct varlena *v = PG_DETOAST_DATUM_PACKED(d);
 	Size		len = VARSIZE_ANY_EXHDR(v);
-	CalCache   *c = (CalCache *) flinfo->fn_extra;
+	CalCache   *c = *slot;
 
 	if (c != NULL && c->len == len && memcmp(c->bytes, VARDATA_ANY(v), len) == 0)
 		return c;
 	if (c == NULL)
-		c = MemoryContextAllocZero(flinfo->fn_mcxt, sizeof(CalCache));
+		c = MemoryContextAllocZero(mcxt, sizeof(CalCache));
 	else
 		pfree(c->bytes);
 	c->len = 0;
-	c->bytes = MemoryContextAlloc(flinfo->fn_mcxt, len);
+	c->bytes = MemoryContextAlloc(mcxt, len);
 	CalUnpack(VARDATA_ANY(v), len, &c->cal);
 	c->tz = ResolveZone(c->cal.zone);
 	c->nseg = c->nextseg = 0;
 	memcpy(c->bytes, VARDATA_ANY(v), len);
 	c->len = len;
-	flinfo->fn_extra = c;
+	*slot = c;
 	return c;
+}
+
+/* The cached decoded calendar of argument d, in fn_extra */
+CalCache *
+cj_calendar_get(FmgrInfo *flinfo, Datum d)
+{
+	return cj_calendar_get_in(flinfo->fn_mcxt, (CalCache **) &flinfo->fn_extra, d);
 }
 
 /* The core's offset callback: the segment of t from pg_next_dst_boundary */

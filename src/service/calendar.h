@@ -22,6 +22,9 @@ typedef struct CalCache CalCache;
  */
 extern CalCache *cj_calendar_get(FmgrInfo *flinfo, Datum d);
 
+/* The same, cached in *slot (allocated in mcxt) */
+extern CalCache *cj_calendar_get_in(MemoryContext mcxt, CalCache **slot, Datum d);
+
 /* Business time from a to b (negative when b < a), in microseconds */
 extern int64 cj_calendar_time(CalCache *c, TimestampTz a, TimestampTz b);
 

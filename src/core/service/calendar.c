@@ -697,6 +697,9 @@ WeeklyInverse(const CjCalendar *cal, int64_t v)
 	int64_t		rem = v - q * cal->weekly_us;	/* in (0, weekly] */
 	int			i;
 
+	/* past the end of the range: saturate rather than overflow */
+	if (q > CJ_CAL_T_MAX / CJ_USECS_PER_WEEK + 2)
+		return INT64_MAX / 2;
 	for (i = 0; i < cal->npieces; i++)
 		if (cal->pcum[i] + cal->pend[i] - cal->pstart[i] >= rem)
 			break;
@@ -810,7 +813,7 @@ cj_cal_business_add(const CjCalendar *cal, const CjTz *tz, int64_t start,
 	}
 	for (;;)
 	{
-		int64_t		avail;
+		int64_t		y;
 
 		if (!Segment(tz, t, &off, &next, err))
 			return false;
@@ -823,17 +826,27 @@ cj_cal_business_add(const CjCalendar *cal, const CjTz *tz, int64_t start,
 				cj_error_set(err, CJ_ERR_RANGE, "The result lies beyond the range of timestamp with time zone.");
 				return false;
 			}
+			*result = OpenInverse(cal, f0 + rem) - off;
 			break;
 		}
-		avail = cj_calendar_open_before(cal, next + off) - f0;
-		if (avail >= rem)
+
+		/*
+		 * The smallest local y with F(y) = f0 + rem lies in this segment
+		 * exactly when F(next + off) >= f0 + rem, that is, when the open
+		 * time left in the segment covers rem; try that first (the usual
+		 * case), and otherwise consume the segment's open time.
+		 */
+		y = OpenInverse(cal, f0 + rem);
+		if (y <= next + off)
+		{
+			*result = y - off;
 			break;
-		rem -= avail;
+		}
+		rem -= cj_calendar_open_before(cal, next + off) - f0;
 		t = next;
 		if (++n % 256 == 0)
 			cj_check_interrupts();
 	}
-	*result = OpenInverse(cal, f0 + rem) - off;
 	if (*result > CJ_CAL_T_MAX)
 	{
 		cj_error_set(err, CJ_ERR_RANGE, "The result lies beyond the range of timestamp with time zone.");
