@@ -697,9 +697,13 @@ WeeklyInverse(const CjCalendar *cal, int64_t v)
 	int64_t		rem = v - q * cal->weekly_us;	/* in (0, weekly] */
 	int			i;
 
-	/* past the end of the range: saturate rather than overflow */
+	/*
+	 * Past the end of the range: saturate rather than overflow, to a
+	 * local instant later than any the callers compare with (instants up to
+	 * CJ_CAL_T_MAX, offsets up to a day).
+	 */
 	if (q > CJ_CAL_T_MAX / CJ_USECS_PER_WEEK + 2)
-		return INT64_MAX / 2;
+		return CJ_CAL_T_MAX + 2 * CJ_USECS_PER_DAY;
 	for (i = 0; i < cal->npieces; i++)
 		if (cal->pcum[i] + cal->pend[i] - cal->pstart[i] >= rem)
 			break;
