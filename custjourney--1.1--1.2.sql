@@ -136,6 +136,73 @@ RETURNS timestamptz
 AS 'MODULE_PATHNAME', 'cj_due_policy' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION cj_due(timestamptz, cj_sla_policy, text, text, text, cj_calendar) IS 'due time = arrival + the metric''s target for the tier and severity (NULL severity: none), counted in business time of the calendar';
 
+-- cj_sla_clock: paused SLA clocks over ordered status events
+CREATE TYPE cj_sla_clock_state;
+CREATE FUNCTION cj_sla_clock_state_in(cstring) RETURNS cj_sla_clock_state
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION cj_sla_clock_state_out(cj_sla_clock_state) RETURNS cstring
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION cj_sla_clock_state_recv(internal) RETURNS cj_sla_clock_state
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION cj_sla_clock_state_send(cj_sla_clock_state) RETURNS bytea
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE TYPE cj_sla_clock_state (
+	INPUT = cj_sla_clock_state_in,
+	OUTPUT = cj_sla_clock_state_out,
+	RECEIVE = cj_sla_clock_state_recv,
+	SEND = cj_sla_clock_state_send,
+	INTERNALLENGTH = VARIABLE,
+	ALIGNMENT = double,
+	STORAGE = plain
+);
+COMMENT ON TYPE cj_sla_clock_state IS 'state of an SLA clock: status after the last event, business time consumed, target and breach instant';
+COMMENT ON FUNCTION cj_sla_clock_state_in(cstring) IS 'text input of cj_sla_clock_state';
+COMMENT ON FUNCTION cj_sla_clock_state_out(cj_sla_clock_state) IS 'exact text output of cj_sla_clock_state (instants in UTC)';
+COMMENT ON FUNCTION cj_sla_clock_state_recv(internal) IS 'binary input of cj_sla_clock_state';
+COMMENT ON FUNCTION cj_sla_clock_state_send(cj_sla_clock_state) IS 'binary output of cj_sla_clock_state';
+
+CREATE FUNCTION cj_sla_clock_trans(cj_sla_clock_state, text, timestamptz)
+RETURNS cj_sla_clock_state
+AS 'MODULE_PATHNAME', 'cj_sla_clock_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION cj_sla_clock_trans(cj_sla_clock_state, text, timestamptz) IS 'transition function of cj_sla_clock(status, at)';
+CREATE FUNCTION cj_sla_clock_trans(cj_sla_clock_state, text, timestamptz, cj_calendar)
+RETURNS cj_sla_clock_state
+AS 'MODULE_PATHNAME', 'cj_sla_clock_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION cj_sla_clock_trans(cj_sla_clock_state, text, timestamptz, cj_calendar) IS 'transition function of cj_sla_clock(status, at, calendar)';
+CREATE FUNCTION cj_sla_clock_trans(cj_sla_clock_state, text, timestamptz, cj_calendar, interval)
+RETURNS cj_sla_clock_state
+AS 'MODULE_PATHNAME', 'cj_sla_clock_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION cj_sla_clock_trans(cj_sla_clock_state, text, timestamptz, cj_calendar, interval) IS 'transition function of cj_sla_clock(status, at, calendar, target)';
+
+CREATE AGGREGATE cj_sla_clock(status text, at timestamptz) (
+	SFUNC = cj_sla_clock_trans, STYPE = cj_sla_clock_state, PARALLEL = SAFE);
+COMMENT ON AGGREGATE cj_sla_clock(text, timestamptz) IS 'wall-clock time an SLA clock ran over status events running/paused/stopped; call with ORDER BY at';
+CREATE AGGREGATE cj_sla_clock(status text, at timestamptz, calendar cj_calendar) (
+	SFUNC = cj_sla_clock_trans, STYPE = cj_sla_clock_state, PARALLEL = SAFE);
+COMMENT ON AGGREGATE cj_sla_clock(text, timestamptz, cj_calendar) IS 'business time an SLA clock ran over status events running/paused/stopped; call with ORDER BY at';
+CREATE AGGREGATE cj_sla_clock(status text, at timestamptz, calendar cj_calendar, target interval) (
+	SFUNC = cj_sla_clock_trans, STYPE = cj_sla_clock_state, PARALLEL = SAFE);
+COMMENT ON AGGREGATE cj_sla_clock(text, timestamptz, cj_calendar, interval) IS 'business time an SLA clock ran, with the budget left against target and when it ran out; call with ORDER BY at';
+
+CREATE FUNCTION cj_sla_clock_consumed(clock cj_sla_clock_state) RETURNS interval
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION cj_sla_clock_consumed(cj_sla_clock_state) IS 'time the clock ran (business time with a calendar), as a time-only interval';
+CREATE FUNCTION cj_sla_clock_remaining(clock cj_sla_clock_state) RETURNS interval
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION cj_sla_clock_remaining(cj_sla_clock_state) IS 'target minus time consumed (negative once breached); NULL without a target';
+CREATE FUNCTION cj_sla_clock_breached(clock cj_sla_clock_state) RETURNS boolean
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION cj_sla_clock_breached(cj_sla_clock_state) IS 'whether the target ran out by the last event; NULL without a target';
+CREATE FUNCTION cj_sla_clock_breached_at(clock cj_sla_clock_state) RETURNS timestamptz
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION cj_sla_clock_breached_at(cj_sla_clock_state) IS 'instant the target ran out; NULL if it has not by the last event';
+CREATE FUNCTION cj_sla_clock_status(clock cj_sla_clock_state) RETURNS text
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION cj_sla_clock_status(cj_sla_clock_state) IS 'status after the last event: running, paused, stopped (none before any event)';
+CREATE FUNCTION cj_sla_clock_due(clock cj_sla_clock_state, calendar cj_calendar) RETURNS timestamptz
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION cj_sla_clock_due(cj_sla_clock_state, cj_calendar) IS 'when the target runs out if the clock keeps running (the breach instant once breached); NULL while paused or stopped';
+
 -- ==== touchpoints: customer memory ====
 
 -- ==== loyalty: statements, transfers, earning ====
