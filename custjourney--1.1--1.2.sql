@@ -127,14 +127,12 @@ CREATE FUNCTION cj_due(arrived_at timestamptz, policy cj_sla_policy, metric text
 RETURNS timestamptz
 AS 'MODULE_PATHNAME', 'cj_due_policy' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION cj_due(timestamptz, cj_sla_policy, text, text) IS 'due time = arrival + the metric''s target for the tier';
-CREATE FUNCTION cj_due(arrived_at timestamptz, policy cj_sla_policy, metric text, tier text, severity text)
-RETURNS timestamptz
-AS 'MODULE_PATHNAME', 'cj_due_policy' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION cj_due(timestamptz, cj_sla_policy, text, text, text) IS 'due time = arrival + the metric''s target for the tier and severity (NULL severity: none)';
+-- no five-argument form: cj_due(unknown x 5) must keep resolving to the
+-- released value-based cj_due(timestamptz, float8, interval, interval, interval)
 CREATE FUNCTION cj_due(arrived_at timestamptz, policy cj_sla_policy, metric text, tier text, severity text, calendar cj_calendar)
 RETURNS timestamptz
 AS 'MODULE_PATHNAME', 'cj_due_policy' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION cj_due(timestamptz, cj_sla_policy, text, text, text, cj_calendar) IS 'due time = arrival + the metric''s target for the tier and severity (NULL severity: none), counted in business time of the calendar';
+COMMENT ON FUNCTION cj_due(timestamptz, cj_sla_policy, text, text, text, cj_calendar) IS 'due time = arrival + the metric''s target for the tier and severity (NULL severity: none), counted in business time of the calendar (NULL calendar: wall-clock time)';
 
 -- cj_sla_clock: paused SLA clocks over ordered status events
 CREATE TYPE cj_sla_clock_state;

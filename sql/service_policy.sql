@@ -33,9 +33,9 @@ SELECT cj_sla_policy_target('first_reply: gold 2min', 'first_reply', 'silver');
 SELECT cj_due('2026-03-06 17:30', 'first_reply: gold 2h; resolution: gold/high 4h, * 3d'::cj_sla_policy,
               'first_reply', 'gold') AS first_reply,
        cj_due('2026-03-06 17:30', 'first_reply: gold 2h; resolution: gold/high 4h, * 3d'::cj_sla_policy,
-              'resolution', 'gold', 'high') AS resolution_high,
+              'resolution', 'gold', 'high', NULL) AS resolution_high,
        cj_due('2026-03-06 17:30', 'first_reply: gold 2h; resolution: gold/high 4h, * 3d'::cj_sla_policy,
-              'resolution', 'gold', NULL) AS resolution_default,
+              'resolution', 'gold', NULL, NULL) AS resolution_default,
        cj_due('2026-03-06 17:30', 'first_reply: gold 2h; resolution: gold/high 4h, * 3d'::cj_sla_policy,
               'first_reply', 'gold', NULL, 'Europe/Paris; mon-fri 09:00-18:00') AS first_reply_business,
        cj_due('2026-03-06 17:30', 'first_reply: gold 2h; resolution: gold/high 4h, * 3d'::cj_sla_policy,
@@ -46,6 +46,7 @@ SELECT cj_due(NULL, 'first_reply: gold 2h'::cj_sla_policy, 'first_reply', 'gold'
 -- resolves as before
 SELECT cj_due('2026-03-06 17:30', 'gold:2h', 'gold') AS sla_due,
        cj_due('2026-03-06 17:30', 10.0, '5min', '10s', '1min') AS value_due,
+       cj_due('2026-03-06 17:30', '10', '5min', '10s', '1min') AS untyped_value_due,
        cj_due('2026-03-06 17:30', 'gold:2h'::cj_sla, 'gold', 'Europe/Paris; mon-fri 09:00-18:00') AS sla_calendar_due;
 SELECT p.oid::regprocedure
 FROM pg_proc p WHERE p.proname = 'cj_due' ORDER BY p.oid::regprocedure::text;

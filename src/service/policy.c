@@ -3,7 +3,7 @@
  * policy.c
  *	  The cj_sla_policy type (several SLA metrics, each with targets per
  *	  tier and severity) and the due times built on it:
- *	  cj_due(arrived_at, policy, metric, tier [, severity [, calendar]])
+ *	  cj_due(arrived_at, policy, metric, tier [, severity, calendar])
  *	  and cj_sla_policy_target.
  *
  * A value is stored as its version byte and canonical text; the parsed
@@ -214,9 +214,12 @@ cj_sla_policy_target(PG_FUNCTION_ARGS)
 }
 
 /*
- * cj_due(arrived_at, policy, metric, tier [, severity [, calendar]]): the
+ * cj_due(arrived_at, policy, metric, tier [, severity, calendar]): the
  * metric's target for the tier and severity, in wall-clock time or in
- * business time of the calendar.  A NULL severity means "none given".
+ * business time of the calendar.  A NULL severity means "none given", a
+ * NULL calendar wall-clock time.  (There is no five-argument form: a call
+ * with five untyped literals must keep resolving to the value-based
+ * cj_due of 1.0.)
  */
 Datum
 cj_due_policy(PG_FUNCTION_ARGS)
@@ -229,14 +232,14 @@ cj_due_policy(PG_FUNCTION_ARGS)
 	int			i;
 
 	for (i = 0; i < PG_NARGS(); i++)
-		if (PG_ARGISNULL(i) && i != 4)
+		if (PG_ARGISNULL(i) && i < 4)
 			PG_RETURN_NULL();
 	dc = GetDueCache(fcinfo);
 	pc = PolicyGet(fcinfo->flinfo->fn_mcxt, &dc->policy, PG_GETARG_DATUM(1));
 	arrived = PG_GETARG_TIMESTAMPTZ(0);
 	us = PolicyTarget(&pc->pol, PG_GETARG_TEXT_PP(2), PG_GETARG_TEXT_PP(3),
 					  PG_NARGS() > 4 && !PG_ARGISNULL(4) ? PG_GETARG_TEXT_PP(4) : NULL);
-	if (PG_NARGS() > 5)
+	if (PG_NARGS() > 5 && !PG_ARGISNULL(5))
 	{
 		CalCache   *cc = cj_calendar_get_in(fcinfo->flinfo->fn_mcxt, &dc->calendar,
 											PG_GETARG_DATUM(5));
