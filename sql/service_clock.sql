@@ -52,6 +52,8 @@ FROM (SELECT ticket, cj_sla_clock(status, at, 'Europe/Paris; mon-fri 09:00-18:00
       FROM service_clock_event GROUP BY ticket) s;
 SELECT 'paused since 2026-03-06 16:45:00.000001+00, consumed 900000000 us, target 7200000000 us'::cj_sla_clock_state;
 SELECT 'none, consumed 0 us'::cj_sla_clock_state;
+SELECT 'running since 12073-04-17 07:01:00+00, consumed 0 us'::cj_sla_clock_state::text::cj_sla_clock_state AS five_digit_year;
+SELECT cj_sla_clock(s, a ORDER BY a) FROM (VALUES ('running', '0044-03-15 12:00:00+00 BC'::timestamptz)) v(s, a);
 SELECT 'running since 2026-03-06 16:45:00+00, consumed -1 us'::cj_sla_clock_state;
 SELECT 'running since 2026-03-06 16:45:00+00, consumed 9000000000 us, target 7200000000 us'::cj_sla_clock_state;
 SELECT 'running since 2026-02-30 16:45:00+00, consumed 0 us'::cj_sla_clock_state;

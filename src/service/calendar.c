@@ -201,8 +201,8 @@ cj_calendar_in(PG_FUNCTION_ARGS)
 	{
 		cj_ereturn(CJ_ESCONTEXT(fcinfo), (Datum) 0,
 				   (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					errmsg("time zone \"%s\" not recognized", cal->zone),
-					errdetail("A calendar names a time zone of the server's time zone database, such as \"Europe/Paris\" or \"UTC\".")));
+					errmsg("invalid value for type cj_calendar: \"%s\"", str),
+					errdetail("Time zone \"%s\" is not in the server's time zone database; give a name such as \"Europe/Paris\" or \"UTC\".", cal->zone)));
 	}
 	/* keep the database's spelling of the name: "europe/paris" -> "Europe/Paris" */
 	strlcpy(cal->zone, pg_get_timezone_name(tz), sizeof(cal->zone));

@@ -69,15 +69,19 @@ PG_FUNCTION_INFO_V1(cj_sla_clock_breached_at);
 PG_FUNCTION_INFO_V1(cj_sla_clock_status);
 PG_FUNCTION_INFO_V1(cj_sla_clock_due);
 
+/* Instants a state holds: within timestamptz, from year 1 (the text form has no BC) */
+#define CLOCK_MIN_AT (-INT64CONST(63082281600000000))	/* 0001-01-01 00:00 UTC */
+#define VALID_AT(t) ((t) >= CLOCK_MIN_AT && IS_VALID_TIMESTAMP(t))
+
 /* Check every field; false when the state is not one the code makes */
 static bool
 ClockValid(const ClockState *s)
 {
 	return s->version == CJ_BINARY_VERSION && s->status <= CLOCK_STOPPED &&
 		s->has_target <= 1 && s->breached <= 1 && s->reserved == 0 &&
-		IS_VALID_TIMESTAMP(s->last_at) && s->consumed_us >= 0 &&
+		VALID_AT(s->last_at) && s->consumed_us >= 0 &&
 		(s->has_target ? s->target_us > 0 : s->target_us == 0) &&
-		(s->breached ? s->has_target && IS_VALID_TIMESTAMP(s->breached_at) &&
+		(s->breached ? s->has_target && VALID_AT(s->breached_at) &&
 		 s->breached_at <= s->last_at && s->consumed_us > s->target_us
 		 : s->breached_at == 0 && (!s->has_target || s->consumed_us <= s->target_us)) &&
 		(s->status != CLOCK_NONE || (s->consumed_us == 0 && s->last_at == 0));
@@ -141,7 +145,27 @@ cj_sla_clock_state_out(PG_FUNCTION_ARGS)
 	PG_RETURN_CSTRING(buf.data);
 }
 
-/* Parse "YYYY-MM-DD HH:MM:SS[.ffffff]+00" */
+/* Parse n digits (n > 0) or, with n = 0, 4 to 6 digits */
+static bool
+Digits(const char **p, int n, int *out)
+{
+	int			v = 0,
+				k = 0;
+	int			max = n ? n : 6;
+
+	while (k < max && (*p)[k] >= '0' && (*p)[k] <= '9')
+	{
+		v = v * 10 + ((*p)[k] - '0');
+		k++;
+	}
+	if (n ? k != n : k < 4)
+		return false;
+	*p += k;
+	*out = v;
+	return true;
+}
+
+/* Parse "YYYY-MM-DD HH:MM:SS[.ffffff]+00" (years 1 to 294276) */
 static bool
 ParseInstant(const char **p, int64 *t)
 {
@@ -151,35 +175,26 @@ ParseInstant(const char **p, int64 *t)
 				h,
 				mi,
 				sec,
-				n = 0,
-				frac = 0,
-				digits = 0;
+				frac = 0;
 	const char *s = cj_skip_space(*p);
+	int64		yy;
+	int			mm,
+				dd;
 
-	if (sscanf(s, "%4d-%2d-%2d %2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &sec, &n) != 6 || n != 19)
+	if (!Digits(&s, 0, &y) || *s++ != '-' || !Digits(&s, 2, &mo) || *s++ != '-' ||
+		!Digits(&s, 2, &d) || *s++ != ' ' || !Digits(&s, 2, &h) || *s++ != ':' ||
+		!Digits(&s, 2, &mi) || *s++ != ':' || !Digits(&s, 2, &sec))
 		return false;
-	s += n;
-	if (*s == '.')
-	{
-		for (s++; *s >= '0' && *s <= '9' && digits < 6; s++, digits++)
-			frac = frac * 10 + (*s - '0');
-		if (digits != 6)
-			return false;
-	}
-	if (strncmp(s, "+00", 3) != 0 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 ||
-		mi > 59 || sec > 59 || y < 1)
+	if (*s == '.' && (s++, !Digits(&s, 6, &frac)))
 		return false;
+	if (strncmp(s, "+00", 3) != 0 || y < 1 || mo < 1 || mo > 12 || d < 1 || d > 31 ||
+		h > 23 || mi > 59 || sec > 59)
+		return false;
+	cj_civil_from_days(cj_days_from_civil(y, mo, d), &yy, &mm, &dd);
+	if (yy != y || mm != mo || dd != d)
+		return false;			/* 2026-02-30 */
 	*t = cj_days_from_civil(y, mo, d) * USECS_PER_DAY + h * USECS_PER_HOUR +
 		mi * USECS_PER_MINUTE + sec * USECS_PER_SEC + frac;
-	{
-		int64		yy;
-		int			mm,
-					dd;
-
-		cj_civil_from_days(cj_days_from_civil(y, mo, d), &yy, &mm, &dd);
-		if (yy != y || mm != mo || dd != d)
-			return false;		/* 2026-02-30 */
-	}
 	*p = s + 3;
 	return true;
 }
@@ -349,10 +364,10 @@ cj_sla_clock_trans(PG_FUNCTION_ARGS)
 		PG_RETURN_POINTER(s);
 	next = ParseStatus(PG_GETARG_TEXT_PP(1));
 	at = PG_GETARG_TIMESTAMPTZ(2);
-	if (TIMESTAMP_NOT_FINITE(at))
+	if (!VALID_AT(at))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("event instants must be finite")));
+				 errmsg("event instants must be finite and in year 1 or later")));
 	if (s->status != CLOCK_NONE && at < s->last_at)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
