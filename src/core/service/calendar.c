@@ -710,11 +710,16 @@ WeeklyInverse(const CjCalendar *cal, int64_t v)
 	return MON0 + q * CJ_USECS_PER_WEEK + cal->pstart[i] + (rem - cal->pcum[i]);
 }
 
-/* Smallest local y with F(y) = v: the fixed point of y <- W^-1(v + C(y)) */
+/*
+ * Smallest local y with F(y) = v: the fixed point of y <- W^-1(v + C(y)),
+ * iterated from c = c0.  Any c0 <= C(y) for the answer y converges to it
+ * (C is nondecreasing); the caller passes C at a local instant known to be
+ * before y, which usually makes the first step the last.
+ */
 static int64_t
-OpenInverse(const CjCalendar *cal, int64_t v)
+OpenInverse(const CjCalendar *cal, int64_t v, int64_t c0)
 {
-	int64_t		c = 0;
+	int64_t		c = c0;
 	int			n = 0;
 
 	for (;;)
@@ -794,7 +799,8 @@ cj_cal_business_add(const CjCalendar *cal, const CjTz *tz, int64_t start,
 				rem = duration,
 				off,
 				next,
-				f0;
+				f0,
+				c0;
 	int			n = 0;
 
 	if (!CheckInstant(start, err))
@@ -821,7 +827,8 @@ cj_cal_business_add(const CjCalendar *cal, const CjTz *tz, int64_t start,
 
 		if (!Segment(tz, t, &off, &next, err))
 			return false;
-		f0 = cj_calendar_open_before(cal, t + off);
+		c0 = ClosedBefore(cal, t + off);
+		f0 = WeeklyOpenBefore(cal, t + off) - c0;
 		if (next > CJ_CAL_T_MAX)
 		{
 			/* the open time left before the end of the range bounds the inversion */
@@ -830,7 +837,7 @@ cj_cal_business_add(const CjCalendar *cal, const CjTz *tz, int64_t start,
 				cj_error_set(err, CJ_ERR_RANGE, "The result lies beyond the range of timestamp with time zone.");
 				return false;
 			}
-			*result = OpenInverse(cal, f0 + rem) - off;
+			*result = OpenInverse(cal, f0 + rem, c0) - off;
 			break;
 		}
 
@@ -840,7 +847,7 @@ cj_cal_business_add(const CjCalendar *cal, const CjTz *tz, int64_t start,
 		 * time left in the segment covers rem; try that first (the usual
 		 * case), and otherwise consume the segment's open time.
 		 */
-		y = OpenInverse(cal, f0 + rem);
+		y = OpenInverse(cal, f0 + rem, c0);
 		if (y <= next + off)
 		{
 			*result = y - off;
