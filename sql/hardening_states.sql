@@ -72,7 +72,10 @@ INSERT INTO hs_args VALUES
 ('cj_liability_sfunc(cj_liability,cj_points_ledger,timestamptz,interval)', $$('earn ' || (10 * i) || ' at 2020-01-01T00:00:00Z expires 2020-0' || (2 + i) || '-01T00:00:00Z')::cj_points_ledger, '2020-01-15'::timestamptz, interval '6 months'$$),
 ('cj_memory_trans(cj_memory,timestamptz,text,text,text,text,text)', $$'2020-01-01'::timestamptz + i * interval '1 h', 'phone', 'ann', 'billing', 'open', 'case' || i$$),
 ('cj_memory_trans(cj_memory,timestamptz,text,text,text,text,text,integer)', $$'2020-01-01'::timestamptz + i * interval '1 h', 'phone', 'ann', 'billing', 'open', 'case' || i, 3$$),
-('cj_contact_rates_trans(cj_contact_log,text,timestamptz,text,text,text,interval)', $$'c' || i, '2020-01-01'::timestamptz + i * interval '1 h', 'billing', 'resolved', 'case' || i, interval '7 days'$$);
+('cj_contact_rates_trans(cj_contact_log,text,timestamptz,text,text,text,interval)', $$'c' || i, '2020-01-01'::timestamptz + i * interval '1 h', 'billing', 'resolved', 'case' || i, interval '7 days'$$),
+('cj_sla_clock_trans(cj_sla_clock_state,text,timestamptz)', $$CASE WHEN i % 2 = 1 THEN 'running' ELSE 'paused' END, '2020-01-01'::timestamptz + i * interval '1 h'$$),
+('cj_sla_clock_trans(cj_sla_clock_state,text,timestamptz,cj_calendar)', $$CASE WHEN i % 2 = 1 THEN 'running' ELSE 'paused' END, '2020-01-01'::timestamptz + i * interval '1 h', 'UTC; 24x7'::cj_calendar$$),
+('cj_sla_clock_trans(cj_sla_clock_state,text,timestamptz,cj_calendar,interval)', $$CASE WHEN i % 2 = 1 THEN 'running' ELSE 'paused' END, '2020-01-01'::timestamptz + i * interval '1 h', 'UTC; 24x7'::cj_calendar, interval '2 h'$$);
 SELECT count(*) AS transition_functions_without_sample
 FROM (SELECT DISTINCT sfunc FROM hs_agg) f LEFT JOIN hs_args USING (sfunc) WHERE args IS NULL;
 

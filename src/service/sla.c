@@ -25,6 +25,7 @@
 
 #include "common/util.h"
 #include "core/service/sla.h"
+#include "service/sla.h"
 
 /* On-disk form: a header and the tiers in the order written */
 typedef struct SlaData
@@ -192,6 +193,13 @@ TierTarget(const SlaData *d, const text *tier)
 			 errmsg("unknown tier \"%s\"", text_to_cstring(tier)),
 			 errdetail("The SLA has no default tier \"*\"; its tiers are: %s.", list)));
 	pg_unreachable();
+}
+
+/* Target of a tier for other files of the service area */
+int64
+cj_sla_tier_target(Datum sla, text *tier)
+{
+	return TierTarget((SlaData *) PG_DETOAST_DATUM(sla), tier);
 }
 
 /* ts + us, erroring on overflow; infinite timestamps stay infinite */

@@ -154,6 +154,16 @@ CREATE AGGREGATE raw_liab(cj_points_ledger, timestamptz, interval) (
 CREATE TABLE rt_cj_liability (id int, v cj_liability);
 INSERT INTO rt_cj_liability
 SELECT id % 7, raw_liab(v, '2020-06-01', interval '24 months') FROM rt_cj_points_ledger WHERE id < 1000 GROUP BY id % 7;
+
+CREATE TABLE rt_cj_sla_clock_state (id int, v cj_sla_clock_state);
+INSERT INTO rt_cj_sla_clock_state
+SELECT g, cj_sla_clock((ARRAY['running', 'paused', 'running', 'stopped'])[1 + i % 4],
+                       '2020-01-01'::timestamptz + (i + r1) * interval '7 hours',
+                       'Europe/Paris; mon-fri 09:00-18:00; closed 2020-01-06'::cj_calendar,
+                       r2 * interval '40 hours' ORDER BY i)
+FROM rt_rows WHERE i <= 4 + g % 20 GROUP BY g
+UNION ALL SELECT 1000, cj_sla_clock(s, t ORDER BY t)
+FROM (VALUES ('running', '4713-11-25 BC'::timestamptz), ('stopped', '294276-12-30')) v(s, t);
 EOSQL
 is($rc, 0, 'values produced by the functions') or diag $err;
 

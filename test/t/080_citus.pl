@@ -192,11 +192,17 @@ my %sample = (
 	'cj_points_liability_sum(cj_points_ledger,timestamp with time zone,interval)'
 	  => [ 'facts_ledger', "l, timestamptz '2024-06-01 00:00:00+00', interval '12 months'" ],
 	'cj_memory_agg(timestamp with time zone,text,text,text,text,text)'
-	  => [ 'facts', "at, channel, 'agent' || i % 5, 'topic' || i % 3, (ARRAY['open', 'pending', 'resolved', 'closed'])[1 + i % 4], ref" ],
+	  => [ 'facts', "at, channel, 'agent' || mod(i, 5), 'topic' || mod(i, 3), (ARRAY['open', 'pending', 'resolved', 'closed'])[1 + mod(i, 4)], ref" ],
 	'cj_memory_agg(timestamp with time zone,text,text,text,text,text,integer)'
-	  => [ 'facts', "at, channel, 'agent' || i % 5, 'topic' || i % 3, (ARRAY['open', 'pending', 'resolved', 'closed'])[1 + i % 4], ref, 3" ],
+	  => [ 'facts', "at, channel, 'agent' || mod(i, 5), 'topic' || mod(i, 3), (ARRAY['open', 'pending', 'resolved', 'closed'])[1 + mod(i, 4)], ref, 3" ],
+	'cj_sla_clock(text,timestamp with time zone)'
+	  => [ 'facts', "(ARRAY['running', 'paused'])[1 + mod(i, 2)], at ORDER BY at, i" ],
+	'cj_sla_clock(text,timestamp with time zone,cj_calendar)'
+	  => [ 'facts', "(ARRAY['running', 'paused'])[1 + mod(i, 2)], at, 'Europe/Paris; mon-fri 09:00-18:00' ORDER BY at, i" ],
+	'cj_sla_clock(text,timestamp with time zone,cj_calendar,interval)'
+	  => [ 'facts', "(ARRAY['running', 'paused'])[1 + mod(i, 2)], at, 'UTC; 24x7', interval '30 days' ORDER BY at, i" ],
 	'cj_contact_rates(text,timestamp with time zone,text,text,text,interval)'
-	  => [ 'facts', "cid::text, at, 'topic' || i % 3, (ARRAY['open', 'resolved'])[1 + i % 2], ref, interval '7 days'" ]);
+	  => [ 'facts', "cid::text, at, 'topic' || mod(i, 3), (ARRAY['open', 'resolved'])[1 + mod(i, 2)], ref, interval '7 days'" ]);
 foreach my $m (qw(bgnbd mbgnbd pnbd bgbb))
 {
 	$sample{"cj_fit_$m(double precision,double precision,double precision)"} =
@@ -217,6 +223,11 @@ my @aggs = split /\n/, $q->(q{
 	WHERE p.prokind = 'a' ORDER BY 1});
 cmp_ok(scalar @aggs, '>=', 39, scalar(@aggs) . ' aggregates in the extension');
 my @unsampled = grep { !$sample{$_} } @aggs;
+my %ordered = map { $_ => 1 } split /\n/, $q->(q{
+	SELECT DISTINCT p.proname FROM pg_aggregate a JOIN pg_proc p ON p.oid = a.aggfnoid
+	WHERE p.proname LIKE 'cj\_%' AND a.aggcombinefn = 0});
+is(join(' ', sort keys %ordered), 'cj_sla_clock',
+   'the one aggregate without a combine function is the order-dependent SLA clock');
 is("@unsampled", '', 'every aggregate has sample arguments in this test');
 
 # the plain copies (single-node reference), then distribute the originals
@@ -238,7 +249,11 @@ foreach my $agg (@aggs)
 {
 	my ($t, $args) = @{ $sample{$agg} || next };
 	(my $name = $agg) =~ s/\(.*//;
-	foreach my $grp ('cid', 'g', '')
+	# an aggregate whose result depends on the order of its rows (called
+	# with ORDER BY) has no combine function: PostgreSQL never splits it
+	# into partials, and Citus runs it whole on the distribution column
+	my @groupings = $ordered{$name} ? ('cid') : ('cid', 'g', '');
+	foreach my $grp (@groupings)
 	{
 		my $sel = $grp eq ''
 		  ? "SELECT $name($args)::text FROM %s"

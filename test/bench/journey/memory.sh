@@ -29,7 +29,7 @@ BATCH=${BATCH:-200000}
 REPS=${REPS:-3}
 POPS=${POPS:-2000}
 PG_CONFIG=${PG_CONFIG:-pg_config}
-. "$(dirname "$0")/bench_lib.sh"
+. "$(dirname "$0")/../bench_lib.sh"
 
 echo "loading $TOUCHES touches of $CUSTOMERS customers ..."
 psql <<SQL

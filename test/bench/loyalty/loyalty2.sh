@@ -23,7 +23,7 @@ MOVES=${MOVES:-10000000}
 ROWS=${ROWS:-10000000}
 REPS=${REPS:-3}
 PG_CONFIG=${PG_CONFIG:-pg_config}
-. "$(dirname "$0")/bench_lib.sh"
+. "$(dirname "$0")/../bench_lib.sh"
 
 echo "loading $MOVES movements of $MEMBERS members and $ROWS amounts ..."
 psql <<SQL
