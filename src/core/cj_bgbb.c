@@ -346,6 +346,12 @@ BgbbSimulate(const double *p, double n, CjRng *rng, double *v)
 	v[0] = 0.0;
 	v[1] = 0.0;
 	v[2] = floor(n);
+	if (!(v[2] <= CJ_BGBB_MAX_N))
+	{
+		/* the glue rejects such n first; the bound keeps the loop finite */
+		v[0] = NAN;
+		return;
+	}
 	for (i = 1.0; i <= v[2]; i++)
 	{
 		if (cj_rng_uniform(rng) < th)

@@ -675,6 +675,11 @@ cj_bg_simulate(const double *p, double T, CjRng *rng, double *v, int m)
 		return;
 	if (!(lambda > 0.0))
 		return;
+	if (!isfinite(lambda))
+	{
+		v[0] = NAN;
+		return;
+	}
 	for (;;)
 	{
 		t += cj_rng_exponential(rng, lambda);
@@ -684,6 +689,15 @@ cj_bg_simulate(const double *p, double T, CjRng *rng, double *v, int m)
 		v[1] = t;
 		if (cj_rng_uniform(rng) < drop)
 			break;
+		if (cj_unlikely(((int64_t) v[0] & 0xffff) == 0))
+		{
+			if (v[0] >= CJ_SIM_MAX_PURCHASES)
+			{
+				v[0] = NAN;
+				return;
+			}
+			cj_check_interrupts();
+		}
 	}
 }
 

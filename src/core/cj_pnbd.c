@@ -773,6 +773,11 @@ PnbdSimulate(const double *p, double T, CjRng *rng, double *v)
 		end = fmin(T, cj_rng_exponential(rng, mu));
 	if (!(lambda > 0.0))
 		return;
+	if (!isfinite(lambda))
+	{
+		v[0] = NAN;
+		return;
+	}
 	for (;;)
 	{
 		t += cj_rng_exponential(rng, lambda);
@@ -781,7 +786,14 @@ PnbdSimulate(const double *p, double T, CjRng *rng, double *v)
 		v[0] += 1.0;
 		v[1] = t;
 		if ((++k & 0xffff) == 0)
+		{
+			if (v[0] >= CJ_SIM_MAX_PURCHASES)
+			{
+				v[0] = NAN;
+				return;
+			}
 			cj_check_interrupts();
+		}
 	}
 }
 

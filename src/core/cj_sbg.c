@@ -75,6 +75,8 @@ SbgLogLik(const CjData *d, const double *p, double *grad)
 				gb += w * (cj_digamma(be + k) - pk - pb + pab);
 			}
 		}
+		if ((i & 4095) == 4095)
+			cj_check_interrupts();
 	}
 	if (grad)
 	{
