@@ -16,9 +16,11 @@
 
 #include "access/htup_details.h"
 #include "funcapi.h"
+#include "miscadmin.h"
 
 #include "common/util.h"
 #include "ltv/model.h"
+#include "core/ltv/bgbb.h"
 
 PG_FUNCTION_INFO_V1(cj_simulate);
 
@@ -65,6 +67,13 @@ SimSetup(FunctionCallInfo fcinfo)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("observation period T must be a finite number > 0")));
+	if (st->pf == &cj_family_bgbb && st->T > CJ_BGBB_MAX_N)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("observation period T must be at most %d for a BG/BB model",
+						CJ_BGBB_MAX_N),
+				 errdetail("A BG/BB customer can have at most %d opportunities.",
+						   CJ_BGBB_MAX_N)));
 	cj_rng_seed(&st->rng, (uint64) PG_GETARG_INT64(a + 2));
 	return st;
 }
@@ -101,7 +110,14 @@ cj_simulate(PG_FUNCTION_ARGS)
 	if (st->done >= st->n)
 		SRF_RETURN_DONE(fctx);
 	st->done++;
+	CHECK_FOR_INTERRUPTS();
 	st->pf->simulate(st->pm.params, st->T, &st->rng, v);
+	if (isnan(v[0]))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("simulated customer makes more than %.0f purchases",
+						CJ_SIM_MAX_PURCHASES),
+				 errdetail("The model's purchase rate times the observation period is too large to simulate.")));
 	values[0] = Int64GetDatum(st->done);
 	values[1] = Float8GetDatum(v[0]);
 	values[2] = Float8GetDatum(v[1]);

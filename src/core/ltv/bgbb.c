@@ -240,8 +240,11 @@ BgbbStart(const CjData *d, double *p)
  * Gamma(1+delta)) the sum is delta/(gamma-1) [R(n1) - R(n2)] (FHS eq. 9
  * and 13); written as delta R(n1) (-expm1(D))/(gamma-1), D = log R(n2) -
  * log R(n1), with the gamma -> 1 limit D/(gamma-1) -> psi(1+delta+n1) -
- * psi(1+delta+n2).
+ * psi(1+delta+n2).  For a whole horizon of at most BGBB_DIRECT_MAX
+ * opportunities D is summed term by term (see below).
  */
+#define BGBB_DIRECT_MAX 100000.0
+
 static double
 BgbbLogAliveSum(const double *p, double n1, double n2)
 {
@@ -253,7 +256,35 @@ BgbbLogAliveSum(const double *p, double n1, double n2)
 
 	if (n2 <= n1)
 		return -INFINITY;
-	if (fabs(ga - 1.0) > 1e-5)
+	if (n2 - n1 == floor(n2 - n1) && n2 - n1 <= BGBB_DIRECT_MAX)
+	{
+		/*
+		 * D = log R(n2) - log R(n1) as the sum of the logs of the ratios
+		 * R(k+1)/R(k) = 1 + (1-gamma)/(gamma+delta+k): the difference of
+		 * log-gammas of large arguments lost up to 8 digits of D when delta
+		 * is large and the horizon short.
+		 */
+		double		d = 0.0,
+					k;
+
+		for (k = n1; k < n2; k++)
+		{
+			d += log1p((1.0 - ga) / (ga + de + k));
+			if (cj_unlikely(((int64_t) k & 16383) == 16383))
+				cj_check_interrupts();
+		}
+		if (ga == 1.0)
+		{
+			/* the limit: sum of 1/(1+delta+k) */
+			d = 0.0;
+			for (k = n1; k < n2; k++)
+				d += 1.0 / (1.0 + de + k);
+			f = d;
+		}
+		else
+			f = -expm1(d) / (ga - 1.0);
+	}
+	else if (fabs(ga - 1.0) > 1e-5)
 	{
 		double		dd = cj_lgamma(1.0 + de + n2) - cj_lgamma(ga + de + n2) -
 			cj_lgamma(1.0 + de + n1) + cj_lgamma(ga + de + n1);
@@ -346,6 +377,12 @@ BgbbSimulate(const double *p, double n, CjRng *rng, double *v)
 	v[0] = 0.0;
 	v[1] = 0.0;
 	v[2] = floor(n);
+	if (!(v[2] <= CJ_BGBB_MAX_N))
+	{
+		/* the glue rejects such n first; the bound keeps the loop finite */
+		v[0] = NAN;
+		return;
+	}
 	for (i = 1.0; i <= v[2]; i++)
 	{
 		if (cj_rng_uniform(rng) < th)

@@ -29,8 +29,14 @@
  *   E[X(T,T+t)] = (a+b+x+m-1)/(a-1) [1 - ((alpha+T)/(alpha+T+t))^(r+x)
  *       2F1(r+x, b+x+m; a+b+x+m-1; t/(alpha+T+t))] P(alive)
  * and E[X(t)] for a new customer is the same at x = t_x = T = 0 (eq. 7).
- * At a = 1 the expression is 0/0; it is evaluated as the mean of
- * a = 1 -+ 1e-6 (error ~1e-12).
+ * The bracket is evaluated without that subtraction, as a series of
+ * positive terms or an integral over the dropout probability (see
+ * CondBracket below).
+ *
+ * T = 0 (first purchase on the as-of day, so x = t_x = 0) is a valid
+ * history: its likelihood term is exactly 1, BG/NBD's P(alive) is 1 and
+ * MBG/NBD's is b/(a+b) (the customer may have dropped out right after the
+ * first purchase, at time 0).
  *
  *-------------------------------------------------------------------------
  */
@@ -41,6 +47,7 @@
 
 #include "core/math/hyp2f1.h"
 #include "core/math/special.h"
+#include "core/math/quad.h"
 
 /* Data check shared by BG/NBD and MBG/NBD (and usable by Pareto/NBD) */
 bool
@@ -56,9 +63,9 @@ cj_bg_check_data(const double *v, CjError *err)
 					 "Repeat purchases x must be a whole number between 0 and 1e9.");
 		return false;
 	}
-	if (!(T > 0.0 && isfinite(T)))
+	if (!(T >= 0.0 && isfinite(T)))
 	{
-		cj_error_set(err, CJ_ERR_PARAM, "Age T must be a finite number greater than 0.");
+		cj_error_set(err, CJ_ERR_PARAM, "Age T must be a finite number, 0 or more.");
 		return false;
 	}
 	if (!(tx >= 0.0 && tx <= T))
@@ -294,39 +301,232 @@ cj_bg_p_alive(const double *p, const double *v, int m)
 }
 
 /*
- * (a+b+x+m-1)/(a-1) [1 - ((alpha+T)/(alpha+T+t))^(r+x)
- *   2F1(r+x, b+x+m; a+b+x+m-1; t/(alpha+T+t))], for a != 1
+ * The conditional expectation without cancellation.
+ *
+ * FHL eq. 10 writes E[X(T, T+t) | x, t_x, T] = P(alive) * K with
+ *   K = c/(a-1) [1 - (1-z)^A 2F1(A, B; c; z)],
+ *   A = r+x, B = b+x+m, c = a+B-1, z = t/(alpha+T+t) = w/(1+w),
+ *   w = t/(alpha+T).
+ * When (1-z)^A 2F1 is close to 1 (t/(alpha+T) large, or a near 1) the
+ * bracket cancels catastrophically, and the 2F1 itself needs the 1 - z
+ * connection formula, whose two halves cancel too: bgnbd(r=0.42,
+ * alpha=76.5, a=43.1, b=371) gave E[X(694.5)] = -9.3e23 instead of 2.349.
+ *
+ * K is computed instead from the model's definition.  A customer alive at
+ * T, with purchase rate lambda ~ Gamma(A, alpha+T) and dropout
+ * probability p ~ Beta(a, B) (the posterior given alive), would make
+ * N ~ NBD(A, z) purchases in the next t if never dropping out; with a coin
+ * flip after each one, X = sum_{j<N} (1-p)^j, and E[(1-p)^j] = (B)_j /
+ * (a+B)_j.  Hence
+ *   K = sum_{k>=1} P(N = k) e_k,  e_k = sum_{j<k} (B)_j / (a+B)_j,
+ *   P(N = k) = (1-z)^A (A)_k z^k / k!,
+ * a series of POSITIVE terms (no cancellation, no special case at a = 1;
+ * the same series follows from Euler's transformation of the bracket,
+ * term by term, since (1-z)^-A = sum (A)_k z^k / k!).  Its terms peak near
+ * k = A w, so it is summed when A w is moderate (the usual case: a few
+ * dozen terms).  Otherwise K is the integral of the same mixture over p,
+ *   K = int_0^1 (1 - (1 + p w)^-A) / p  Beta(p; a, B) dp,
+ * an average of a bounded positive function, taken by composite
+ * Gauss-Legendre in s = logit(p) on panels laid out from the peak of the
+ * integrand (see BracketQuad).
+ */
+#define BRACKET_SERIES_MAX_AW 2000.0
+#define BRACKET_SERIES_MAX_TERMS 20000
+#define BRACKET_QUAD_MAX_PANELS 4000
+
+/* K by the positive series; NaN when it does not converge */
+static double
+BracketSeries(double A, double w, double a, double B)
+{
+	const double big = 0x1.0p600;
+	double		z = w / (1.0 + w),
+				lscale = -A * log1p(w),
+				pk = 1.0,
+				mom = 1.0,
+				e = 0.0,
+				s = 0.0;
+	int			k;
+
+	for (k = 1; k <= BRACKET_SERIES_MAX_TERMS; k++)
+	{
+		double		term;
+
+		pk *= (A + k - 1.0) * z / k;
+		e += mom;
+		mom *= (B + k - 1.0) / (a + B + k - 1.0);
+		term = pk * e;
+		s += term;
+		if (s > big)
+		{
+			s /= big;
+			pk /= big;
+			lscale += 600.0 * M_LN2;
+		}
+		if (term <= 1e-17 * s && k > A * w)
+			return exp(lscale + log(s));
+	}
+	return NAN;
+}
+
+/* The integrand of BracketQuad in s = logit(p), and what it needs */
+typedef struct BracketArg
+{
+	double		A,
+				w,
+				a,
+				B,
+				lbeta;			/* log Beta(a, B) */
+} BracketArg;
+
+/*
+ * log of (1 - (1 + p w)^-A) p^(a-1) (1-p)^B / Beta(a, B) at s, and (when
+ * slope is not NULL) the absolute value of its derivative in s
  */
 static double
-CondBracket(double r, double alpha, double a, double b, double x,
-			double T, double t, int m)
+BracketLogIntegrand(double s, const BracketArg *g, double *slope)
 {
-	double		c = a + b + x + m - 1.0;
-	double		lpow = (r + x) * (log(alpha + T) - log(alpha + T + t));
-	double		lf;
-	int			sign;
+	/* log p and log(1-p) without overflow for any s */
+	double		lp = (s >= 0.0) ? -log1p(exp(-s)) : s - log1p(exp(s)),
+				lq = (s <= 0.0) ? -log1p(exp(s)) : -s - log1p(exp(-s)),
+				p = exp(lp),
+				q = exp(lq),
+				apw = (g->A + 1.0) * p * g->w,
+				lnum,
+				dnum;
 
-	lf = cj_log_hyp2f1(r + x, b + x + m, c, t / (alpha + T + t), &sign);
-	if (isnan(lf) || sign <= 0)
-		return NAN;
-	return c / (a - 1.0) * -expm1(lpow + lf);
+	if (apw < 1e-8)
+	{
+		/* 1 - (1+pw)^-A = A p w (1 - (A+1) p w / 2 + ...) */
+		lnum = log(g->A) + log(g->w) + lp + log1p(-0.5 * apw);
+		dnum = q;
+	}
+	else
+	{
+		double		lpw = log1p(p * g->w),
+					num = -expm1(-g->A * lpw);
+
+		if (!(num > 0.0))
+			return -INFINITY;
+		lnum = log(num);
+		dnum = g->A * g->w * p * q * exp(-(g->A + 1.0) * lpw) / num;
+	}
+	if (slope)
+		*slope = fabs((g->a - 1.0) * q - g->B * p + dnum);
+	return lnum + (g->a - 1.0) * lp + g->B * lq - g->lbeta;
+}
+
+static double
+BracketIntegrand(double s, void *arg)
+{
+	return exp(BracketLogIntegrand(s, (const BracketArg *) arg, NULL));
+}
+
+/*
+ * K by quadrature.  In s = logit(p) the integrand is smooth, near the
+ * shape of p^a (1-p)^B (peak at log(a/B), width sqrt(1/a + 1/B)) times a
+ * factor that turns from A w (p << 1/(A w)) to 1/p over a unit width
+ * around -log(A w); its tails are exponentials, e^(a s) on the left and
+ * e^(-B s) on the right.  Panels start at the peak with half its width
+ * (at most 1/2), grow by half per panel, stay within half the distance to
+ * the peak and to the turn of the factor, and within 4 / |d log f / ds|
+ * (the integrand changes by at most about e^4 over a panel); each side
+ * stops once the integrand is below e^-42 of the peak (on the left with
+ * a < 1, only past the turn, since p^(a-1) rises up to it), or once it is
+ * a pure exponential to double precision (p or 1 - p below e^-40, and
+ * A p w too), adding the rest of the exponential tail in closed form.  NaN past BRACKET_QUAD_MAX_PANELS
+ * panels.
+ */
+static double
+BracketQuad(double A, double w, double a, double B)
+{
+	BracketArg	g = {A, w, a, B, cj_lbeta(a, B)};
+	double		sm = log(a / B),
+				sig = sqrt(1.0 / a + 1.0 / B),
+				sg = -log(A) - log(w),
+				cand[5],
+				best = -INFINITY,
+				peak = sm,
+				lmax,
+				h0,
+				sum = 0.0;
+	int			i,
+				side,
+				panels = 0;
+
+	cand[0] = sm;
+	cand[1] = sm - sig;
+	cand[2] = sm + sig;
+	cand[3] = sg;
+	cand[4] = fmin(sm, sg) - 1.0;
+	for (i = 0; i < 5; i++)
+	{
+		double		l = BracketLogIntegrand(cand[i], &g, NULL);
+
+		if (l > best)
+		{
+			best = l;
+			peak = cand[i];
+		}
+	}
+	lmax = best;
+	h0 = 0.5 * fmin(sig, 1.0);
+	for (side = -1; side <= 1; side += 2)
+	{
+		double		s = peak,
+					h = h0,
+					slope;
+
+		(void) BracketLogIntegrand(s, &g, &slope);
+		for (;;)
+		{
+			double		lim = fmax(h0, 0.5 * fmin(fabs(s - peak), fabs(s - sg))),
+						step = fmin(fmin(h, lim), 4.0 / slope),
+						next = s + side * step,
+						l;
+
+			sum += cj_quad_gl(BracketIntegrand, &g, fmin(s, next), fmax(s, next), 1);
+			s = next;
+			h *= 1.5;
+			l = BracketLogIntegrand(s, &g, &slope);
+			if ((l < lmax - 42.0 && (side > 0 || a >= 1.0 || s < sg - 5.0)) ||
+				(side < 0 && s < fmin(sg, 0.0) - 40.0) || (side > 0 && s > 40.0))
+			{
+				/* the rest of an exponential tail of rate slope */
+				sum += exp(l) / slope;
+				break;
+			}
+			if (++panels > BRACKET_QUAD_MAX_PANELS || isnan(l))
+				return NAN;
+			if ((panels & 255) == 0)
+				cj_check_interrupts();
+		}
+	}
+	return sum;
+}
+
+/* K (see above) for A = r+x, w = t/(alpha+T), Beta(a, B = b+x+m) */
+static double
+CondBracket(double A, double w, double a, double B)
+{
+	double		k = NAN;
+
+	if (A * w <= BRACKET_SERIES_MAX_AW && w <= 1e3)
+		k = BracketSeries(A, w, a, B);
+	if (isnan(k))
+		k = BracketQuad(A, w, a, B);
+	return k;
 }
 
 /* E[X(T, T+t) | x, t_x, T] */
 double
 cj_bg_conditional(const double *p, const double *v, double t, int m)
 {
-	double		a = p[2],
-				e;
+	double		x = v[0];
 
 	if (t == 0.0)
 		return 0.0;
-	if (fabs(a - 1.0) > 1e-6)
-		e = CondBracket(p[0], p[1], a, p[3], v[0], v[2], t, m);
-	else
-		e = 0.5 * (CondBracket(p[0], p[1], 1.0 - 1e-6, p[3], v[0], v[2], t, m) +
-				   CondBracket(p[0], p[1], 1.0 + 1e-6, p[3], v[0], v[2], t, m));
-	return e * cj_bg_p_alive(p, v, m);
+	return CondBracket(p[0] + x, t / (p[1] + v[2]), p[2], p[3] + x + m) *
+		cj_bg_p_alive(p, v, m);
 }
 
 /* E[X(t)] for a new customer: the conditional at x = t_x = T = 0 */
@@ -354,41 +554,84 @@ cj_nbd_log_pmf(double r, double alpha, double n, double t)
 }
 
 /*
- * log P(N(t) >= n) for the NBD: 1 - the head sum when the head is small,
- * else the tail summed directly (term ratio (r+j) t / ((j+1)(alpha+t))).
+ * log of the continued fraction part of the regularized incomplete beta
+ * function I_x(a, b) (modified Lentz; Numerical Recipes' betacf), y = 1 - x
+ * given separately so that it keeps its digits:
+ *   I_x(a, b) = x^a y^b / (a B(a, b)) * cf(a, b, x),
+ * converging in O(sqrt(max(a, b))) steps for x < (a+1)/(a+b+2).
+ * NaN if it has not converged after NBD_CF_MAX_ITER steps.
+ */
+#define NBD_CF_MAX_ITER 10000000
+
+static double
+LogIncBetaCf(double a, double b, double x, double y)
+{
+	const double tiny = 1e-300;
+	double		qab = a + b,
+				qap = a + 1.0,
+				qam = a - 1.0,
+				c = 1.0,
+				d = 1.0 - qab * x / qap,
+				h;
+	long		m;
+
+	if (fabs(d) < tiny)
+		d = tiny;
+	d = 1.0 / d;
+	h = d;
+	for (m = 1; m <= NBD_CF_MAX_ITER; m++)
+	{
+		double		m2 = 2.0 * m,
+					aa = m * (b - m) * x / ((qam + m2) * (a + m2)),
+					del;
+
+		d = 1.0 + aa * d;
+		if (fabs(d) < tiny)
+			d = tiny;
+		c = 1.0 + aa / c;
+		if (fabs(c) < tiny)
+			c = tiny;
+		d = 1.0 / d;
+		h *= d * c;
+		aa = -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2));
+		d = 1.0 + aa * d;
+		if (fabs(d) < tiny)
+			d = tiny;
+		c = 1.0 + aa / c;
+		if (fabs(c) < tiny)
+			c = tiny;
+		d = 1.0 / d;
+		del = d * c;
+		h *= del;
+		if (fabs(del - 1.0) < 1e-16)
+			return a * log(x) + b * log(y) - log(a) - cj_lbeta(a, b) + log(h);
+		if ((m & 16383) == 0)
+			cj_check_interrupts();
+	}
+	return NAN;
+}
+
+/*
+ * log P(N(t) >= n) for the NBD: the regularized incomplete beta function
+ * I_z(n, r), z = t/(alpha+t) (the NBD tail is the beta distribution
+ * function of the gamma-Poisson mixture), by its continued fraction, or
+ * 1 - I_{1-z}(r, n) where that one converges faster.  The old head sum
+ * took n steps (minutes for n = 2^31) and lost digits when the tail
+ * decayed slowly.
  */
 double
 cj_nbd_log_tail(double r, double alpha, double n, double t)
 {
-	double		lz = log(t) - log(alpha + t),
-				lterm = r * (log(alpha) - log(alpha + t)),
-				head = 0.0,
-				sum,
-				j;
+	double		z = t / (alpha + t),
+				y = alpha / (alpha + t);
 
 	if (n <= 0)
 		return 0.0;
-	for (j = 0; j < n; j++)
-	{
-		head += exp(lterm);
-		lterm += log(r + j) - log(j + 1.0) + lz;
-	}
-	if (head < 0.5)
-		return log1p(-head);
-	/* lterm is now log P(N = n): sum the tail relative to it */
-	sum = 0.0;
-	{
-		double		rel = 1.0;
-
-		for (j = n; j < n + 1e7; j++)
-		{
-			sum += rel;
-			rel *= (r + j) / (j + 1.0) * exp(lz);
-			if (rel < 1e-17 * sum && (r + j) / (j + 1.0) * exp(lz) < 1.0)
-				break;
-		}
-	}
-	return lterm + log(sum);
+	if (t == 0.0)
+		return -INFINITY;
+	if (z < (n + 1.0) / (n + r + 2.0))
+		return LogIncBetaCf(n, r, z, y);
+	return log1p(-exp(LogIncBetaCf(r, n, y, z)));
 }
 
 /*
@@ -433,6 +676,11 @@ cj_bg_simulate(const double *p, double T, CjRng *rng, double *v, int m)
 		return;
 	if (!(lambda > 0.0))
 		return;
+	if (!isfinite(lambda))
+	{
+		v[0] = NAN;
+		return;
+	}
 	for (;;)
 	{
 		t += cj_rng_exponential(rng, lambda);
@@ -442,6 +690,15 @@ cj_bg_simulate(const double *p, double T, CjRng *rng, double *v, int m)
 		v[1] = t;
 		if (cj_rng_uniform(rng) < drop)
 			break;
+		if (cj_unlikely(((int64_t) v[0] & 0xffff) == 0))
+		{
+			if (v[0] >= CJ_SIM_MAX_PURCHASES)
+			{
+				v[0] = NAN;
+				return;
+			}
+			cj_check_interrupts();
+		}
 	}
 }
 

@@ -40,6 +40,12 @@
 #define CJ_WEEK_SECONDS (7.0 * 86400.0)
 
 /*
+ * The most purchases one simulated customer may make: a bound on the
+ * simulation loops (about a second of work), far above any real history.
+ */
+#define CJ_SIM_MAX_PURCHASES 100000000.0
+
+/*
  * Stable family ids.  They are stored in cj_model and cj_fit_state values
  * (on disk, in dumps, on the wire), so an id is never reused or renumbered:
  * the registry is append-only.
@@ -145,7 +151,10 @@ typedef struct CjFamily
 	/*
 	 * Simulation, deterministic for a generator state.
 	 *   simulate(p, T, rng, v)       one new customer observed for T: fills
-	 *                                the data tuple v (x, t_x, T ...)
+	 *                                the data tuple v (x, t_x, T ...); v[0]
+	 *                                is NaN when the customer would make
+	 *                                more than CJ_SIM_MAX_PURCHASES
+	 *                                purchases (or the rate is infinite)
 	 *   simulate_spend(p, x, rng)    mean of x transaction values of one
 	 *                                customer (x >= 1)
 	 */

@@ -112,6 +112,8 @@ Loglik(const CjData *d, const double *p, double *grad)
 			g[1] += w * (dqx - lgm);
 			g[2] -= w * (px + q) / (gam + x * mm);
 		}
+		if ((i & 65535) == 65535)
+			cj_check_interrupts();
 	}
 	ll += d->total_weight * base;
 	if (!isfinite(ll))

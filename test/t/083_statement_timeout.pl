@@ -1,0 +1,119 @@
+#-------------------------------------------------------------------------
+#
+# 083_statement_timeout.pl
+#	  statement_timeout = '1s' stops every long-running custjourney
+#	  function within 2 s, with SQLSTATE 57014.
+#
+# Each case is a call whose run time a user can make as long as they like
+# (huge simulated populations, pathological parameters, big fits, long
+# ledgers, large Markov chains, PMF tails with huge n).  A case marked
+# "long" must be cancelled (57014); the others must either finish or be
+# cancelled, or fail with their documented error; in every case psql must
+# come back within 2 s.  The core's loops reach CHECK_FOR_INTERRUPTS
+# through cj_interrupt_hook (src/core/common/core.h).
+#
+#-------------------------------------------------------------------------
+use strict;
+use warnings;
+
+use PostgreSQL::Test::Cluster;
+use PostgreSQL::Test::Utils;
+use Test::More;
+use Time::HiRes qw(time);
+
+my $node = PostgreSQL::Test::Cluster->new('timeout');
+$node->init;
+$node->append_conf('postgresql.conf', "fsync = off\nmax_parallel_workers_per_gather = 0");
+$node->start;
+$node->safe_psql('postgres', q{CREATE EXTENSION custjourney});
+
+# Inputs prepared without a timeout
+$node->safe_psql('postgres', q{
+	-- 3000 BG/BB customers with about 50000 opportunities after the last
+	-- transaction each: one likelihood evaluation sums 1.5e8 terms
+	CREATE TABLE bgbb_big AS
+	SELECT 1 + g % 1000 AS x, 50000 + g AS t_x, 100000 AS n
+	FROM generate_series(1, 3000) g;
+	-- 200000 distinct Pareto/NBD histories
+	CREATE TABLE pnbd_big AS
+	SELECT (g % 500)::float8 AS x,
+	       CASE WHEN g % 500 = 0 THEN 0 ELSE (g % 997) / 10.0 END AS t_x,
+	       100.0 + g / 1000.0 AS age
+	FROM generate_series(1, 200000) g;
+	-- a ledger of 40000 earn/reverse pairs under one reference
+	CREATE TABLE ledger_big AS
+	SELECT CASE WHEN g % 2 = 0 THEN 'earn' ELSE 'reverse' END AS kind,
+	       10::numeric AS points,
+	       '2024-01-01'::timestamptz + g * interval '1 minute' AS occurred_at,
+	       'r1' AS ref
+	FROM generate_series(1, 80000) g;
+	-- paths over 40 channels: a Markov chain of up to 1600 order-2 states
+	CREATE TABLE paths_big AS
+	SELECT ARRAY(SELECT 'c' || ((g * 7 + k * 13 + k * k * g) % 40)
+	             FROM generate_series(1, 12) k) AS path,
+	       (g % 3)::bigint AS conv, 1::bigint AS nonconv
+	FROM generate_series(1, 50000) g;
+});
+
+my @cases = (
+	[ 'cj_simulate of 1e10 customers', 1,
+	  q{SELECT count(*) FROM cj_simulate('bgnbd(r=0.2426, alpha=4.4135, a=0.7929, b=2.4257)', 10000000000, 39, 1)} ],
+	[ 'cj_simulate with 1e7 purchases per customer', 1,
+	  q{SELECT count(*) FROM cj_simulate('pnbd(r=1000, alpha=0.001, s=0.001, beta=10000)', 1000, 10, 1)} ],
+	[ 'cj_simulate with an infinite purchase rate', 0,
+	  q{SELECT * FROM cj_simulate('bgnbd(r=1e300, alpha=1e-300, a=1e-300, b=1e300)', 1, 1, 1)} ],
+	[ 'cj_simulate BG/BB over unbounded T', 0,
+	  q{SELECT count(*) FROM cj_simulate('bgbb(alpha=1, beta=1, gamma=1e-300, delta=1e300)', 1, 1e300, 1)} ],
+	[ 'BG/BB simulation at the largest T', 1,
+	  q{SELECT count(*) FROM cj_simulate('bgbb(alpha=1, beta=1, gamma=1e-3, delta=1e4)', 100000000, 100000, 1)} ],
+	[ 'cj_prob_purchases BG/NBD with n = 2^31 - 1', 0,
+	  q{SELECT cj_prob_purchases('bgnbd(r=0.2426, alpha=4.4135, a=0.7929, b=2.4257)', 2147483647, 39)} ],
+	[ 'cj_prob_purchases MBG/NBD with n = 2^31 - 1', 0,
+	  q{SELECT cj_prob_purchases('mbgnbd(r=0.2426, alpha=4.4135, a=0.7929, b=2.4257)', 2147483647, 1e9)} ],
+	[ 'cj_prob_purchases Pareto/NBD with n = 2^31 - 1', 0,
+	  q{SELECT cj_prob_purchases('pnbd(r=0.553, alpha=10.578, s=0.606, beta=11.669)', 2147483647, 1e9)} ],
+	[ 'cj_prob_purchases BG/BB with n = 1e5', 0,
+	  q{SELECT cj_prob_purchases('bgbb(alpha=1.2, beta=0.75, gamma=0.66, delta=2.78)', 50000, 100000)} ],
+	[ 'PMF tails over many rows', 1,
+	  q{SELECT sum(cj_prob_purchases('pnbd(r=0.553, alpha=10.578, s=0.606, beta=11.669)', g, 1e4)) FROM generate_series(1, 100000000) g} ],
+	[ 'cj_fit_bgbb over long histories', 1,
+	  q{SELECT cj_fit_bgbb(x, t_x, n) FROM bgbb_big} ],
+	[ 'cj_fit_pnbd over 200000 distinct histories', 1,
+	  q{SELECT cj_fit_pnbd(x, t_x, age) FROM pnbd_big, generate_series(1, 20)} ],
+	[ 'cj_points replay of 40000 earn/reverse pairs', 0,
+	  q{SELECT cj_points(kind, points, occurred_at, NULL, NULL, ref ORDER BY occurred_at) IS NOT NULL FROM ledger_big, generate_series(1, 20) k GROUP BY k} ],
+	[ 'cj_markov_attribution over 1600 states', 0,
+	  q{SELECT cj_markov_attribution(path, conv, nonconv, 2) IS NOT NULL FROM paths_big} ],
+	[ 'cj_erlang_agents for a huge arrival rate', 0,
+	  q{SELECT cj_erlang_agents(1e6, 240, 0.8, 15)} ],
+	[ 'cj_erlang_c with 2^31 - 1 agents', 0,
+	  q{SELECT cj_erlang_c(2147483647, 1e6, 2000)} ],
+);
+
+for my $c (@cases)
+{
+	my ($name, $long, $sql) = @$c;
+	my $t0 = time;
+	my ($ret, $stdout, $stderr) = $node->psql('postgres',
+		"SET statement_timeout = '1s';\n\\set VERBOSITY verbose\n$sql");
+	my $dt = time - $t0;
+	my ($state) = $stderr =~ /ERROR:\s+([0-9A-Z]{5}):/;
+	$state //= '';
+	note(sprintf('%-50s %.2f s %s', $name, $dt, $state || 'ok'));
+	ok($dt < 2.0, "$name: returns within 2 s (took " . sprintf('%.2f', $dt) . ' s)');
+	if ($long)
+	{
+		is($state, '57014', "$name: cancelled by statement_timeout");
+	}
+	else
+	{
+		ok($state eq '' || $state eq '57014' || $state =~ /^(22|54)/,
+			"$name: finishes, is cancelled, or fails with a documented error ($state)")
+		  or diag($stderr);
+	}
+}
+
+# the server is still up
+is($node->safe_psql('postgres', 'SELECT 1'), '1', 'server still running');
+$node->stop;
+done_testing();
