@@ -191,7 +191,7 @@ DECLARE
 	i record;
 	k int := 0;
 BEGIN
-	FOR r IN SELECT * FROM (SELECT DISTINCT combinefn, stype FROM hs_agg) c
+	FOR r IN SELECT * FROM (SELECT DISTINCT combinefn, stype FROM hs_agg WHERE combinefn <> 0) c
 			 ORDER BY combinefn::text LOOP
 		FOR s IN SELECT * FROM hs_state WHERE stype = r.stype ORDER BY kind LOOP
 			FOR i IN SELECT * FROM hs_state WHERE stype = r.stype ORDER BY kind LOOP
@@ -239,7 +239,7 @@ BEGIN
 			format('SELECT %s(%L::%s, %s) FROM pg_temp.hs_rows WHERE i = 1', r.fname, s.state, r.stype, r.args))
 		FROM hs_state s WHERE s.stype = r.stype;
 	END LOOP;
-	FOR r IN SELECT * FROM (SELECT DISTINCT combinefn, stype FROM hs_agg) c
+	FOR r IN SELECT * FROM (SELECT DISTINCT combinefn, stype FROM hs_agg WHERE combinefn <> 0) c
 			 ORDER BY combinefn::text LOOP
 		INSERT INTO hs_out SELECT 'direct', r.combinefn::text, s.kind, pg_temp.try(
 			format('SELECT %s(%L::%s, %2$L::%3$s)', split_part(r.combinefn::text, '(', 1), s.state, r.stype))

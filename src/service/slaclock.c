@@ -29,6 +29,7 @@
 #include "utils/timestamp.h"
 
 #include "common/util.h"
+#include "common/state.h"
 #include "core/common/text.h"
 #include "core/service/calendar.h"
 #include "service/calendar.h"
@@ -331,8 +332,7 @@ cj_sla_clock_trans(PG_FUNCTION_ARGS)
 	TimestampTz at;
 	CalCache   *cal = NULL;
 
-	if (!AggCheckCallContext(fcinfo, &aggcxt))
-		elog(ERROR, "cj_sla_clock_trans called in non-aggregate context");
+	aggcxt = cj_agg_context(fcinfo, "cj_sla_clock_trans");
 	if (PG_ARGISNULL(0))
 	{
 		s = MemoryContextAllocZero(aggcxt, sizeof(ClockState));
