@@ -466,7 +466,14 @@ cj_calendar_time(CalCache *c, TimestampTz a, TimestampTz b)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("business time between infinite timestamps is undefined")));
 	if (!cj_cal_business_time(&c->cal, &tz, Min(a, b), Max(a, b), &r, &err))
+	{
+		if (err.kind == CJ_ERR_RANGE)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+					 errmsg("interval out of range"),
+					 errdetail("%s", err.detail)));
 		ArithError(&err);
+	}
 	return b < a ? -r : r;
 }
 

@@ -377,10 +377,14 @@ cj_sla_clock_trans(PG_FUNCTION_ARGS)
 		cal = cj_calendar_get(fcinfo->flinfo, PG_GETARG_DATUM(3));
 	if (s->status == CLOCK_RUNNING)
 	{
-		int64		run = cal ? cj_calendar_time(cal, s->last_at, at) : at - s->last_at;
+		int64		run = 0;
 		int64		total;
 
-		if (pg_add_s64_overflow(s->consumed_us, run, &total))
+		/* wall-clock time from year 1 to 294276 passes int64 microseconds */
+		if (cal)
+			run = cj_calendar_time(cal, s->last_at, at);
+		if ((!cal && pg_sub_s64_overflow(at, s->last_at, &run)) ||
+			pg_add_s64_overflow(s->consumed_us, run, &total))
 			ereport(ERROR,
 					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 					 errmsg("consumed time out of range")));

@@ -775,13 +775,21 @@ cj_cal_business_time(const CjCalendar *cal, const CjTz *tz, int64_t a, int64_t b
 	{
 		int64_t		off,
 					next,
-					e;
+					e,
+					d;
 
 		if (!Segment(tz, t, &off, &next, err))
 			return false;
 		e = next < b ? next : b;
-		total += cj_calendar_open_before(cal, e + off) -
-			cj_calendar_open_before(cal, t + off);
+		/* from year 1 to 294276 the open time passes int64 microseconds */
+		if (__builtin_sub_overflow(cj_calendar_open_before(cal, e + off),
+								   cj_calendar_open_before(cal, t + off), &d) ||
+			__builtin_add_overflow(total, d, &total))
+		{
+			cj_error_set(err, CJ_ERR_RANGE,
+						 "The business time between these instants does not fit in an interval.");
+			return false;
+		}
 		t = e;
 		if (++n % 256 == 0)
 			cj_check_interrupts();
