@@ -286,7 +286,9 @@ is(join("\n", @failed), '', 'every aggregate query runs with coordinator aggrega
 is(join("\n", @not_partial), '',
    'grouped by a non-distribution column or not at all, every aggregate runs as worker partials');
 is(join("\n", @not_equal), '', 'every aggregate gives the single-node result, bit for bit');
-is($compared, 3 * scalar(@aggs), 'all aggregate queries compared');
+my $ordered_aggs = grep { my $n = $_; $n =~ s/\(.*//; $ordered{$n} } @aggs;
+is($compared, 3 * scalar(@aggs) - 2 * $ordered_aggs,
+   'all aggregate queries compared (order-dependent ones by the distribution column only)');
 
 # ---- 3. scores in distributed SELECT, UPDATE and INSERT ... SELECT
 my $score = "cj_p_alive($mlit, x, tx, tt)";
