@@ -28,6 +28,20 @@ SELECT md5(hp_mk_comb(s ORDER BY half)::text) = (SELECT md5(s) FROM hp_mk_serial
        md5(hp_mk_comb(s ORDER BY half DESC)::text) = (SELECT md5(s) FROM hp_mk_serial) AS reversed_equal_serial
 FROM hp_mk_half;
 -- and in a parallel plan
+-- plans printed the same on every PostgreSQL version (17 dropped the
+-- "(returns $n)" of an InitPlan and the Params Evaluated line)
+CREATE FUNCTION pg_temp.plan_shape(q text) RETURNS SETOF text
+LANGUAGE plpgsql AS $f$
+DECLARE
+	l text;
+BEGIN
+	FOR l IN EXECUTE 'EXPLAIN (COSTS OFF) ' || q LOOP
+		CONTINUE WHEN l ~ '^\s*Params Evaluated:';
+		RETURN NEXT regexp_replace(l, ' \(returns \$\d+\)$', '');
+	END LOOP;
+END
+$f$;
+
 SET parallel_setup_cost = 0;
 SET parallel_tuple_cost = 0;
 SET min_parallel_table_scan_size = 0;
@@ -82,8 +96,8 @@ SET parallel_setup_cost = 0;
 SET parallel_tuple_cost = 0;
 SET min_parallel_table_scan_size = 0;
 SET max_parallel_workers_per_gather = 2;
-EXPLAIN (COSTS OFF)
-SELECT cj_holdout_check((SELECT m FROM hp_model), x, t_x, age, 39, holdout_x) FROM hp_cust;
+SELECT pg_temp.plan_shape($q$
+SELECT cj_holdout_check((SELECT m FROM hp_model), x, t_x, age, 39, holdout_x) FROM hp_cust$q$);
 INSERT INTO hp_res
 SELECT 'holdout', 'parallel', hp_ho(cj_holdout_check((SELECT m FROM hp_model), x, t_x, age, 39, holdout_x)) FROM hp_cust;
 INSERT INTO hp_res
@@ -104,8 +118,8 @@ FROM (SELECT cj_holdout_check(m, x, t_x, age, 39, holdout_x) AS h FROM hp_cust, 
 -- of the groups' rows in shuffled order
 SET work_mem = '64kB';
 SET enable_sort = off;
-EXPLAIN (COSTS OFF)
-SELECT grp, cj_holdout_check((SELECT m FROM hp_model), x, t_x, age, 39, holdout_x) FROM hp_cust GROUP BY grp;
+SELECT pg_temp.plan_shape($q$
+SELECT grp, cj_holdout_check((SELECT m FROM hp_model), x, t_x, age, 39, holdout_x) FROM hp_cust GROUP BY grp$q$);
 CREATE TABLE hp_hash AS
 SELECT grp, hp_ho(cj_holdout_check((SELECT m FROM hp_model), x, t_x, age, 39, holdout_x)) AS ho,
        hp_tr(cj_tracking((SELECT m FROM hp_model), first_purchase, '2020-01-01', '30 days', 20)) AS tr
