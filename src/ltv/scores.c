@@ -364,7 +364,7 @@ ConditionalHorizon(FunctionCallInfo fcinfo, double t)
 }
 
 /* A conditional expectation that missed the memo: compute and remember */
-static double
+static pg_attribute_always_inline double
 ConditionalMiss(FunctionCallInfo fcinfo, const CjModelSlot *ms,
 				const double *key, const double *v, double t)
 {
@@ -397,7 +397,7 @@ cj_conditional_purchases(PG_FUNCTION_ARGS)
 }
 
 /* A P(alive) that missed the memo: compute and remember */
-static double
+static pg_attribute_always_inline double
 PAliveMiss(FunctionCallInfo fcinfo, const CjModelSlot *ms, const double *key,
 		   const double *v)
 {
