@@ -152,3 +152,56 @@ cj_at_end(const char *p)
 {
 	return *cj_skip_space(p) == '\0';
 }
+
+/* Syntax error with a fixed detail; false */
+static bool
+TextSyntax(CjError *err, const char *what)
+{
+	cj_error_set(err, CJ_ERR_SYNTAX, "%s", what);
+	return false;
+}
+
+/* A quoted string or null (see text.h) */
+bool
+cj_parse_text_or_null(const char **p, char *buf, int32_t max, int32_t *len,
+					  CjError *err)
+{
+	const char *s = cj_skip_space(*p);
+	int32_t		n = 0;
+
+	if (strncmp(s, "null", 4) == 0 &&
+		!((s[4] >= 'a' && s[4] <= 'z') || (s[4] >= 'A' && s[4] <= 'Z') ||
+		  (s[4] >= '0' && s[4] <= '9') || s[4] == '_'))
+	{
+		*len = -1;
+		*p = s + 4;
+		return true;
+	}
+	if (*s++ != '"')
+		return TextSyntax(err, "Strings are written in double quotes, or null.");
+	for (;;)
+	{
+		char		c = *s;
+
+		if (c == '\0')
+			return TextSyntax(err, "A quoted string is not terminated.");
+		if (c == '"')
+			break;
+		if (c == '\\')
+		{
+			c = *++s;
+			if (c != '"' && c != '\\')
+				return TextSyntax(err, "Only \\\" and \\\\ are escapes inside a quoted string.");
+		}
+		if (n >= max)
+		{
+			cj_error_set(err, CJ_ERR_SYNTAX, "A string is at most %d bytes long.", (int) max);
+			return false;
+		}
+		buf[n++] = c;
+		s++;
+	}
+	*p = s + 1;
+	*len = n;
+	return true;
+}

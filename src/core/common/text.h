@@ -36,4 +36,14 @@ extern bool cj_accept_char(const char **p, char c);
 /* True when only white space remains. */
 extern bool cj_at_end(const char *p);
 
+/*
+ * A double-quoted string with \" and \\ escapes, or the word null, at *p
+ * (after white space), advancing *p: its bytes (not NUL terminated) into
+ * buf, which has room for max, and their number into *len, or -1 for
+ * null.  False with a syntax error otherwise (unquoted, unterminated, a
+ * bad escape, longer than max).
+ */
+extern bool cj_parse_text_or_null(const char **p, char *buf, int32_t max,
+								  int32_t *len, CjError *err);
+
 #endif							/* CJ_TEXT_H */

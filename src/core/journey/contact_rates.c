@@ -401,43 +401,15 @@ Word(const char **p, const char *w)
 	return false;
 }
 
+/* A quoted string or null: *out points into buf, or is NULL for null */
 static bool
 ParseStr(const char **p, char *buf, const char **out, int32_t *len, CjError *err)
 {
-	const char *s = cj_skip_space(*p);
-	int32_t		n = 0;
-
-	if (Word(&s, "null"))
-	{
-		*out = NULL;
+	if (!cj_parse_text_or_null(p, buf, CJ_CLOG_MAX_TEXT, len, err))
+		return false;
+	*out = (*len < 0) ? NULL : buf;
+	if (*len < 0)
 		*len = 0;
-		*p = s;
-		return true;
-	}
-	if (*s++ != '"')
-		return Syntax(err, "Strings are written in double quotes, or null.");
-	for (;;)
-	{
-		char		c = *s;
-
-		if (c == '\0')
-			return Syntax(err, "A quoted string is not terminated.");
-		if (c == '"')
-			break;
-		if (c == '\\')
-		{
-			c = *++s;
-			if (c != '"' && c != '\\')
-				return Syntax(err, "Only \\\" and \\\\ are escapes inside a quoted string.");
-		}
-		if (n >= CJ_CLOG_MAX_TEXT)
-			return Syntax(err, "A string is at most 200 bytes long.");
-		buf[n++] = c;
-		s++;
-	}
-	*p = s + 1;
-	*out = buf;
-	*len = n;
 	return true;
 }
 

@@ -277,43 +277,13 @@ static bool
 ParseStr(const char **p, CjMemory *m, int32_t *id, CjError *err)
 {
 	char		tmp[CJ_MEMORY_MAX_TEXT];
-	int32_t		len = 0;
-	const char *s = cj_skip_space(*p);
+	int32_t		len;
 
-	if (Word(&s, "null"))
-	{
+	if (!cj_parse_text_or_null(p, tmp, CJ_MEMORY_MAX_TEXT, &len, err))
+		return false;
+	if (len < 0)
 		*id = -1;
-		*p = s;
-		return true;
-	}
-	if (*s != '"')
-		return Syntax(err, "Strings are written in double quotes, or null.");
-	s++;
-	for (;;)
-	{
-		char		c = *s;
-
-		if (c == '\0')
-			return Syntax(err, "A quoted string is not terminated.");
-		if (c == '"')
-			break;
-		if (c == '\\')
-		{
-			c = *++s;
-			if (c != '"' && c != '\\')
-				return Syntax(err, "Only \\\" and \\\\ are escapes inside a quoted string.");
-		}
-		if (len >= CJ_MEMORY_MAX_TEXT)
-		{
-			cj_error_set(err, CJ_ERR_SYNTAX, "A string is at most %d bytes long.",
-						 CJ_MEMORY_MAX_TEXT);
-			return false;
-		}
-		tmp[len++] = c;
-		s++;
-	}
-	*p = s + 1;
-	if ((*id = cj_mem_intern(m, tmp, len)) == -2)
+	else if ((*id = cj_mem_intern(m, tmp, len)) == -2)
 		return Syntax(err, "The literal holds too many strings.");
 	return true;
 }
