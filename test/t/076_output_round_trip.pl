@@ -172,7 +172,7 @@ SELECT g, cj_skillset(array_agg(CASE WHEN r1 < 0.05 THEN NULL
                                           || CASE WHEN r3 < 0.5 THEN '' ELSE floor(r4 * 30)::text END END))
 FROM rt_rows GROUP BY g
 UNION ALL SELECT 1000, cj_skillset('{}')
-UNION ALL SELECT 1001, cj_skillset((SELECT array_agg(repeat(chr(65 + i % 26), 63 - i % 7) || i) FROM generate_series(1, 256) i));
+UNION ALL SELECT 1001, cj_skillset((SELECT array_agg(repeat(chr(65 + i % 26), 60 - i % 7) || lpad(i::text, 3, '0')) FROM generate_series(1, 256) i));
 CREATE TABLE rt_cj_requirement (id int, v cj_requirement);
 INSERT INTO rt_cj_requirement
 SELECT g, cj_requirement(array_agg((ARRAY['billing', 'es-ES', 'a"b', 'c\d', 'x,y', ' sp ', 'any', 'for', 'é', 'NULL'])[1 + floor(r2 * 10)::int]))
