@@ -305,14 +305,18 @@ cj_pnbd_loglik1(const double *p, const double *v, double *grad)
 }
 
 /*
- * Total log-likelihood.  Tuples arrive sorted by x: the Gamma-function
- * terms are hoisted per x and G comes from the (x, t) cache, so a data set
- * costs one 2F1 series per distinct (x, t) plus a few exp/log per tuple.
+ * Total log-likelihood.  Tuples arrive sorted by x, then t_x: the
+ * Gamma-function terms are hoisted per x, G(t_x) is computed once per run
+ * of equal (x, t_x) and G(T) comes from the (x, T) cache, so a data set
+ * costs one 2F1 series per distinct (x, t_x) and (x, T) plus a few exp/log
+ * per tuple.
  */
 static double
 PnbdLogLik(const CjData *d, const double *p, double *grad)
 {
-	PnbdG		cache[PNBD_CACHE];
+	PnbdG		cache[PNBD_CACHE],
+				g1;				/* G(t_x) of the current (x, t_x) run */
+	const PnbdG *e1 = &g1;
 	CjHyp2f1Tab tab;
 	double		sum = 0.0,
 				c = 0.0,
@@ -324,6 +328,7 @@ PnbdLogLik(const CjData *d, const double *p, double *grad)
 
 	for (k = 0; k < PNBD_CACHE; k++)
 		cache[k].t = NAN;		/* matches nothing */
+	g1.t = NAN;
 	cj_hyp2f1_a1_tab_reset(&tab, NAN, NAN);	/* keyed to nothing yet */
 	if (grad)
 		for (k = 0; k < 4; k++)
@@ -331,8 +336,7 @@ PnbdLogLik(const CjData *d, const double *p, double *grad)
 	for (i = 0; i < d->n; i++)
 	{
 		const CjTuple *t = &d->t[i];
-		const PnbdG *e1,
-				   *e2;
+		const PnbdG *e2;
 		double		ll;
 
 		if (t->v[0] != px)
@@ -340,13 +344,11 @@ PnbdLogLik(const CjData *d, const double *p, double *grad)
 			c = PnbdConst(p, t->v[0], grad ? gc : NULL);
 			px = t->v[0];
 		}
-		e1 = PnbdCached(cache, &tab, p, t->v[0], t->v[1], grad != NULL);
-		{
-			PnbdG		c1 = *e1;	/* the next lookup may evict it */
-
-			e2 = PnbdCached(cache, &tab, p, t->v[0], t->v[2], grad != NULL);
-			ll = PnbdTuple(p, ls, t->v[0], c, gc, &c1, e2, t->w, grad);
-		}
+		/* G(t_x): tuples are sorted by x then t_x, so one (x, t_x) is a run */
+		if (!(e1->t == t->v[1] && e1->x == t->v[0]))
+			PnbdLogG(p, t->v[0], t->v[1], grad != NULL, &g1, &tab);
+		e2 = PnbdCached(cache, &tab, p, t->v[0], t->v[2], grad != NULL);
+		ll = PnbdTuple(p, ls, t->v[0], c, gc, e1, e2, t->w, grad);
 		if (!isfinite(ll))
 			return -INFINITY;
 		sum += t->w * ll;
