@@ -614,6 +614,13 @@ PnbdConditionalGiven(const double *p, const double *v, double e)
 	return PnbdPAlive(p, v) * (p[0] + v[0]) / (p[1] + v[2]) * e;
 }
 
+/* E[X(T, T+t) | x, t_x, T] / P(alive) = (r+x)/(alpha+T) * exposure */
+static double
+PnbdConditionalPart(const double *p, double x, double T, double t)
+{
+	return (p[0] + x) / (p[1] + T) * PnbdCondExposure(p, T, t);
+}
+
 /* E[X(T, T+t) | x, t_x, T] (see PnbdConditionalGiven) */
 static double
 PnbdConditional(const double *p, const double *v, double t)
@@ -832,5 +839,6 @@ const CjFamily cj_family_pnbd = {
 	.prob_n = PnbdProbN,
 	.exposure = PnbdCondExposure,
 	.conditional_given = PnbdConditionalGiven,
+	.conditional_part = PnbdConditionalPart,
 	.simulate = PnbdSimulate,
 };

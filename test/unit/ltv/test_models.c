@@ -9,6 +9,7 @@
 #include "unit.h"
 #include "family_check.h"
 #include "core/ltv/bgnbd.h"
+#include "core/ltv/clv.h"
 #include "core/math/hyp2f1.h"
 #include "core/ltv/fit.h"
 #include "core/ltv/tupleset.h"
@@ -360,6 +361,55 @@ TupleSetAdd(void)
 		  "index size of a huge capacity stops at 2^31");
 }
 
+/*
+ * The lifetime value's discounted purchases through the split
+ * conditional = P(alive) * part(x, T, t) agree with the sum of the
+ * conditional expectations' increments, period by period, and the part is
+ * that sum over P(alive).
+ */
+static void
+ClvSplit(void)
+{
+	const CjFamily *fams[] = {&cj_family_bgnbd, &cj_family_mbgnbd, &cj_family_pnbd};
+	const double ps[3][4] = {{0.2426, 4.4135, 0.7929, 2.4257},
+	{0.525, 6.183, 0.891, 1.614},
+	{0.553, 10.578, 0.606, 11.669}};
+	const double vs[4][3] = {{0, 0, 39}, {2, 30.43, 38.86}, {7, 35, 35},
+	{20, 3, 39}};
+	int			i,
+				j;
+
+	for (i = 0; i < 3; i++)
+	{
+		CHECK(fams[i]->conditional_part != NULL, "family splits its conditional");
+		for (j = 0; j < 4; j++)
+		{
+			double		prev = 0.0,
+						disc = 1.0,
+						want = 0.0,
+						got,
+						part;
+			int			k;
+			char		what[80];
+
+			for (k = 1; k <= 12; k++)
+			{
+				double		cum = fams[i]->conditional(ps[i], vs[j], 4.0 * k);
+
+				disc /= 1.01;
+				want += (cum - prev) * disc;
+				prev = cum;
+			}
+			got = cj_clv_discounted(fams[i], ps[i], vs[j], 12, 4.0, 0.01);
+			part = cj_clv_discounted_part(fams[i], ps[i], vs[j][0], vs[j][2],
+										  12, 4.0, 0.01);
+			snprintf(what, sizeof(what), "%s CLV split, history %d", fams[i]->name, j);
+			CHECK_CLOSE(got, want, 1e-13, what);
+			CHECK_CLOSE(part * fams[i]->p_alive(ps[i], vs[j]), want, 1e-13, what);
+		}
+	}
+}
+
 int
 main(void)
 {
@@ -387,5 +437,6 @@ main(void)
 	Hyp2f1();
 	SortMerge();
 	TupleSetAdd();
+	ClvSplit();
 	return unit_done();
 }
