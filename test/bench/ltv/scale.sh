@@ -70,6 +70,14 @@ SELECT format('customers: %s; distinct (x, t_x, T) histories: %s; rows scored: %
               (SELECT count(*) FROM cust),
               (SELECT count(*) FROM (SELECT DISTINCT x, t_x, age FROM cust) s),
               (SELECT count(*) FROM scored));
+SELECT format('Pareto/NBD fit state of the %s customers: %s bytes binary, %s bytes as text',
+              (SELECT count(*) FROM cust), pg_column_size(st), octet_length(st::text))
+FROM (SELECT bench_collect(x, t_x, age) AS st FROM cust) s;
+SELECT format('the same for the %s scored rows (%s distinct): %s bytes binary, %s bytes as text',
+              (SELECT count(*) FROM scored),
+              (SELECT count(*) FROM (SELECT DISTINCT x, t_x, age FROM scored) d),
+              pg_column_size(st), octet_length(st::text))
+FROM (SELECT bench_collect(x, t_x, age) AS st FROM scored) s;
 SELECT 'pnbd:   ' || pnbd::text FROM models;
 SELECT 'bgnbd:  ' || bgnbd::text FROM models;
 SELECT 'mbgnbd: ' || mbgnbd::text FROM models;

@@ -9,7 +9,8 @@
  * cohorts (T from 27 to 39 weeks), purchase times rounded up to whole
  * days, merged into distinct weighted tuples.  For each of Pareto/NBD,
  * BG/NBD and MBG/NBD it reports
- *   fit:    CPU time of cj_fit_family, its likelihood evaluations, and
+ *   fit:    CPU time of cj_fit_family_scratch (as the aggregate calls it),
+ *           its likelihood evaluations (those of a sample fit included), and
  *           the time of one likelihood-and-gradient evaluation (so a
  *           change in the number of evaluations and one in their cost are
  *           told apart);
@@ -67,9 +68,13 @@ Simulate(double *v, size_t rows)
 	}
 }
 
-/* Best of reps CPU times of the fit of f; fills *fit */
+/*
+ * Best of reps CPU times of the fit of f, with scratch memory for a sample
+ * as the aggregate gives it; fills *fit
+ */
 static double
-TimeFit(const CjFamily *f, const CjData *d, int reps, CjFitResult *fit)
+TimeFit(const CjFamily *f, const CjData *d, CjTuple *scratch, int reps,
+		CjFitResult *fit)
 {
 	double		best = INFINITY;
 	CjError		err;
@@ -79,7 +84,8 @@ TimeFit(const CjFamily *f, const CjData *d, int reps, CjFitResult *fit)
 	{
 		double		t0 = CpuSeconds();
 
-		if (!cj_fit_family(f, d, fit, &err))
+		if (!cj_fit_family_scratch(f, d, scratch, CJ_FIT_SCRATCH(d->n), fit,
+								   &err))
 		{
 			fprintf(stderr, "%s fit failed: %s\n", f->name, err.detail);
 			exit(1);
@@ -165,7 +171,7 @@ main(int argc, char **argv)
 	size_t		srows = rows < 200000 ? rows : 200000;
 	const CjFamily *fams[] = {&cj_family_pnbd, &cj_family_bgnbd, &cj_family_mbgnbd};
 	double	   *v = malloc(sizeof(double) * 3 * (rows ? rows : 1));
-	CjTuple    *t = malloc(sizeof(CjTuple) * (rows ? rows : 1));
+	CjTuple    *t = malloc(sizeof(CjTuple) * (rows + CJ_FIT_SCRATCH(rows)));
 	CjData		d;
 	size_t		k;
 	int			i;
@@ -188,7 +194,7 @@ main(int argc, char **argv)
 	{
 		const CjFamily *f = fams[i];
 		CjFitResult fit;
-		double		tfit = TimeFit(f, &d, reps, &fit),
+		double		tfit = TimeFit(f, &d, t + d.n, reps, &fit),
 					teval = TimeEval(f, &d, fit.p, reps),
 					tp,
 					tc,
@@ -197,8 +203,9 @@ main(int argc, char **argv)
 					sc,
 					sv;
 
-		printf("%s fit: %.1f ms CPU, %d evaluations of %.3f ms, fit/evaluation = %.1f\n",
-			   f->name, tfit * 1e3, fit.evaluations, teval * 1e3, tfit / teval);
+		printf("%s fit: %.1f ms CPU, %d evaluations (%d BFGS iterations) of %.3f ms, fit/evaluation = %.1f\n",
+			   f->name, tfit * 1e3, fit.evaluations, fit.iterations, teval * 1e3,
+			   tfit / teval);
 		printf("  %s=%.10g %s=%.10g %s=%.10g %s=%.10g ll=%.10f\n",
 			   f->param_names[0], fit.p[0], f->param_names[1], fit.p[1],
 			   f->param_names[2], fit.p[2], f->param_names[3], fit.p[3],
