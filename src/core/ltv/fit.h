@@ -40,9 +40,11 @@ typedef struct CjFitResult
 /*
  * Fit family f to the data (distinct sorted tuples): the family's
  * data-driven start and spread starts ranked by likelihood; the best runs
- * to convergence, the second as an 8-iteration probe that continues only
- * when it is not behind, and all of them when the best does not converge;
- * the best log-likelihood is kept.
+ * to convergence and is polished by Newton steps, which also checks that
+ * its Hessian is positive definite; only where that fails does the second
+ * run, as an 8-iteration probe that continues only when it is not behind,
+ * and all of them when the best does not converge; the best
+ * log-likelihood is kept.
  * False with err for data that cannot be fitted (empty, degenerate per
  * check_fit, likelihood not finite at every start).
  */

@@ -21,7 +21,11 @@
  * CPU times are the best of REPS (the machines are shared).
  *
  *   make microbench                       (from the project root)
- *   test/bench/ltv/micro/bench_scale.bin [ROWS [REPS]]
+ *   test/bench/ltv/micro/bench_scale.bin [ROWS [REPS [COHORTS [LAST [RES]]]]]
+ *
+ * COHORTS daily cohorts (default 84) observed to day LAST (273), times
+ * rounded up to RES days (1; 7 rounds t_x and T to weeks): e.g.
+ * 10000000 1 1095 1460 for three years of acquisition.
  *
  *-------------------------------------------------------------------------
  */
@@ -48,11 +52,13 @@ CpuSeconds(void)
 }
 
 /*
- * rows customers at the CDNOW Pareto/NBD estimates: cohort d (0..83)
- * observed for (273 - d) days, t_x rounded up to whole days (weeks unit)
+ * rows customers at the CDNOW Pareto/NBD estimates: cohort d (0 ..
+ * cohorts-1) observed for (last - d) days, t_x rounded up to whole
+ * multiples of res days (and T too when res is more than a day); times in
+ * weeks
  */
 static void
-Simulate(double *v, size_t rows)
+Simulate(double *v, size_t rows, int cohorts, int last, int res)
 {
 	const double sim[4] = {0.553, 10.578, 0.606, 11.669};
 	CjRng		rng;
@@ -63,8 +69,10 @@ Simulate(double *v, size_t rows)
 	{
 		double	   *u = &v[3 * k];
 
-		cj_family_pnbd.simulate(sim, (273 - (int) (k % 84)) / 7.0, &rng, u);
-		u[1] = ceil(u[1] * 7.0) / 7.0;
+		cj_family_pnbd.simulate(sim, (last - (int) (k % cohorts)) / 7.0, &rng, u);
+		u[1] = ceil(u[1] * 7.0 / res) * res / 7.0;
+		if (res > 1)
+			u[2] = ceil(u[2] * 7.0 / res) * res / 7.0;
 	}
 }
 
@@ -167,7 +175,10 @@ int
 main(int argc, char **argv)
 {
 	size_t		rows = argc > 1 ? strtoul(argv[1], NULL, 10) : 1000000;
-	int			reps = argc > 2 ? atoi(argv[2]) : 3;
+	int			reps = argc > 2 ? atoi(argv[2]) : 3,
+				cohorts = argc > 3 ? atoi(argv[3]) : 84,
+				last = argc > 4 ? atoi(argv[4]) : 273,
+				res = argc > 5 ? atoi(argv[5]) : 1;
 	size_t		srows = rows < 200000 ? rows : 200000;
 	const CjFamily *fams[] = {&cj_family_pnbd, &cj_family_bgnbd, &cj_family_mbgnbd};
 	double	   *v = malloc(sizeof(double) * 3 * (rows ? rows : 1));
@@ -178,16 +189,17 @@ main(int argc, char **argv)
 	double		tb,
 				sb;
 
-	if (v == NULL || t == NULL || reps < 1 || rows == 0)
+	if (v == NULL || t == NULL || reps < 1 || rows == 0 || cohorts < 1 ||
+		last < cohorts || res < 1)
 		return 1;
-	Simulate(v, rows);
+	Simulate(v, rows, cohorts, last, res);
 	for (k = 0; k < rows; k++)
 		t[k] = (CjTuple) {{v[3 * k], v[3 * k + 1], v[3 * k + 2]}, 1};
 	d.t = t;
 	d.n = cj_tuples_sort_merge(t, rows);
 	d.total_weight = rows;
-	printf("%zu customers, %zu distinct histories; scores over the first %zu rows\n",
-		   rows, d.n, srows);
+	printf("%zu customers in %d daily cohorts observed to day %d, times in steps of %d days: %zu distinct histories; scores over the first %zu rows\n",
+		   rows, cohorts, last, res, d.n, srows);
 	tb = TimeRows(NULL, NULL, v, srows, reps, BARE, &sb);
 	printf("bare loop: %.2f ns/row\n", tb * 1e9 / srows);
 	for (i = 0; i < 3; i++)
