@@ -3,8 +3,9 @@
  * fit.c
  *	  Maximum-likelihood fit of a model family: starts, ranking, the
  *	  generic BFGS maximiser (core/math/optim.c) from the best of them, a
- *	  probe of the runner-up, and a Newton polish with the Hessian of the
- *	  analytic gradient.
+ *	  probe of the runner-up where the best does not end well, and a Newton
+ *	  polish with the Hessian of the analytic gradient; large data sets
+ *	  start from the estimate of a fit to a sample of them.
  *
  *-------------------------------------------------------------------------
  */
@@ -303,12 +304,12 @@ RunAndPolish(FamilyCtx *ctx, int k, const double *theta0, const double *Hinv,
  * CJ_FIT_SAMPLE_STEP-th, its weight multiplied by the step.  The sample's
  * log-likelihood is then an unbiased estimate of the whole one
  * (Horvitz-Thompson), and it is fitted from the ranked starts as a whole
- * data set is.  From its
- * estimate, a few BFGS iterations on all the data reach the optimum
- * (RunAndPolish), where ranking and running the starts on all the data
- * took three times as many full evaluations.  False when the sample cannot
- * be fitted or the shortcut does not end well: the caller then fits the
- * whole data set from its own starts, as for small ones.
+ * data set is.  From its estimate, a few BFGS iterations on all the data
+ * reach the optimum (RunAndPolish), where ranking and running the starts
+ * on all the data took three times as many full evaluations.  False when
+ * the sample cannot be fitted or the shortcut does not end well: the
+ * caller then fits the whole data set from its own starts, as for small
+ * ones.
  */
 #define CJ_FIT_SAMPLE_MIN	32768	/* distinct tuples from which to sample */
 #define CJ_FIT_SAMPLE_STEP	8
