@@ -588,7 +588,10 @@ cj_fit_state_final(PG_FUNCTION_ARGS)
 		PG_RETURN_NULL();
 	f = StateFamily(s);
 	d = SortedData(s);
-	if (!cj_fit_family(f, &d, &fit, &err))
+	/* scratch for the fit's sample of a large data set */
+	if (!cj_fit_family_scratch(f, &d,
+							   palloc(sizeof(CjTuple) * CJ_FIT_SCRATCH(d.n)),
+							   CJ_FIT_SCRATCH(d.n), &fit, &err))
 		cj_raise(&err, psprintf("cannot fit the %s model to these data", f->title));
 	PG_RETURN_CJ_MODEL_P(cj_model_make(f, &fit, s->unit));
 }

@@ -64,6 +64,9 @@ PG_FUNCTION_INFO_V1(cj_derl);
 #define EXPO_BITS 6
 #define EXPO_SIZE (1 << EXPO_BITS)	/* exposure parts per call site */
 #define MEMO_SIZE (1 << MEMO_BITS)	/* entries per call site */
+#define CLVPART_BITS 10
+#define CLVPART_SIZE (1 << CLVPART_BITS)	/* CLV parts per call site */
+#define CLVPART_WORDS 7			/* generation, x, T, periods, len, rate, part */
 
 /*
  * The memo is a flat array of MEMO_SIZE entries of mkeys + 2 doubles each:
@@ -83,6 +86,8 @@ typedef struct ScoreCache
 	double	   *pending;		/* entry of the last missed get, for put */
 	double		expo[EXPO_SIZE][4]; /* generation, T, t, exposure part */
 	double		horizon;		/* t of the memoised conditional scores */
+	double	   *clvpart;		/* CLVPART_SIZE entries of CLVPART_WORDS,
+								 * allocated on first use */
 } ScoreCache;
 
 /*
@@ -98,6 +103,8 @@ NewGeneration(ScoreCache *c)
 	{
 		if (c->memo)
 			memset(c->memo, 0, sizeof(double) * (c->mkeys + 2) * MEMO_SIZE);
+		if (c->clvpart)
+			memset(c->clvpart, 0, sizeof(double) * CLVPART_WORDS * CLVPART_SIZE);
 		memset(c->expo, 0, sizeof(c->expo));
 		c->gen = 1;
 	}
@@ -471,11 +478,52 @@ cj_expected_spend(PG_FUNCTION_ARGS)
 }
 
 /*
+ * The discounted sum of a lifetime value over P(alive), for a family that
+ * splits its conditional expectation (family.h, conditional_part): it
+ * depends on x, T and the horizon only, and real tables repeat (x, T)
+ * (cohorts, calendar days) far more than whole histories, so the call
+ * site keeps the last ones in a direct-mapped table of CLVPART_SIZE.
+ */
+static double
+ClvPart(FunctionCallInfo fcinfo, const CjModelSlot *pm, const double *v,
+		int32 periods, double len, double rate)
+{
+	ScoreCache *c = GetCache(fcinfo);
+	double		key[5] = {v[0], v[2], periods, len, rate};
+	uint64		h = 0;
+	double	   *e;
+	int			i;
+
+	if (unlikely(c->clvpart == NULL))
+		c->clvpart = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt,
+											sizeof(double) * CLVPART_WORDS *
+											CLVPART_SIZE);
+	for (i = 0; i < 2; i++)
+	{
+		uint64		b;
+
+		memcpy(&b, &key[i], sizeof(b));
+		h += (b ^ (b >> 32)) * (i ? 0xBF58476D1CE4E5B9u : 0x9E3779B97F4A7C15u);
+	}
+	h = (h ^ (h >> 29)) * 0x9E3779B97F4A7C15u;
+	e = &c->clvpart[(h >> (64 - CLVPART_BITS)) * CLVPART_WORDS];
+	if (e[0] != (double) c->gen || memcmp(e + 1, key, sizeof(key)) != 0)
+	{
+		e[0] = (double) c->gen;
+		memcpy(e + 1, key, sizeof(key));
+		e[6] = cj_clv_discounted_part(pm->f, pm->b.params, v[0], v[2],
+									  periods, len, rate);
+	}
+	return e[6];
+}
+
+/*
  * CLV = margin E[M | x, m] sum_{i=1..periods}
  *       (E[X(iL) | hist] - E[X((i-1)L) | hist]) / (1 + d)^i
  * The discounted sum (the costly part: one conditional expectation per
  * period) depends on the history and the horizon only, so it is memoised
- * at the call site; the spend factor is computed per row.
+ * at the call site (its history-free part also by (x, T): ClvPart); the
+ * spend factor is computed per row.
  */
 static double
 ClvCompute(FunctionCallInfo fcinfo, const CjModelSlot *pm,
@@ -507,8 +555,13 @@ ClvCompute(FunctionCallInfo fcinfo, const CjModelSlot *pm,
 	spend = SpendScore(sm, v[0], m);
 	if (!MemoGet(fcinfo, key, 6, &sum))
 	{
-		sum = cj_score_result(cj_clv_discounted(pm->f, pm->b.params, v, periods,
-												len, rate), "cj_clv");
+		/* P(alive) times a part cached by (x, T) where the family has one */
+		if (pm->f->conditional_part && pm->f->p_alive)
+			sum = pm->f->p_alive(pm->b.params, v) *
+				ClvPart(fcinfo, pm, v, periods, len, rate);
+		else
+			sum = cj_clv_discounted(pm->f, pm->b.params, v, periods, len, rate);
+		sum = cj_score_result(sum, "cj_clv");
 		MemoPut(fcinfo, key, 6, sum);
 	}
 	return cj_score_result(margin * spend * sum, "cj_clv");

@@ -517,16 +517,22 @@ CondBracket(double A, double w, double a, double B)
 	return k;
 }
 
+/* K = E[X(T, T+t) | x, t_x, T] / P(alive), a function of x, T and t */
+double
+cj_bg_conditional_part(const double *p, double x, double T, double t, int m)
+{
+	if (t == 0.0)
+		return 0.0;
+	return CondBracket(p[0] + x, t / (p[1] + T), p[2], p[3] + x + m);
+}
+
 /* E[X(T, T+t) | x, t_x, T] */
 double
 cj_bg_conditional(const double *p, const double *v, double t, int m)
 {
-	double		x = v[0];
-
 	if (t == 0.0)
 		return 0.0;
-	return CondBracket(p[0] + x, t / (p[1] + v[2]), p[2], p[3] + x + m) *
-		cj_bg_p_alive(p, v, m);
+	return cj_bg_conditional_part(p, v[0], v[2], t, m) * cj_bg_p_alive(p, v, m);
 }
 
 /* E[X(t)] for a new customer: the conditional at x = t_x = T = 0 */
@@ -731,6 +737,12 @@ Conditional(const double *p, const double *v, double t)
 }
 
 static double
+ConditionalPart(const double *p, double x, double T, double t)
+{
+	return cj_bg_conditional_part(p, x, T, t, 0);
+}
+
+static double
 PAlive(const double *p, const double *v)
 {
 	return cj_bg_p_alive(p, v, 0);
@@ -768,6 +780,7 @@ const CjFamily cj_family_bgnbd = {
 	.start = cj_bg_start,
 	.expected = Expected,
 	.conditional = Conditional,
+	.conditional_part = ConditionalPart,
 	.p_alive = PAlive,
 	.prob_n = ProbN,
 	.simulate = Simulate,

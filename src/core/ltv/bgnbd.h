@@ -24,6 +24,8 @@ extern void cj_bg_start(const CjData *d, double *p);
 extern double cj_bg_loglik(const CjData *d, const double *p, double *grad, int m);
 extern double cj_bg_p_alive(const double *p, const double *v, int m);
 extern double cj_bg_conditional(const double *p, const double *v, double t, int m);
+extern double cj_bg_conditional_part(const double *p, double x, double T,
+									 double t, int m);
 extern double cj_bg_expected(const double *p, double t, int m);
 extern double cj_bg_prob_n(const double *p, double n, double t, int m);
 extern void cj_bg_simulate(const double *p, double T, CjRng *rng, double *v, int m);

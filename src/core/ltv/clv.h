@@ -23,4 +23,12 @@ extern double cj_clv_discounted(const CjFamily *f, const double *p,
 								const double *v, int periods, double len,
 								double rate);
 
+/*
+ * For a family with conditional_part: the same sum divided by P(alive),
+ * which depends on x and T only, so that callers can cache it by (x, T).
+ */
+extern double cj_clv_discounted_part(const CjFamily *f, const double *p,
+									 double x, double T, int periods,
+									 double len, double rate);
+
 #endif							/* CJ_CLV_H */

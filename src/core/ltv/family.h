@@ -160,6 +160,17 @@ typedef struct CjFamily
 	 */
 	void		(*simulate) (const double *p, double T, CjRng *rng, double *v);
 	double		(*simulate_spend) (const double *p, double x, CjRng *rng);
+
+	/*
+	 * Optional split of conditional into p_alive(p, v) times a part that
+	 * depends on x = v[0], T = v[2] and the horizon only (equal to the
+	 * quotient up to rounding): a lifetime value then sums that part over
+	 * its periods once per (x, T) and multiplies by one P(alive) per
+	 * customer, instead of one conditional expectation per period.
+	 *   conditional_part(p, x, T, t)
+	 */
+	double		(*conditional_part) (const double *p, double x, double T,
+									 double t);
 } CjFamily;
 
 /*

@@ -23,7 +23,8 @@ typedef struct CjFitResult
 	double		n;				/* customers fitted (sum of weights) */
 	double		grad_norm;		/* max |dLL/dlog p| at the estimate */
 	int			iterations;		/* BFGS iterations of the winning start */
-	int			evaluations;	/* likelihood evaluations, all starts */
+	int			evaluations;	/* likelihood evaluations, all starts (and
+								 * those of a sample's fit) */
 	int			status;			/* CjFitStatus */
 	int			hessian;		/* CJ_HESSIAN_*: the observed information */
 	double		vcov[CJ_MAX_PARAMS * CJ_MAX_PARAMS];	/* k x k, row-major:
@@ -39,13 +40,28 @@ typedef struct CjFitResult
 /*
  * Fit family f to the data (distinct sorted tuples): the family's
  * data-driven start and spread starts ranked by likelihood; the best runs
- * to convergence, the second as an 8-iteration probe that continues only
- * when it is not behind, and all of them when the best does not converge;
- * the best log-likelihood is kept.
+ * to convergence and is polished by Newton steps, which also checks that
+ * its Hessian is positive definite; only where that fails does the second
+ * run, as an 8-iteration probe that continues only when it is not behind,
+ * and all of them when the best does not converge; the best
+ * log-likelihood is kept.
  * False with err for data that cannot be fitted (empty, degenerate per
  * check_fit, likelihood not finite at every start).
  */
 extern bool cj_fit_family(const CjFamily *f, const CjData *d,
 						  CjFitResult *res, CjError *err);
+
+/*
+ * The same with scratch memory of nscratch tuples (the core allocates
+ * nothing): from 32,768 distinct tuples on, the fit then starts from the
+ * estimate of a fit to a sample of them (fit.c), which needs
+ * CJ_FIT_SCRATCH(d->n) tuples; where that fails, the whole data set is
+ * fitted as cj_fit_family does.
+ */
+#define CJ_FIT_SCRATCH(n) ((n) / 4 + 2)
+
+extern bool cj_fit_family_scratch(const CjFamily *f, const CjData *d,
+								  CjTuple *scratch, size_t nscratch,
+								  CjFitResult *res, CjError *err);
 
 #endif							/* CJ_FIT_H */

@@ -45,6 +45,12 @@ Conditional(const double *p, const double *v, double t)
 }
 
 static double
+ConditionalPart(const double *p, double x, double T, double t)
+{
+	return cj_bg_conditional_part(p, x, T, t, 1);
+}
+
+static double
 PAlive(const double *p, const double *v)
 {
 	return cj_bg_p_alive(p, v, 1);
@@ -82,6 +88,7 @@ const CjFamily cj_family_mbgnbd = {
 	.start = cj_bg_start,
 	.expected = Expected,
 	.conditional = Conditional,
+	.conditional_part = ConditionalPart,
 	.p_alive = PAlive,
 	.prob_n = ProbN,
 	.simulate = Simulate,

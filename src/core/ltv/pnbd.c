@@ -176,13 +176,16 @@ PnbdCached(PnbdG *cache, CjHyp2f1Tab *tab, const double *p, double x,
 /*
  * The bracket of the likelihood in log space, log[e^L1 + e^L2] with
  * L1 = log((alpha+T)^-(r+x) (beta+T)^-s) and L2 = log(s (G(t_x) - G(T))),
- * from e1 = G(t_x), e2 = G(T) and ls = log s.  *w1 receives
+ * from e1 = G(t_x), e2 = G(T), ls = log s and is = 1/s.  *w1 receives
  * e^L1 / (e^L1 + e^L2), which is P(alive).  When g is not NULL it
- * receives the gradient of the result in the natural parameters.
+ * receives the gradient of the result in the natural parameters.  Two
+ * divisions per customer (1/rel, 1/sum; a million-customer fit makes
+ * tens of millions of these calls, and a division costs as much as the
+ * rest of the arithmetic here).
  */
-static double
-PnbdBracket(const double *p, double ls, double x, const PnbdG *e1,
-			const PnbdG *e2, double *w1, double *g)
+static inline double
+PnbdBracket(const double *p, double ls, double is, double x,
+			const PnbdG *e1, const PnbdG *e2, double *w1, double *g)
 {
 	double		s = p[2];
 	double		m = p[0] + x;
@@ -190,10 +193,12 @@ PnbdBracket(const double *p, double ls, double x, const PnbdG *e1,
 	double		l2 = -INFINITY,
 				q = 0.0,
 				rel = 0.0,
+				irel = 0.0,
 				mx,
 				ea,
 				eb,
 				sum,
+				isum,
 				wa,
 				wb;
 	int			i;
@@ -207,7 +212,7 @@ PnbdBracket(const double *p, double ls, double x, const PnbdG *e1,
 		q = exp(e2->lg - e1->lg);
 		l2 = ls + e1->lg;
 		/* e^(l1 - l2) = e^(l1 - lg2) G2 / (s G1) = k2 q / s: no exp */
-		rel = e2->k * q / s;
+		rel = e2->k * q * is;
 		if (!(rel < INFINITY))	/* k2 overflowed (or 0 * inf): direct */
 			rel = exp(l1 - l2);
 	}
@@ -225,10 +230,12 @@ PnbdBracket(const double *p, double ls, double x, const PnbdG *e1,
 	else
 	{
 		ea = 1.0;
-		eb = (l2 > -INFINITY) ? (1.0 - q) / rel : 0.0;
+		irel = (l2 > -INFINITY) ? 1.0 / rel : 0.0;
+		eb = (1.0 - q) * irel;
 	}
 	sum = ea + eb;
-	wa = ea / sum;
+	isum = 1.0 / sum;
+	wa = ea * isum;
 	wb = 1.0 - wa;
 	if (w1)
 		*w1 = wa;
@@ -240,7 +247,8 @@ PnbdBracket(const double *p, double ls, double x, const PnbdG *e1,
 		g[3] = -wa * s * e2->ib;
 		if (l2 > -INFINITY)
 		{
-			double		f = eb / (sum * (1.0 - q));
+			/* eb / (sum (1 - q)), with eb = (1 - q) or (1 - q) / rel */
+			double		f = (l2 > l1) ? isum : irel * isum;
 
 			for (i = 0; i < 4; i++)
 				g[i] += f * (e1->g[i] - q * e2->g[i]);
@@ -256,15 +264,16 @@ PnbdBracket(const double *p, double ls, double x, const PnbdG *e1,
  * gradient gc, and G(t_x), G(T).  Adds w times the gradient on log
  * parameters to grad when not NULL.
  */
-static double
-PnbdTuple(const double *p, double ls, double x, double c, const double *gc,
-		  const PnbdG *e1, const PnbdG *e2, double w, double *grad)
+static inline double
+PnbdTuple(const double *p, double ls, double is, double x, double c,
+		  const double *gc, const PnbdG *e1, const PnbdG *e2, double w,
+		  double *grad)
 {
 	double		gb[4];
 	double		ll;
 	int			i;
 
-	ll = c + PnbdBracket(p, ls, x, e1, e2, NULL, grad ? gb : NULL);
+	ll = c + PnbdBracket(p, ls, is, x, e1, e2, NULL, grad ? gb : NULL);
 	if (grad && isfinite(ll))
 		for (i = 0; i < 4; i++)
 			grad[i] += w * p[i] * (gc[i] + gb[i]);
@@ -301,29 +310,39 @@ cj_pnbd_loglik1(const double *p, const double *v, double *grad)
 	if (grad)
 		for (i = 0; i < 4; i++)
 			grad[i] = 0.0;
-	return PnbdTuple(p, log(p[2]), v[0], c, gc, &e1, &e2, 1.0, grad);
+	return PnbdTuple(p, log(p[2]), 1.0 / p[2], v[0], c, gc, &e1, &e2, 1.0,
+					 grad);
 }
 
 /*
- * Total log-likelihood.  Tuples arrive sorted by x: the Gamma-function
- * terms are hoisted per x and G comes from the (x, t) cache, so a data set
- * costs one 2F1 series per distinct (x, t) plus a few exp/log per tuple.
+ * Total log-likelihood.  Tuples arrive sorted by x, then t_x: the
+ * Gamma-function terms are hoisted per x, G(t_x) is computed once per run
+ * of equal (x, t_x) and G(T) comes from the (x, T) cache, so a data set
+ * costs one 2F1 series per distinct (x, t_x) and (x, T) plus a few exp/log
+ * per tuple.
  */
 static double
 PnbdLogLik(const CjData *d, const double *p, double *grad)
 {
-	PnbdG		cache[PNBD_CACHE];
+	PnbdG		cache[PNBD_CACHE],
+				g1;				/* G(t_x) of the current (x, t_x) run */
+	const PnbdG *e1 = &g1;
 	CjHyp2f1Tab tab;
 	double		sum = 0.0,
 				c = 0.0,
 				gc[4] = {0, 0, 0, 0},
 				px = NAN,
-				ls = log(p[2]); /* log s, hoisted out of every bracket */
+				ls = log(p[2]), /* log s and 1/s, hoisted out of every
+								 * bracket */
+				is = 1.0 / p[2],
+				acc[4] = {0, 0, 0, 0};	/* the gradient, in a local (registers)
+										 * rather than through grad */
 	size_t		i;
 	int			k;
 
 	for (k = 0; k < PNBD_CACHE; k++)
 		cache[k].t = NAN;		/* matches nothing */
+	g1.t = NAN;
 	cj_hyp2f1_a1_tab_reset(&tab, NAN, NAN);	/* keyed to nothing yet */
 	if (grad)
 		for (k = 0; k < 4; k++)
@@ -331,8 +350,7 @@ PnbdLogLik(const CjData *d, const double *p, double *grad)
 	for (i = 0; i < d->n; i++)
 	{
 		const CjTuple *t = &d->t[i];
-		const PnbdG *e1,
-				   *e2;
+		const PnbdG *e2;
 		double		ll;
 
 		if (t->v[0] != px)
@@ -340,13 +358,12 @@ PnbdLogLik(const CjData *d, const double *p, double *grad)
 			c = PnbdConst(p, t->v[0], grad ? gc : NULL);
 			px = t->v[0];
 		}
-		e1 = PnbdCached(cache, &tab, p, t->v[0], t->v[1], grad != NULL);
-		{
-			PnbdG		c1 = *e1;	/* the next lookup may evict it */
-
-			e2 = PnbdCached(cache, &tab, p, t->v[0], t->v[2], grad != NULL);
-			ll = PnbdTuple(p, ls, t->v[0], c, gc, &c1, e2, t->w, grad);
-		}
+		/* G(t_x): tuples are sorted by x then t_x, so one (x, t_x) is a run */
+		if (!(e1->t == t->v[1] && e1->x == t->v[0]))
+			PnbdLogG(p, t->v[0], t->v[1], grad != NULL, &g1, &tab);
+		e2 = PnbdCached(cache, &tab, p, t->v[0], t->v[2], grad != NULL);
+		ll = PnbdTuple(p, ls, is, t->v[0], c, gc, e1, e2, t->w,
+					   grad ? acc : NULL);
 		if (!isfinite(ll))
 			return -INFINITY;
 		sum += t->w * ll;
@@ -355,8 +372,11 @@ PnbdLogLik(const CjData *d, const double *p, double *grad)
 	}
 	if (grad)
 		for (k = 0; k < 4; k++)
+		{
+			grad[k] = acc[k];
 			if (!isfinite(grad[k]))
 				return -INFINITY;
+		}
 	return sum;
 }
 
@@ -612,6 +632,13 @@ PnbdConditionalGiven(const double *p, const double *v, double e)
 	return PnbdPAlive(p, v) * (p[0] + v[0]) / (p[1] + v[2]) * e;
 }
 
+/* E[X(T, T+t) | x, t_x, T] / P(alive) = (r+x)/(alpha+T) * exposure */
+static double
+PnbdConditionalPart(const double *p, double x, double T, double t)
+{
+	return (p[0] + x) / (p[1] + T) * PnbdCondExposure(p, T, t);
+}
+
 /* E[X(T, T+t) | x, t_x, T] (see PnbdConditionalGiven) */
 static double
 PnbdConditional(const double *p, const double *v, double t)
@@ -830,5 +857,6 @@ const CjFamily cj_family_pnbd = {
 	.prob_n = PnbdProbN,
 	.exposure = PnbdCondExposure,
 	.conditional_given = PnbdConditionalGiven,
+	.conditional_part = PnbdConditionalPart,
 	.simulate = PnbdSimulate,
 };

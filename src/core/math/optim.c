@@ -320,6 +320,8 @@ cj_optim_maximise_from(CjObjective fn, void *ctx, int n, double *theta,
 	ProjectGradient(n, theta, g, lower, upper, active, pg, &pgnorm);
 	res->value = -F;
 	res->grad_norm = pgnorm;
+	for (i = 0; i < n; i++)
+		res->grad[i] = -g[i];
 	if (res->status == CJ_FIT_CONVERGED)
 		for (i = 0; i < n; i++)
 			if (theta[i] <= lower || theta[i] >= upper)

@@ -53,6 +53,7 @@ typedef struct CjOptimResult
 {
 	double		value;			/* objective at the end */
 	double		grad_norm;		/* max |projected gradient| at the end */
+	double		grad[CJ_OPTIM_MAX_DIM]; /* the objective's gradient at the end */
 	int			iterations;
 	int			evaluations;
 	int			status;			/* CjFitStatus */
