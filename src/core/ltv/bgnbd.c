@@ -667,7 +667,9 @@ cj_bg_window_pmf(const double *p, const double *v, double n, double t, int m)
 
 	if (t == 0.0)
 		return (n == 0.0) ? 1.0 : 0.0;
-	if (pa > 0.0)
+	if (pa > 0.0 && n == 0.0)	/* P'(X(t) = 0) = ((alpha+T)/(alpha+T+t))^(r+x) */
+		f = pa * exp(-post[0] * log1p(t / post[1]));
+	else if (pa > 0.0)
 		f = pa * cj_bg_prob_n(post, n, t, 0);
 	return (n == 0.0) ? q + f : f;
 }

@@ -701,7 +701,7 @@ PnbdPmfIntegrand(double v, void *arg)
 static double
 PnbdPmfLogIntegral(PnbdPmfArg *a, double vmax)
 {
-	double		lo = vmax - 1.0,
+	double		lo = -INFINITY,
 				hi = vmax,
 				peak,
 				d1,
@@ -711,33 +711,43 @@ PnbdPmfLogIntegral(PnbdPmfArg *a, double vmax)
 				side,
 				panels = 0;
 
-	/* the mode: bracket phi' = 0, then bisect (phi' is decreasing) */
+	/*
+	 * The mode: Newton on phi' (decreasing), inside a bracket [lo, hi]
+	 * once phi' > 0 has been seen at lo; before that, steps left are at
+	 * most 50 wide.  A handful of iterations.
+	 */
 	(void) PnbdPmfPhi(a, hi, &d1, &d2);
 	if (d1 >= 0.0)
 		peak = hi;				/* rising up to log t */
 	else
 	{
-		for (i = 0; i < 2000; i++)
-		{
-			(void) PnbdPmfPhi(a, lo, &d1, &d2);
-			if (d1 > 0.0)
-				break;
-			hi = lo;
-			lo -= 2.0 * (i + 1.0);
-		}
-		if (!(d1 > 0.0))
-			return NAN;
-		for (i = 0; i < 200 && hi - lo > 1e-12 * fmax(1.0, fabs(lo)); i++)
-		{
-			double		mid = 0.5 * (lo + hi);
+		bool		have_lo = false;
+		double		v = hi;
 
-			(void) PnbdPmfPhi(a, mid, &d1, &d2);
+		for (i = 0; i < 400; i++)
+		{
+			double		c = v - d1 / d2;
+
+			if (have_lo ? !(c > lo && c < hi) : !(c < hi))
+				c = have_lo ? 0.5 * (lo + hi) : hi - 1.0;
+			if (!have_lo && c < hi - 50.0)
+				c = hi - 50.0;
+			v = c;
+			(void) PnbdPmfPhi(a, v, &d1, &d2);
 			if (d1 > 0.0)
-				lo = mid;
+			{
+				lo = v;
+				have_lo = true;
+			}
 			else
-				hi = mid;
+				hi = v;
+			if (fabs(d1) <= 1e-12 * (1.0 + a->n + a->r + a->s) ||
+				(have_lo && hi - lo <= 1e-13 * fmax(1.0, fabs(v))))
+				break;
 		}
-		peak = 0.5 * (lo + hi);
+		if (!have_lo && !(fabs(d1) <= 1e-12 * (1.0 + a->n + a->r + a->s)))
+			return NAN;
+		peak = v;
 	}
 	a->ref = PnbdPmfPhi(a, peak, &d1, &d2);
 	if (!isfinite(a->ref))
@@ -827,7 +837,24 @@ PnbdWindowPmf(const double *p, const double *v, double n, double t)
 
 	if (t == 0.0)
 		return (n == 0.0) ? 1.0 : 0.0;
-	if (pa > 0.0)
+	if (pa > 0.0 && n == 0.0)
+	{
+		/*
+		 * P'(X(t) = 0) is the likelihood of the history (0, 0, t) at the
+		 * posterior parameters, its alive part (alpha'/(alpha'+t))^r'
+		 * (beta'/(beta'+t))^s times 1 + the dropout odds of that history
+		 * (PnbdPAlive's series): faster than the quadrature and as
+		 * precise.  (Not cj_pnbd_loglik1: its value at (0, 0, t) is not
+		 * this probability for every parameter vector.)
+		 */
+		double		v0[3] = {0.0, 0.0, t},
+					l = -post[0] * log1p(t / post[1]) - post[2] * log1p(t / post[3]) +
+			log1p(PnbdDropoutOdds(post, v0));
+
+		/* where that series fails (r' far above 1e4), the quadrature */
+		f = pa * (isfinite(l) ? exp(l) : PnbdPmf(post, 0.0, t));
+	}
+	else if (pa > 0.0)
 		f = pa * PnbdPmf(post, n, t);
 	return (n == 0.0) ? q + f : f;
 }
