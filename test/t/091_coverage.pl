@@ -9,7 +9,7 @@
 #	  183 to 197 of the 200.  With 200 runs the standard deviation of the
 #	  coverage is sqrt(0.95 0.05 / 200) = 1.54 %, so the band is +- 2.3
 #	  standard deviations.  Deterministic (seeded): the figures are the
-#	  same on every run.  About a minute on an idle machine.
+#	  same on every run.  Under ten seconds on the 2-core test machine.
 #
 #-------------------------------------------------------------------------
 use strict;
