@@ -889,6 +889,28 @@ COMMENT ON OPERATOR FAMILY cj_ladder_hash_ops USING hash IS 'hashing of cj_ladde
 
 -- ==== lifetime value: uncertainty and windows ====
 
+-- Window quantities of a customer's history over the next t (model time
+-- units; BG/BB: whole opportunities): the probability of no purchase, the
+-- conditional PMF of the number of purchases, and P(alive) at the end.
+CREATE FUNCTION cj_prob_no_purchase(m cj_model, x float8, t_x float8, age float8, t float8) RETURNS float8
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION cj_prob_no_purchase(cj_model, float8, float8, float8, float8) IS 'probability that a customer with history (x, t_x, T) makes no purchase in the next t';
+CREATE FUNCTION cj_prob_no_purchase(m cj_model, h cj_history, as_of timestamptz, t float8) RETURNS float8
+    AS 'MODULE_PATHNAME', 'cj_prob_no_purchase_history' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION cj_prob_no_purchase(cj_model, cj_history, timestamptz, float8) IS 'probability that a customer with this history as of an instant makes no purchase in the next t (model time unit)';
+CREATE FUNCTION cj_conditional_prob_purchases(m cj_model, n int4, x float8, t_x float8, age float8, t float8) RETURNS float8
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION cj_conditional_prob_purchases(cj_model, int4, float8, float8, float8, float8) IS 'probability that a customer with history (x, t_x, T) makes exactly n purchases in the next t';
+CREATE FUNCTION cj_conditional_prob_purchases(m cj_model, n int4, h cj_history, as_of timestamptz, t float8) RETURNS float8
+    AS 'MODULE_PATHNAME', 'cj_conditional_prob_purchases_history' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION cj_conditional_prob_purchases(cj_model, int4, cj_history, timestamptz, float8) IS 'probability that a customer with this history as of an instant makes exactly n purchases in the next t (model time unit)';
+CREATE FUNCTION cj_p_alive_at(m cj_model, x float8, t_x float8, age float8, t float8) RETURNS float8
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION cj_p_alive_at(cj_model, float8, float8, float8, float8) IS 'probability that a customer with history (x, t_x, T) is still active t after T (cj_p_alive at t = 0)';
+CREATE FUNCTION cj_p_alive_at(m cj_model, h cj_history, as_of timestamptz, t float8) RETURNS float8
+    AS 'MODULE_PATHNAME', 'cj_p_alive_at_history' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION cj_p_alive_at(cj_model, cj_history, timestamptz, float8) IS 'probability that a customer with this history as of an instant is still active t (model time unit) later';
+
 -- ==== lifetime value: covariates ====
 
 -- ==== lifetime value: family registry ====

@@ -46,7 +46,10 @@ INSERT INTO score_call VALUES
   ('cj_retention', 'SELECT cj_retention($1, 3)'),
   ('cj_survival', 'SELECT cj_survival($1, 3)'),
   ('cj_del', 'SELECT cj_del($1, 0.1)'),
-  ('cj_derl', 'SELECT cj_derl($1, 3, 0.1)');
+  ('cj_derl', 'SELECT cj_derl($1, 3, 0.1)'),
+  ('cj_prob_no_purchase', 'SELECT cj_prob_no_purchase($1, 2, 4, 6, 5)'),
+  ('cj_conditional_prob_purchases', 'SELECT cj_conditional_prob_purchases($1, 1, 2, 4, 6, 5)'),
+  ('cj_p_alive_at', 'SELECT cj_p_alive_at($1, 2, 4, 6, 5)');
 
 CREATE FUNCTION pg_temp.try_score(m cj_model, call text) RETURNS text
 LANGUAGE plpgsql AS $$

@@ -64,6 +64,13 @@ Scores(const CjFamily *f, const char **out)
 		out[n++] = "cj_p_alive";
 	if (f->prob_n)
 		out[n++] = "cj_prob_purchases";
+	if (f->window_pmf)
+	{
+		out[n++] = "cj_prob_no_purchase";
+		out[n++] = "cj_conditional_prob_purchases";
+	}
+	if (f->p_alive_at)
+		out[n++] = "cj_p_alive_at";
 	if (f->spend)
 		out[n++] = "cj_expected_spend";
 	if (f->simulate || f->simulate_spend)

@@ -3,8 +3,10 @@
  * scores.c
  *	  Every score of a fitted model, on (x, t_x, T) numbers and on
  *	  (cj_history, as_of): expected purchases, conditional expectation,
- *	  P(alive), P(X(t) = n), expected spend, CLV, Pareto/NBD DERT, and the
- *	  contractual (sBG) retention, survival, DEL and DERL.
+ *	  P(alive), P(X(t) = n), expected spend, CLV, Pareto/NBD DERT, the
+ *	  window quantities (P(no purchase in the next t), the conditional
+ *	  PMF, P(alive at T+t)), and the contractual (sBG) retention,
+ *	  survival, DEL and DERL.
  *
  * Both overloads of a score share one routine and one memo: the history
  * overload turns its history into the family's data tuple (in the model's
@@ -47,6 +49,12 @@ PG_FUNCTION_INFO_V1(cj_retention);
 PG_FUNCTION_INFO_V1(cj_survival);
 PG_FUNCTION_INFO_V1(cj_del);
 PG_FUNCTION_INFO_V1(cj_derl);
+PG_FUNCTION_INFO_V1(cj_prob_no_purchase);
+PG_FUNCTION_INFO_V1(cj_prob_no_purchase_history);
+PG_FUNCTION_INFO_V1(cj_conditional_prob_purchases);
+PG_FUNCTION_INFO_V1(cj_conditional_prob_purchases_history);
+PG_FUNCTION_INFO_V1(cj_p_alive_at);
+PG_FUNCTION_INFO_V1(cj_p_alive_at_history);
 
 /* Keys a memo entry may have */
 #define CJ_MEMO_KEYS 8
@@ -679,6 +687,172 @@ cj_clv_history(PG_FUNCTION_ARGS)
 	PG_RETURN_FLOAT8(ClvCompute(fcinfo, pm, sm, v, sv[1], PG_GETARG_INT32(4),
 								PG_GETARG_FLOAT8(5), PG_GETARG_FLOAT8(6),
 								PG_NARGS() > 7 ? PG_GETARG_FLOAT8(7) : 1.0));
+}
+
+/*
+ * Window quantities: P(X(T, T+t) = n | history) (n = 0: no purchase) and
+ * P(alive at T+t | history), memoised like the conditional expectation
+ * (one horizon per query; the key is the history, and n for the PMF).
+ * The horizon is checked on a memo miss: finite, >= 0 (t = 0 is the
+ * degenerate window: P(no purchase) = 1, P(alive at T) = cj_p_alive),
+ * and what the family takes (BG/BB: whole opportunities).
+ */
+typedef enum WindowKind
+{
+	WINDOW_PMF,
+	WINDOW_ALIVE
+} WindowKind;
+
+/* The horizon t of a window quantity of the model in ms, checked */
+static double
+WindowHorizon(const CjModelSlot *ms, double t)
+{
+	CjError		err;
+
+	t = Horizon(t, "t");
+	if (ms->f->check_window && !ms->f->check_window(t, &err))
+		cj_raise(&err, "invalid horizon t");
+	return t;
+}
+
+/* A PMF count argument: n >= 0 */
+static double
+WindowCount(int32 n)
+{
+	if (n < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("n must be >= 0"),
+				 errdetail("It is the number of purchases in the window.")));
+	return (double) n;
+}
+
+/* A window quantity that missed the memo: check, compute and remember */
+static double
+WindowMiss(FunctionCallInfo fcinfo, const CjModelSlot *ms, WindowKind kind,
+		   const double *key, int nkeys, double n, const double *v,
+		   double t, const char *function)
+{
+	double		r;
+
+	t = WindowHorizon(ms, t);
+	if (kind == WINDOW_PMF)
+		r = ms->f->window_pmf(ms->b.params, v, n, t);
+	else
+		r = ms->f->p_alive_at(ms->b.params, v, t);
+	r = cj_score_result(r, function);
+	MemoPut(fcinfo, key, nkeys, r);
+	return r;
+}
+
+/*
+ * A window quantity on (x, t_x, T) numbers: the history in arguments
+ * first.., the horizon in argument first + 3, n (PMF) in nidx >= 0
+ */
+static double
+WindowNumbers(FunctionCallInfo fcinfo, WindowKind kind, int nidx, int first,
+			  const char *function)
+{
+	const CjModelSlot *ms = cj_score_model(fcinfo, 0, 0);
+	double		key[4],
+				v[CJ_TUPLE_DIM],
+				n = 0.0,
+				t = PG_GETARG_FLOAT8(first + 3),
+				r;
+	int			nkeys = 0,
+				i;
+
+	if (nidx >= 0)
+		key[nkeys++] = n = WindowCount(PG_GETARG_INT32(nidx));
+	for (i = 0; i < 3; i++)
+		key[nkeys++] = PG_GETARG_FLOAT8(first + i);
+	ConditionalHorizon(fcinfo, t);
+	if (MemoGet(fcinfo, key, nkeys, &r))
+		return r;
+	cj_require_score(ms->f, kind == WINDOW_PMF ?
+					 (const void *) ms->f->window_pmf :
+					 (const void *) ms->f->p_alive_at, function);
+	TupleArgs(fcinfo, first, ms, v);
+	return WindowMiss(fcinfo, ms, kind, key, nkeys, n, v, t, function);
+}
+
+/*
+ * A window quantity of a (cj_history, as_of) pair in arguments harg,
+ * harg + 1, the horizon after them, n (PMF) in nidx >= 0
+ */
+static double
+WindowHistory(FunctionCallInfo fcinfo, WindowKind kind, int nidx, int harg,
+			  const char *function)
+{
+	const CjModelSlot *ms = cj_score_model(fcinfo, 0, 0);
+	double		key[4],
+				v[CJ_TUPLE_DIM],
+				n = 0.0,
+				t = PG_GETARG_FLOAT8(harg + 2),
+				r;
+	int			nkeys = 0;
+
+	cj_require_score(ms->f, kind == WINDOW_PMF ?
+					 (const void *) ms->f->window_pmf :
+					 (const void *) ms->f->p_alive_at, function);
+	if (nidx >= 0)
+		key[nkeys++] = n = WindowCount(PG_GETARG_INT32(nidx));
+	t = WindowHorizon(ms, t);
+	HistoryArgs(fcinfo, ms, harg, true, v);
+	memcpy(key + nkeys, v, sizeof(double) * 3);
+	nkeys += 3;
+	ConditionalHorizon(fcinfo, t);
+	if (MemoGet(fcinfo, key, nkeys, &r))
+		return r;
+	return WindowMiss(fcinfo, ms, kind, key, nkeys, n, v, t, function);
+}
+
+/* cj_prob_no_purchase(m, x, t_x, T, t): P(X(T, T+t) = 0 | history) */
+Datum
+cj_prob_no_purchase(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_FLOAT8(WindowNumbers(fcinfo, WINDOW_PMF, -1, 1,
+								   "cj_prob_no_purchase"));
+}
+
+/* cj_prob_no_purchase(m, h, as_of, t) */
+Datum
+cj_prob_no_purchase_history(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_FLOAT8(WindowHistory(fcinfo, WINDOW_PMF, -1, 1,
+								   "cj_prob_no_purchase"));
+}
+
+/* cj_conditional_prob_purchases(m, n, x, t_x, T, t): P(X(T, T+t) = n | history) */
+Datum
+cj_conditional_prob_purchases(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_FLOAT8(WindowNumbers(fcinfo, WINDOW_PMF, 1, 2,
+								   "cj_conditional_prob_purchases"));
+}
+
+/* cj_conditional_prob_purchases(m, n, h, as_of, t) */
+Datum
+cj_conditional_prob_purchases_history(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_FLOAT8(WindowHistory(fcinfo, WINDOW_PMF, 1, 2,
+								   "cj_conditional_prob_purchases"));
+}
+
+/* cj_p_alive_at(m, x, t_x, T, t): P(alive at T+t | history) */
+Datum
+cj_p_alive_at(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_FLOAT8(WindowNumbers(fcinfo, WINDOW_ALIVE, -1, 1,
+								   "cj_p_alive_at"));
+}
+
+/* cj_p_alive_at(m, h, as_of, t) */
+Datum
+cj_p_alive_at_history(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_FLOAT8(WindowHistory(fcinfo, WINDOW_ALIVE, -1, 1,
+								   "cj_p_alive_at"));
 }
 
 /*

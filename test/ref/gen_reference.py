@@ -50,11 +50,29 @@ when unused).  Scores and their arguments:
   survival      period                  cj_survival
   del           d                       cj_del
   derl          n, d                    cj_derl
+  prob_none     x, t_x, T, t            cj_prob_no_purchase (--windows)
+  cond_prob     n, x, t_x, T, t         cj_conditional_prob_purchases
+  p_alive_at    x, t_x, T, t            cj_p_alive_at
 CLV rows: a1..a3 = x, t_x, T; a4 = m (mean spend); a5 = periods;
 a6 = "period_length:discount_rate".
 
+Window quantities (--windows: only these rows, from their own seeded
+streams, so that they can be appended to an existing CSV without changing
+its other rows): a customer alive at T is a new customer of the family at
+the posterior parameters, so
+  P(X(T, T+t) = n | history) = [n = 0] (1 - P(alive)) + P(alive) P'(X(t) = n)
+with P' the unconditional PMF (bg_prob, pnbd_prob, bgbb_prob, each
+cross-checked by two routes) at (r+x, alpha+T, a, b+x+m), (r+x, alpha+T,
+s, beta+T), (alpha+x, beta+n-x, gamma, delta+n) (Fader and Hardie,
+"Deriving the Conditional PMF of the Pareto/NBD Model", 2014, and the same
+argument for the others), and P(alive) from two routes.  P(alive at T+t):
+BG/NBD P(alive) 2F1(r+x, a; a+b+x+m; -t/(alpha+T)) (mpmath) against the
+positive series sum_k P(N = k) (B)_k / (a+B)_k or a Beta quadrature;
+Pareto/NBD P(alive) ((beta+T)/(beta+T+t))^s; BG/BB the likelihood's alive
+term at n+t+1 over L, against the same by term ratios.
+
 Usage: gen_reference.py [--points N] [--seed S] [--jobs J] [--family F]
-                        [--out FILE]
+                        [--windows] [--out FILE]
 Needs Debian's python3-mpmath (run with /usr/bin/python3).
 """
 
@@ -575,6 +593,163 @@ def gg_spend(p, q, g, x, m):
 # ---------------------------------------------------------------------------
 # The grid
 # ---------------------------------------------------------------------------
+# ---------------------------------------------------------------------------
+# Window quantities (--windows)
+# ---------------------------------------------------------------------------
+def alive_factor_series(A, w, a, B, maxterms):
+    """E_p[(1 + p w)^-A], p ~ Beta(a, B), as sum_k P(N = k) (B)_k/(a+B)_k
+    (N ~ NBD(A, w/(1+w))); None past maxterms."""
+    with mp.workdps(DPS_QUAD):
+        z = w / (1 + w)
+        pk = (1 / (1 + w)) ** A
+        mom = mpf(1)
+        s = pk
+        for k in range(1, maxterms):
+            pk *= (A + k - 1) * z / k
+            mom *= (B + k - 1) / (a + B + k - 1)
+            term = pk * mom
+            s += term
+            if k > A * w and term < s * mpf('1e-36'):
+                return s
+        return None
+
+
+def alive_factor_quad(A, w, a, B):
+    """The same Beta average by quadrature in s = logit(p)."""
+    with mp.workdps(DPS_QUAD + 6):
+        lB = mpmath.log(mpmath.beta(a, B))
+
+        def f(s):
+            lp = -mpmath.log1p(mpmath.exp(-s))
+            lq = -mpmath.log1p(mpmath.exp(s))
+            return mpmath.exp(-A * mpmath.log1p(mpmath.exp(lp) * w) + a * lp + B * lq - lB)
+        sm = mpmath.log(a / B)
+        sig = mpmath.sqrt(1 / a + 1 / B)
+        sg = -mpmath.log(A * w)
+        pad = 50 * mpmath.ln10 + mpmath.log(1 + a + B + A * w)
+        SL = min(sm - 40 * sig, sg - 10) - pad
+        SR = max(sm + 40 * sig, mpf(0)) + pad
+        pts = {SL, SR}
+        for k in range(0, 14):
+            for c in (sm, sg):
+                pts.add(c + 2 ** k)
+                pts.add(c - 2 ** k)
+        pts.add(sm)
+        pts.add(sg)
+        pts = sorted(q for q in pts if SL <= q <= SR)
+        with mp.workdps(DPS_QUAD):
+            val, err = mpmath.quad(f, pts, error=True, maxdegree=6)
+        if not abs(err) <= mpf('1e-24') * val:
+            raise Disagree('alive factor quadrature error %s' % mpmath.nstr(err, 3))
+        return val
+
+
+def bg_window(r, al, a, b, x, tx, T, t, n, m):
+    """(P(X(T, T+t) = n | ...), P(alive at T+t | ...)) for BG/NBD, MBG/NBD."""
+    pa = agree(*bg_p_alive(r, al, a, b, x, tx, T, m), what='p_alive')
+    A, B, w = r + x, b + x + m, t / (al + T)
+    pmf = pa * bg_prob(A, al + T, a, B, n, t, 0)
+    if n == 0:
+        pmf += 1 - pa
+    with mp.workdps(DPS_CLOSED):
+        f1 = hyp2f1(A, a, a + B, -w)
+    f2 = alive_factor_series(A, w, a, B, 30000) if A * w < 8000 else None
+    if f2 is None:
+        f2 = alive_factor_quad(A, w, a, B)
+    return pmf, pa * agree(f1, f2, 'alive factor')
+
+
+def pnbd_window(r, al, s, be, x, tx, T, t, n):
+    pa = pnbd_p_alive(r, al, s, be, x, tx, T)
+    pmf = pa * pnbd_prob(r + x, al + T, s, be + T, n, t)
+    if n == 0:
+        pmf += 1 - pa
+    with mp.workdps(DPS_CLOSED):
+        return pmf, pa * ((be + T) / (be + T + t)) ** s
+
+
+def bgbb_window(al, be, ga, de, x, tx, n, t, k):
+    a1, s1 = bgbb_lik_terms(al, be, ga, de, x, tx, n, True)
+    a2, s2 = bgbb_lik_terms(al, be, ga, de, x, tx, n, False)
+    L = agree(a1 + s1, a2 + s2, 'bgbb L')
+    alive_n = agree(a1, a2, 'bgbb alive term') / L
+    pmf = alive_n * bgbb_prob(al + x, be + n - x, ga, de + n, k, t)
+    if k == 0:
+        pmf += agree(s1, s2, 'bgbb dropout terms') / L
+    with mp.workdps(DPS_CLOSED):
+        pa1 = mpmath.exp(lbeta(al + x, be + n - x) - lbeta(al, be) +
+                         lbeta(ga, de + n + 1 + t) - lbeta(ga, de)) / L
+        # by ratios: alive through n, then t+1 more survivals
+        pa2 = alive_n
+        for j in range(int(t) + 1):
+            pa2 *= (de + n + j) / (ga + de + n + j)
+    return pmf, agree(pa1, pa2, 'bgbb alive at')
+
+
+def window_task(args):
+    """The window rows of one grid point (own random stream)."""
+    family, idx, params, seed = args
+    signal.signal(signal.SIGALRM, on_alarm)
+    rng = random.Random(seed)
+    mp.dps = DPS
+    P = [mpf(v) for v in params]
+    model = MODEL_FMT[family] % tuple(fmt(v) for v in params)
+    rows, drops = [], []
+    res = {}
+
+    def emit(score, fargs, thunk):
+        signal.alarm(TIME_LIMIT)
+        try:
+            v = thunk()
+            rows.append((family, score, model, '') +
+                        tuple(fargs) + ('',) * (6 - len(fargs)) + (ref_text(v),))
+        except Disagree as e:
+            drops.append((family, score, str(e)[:200]))
+        except (ZeroDivisionError, ValueError, mpmath.libmp.NoConvergence) as e:
+            drops.append((family, score, 'evaluation failed: %s' % (str(e)[:150],)))
+        except TimeLimit:
+            drops.append((family, score, 'over the time limit of %d s' % TIME_LIMIT))
+        finally:
+            signal.alarm(0)
+
+    if family == 'bgbb':
+        al, be, ga, de = P
+        n = rnd_count(rng, 1e4, 0.03)
+        x = min(rnd_count(rng, n, 0.15) if n > 0 else 0, n)
+        tx = 0 if x == 0 else min(max(x + int(rng.random() * (n - x + 1)), x), n)
+        t = max(1, rnd_count(rng, 200, 0))
+        k = int(rng.random() * (t + 1)) if rng.random() < 0.7 else 0
+        hist = [str(x), str(tx), str(n)]
+        X, TX, N = mpf(x), mpf(tx), mpf(n)
+        win = lambda kk: bgbb_window(al, be, ga, de, X, TX, N, mpf(t), mpf(kk))
+    else:
+        m = 1 if family == 'mbgnbd' else 0
+        T = rnd_time(rng)
+        x = 0 if rng.random() < 0.1 else rnd_count(rng)
+        if x == 0:
+            tx = 0.0
+        else:
+            u = rng.random()
+            tx = T if u < 0.1 else (T * rng.random() if u < 0.6 else T * (1 - loguni(rng, 1e-6, 1)))
+            tx = min(tx, T)
+        t = rnd_time(rng)
+        k = rng.choice([1, 1, 2, 3, 5, 10, 30]) if rng.random() < 0.7 else rnd_count(rng, 1e5, 0)
+        hist = [str(x), fmt(tx), fmt(T)]
+        X, TX, TT = mpf(x), mpf(tx), mpf(T)
+        if family == 'pnbd':
+            r, al, s, be = P
+            win = lambda kk: pnbd_window(r, al, s, be, X, TX, TT, mpf(t), mpf(kk))
+        else:
+            r, al, a, b = P
+            win = lambda kk: bg_window(r, al, a, b, X, TX, TT, mpf(t), mpf(kk), m)
+    targ = str(t) if family == 'bgbb' else fmt(t)
+    emit('prob_none', hist + [targ], lambda: win(0)[0])
+    emit('p_alive_at', hist + [targ], lambda: win(0)[1])
+    if k != 0:
+        emit('cond_prob', [str(k)] + hist + [targ], lambda: win(k)[0])
+    return rows, drops
+
+
 def fmt(v):
     """Shortest round-trip text of a double (what the SQL gets)."""
     return repr(float(v))
@@ -760,17 +935,21 @@ def main():
     ap.add_argument('--seed', type=int, default=20261207)
     ap.add_argument('--jobs', type=int, default=2)
     ap.add_argument('--family', action='append')
+    ap.add_argument('--windows', action='store_true')
     ap.add_argument('--out', default='-')
     opt = ap.parse_args()
-    families = opt.family or ['bgnbd', 'mbgnbd', 'pnbd', 'bgbb', 'sbg', 'gg']
+    default = ['bgnbd', 'mbgnbd', 'pnbd', 'bgbb'] if opt.windows else \
+        ['bgnbd', 'mbgnbd', 'pnbd', 'bgbb', 'sbg', 'gg']
+    families = opt.family or default
+    task_fn = window_task if opt.windows else point_task
     tasks = []
     for fam in families:
-        rng = random.Random('%s/%d' % (fam, opt.seed))
+        rng = random.Random('%s/%s%d' % (fam, 'windows/' if opt.windows else '', opt.seed))
         for i, pv in enumerate(param_vectors(rng, NPARAMS[fam], opt.points)):
             tasks.append((fam, i, pv, rng.getrandbits(64)))
     rows, drops = [], []
     with multiprocessing.Pool(opt.jobs) as pool:
-        for k, (r, d) in enumerate(pool.imap(point_task, tasks, chunksize=8)):
+        for k, (r, d) in enumerate(pool.imap(task_fn, tasks, chunksize=8)):
             rows.extend(r)
             drops.extend(d)
             if k % 1000 == 999:
@@ -782,8 +961,8 @@ def main():
     dcounts = {}
     for d in drops:
         dcounts[(d[0], d[1])] = dcounts.get((d[0], d[1]), 0) + 1
-    out.write('# generated by test/ref/gen_reference.py --points %d --seed %d\n' %
-              (opt.points, opt.seed))
+    out.write('# generated by test/ref/gen_reference.py --points %d --seed %d%s\n' %
+              (opt.points, opt.seed, ' --windows' if opt.windows else ''))
     for k in sorted(set(counts) | set(dcounts)):
         out.write('# %s %s: %d reference values, %d points dropped (evaluations disagree)\n' %
                   (k[0], k[1], counts.get(k, 0), dcounts.get(k, 0)))

@@ -356,10 +356,100 @@ BgbbProbN(const double *p, double x, double n)
 			   cj_lgamma(n - x + 1.0) +
 			   BgbbLogTerm(p, x, n - x, 0.0, n, NULL), NULL);
 	for (i = x; i < n; i++)
+	{
 		BgbbLseAdd(&a, cj_lgamma(i + 1.0) - cj_lgamma(x + 1.0) -
 				   cj_lgamma(i - x + 1.0) +
 				   BgbbLogTerm(p, x, i - x, 1.0, i, NULL), NULL);
+		if (cj_unlikely(((int64_t) i & 4095) == 4095))
+			cj_check_interrupts();
+	}
 	return exp(a.m + log(a.s));
+}
+
+/*
+ * Window quantities over the next t opportunities (n+1 .. n+t).  The
+ * likelihood's first term is the customer alive through opportunity n
+ * (FHS eq. 5), so P(alive at n | x, t_x, n) = B(alpha+x, beta+n-x)
+ * B(gamma, delta+n) / (B(alpha,beta) B(gamma,delta) L).  Given that, the
+ * posterior is p ~ Beta(alpha+x, beta+n-x), theta ~ Beta(gamma, delta+n),
+ * independent, and the next t opportunities are those of a new customer
+ * with parameters (alpha+x, beta+n-x, gamma, delta+n): the conditional
+ * PMF of FHS 2010 (the sum over the opportunity of death in their
+ * appendix) is
+ *   P(X(n, n+t) = k | x, t_x, n)
+ *     = [k = 0] (1 - P(alive at n)) + P(alive at n) P'(X(t) = k)
+ * with P' FHS eq. 7 at the posterior parameters (BgbbProbN).  Its mean
+ * is FHS eq. 13 (the identity the tests check).
+ *
+ * Alive at T+t: cj_p_alive of BG/BB is P(alive at opportunity n+1) (FHS
+ * eq. 11), so P(alive at opportunity n+t+1 | ...) = B(alpha+x,
+ * beta+n-x) B(gamma, delta+n+t+1) / (B(alpha,beta) B(gamma,delta) L):
+ * the same formula, equal to cj_p_alive at t = 0.
+ */
+static double
+BgbbWindowPmf(const double *p, const double *v, double k, double t)
+{
+	double		x = v[0],
+				tx = v[1],
+				n = v[2],
+				post[4] = {p[0] + x, p[1] + n - x, p[2], p[3] + n},
+				lalive = BgbbLogTerm(p, x, n - x, 0.0, n, NULL),
+				odds = 0.0,
+				pa,
+				q,
+				f = 0.0,
+				i;
+
+	if (t == 0.0)
+		return (k == 0.0) ? 1.0 : 0.0;
+
+	/*
+	 * The odds of having died by n, sum of the likelihood's death terms
+	 * over its alive term: 0 exactly (q = 0, P(alive) = 1) for a customer
+	 * who transacted at the last opportunity, and q without the
+	 * cancellation of 1 - P(alive).
+	 */
+	for (i = 0; i < n - tx; i++)
+	{
+		odds += exp(BgbbLogTerm(p, x, tx - x + i, 1.0, tx + i, NULL) - lalive);
+		if (cj_unlikely(((int64_t) i & 4095) == 4095))
+			cj_check_interrupts();
+	}
+	pa = 1.0 / (1.0 + odds);
+	q = isinf(odds) ? 1.0 : odds / (1.0 + odds);
+	if (pa > 0.0)
+		f = pa * BgbbProbN(post, k, t);
+	return (k == 0.0) ? q + f : f;
+}
+
+/* P(alive at opportunity n+t+1 | x, t_x, n) (see BgbbWindowPmf) */
+static double
+BgbbPAliveAt(const double *p, const double *v, double t)
+{
+	double		l = BgbbLogTerm(p, v[0], v[2] - v[0], 0.0, v[2] + 1.0 + t, NULL);
+	double		pa = exp(l - cj_bgbb_loglik1(p, v, NULL));
+
+	return (pa > 1.0) ? 1.0 : pa;
+}
+
+/* A horizon of whole opportunities, at most CJ_BGBB_MAX_N */
+static bool
+BgbbCheckWindow(double t, CjError *err)
+{
+	if (t != floor(t))
+	{
+		cj_error_set(err, CJ_ERR_PARAM,
+					 "A BG/BB horizon is a whole number of opportunities (got %g).", t);
+		return false;
+	}
+	if (t > CJ_BGBB_MAX_N)
+	{
+		cj_error_set(err, CJ_ERR_LIMIT,
+					 "A BG/BB horizon can be at most %d opportunities.",
+					 CJ_BGBB_MAX_N);
+		return false;
+	}
+	return true;
 }
 
 /*
@@ -418,4 +508,7 @@ const CjFamily cj_family_bgbb = {
 	.p_alive = BgbbPAlive,
 	.prob_n = BgbbProbN,
 	.simulate = BgbbSimulate,
+	.window_pmf = BgbbWindowPmf,
+	.p_alive_at = BgbbPAliveAt,
+	.check_window = BgbbCheckWindow,
 };

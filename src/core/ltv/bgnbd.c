@@ -275,22 +275,26 @@ cj_bg_loglik(const CjData *d, const double *p, double *grad, int m)
 	return ll;
 }
 
-/* P(alive | x, t_x, T) = 1 / (1 + e^z), computed as exp(-softplus(z)) */
-double
-cj_bg_p_alive(const double *p, const double *v, int m)
+/*
+ * z = log(P(dropped out) / P(alive)) given (x, t_x, T) (FHL 2008 note,
+ * eq. 1, as the log-odds); -inf for a BG/NBD customer without repeat
+ * purchases, who cannot have dropped out.
+ */
+static inline double
+BgDropoutLogit(const double *p, const double *v, int m)
 {
-	double		r = p[0],
-				alpha = p[1],
-				a = p[2],
-				b = p[3],
-				x = v[0];
-	double		z;
+	double		x = v[0];
 
 	if (x == 0.0 && m == 0)
-		return 1.0;
-	z = log(a / (b + x + m - 1.0)) +
-		(r + x) * log((alpha + v[2]) / (alpha + v[1]));
-	/* 1 / (1 + e^z) without overflow */
+		return -INFINITY;
+	return log(p[2] / (p[3] + x + m - 1.0)) +
+		(p[0] + x) * log((p[1] + v[2]) / (p[1] + v[1]));
+}
+
+/* 1 / (1 + e^z) without overflow */
+static inline double
+BgSigmoidNeg(double z)
+{
 	if (z > 0)
 	{
 		double		e = exp(-z);
@@ -298,6 +302,15 @@ cj_bg_p_alive(const double *p, const double *v, int m)
 		return e / (1.0 + e);
 	}
 	return 1.0 / (1.0 + exp(z));
+}
+
+/* P(alive | x, t_x, T) = 1 / (1 + e^z), computed as exp(-softplus(z)) */
+double
+cj_bg_p_alive(const double *p, const double *v, int m)
+{
+	if (v[0] == 0.0 && m == 0)
+		return 1.0;
+	return BgSigmoidNeg(BgDropoutLogit(p, v, m));
 }
 
 /*
@@ -376,11 +389,13 @@ typedef struct BracketArg
 				a,
 				B,
 				lbeta;			/* log Beta(a, B) */
+	bool		alive;			/* (1 + p w)^-A instead (AliveAtQuad) */
 } BracketArg;
 
 /*
  * log of (1 - (1 + p w)^-A) p^(a-1) (1-p)^B / Beta(a, B) at s, and (when
- * slope is not NULL) the absolute value of its derivative in s
+ * slope is not NULL) the absolute value of its derivative in s; with
+ * g->alive, of (1 + p w)^-A p^a (1-p)^B / Beta(a, B) (see AliveAtQuad)
  */
 static double
 BracketLogIntegrand(double s, const BracketArg *g, double *slope)
@@ -394,6 +409,15 @@ BracketLogIntegrand(double s, const BracketArg *g, double *slope)
 				lnum,
 				dnum;
 
+	if (g->alive)
+	{
+		double		lpw = log1p(p * g->w);
+
+		if (slope)
+			*slope = fabs(g->a * q - g->B * p -
+						  g->A * g->w * p * q / (1.0 + p * g->w));
+		return -g->A * lpw + g->a * lp + g->B * lq - g->lbeta;
+	}
 	if (apw < 1e-8)
 	{
 		/* 1 - (1+pw)^-A = A p w (1 - (A+1) p w / 2 + ...) */
@@ -437,13 +461,13 @@ BracketIntegrand(double s, void *arg)
  * panels.
  */
 static double
-BracketQuad(double A, double w, double a, double B)
+BracketQuad(double A, double w, double a, double B, bool alive)
 {
-	BracketArg	g = {A, w, a, B, cj_lbeta(a, B)};
+	BracketArg	g = {A, w, a, B, cj_lbeta(a, B), alive};
 	double		sm = log(a / B),
 				sig = sqrt(1.0 / a + 1.0 / B),
 				sg = -log(A) - log(w),
-				cand[5],
+				cand[6],
 				best = -INFINITY,
 				peak = sm,
 				lmax,
@@ -458,7 +482,9 @@ BracketQuad(double A, double w, double a, double B)
 	cand[2] = sm + sig;
 	cand[3] = sg;
 	cand[4] = fmin(sm, sg) - 1.0;
-	for (i = 0; i < 5; i++)
+	/* the alive integrand peaks near p = a / (A w + a + B) */
+	cand[5] = log(a) - log(A * w + B);
+	for (i = 0; i < (alive ? 6 : 5); i++)
 	{
 		double		l = BracketLogIntegrand(cand[i], &g, NULL);
 
@@ -488,7 +514,8 @@ BracketQuad(double A, double w, double a, double B)
 			s = next;
 			h *= 1.5;
 			l = BracketLogIntegrand(s, &g, &slope);
-			if ((l < lmax - 42.0 && (side > 0 || a >= 1.0 || s < sg - 5.0)) ||
+			if ((l < lmax - 42.0 &&
+				 (side > 0 || a >= 1.0 || alive || s < sg - 5.0)) ||
 				(side < 0 && s < fmin(sg, 0.0) - 40.0) || (side > 0 && s > 40.0))
 			{
 				/* the rest of an exponential tail of rate slope */
@@ -513,7 +540,7 @@ CondBracket(double A, double w, double a, double B)
 	if (A * w <= BRACKET_SERIES_MAX_AW && w <= 1e3)
 		k = BracketSeries(A, w, a, B);
 	if (isnan(k))
-		k = BracketQuad(A, w, a, B);
+		k = BracketQuad(A, w, a, B, false);
 	return k;
 }
 
@@ -542,6 +569,115 @@ cj_bg_expected(const double *p, double t, int m)
 	double		v[3] = {0.0, 0.0, 0.0};
 
 	return cj_bg_conditional(p, v, t, m);
+}
+
+/*
+ * Window quantities (the conditional PMF, P(no purchase), P(alive at
+ * T+t)).  A customer alive at T has the posterior lambda ~ Gamma(r+x,
+ * alpha+T) and p ~ Beta(a, b+x+m), independent (the likelihood of an alive
+ * customer is lambda^x e^(-lambda T) (1-p)^(x+m)), and from T on behaves
+ * as a new BG/NBD customer with parameters (r+x, alpha+T, a, b+x+m): the
+ * dropout after the first purchase (MBG/NBD's m) is in the past.  So with
+ * q = 1 - P(alive) (the sigmoid of the log-odds z above, to full relative
+ * precision):
+ *   P(X(T, T+t) = n | x, t_x, T) = [n = 0] q + P(alive) P'(X(t) = n)
+ * where P' is FHL eq. 8 at the posterior parameters (cj_bg_prob_n with
+ * m = 0).  This is the route of Fader and Hardie's note "Deriving the
+ * Conditional PMF of the Pareto/NBD Model" (2014, brucehardie.com note
+ * 028) applied to the BG/NBD: the mixture of "dead at T" (no purchase)
+ * and an alive customer's unconditional PMF under the posterior; its
+ * n = 0 value q + P(alive) ((alpha+T)/(alpha+T+t))^(r+x) is the
+ * probability of no purchase.  Summing n P(...) gives FHL eq. 10 (the
+ * identity the tests check).
+ *
+ * Alive at T+t: alive at T and none of the purchases in (T, T+t] followed
+ * by a dropout.  Given lambda and p, E[(1-p)^N(t)] = e^(-lambda p t); over
+ * lambda, (1 + p w)^-(r+x) with w = t/(alpha+T); over p,
+ *   P(alive at T+t | ...) = P(alive) E_p[(1 + p w)^-A]
+ *                         = P(alive) 2F1(A, a; a+B; -w),
+ * A = r+x, B = b+x+m (Euler's integral).  Pfaff's transformation makes it
+ * the positive series sum_k P(N = k) (B)_k / (a+B)_k, N ~ NBD(A, w/(1+w))
+ * (AliveAtSeries), summed while A w is moderate, as the conditional
+ * expectation's series is; otherwise the Beta average is integrated in
+ * logit(p) like that bracket (BracketQuad with alive set).
+ */
+
+/* E_p[(1 + p w)^-A] by the positive series; NaN when it does not converge */
+static double
+AliveAtSeries(double A, double w, double a, double B)
+{
+	const double big = 0x1.0p600;
+	double		z = w / (1.0 + w),
+				lscale = -A * log1p(w),
+				pk = 1.0,
+				mom = 1.0,
+				s = 1.0;
+	int			k;
+
+	for (k = 1; k <= BRACKET_SERIES_MAX_TERMS; k++)
+	{
+		double		term;
+
+		pk *= (A + k - 1.0) * z / k;
+		mom *= (B + k - 1.0) / (a + B + k - 1.0);
+		term = pk * mom;
+		s += term;
+		if (s > big)
+		{
+			s /= big;
+			pk /= big;
+			lscale += 600.0 * M_LN2;
+		}
+		if (term <= 1e-17 * s && k > A * w)
+			return exp(lscale + log(s));
+	}
+	return NAN;
+}
+
+/* P(alive at T+t | alive at T) = E_p[(1 + p w)^-A], p ~ Beta(a, B) */
+static double
+AliveAtFactor(double A, double w, double a, double B)
+{
+	double		k = NAN;
+
+	if (w == 0.0)
+		return 1.0;
+	if (A * w <= BRACKET_SERIES_MAX_AW && w <= 1e3)
+		k = AliveAtSeries(A, w, a, B);
+	if (isnan(k))
+		k = BracketQuad(A, w, a, B, true);
+	return (k > 1.0) ? 1.0 : k;
+}
+
+/* P(alive at T+t | x, t_x, T) (see above); P(alive) at t = 0 */
+double
+cj_bg_p_alive_at(const double *p, const double *v, double t, int m)
+{
+	double		pa = cj_bg_p_alive(p, v, m);
+
+	if (t == 0.0 || pa == 0.0)
+		return pa;
+	return pa * AliveAtFactor(p[0] + v[0], t / (p[1] + v[2]), p[2],
+							  p[3] + v[0] + m);
+}
+
+/* P(X(T, T+t) = n | x, t_x, T) (see above) */
+double
+cj_bg_window_pmf(const double *p, const double *v, double n, double t, int m)
+{
+	double		z = (v[0] == 0.0 && m == 0) ? -INFINITY : BgDropoutLogit(p, v, m),
+				pa = BgSigmoidNeg(z),
+				q = BgSigmoidNeg(-z),
+				post[4] = {p[0] + v[0], p[1] + v[2], p[2], p[3] + v[0] + m},
+				f = 0.0;
+
+	if (t == 0.0)
+		return (n == 0.0) ? 1.0 : 0.0;
+	if (pa > 0.0 && n == 0.0)	/* P'(X(t) = 0) = ((alpha+T)/(alpha+T+t))^(r+x) */
+		f = pa * exp(-post[0] * log1p(t / post[1]));
+	else if (pa > 0.0)
+		f = pa * cj_bg_prob_n(post, n, t, 0);
+	return (n == 0.0) ? q + f : f;
 }
 
 /*
@@ -754,6 +890,18 @@ ProbN(const double *p, double n, double t)
 	return cj_bg_prob_n(p, n, t, 0);
 }
 
+static double
+WindowPmf(const double *p, const double *v, double n, double t)
+{
+	return cj_bg_window_pmf(p, v, n, t, 0);
+}
+
+static double
+PAliveAt(const double *p, const double *v, double t)
+{
+	return cj_bg_p_alive_at(p, v, t, 0);
+}
+
 static void
 Simulate(const double *p, double T, CjRng *rng, double *v)
 {
@@ -784,4 +932,6 @@ const CjFamily cj_family_bgnbd = {
 	.p_alive = PAlive,
 	.prob_n = ProbN,
 	.simulate = Simulate,
+	.window_pmf = WindowPmf,
+	.p_alive_at = PAliveAt,
 };

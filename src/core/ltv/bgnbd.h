@@ -28,6 +28,9 @@ extern double cj_bg_conditional_part(const double *p, double x, double T,
 									 double t, int m);
 extern double cj_bg_expected(const double *p, double t, int m);
 extern double cj_bg_prob_n(const double *p, double n, double t, int m);
+extern double cj_bg_window_pmf(const double *p, const double *v, double n,
+							   double t, int m);
+extern double cj_bg_p_alive_at(const double *p, const double *v, double t, int m);
 extern void cj_bg_simulate(const double *p, double T, CjRng *rng, double *v, int m);
 
 /* NBD (gamma-Poisson) pieces: log P(N(t) = n) and log P(N(t) >= n) */

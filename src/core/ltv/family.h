@@ -171,6 +171,22 @@ typedef struct CjFamily
 	 */
 	double		(*conditional_part) (const double *p, double x, double T,
 									 double t);
+
+	/*
+	 * Window quantities of a customer with history v over the next t >= 0
+	 * model time units (optional; NaN where not computable):
+	 *   window_pmf(p, v, n, t)   P(X(T, T+t) = n | v), n >= 0 whole; at
+	 *                            n = 0 the probability of no purchase
+	 *   p_alive_at(p, v, t)      P(alive at T+t | v); equal to p_alive
+	 *                            at t = 0
+	 *   check_window(t, err)     optional: false with a detail for a
+	 *                            horizon the family cannot take (BG/BB:
+	 *                            a whole number of opportunities)
+	 */
+	double		(*window_pmf) (const double *p, const double *v, double n,
+							   double t);
+	double		(*p_alive_at) (const double *p, const double *v, double t);
+	bool		(*check_window) (double t, CjError *err);
 } CjFamily;
 
 /*

@@ -62,6 +62,18 @@ ProbN(const double *p, double n, double t)
 	return cj_bg_prob_n(p, n, t, 1);
 }
 
+static double
+WindowPmf(const double *p, const double *v, double n, double t)
+{
+	return cj_bg_window_pmf(p, v, n, t, 1);
+}
+
+static double
+PAliveAt(const double *p, const double *v, double t)
+{
+	return cj_bg_p_alive_at(p, v, t, 1);
+}
+
 static void
 Simulate(const double *p, double T, CjRng *rng, double *v)
 {
@@ -92,4 +104,6 @@ const CjFamily cj_family_mbgnbd = {
 	.p_alive = PAlive,
 	.prob_n = ProbN,
 	.simulate = Simulate,
+	.window_pmf = WindowPmf,
+	.p_alive_at = PAliveAt,
 };

@@ -591,9 +591,13 @@ PnbdRelDiffSeries(const double *p, double x, double tx, double T)
  * R(t_x) overflows to +inf, correctly (P(alive) = 0), when t_x is far
  * before T for a heavy buyer.  Where z(t_x) > PNBD_SERIES_ZMAX the
  * difference is integrated instead (PnbdRelDiffQuad).
+ *
+ * PnbdDropoutOdds returns s (R(t_x) - R(T)) = P(dead at T) / P(alive at T)
+ * (0 when t_x = T, NaN when the series or quadrature failed), which the
+ * window quantities need to full relative precision.
  */
-static double
-PnbdPAlive(const double *p, const double *v)
+static inline double
+PnbdDropoutOdds(const double *p, const double *v)
 {
 	double		al = p[1],
 				be = p[3],
@@ -603,15 +607,22 @@ PnbdPAlive(const double *p, const double *v)
 				d;
 
 	if (!(T > tx))
-		return 1.0;
+		return 0.0;
 	if (cj_unlikely(fabs(al - be) > PNBD_SERIES_ZMAX * (fmax(al, be) + tx)))
 		d = PnbdRelDiffQuad(p, x, tx, T);
 	else
 		d = PnbdRelDiffSeries(p, x, tx, T);
 	/* a series or quadrature that failed (NaN) is an error, never 1 */
 	if (d > 0.0)
-		return 1.0 / (1.0 + p[2] * d);
-	return (d <= 0.0) ? 1.0 : NAN;
+		return p[2] * d;
+	return (d <= 0.0) ? 0.0 : NAN;
+}
+
+/* P(alive) = 1 / (1 + s (R(t_x) - R(T))) (see above) */
+static double
+PnbdPAlive(const double *p, const double *v)
+{
+	return 1.0 / (1.0 + PnbdDropoutOdds(p, v));
 }
 
 /*
@@ -646,79 +657,240 @@ PnbdConditional(const double *p, const double *v, double t)
 	return PnbdConditionalGiven(p, v, PnbdCondExposure(p, v[2], t));
 }
 
-/* Integrand of PnbdProbN in z (see there): e^-z h(U e^(-z/(n+1))) / h(U) */
-typedef struct PnbdProbArg
-{
-	const double *p;
-	double		n;
-	double		u;
-	double		ref;
-} PnbdProbArg;
-
-static double
-PnbdLogH(const double *p, double u)
-{
-	return (p[0] + p[2] - 1.0) * log1p(-u) -
-		(p[2] + 1.0) * log(p[3] + (p[1] - p[3]) * u);
-}
-
-static double
-PnbdProbIntegrand(double z, void *arg)
-{
-	PnbdProbArg *a = (PnbdProbArg *) arg;
-
-	return exp(-z + PnbdLogH(a->p, a->u * exp(-z / (a->n + 1.0))) - a->ref);
-}
-
 /*
- * P(X(t) = n) for a new customer.  Alive throughout, or dying at tau < t
- * after n purchases:
- *   P = C [ (alpha/(alpha+t))^r (t/(alpha+t))^n (beta/(beta+t))^s
- *           + s beta^s alpha^(1-r) int_0^t tau^n (alpha+tau)^-(r+n)
- *                                    (beta+tau)^-(s+1) dtau * alpha^(r-1) ]
- * with C = Gamma(r+n) / (Gamma(r) n!).  With u = tau/(alpha+tau), U =
- * t/(alpha+t) the integral is alpha^(1-r) int_0^U u^n h(u) du, h(u) =
- * (1-u)^(r+s-1) (beta + (alpha-beta) u)^-(s+1), and u = U e^(-z/(n+1))
- * makes it U^(n+1)/(n+1) int_0^inf e^-z h(U e^(-z/(n+1))) dz: a smooth,
- * bounded integrand for any n, integrated by Gauss-Legendre on [0, 48] on
- * a mesh graded towards 0 (h's singularity from (1-u) is at z = (n+1)
- * log U, left of 0).  For alpha > beta the other factor of h is singular
- * where beta + (alpha-beta) u = 0, at imaginary part (n+1) pi: panels are
- * then at most (n+1) pi / 2 wide, or with alpha far above beta the
- * integral would lose digits (alpha = 1e6 beta: P(X(10) = 0) was off by
- * 1e-5).
- * This sum of positive terms avoids the note's eq. 16, which subtracts
- * nearly equal 2F1 values.
+ * P(X(t) = n) for a new customer, for any size of r and n (cj_prob_purchases,
+ * and the window quantities at the posterior r + x, which reaches 1e5 and
+ * more).  It replaces an integral in u = tau/(alpha+tau) scaled at its
+ * value at u = t/(alpha+t), which overflowed for r near 1e4 and lost up to
+ * 1e-7 relative on tiny probabilities (n large, t small).
+ * Given the lifetime tau ~ Lomax(s, beta) (P(tau > u) = (beta/(beta+u))^s)
+ * purchases are NBD(r, alpha) over min(tau, t), so
+ *   P(X(t) = n) = (beta/(beta+t))^s NBD(n; t)
+ *               + int_0^t s beta^s (beta+u)^-(s+1) NBD(n; u) du,
+ *   NBD(n; u) = C (alpha/(alpha+u))^r (u/(alpha+u))^n,
+ *   C = Gamma(r+n) / (Gamma(r) n!)
+ * (the derivation of Fader and Hardie's note 012, "Deriving an Expression
+ * for P(X(t) = x) under the Pareto/NBD Model", before its 2F1 forms).  In
+ * v = log u the integrand is e^phi(v),
+ *   phi(v) = v - n log1p(alpha/u) - r log1p(u/alpha) - (s+1) log(beta+u),
+ *   phi'(v) = 1 + n alpha/(alpha+u) - r u/(alpha+u) - (s+1) u/(beta+u),
+ *   phi''(v) = -(n+r) alpha u/(alpha+u)^2 - (s+1) beta u/(beta+u)^2 < 0:
+ * log-concave, with one mode (phi' falls from n+1 to -(r+s)).  It is
+ * integrated by Gauss-Legendre panels from the mode (or from log t when
+ * the mode lies beyond) outwards, each at most a curvature width, at
+ * most 4/|phi'| and at most 1 wide (the log(c + e^v) terms turn over a
+ * unit width, with poles pi off the real axis, which a wider panel can
+ * step over: s = beta = 0.01 lost 5e-8), until phi is 45 below its peak; log-concavity bounds
+ * what is left by e^phi/|phi'| (added).  Every term is positive and in log
+ * space, so nothing cancels or overflows.
  */
-static double
-PnbdProbN(const double *p, double n, double t)
+#define PNBD_PMF_MAX_PANELS 4000
+#define PNBD_PMF_MAX_STEP 1.0
+
+typedef struct PnbdPmfArg
 {
-	double		r = p[0],
-				al = p[1],
-				s = p[2],
-				be = p[3];
+	double		r,
+				al,
+				s,
+				be,
+				n,
+				ref;			/* phi at the peak */
+} PnbdPmfArg;
+
+/* phi(v) and (when d1 is not NULL) phi'(v), phi''(v) (see above) */
+static double
+PnbdPmfPhi(const PnbdPmfArg *a, double v, double *d1, double *d2)
+{
+	double		u = exp(v);
+
+	if (d1)
+	{
+		double		au = a->al + u,
+					bu = a->be + u;
+
+		*d1 = 1.0 + a->n * a->al / au - a->r * u / au - (a->s + 1.0) * u / bu;
+		*d2 = -(a->n + a->r) * a->al * u / (au * au) -
+			(a->s + 1.0) * a->be * u / (bu * bu);
+	}
+	return v - a->n * log1p(a->al / u) - a->r * log1p(u / a->al) -
+		(a->s + 1.0) * log(a->be + u);
+}
+
+static double
+PnbdPmfIntegrand(double v, void *arg)
+{
+	const PnbdPmfArg *a = (const PnbdPmfArg *) arg;
+
+	return exp(PnbdPmfPhi(a, v, NULL, NULL) - a->ref);
+}
+
+/* log of int_-inf^vmax e^phi(v) dv (see above); NaN if it fails */
+static double
+PnbdPmfLogIntegral(PnbdPmfArg *a, double vmax)
+{
+	double		lo = -INFINITY,
+				hi = vmax,
+				peak,
+				d1,
+				d2,
+				sum = 0.0;
+	int			i,
+				side,
+				panels = 0;
+
+	/*
+	 * The mode: Newton on phi' (decreasing), inside a bracket [lo, hi]
+	 * once phi' > 0 has been seen at lo; before that, steps left are at
+	 * most 50 wide.  A handful of iterations.
+	 */
+	(void) PnbdPmfPhi(a, hi, &d1, &d2);
+	if (d1 >= 0.0)
+		peak = hi;				/* rising up to log t */
+	else
+	{
+		bool		have_lo = false;
+		double		v = hi;
+
+		for (i = 0; i < 400; i++)
+		{
+			double		c = v - d1 / d2;
+
+			if (have_lo ? !(c > lo && c < hi) : !(c < hi))
+				c = have_lo ? 0.5 * (lo + hi) : hi - 1.0;
+			if (!have_lo && c < hi - 50.0)
+				c = hi - 50.0;
+			v = c;
+			(void) PnbdPmfPhi(a, v, &d1, &d2);
+			if (d1 > 0.0)
+			{
+				lo = v;
+				have_lo = true;
+			}
+			else
+				hi = v;
+			if (fabs(d1) <= 1e-12 * (1.0 + a->n + a->r + a->s) ||
+				(have_lo && hi - lo <= 1e-13 * fmax(1.0, fabs(v))))
+				break;
+		}
+		if (!have_lo && !(fabs(d1) <= 1e-12 * (1.0 + a->n + a->r + a->s)))
+			return NAN;
+		peak = v;
+	}
+	a->ref = PnbdPmfPhi(a, peak, &d1, &d2);
+	if (!isfinite(a->ref))
+		return NAN;
+	for (side = -1; side <= (peak < vmax ? 1 : -1); side += 2)
+	{
+		double		v = peak,
+					h = 1.0 / sqrt(-d2);
+
+		for (;;)
+		{
+			double		l,
+						step;
+
+			(void) PnbdPmfPhi(a, v, &d1, &d2);
+			step = fmin(fmin(h, 1.0 / sqrt(-d2)), PNBD_PMF_MAX_STEP);
+			if (fabs(d1) > 0.0)
+				step = fmin(step, 4.0 / fabs(d1));
+			if (side > 0 && v + step >= vmax)
+			{
+				sum += cj_quad_gl(PnbdPmfIntegrand, a, v, vmax, 1);
+				break;
+			}
+			sum += cj_quad_gl(PnbdPmfIntegrand, a, fmin(v, v + side * step),
+							  fmax(v, v + side * step), 1);
+			v += side * step;
+			h *= 1.5;
+			l = PnbdPmfPhi(a, v, &d1, &d2) - a->ref;
+			if (l < -45.0)
+			{
+				/* the rest is below e^l / |phi'| (log-concave) */
+				sum += exp(l) / fabs(d1);
+				break;
+			}
+			if (++panels > PNBD_PMF_MAX_PANELS || isnan(l))
+				return NAN;
+			if ((panels & 255) == 0)
+				cj_check_interrupts();
+		}
+	}
+	return a->ref + log(sum);
+}
+
+/* P(X(t) = n) for a new customer (see above) */
+static double
+PnbdPmf(const double *p, double n, double t)
+{
+	PnbdPmfArg	a = {p[0], p[1], p[2], p[3], n, 0.0};
 	double		lc,
 				l1,
 				l2;
-	PnbdProbArg a;
 
 	if (n < 0.0 || n != floor(n) || !(t >= 0.0))
 		return 0.0;
 	if (t == 0.0)
 		return (n == 0.0) ? 1.0 : 0.0;
-	lc = cj_lgamma(r + n) - cj_lgamma(r) - cj_lgamma(n + 1.0);
-	a.p = p;
-	a.n = n;
-	a.u = t / (al + t);
-	a.ref = PnbdLogH(p, a.u);
-	l1 = r * log(al / (al + t)) + n * log(a.u) + s * log(be / (be + t));
-	l2 = log(s) + s * log(be) + log(al) + (n + 1.0) * log(a.u) -
-		log(n + 1.0) + a.ref +
-		log(cj_quad_gl_graded_capped(PnbdProbIntegrand, &a, 0.0, 48.0,
-									  -(n + 1.0) * log(a.u),
-									  (al > be) ? (n + 1.0) * M_PI / 2.0 :
-									  INFINITY));
-	return exp(lc + cj_logaddexp(l1, l2));
+	lc = cj_lgamma(p[0] + n) - cj_lgamma(p[0]) - cj_lgamma(n + 1.0);
+	l1 = -p[2] * log1p(t / p[3]) + cj_nbd_log_pmf(p[0], p[1], n, t);
+	l2 = log(p[2]) + p[2] * log(p[3]) + lc + PnbdPmfLogIntegral(&a, log(t));
+	return exp(cj_logaddexp(l1, l2));
+}
+
+/*
+ * Window quantities.  A customer alive at T has the posterior lambda ~
+ * Gamma(r+x, alpha+T), mu ~ Gamma(s, beta+T), independent (the alive part
+ * of the likelihood is lambda^x e^(-(lambda+mu) T)), and the exponential
+ * lifetime is memoryless, so from T on the customer is a new Pareto/NBD
+ * customer with parameters (r+x, alpha+T, s, beta+T).  Fader and Hardie,
+ * "Deriving the Conditional PMF of the Pareto/NBD Model" (2014,
+ * brucehardie.com note 028), whose result is this mixture:
+ *   P(X(T, T+t) = n | x, t_x, T)
+ *     = [n = 0] (1 - P(alive)) + P(alive) P'(X(t) = n)
+ * with P' the unconditional PMF (PnbdPmf: a sum of positive terms by
+ * quadrature, not the note's 2F1 differences) at the posterior parameters.
+ * 1 - P(alive) is odds / (1 + odds), to full relative precision.
+ * Alive at T+t: P(alive) E[e^(-mu t)] = P(alive) ((beta+T)/(beta+T+t))^s
+ * (P(alive) at T+t given alive at T, by the same posterior).
+ */
+static double
+PnbdWindowPmf(const double *p, const double *v, double n, double t)
+{
+	double		odds = PnbdDropoutOdds(p, v),
+				pa = 1.0 / (1.0 + odds),
+				q = isinf(odds) ? 1.0 : odds / (1.0 + odds),
+				post[4] = {p[0] + v[0], p[1] + v[2], p[2], p[3] + v[2]},
+				f = 0.0;
+
+	if (t == 0.0)
+		return (n == 0.0) ? 1.0 : 0.0;
+	if (pa > 0.0 && n == 0.0)
+	{
+		/*
+		 * P'(X(t) = 0) is the likelihood of the history (0, 0, t) at the
+		 * posterior parameters, its alive part (alpha'/(alpha'+t))^r'
+		 * (beta'/(beta'+t))^s times 1 + the dropout odds of that history
+		 * (PnbdPAlive's series): faster than the quadrature and as
+		 * precise.  (Not cj_pnbd_loglik1: its value at (0, 0, t) is not
+		 * this probability for every parameter vector.)
+		 */
+		double		v0[3] = {0.0, 0.0, t},
+					l = -post[0] * log1p(t / post[1]) - post[2] * log1p(t / post[3]) +
+			log1p(PnbdDropoutOdds(post, v0));
+
+		/* where that series fails (r' far above 1e4), the quadrature */
+		f = pa * (isfinite(l) ? exp(l) : PnbdPmf(post, 0.0, t));
+	}
+	else if (pa > 0.0)
+		f = pa * PnbdPmf(post, n, t);
+	return (n == 0.0) ? q + f : f;
+}
+
+/* P(alive at T+t | x, t_x, T) (see PnbdWindowPmf) */
+static double
+PnbdPAliveAt(const double *p, const double *v, double t)
+{
+	return PnbdPAlive(p, v) * exp(-p[2] * log1p(t / (p[3] + v[2])));
 }
 
 /* Integrands of PnbdDiscount, in t and in y */
@@ -854,9 +1026,11 @@ const CjFamily cj_family_pnbd = {
 	.expected = PnbdExpected,
 	.conditional = PnbdConditional,
 	.p_alive = PnbdPAlive,
-	.prob_n = PnbdProbN,
+	.prob_n = PnbdPmf,
 	.exposure = PnbdCondExposure,
 	.conditional_given = PnbdConditionalGiven,
 	.conditional_part = PnbdConditionalPart,
 	.simulate = PnbdSimulate,
+	.window_pmf = PnbdWindowPmf,
+	.p_alive_at = PnbdPAliveAt,
 };
