@@ -624,15 +624,43 @@ typedef struct PnbdProbArg
 {
 	const double *p;
 	double		n;
-	double		u;
+	double		u;				/* U = t / (alpha + t) */
+	double		v;				/* 1 - U = alpha / (alpha + t), exactly */
 	double		ref;
 } PnbdProbArg;
 
+/*
+ * phi(z) = -z + log h(u), u = U e^(-z/(n+1)), the log of PnbdProbN's
+ * integrand before scaling, and (where d1, d2 are not NULL) phi'(z) and
+ * phi''(z).  1 - u = (1 - U) - U expm1(-z/(n+1)) and beta + (alpha-beta) u
+ * = beta (1-u) + alpha u are formed without cancellation: with U near 1
+ * and r + s in the thousands, 1 - u from a rounded u lost 1e-8 of the
+ * integrand.  With k = alpha - beta and
+ *   A(u) = (r+s-1)/(1-u) + (s+1) k/(beta + k u)
+ * phi' = -1 + u A(u)/(n+1),  phi'' = -u (A(u) + u A'(u))/(n+1)^2.
+ */
 static double
-PnbdLogH(const double *p, double u)
+PnbdProbPhi(const PnbdProbArg *a, double z, double *d1, double *d2)
 {
-	return (p[0] + p[2] - 1.0) * log1p(-u) -
-		(p[2] + 1.0) * log(p[3] + (p[1] - p[3]) * u);
+	const double *p = a->p;
+	double		em = expm1(-z / (a->n + 1.0)),
+				u = a->u + a->u * em,
+				omu = a->v - a->u * em,
+				rs = p[0] + p[2] - 1.0,
+				k = p[1] - p[3],
+				l = p[3] * omu + p[1] * u;
+
+	if (d1 != NULL || d2 != NULL)
+	{
+		double		A = rs / omu + (p[2] + 1.0) * k / l,
+					dA = rs / (omu * omu) - (p[2] + 1.0) * k * k / (l * l);
+
+		if (d1 != NULL)
+			*d1 = -1.0 + u * A / (a->n + 1.0);
+		if (d2 != NULL)
+			*d2 = -u * (A + u * dA) / ((a->n + 1.0) * (a->n + 1.0));
+	}
+	return -z + rs * log(omu) - (p[2] + 1.0) * log(l);
 }
 
 static double
@@ -640,7 +668,86 @@ PnbdProbIntegrand(double z, void *arg)
 {
 	PnbdProbArg *a = (PnbdProbArg *) arg;
 
-	return exp(-z + PnbdLogH(a->p, a->u * exp(-z / (a->n + 1.0))) - a->ref);
+	return exp(PnbdProbPhi(a, z, NULL, NULL) - a->ref);
+}
+
+/*
+ * The integral of PnbdProbN in z, e^-ref int_0^inf e^phi(z) dz, with ref
+ * set to the integrand's maximum.  Where phi falls from z = 0 (phi'(0) <=
+ * 0: the usual case) the integrand is at most 1 and decays like e^-z:
+ * [0, 48] on a mesh graded from h0 (the distance of the singularity left
+ * of 0) with panels at most wmax.  Where it rises first (t/(alpha+t) near
+ * 1 with r + s large: (1-u)^(r+s-1) grows by hundreds of decades from
+ * z = 0, which overflowed to a spurious 22003, e.g. P(X(1e4) = 10) of
+ * pnbd(r=1e4, alpha=1e-3, s=1e4, beta=1)), the maximum z* is found by
+ * bisection on phi' (phi is concave there in all but degenerate cases;
+ * the bisection finds a local maximum in any case), and the integral is
+ * taken over [zl, zr], where the integrand is e^-50 of its maximum at the
+ * ends (or zl = 0), in panels no wider than the peak's width
+ * 1/sqrt(-phi''(z*)) (and wmax).  Left of z* the mesh is graded from zl
+ * with a first panel as wide as zl's distance zl + h0 to the singularity:
+ * the integrand can rise there like exp(-c/(z + h0)) (alpha far below
+ * beta), which equal panels resolved only to 6e-8.
+ */
+static double
+PnbdProbIntegral(PnbdProbArg *a, double h0, double wmax)
+{
+	double		lo = 0.0,
+				hi = 1.0,
+				d1,
+				d2,
+				zs,
+				sd,
+				zl,
+				zr,
+				step;
+	int			i;
+
+	a->ref = PnbdProbPhi(a, 0.0, &d1, NULL);
+	if (!(d1 > 0.0))
+		return cj_quad_gl_graded_capped(PnbdProbIntegrand, a, 0.0, 48.0,
+										h0, wmax);
+	/* bracket the maximum, then bisect phi' */
+	for (i = 0; i < 1100; i++)
+	{
+		PnbdProbPhi(a, hi, &d1, NULL);
+		if (!(d1 > 0.0))
+			break;
+		lo = hi;
+		hi *= 2.0;
+	}
+	for (i = 0; i < 200 && hi - lo > 1e-12 * hi; i++)
+	{
+		double		mid = 0.5 * (lo + hi);
+
+		PnbdProbPhi(a, mid, &d1, NULL);
+		if (d1 > 0.0)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	zs = 0.5 * (lo + hi);
+	a->ref = PnbdProbPhi(a, zs, NULL, &d2);
+	sd = (d2 < 0.0) ? 1.0 / sqrt(-d2) : fmax(zs, 1.0);
+	/* the ends, where the integrand is below e^-50 of its maximum */
+	zl = zs;
+	for (step = sd; zl > 0.0; step *= 2.0)
+	{
+		zl = fmax(0.0, zs - step);
+		if (PnbdProbPhi(a, zl, NULL, NULL) - a->ref < -50.0)
+			break;
+	}
+	zr = zs;
+	for (step = sd; step < 1e300; step *= 2.0)
+	{
+		zr = zs + step;
+		if (PnbdProbPhi(a, zr, NULL, NULL) - a->ref < -50.0)
+			break;
+	}
+	return cj_quad_gl_graded_capped(PnbdProbIntegrand, a, zl, zs, zl + h0,
+									fmin(sd, wmax)) +
+		cj_quad_gl_graded_capped(PnbdProbIntegrand, a, zs, zr,
+								 0.25 * sd, fmin(sd, wmax));
 }
 
 /*
@@ -653,13 +760,13 @@ PnbdProbIntegrand(double z, void *arg)
  * t/(alpha+t) the integral is alpha^(1-r) int_0^U u^n h(u) du, h(u) =
  * (1-u)^(r+s-1) (beta + (alpha-beta) u)^-(s+1), and u = U e^(-z/(n+1))
  * makes it U^(n+1)/(n+1) int_0^inf e^-z h(U e^(-z/(n+1))) dz: a smooth,
- * bounded integrand for any n, integrated by Gauss-Legendre on [0, 48] on
- * a mesh graded towards 0 (h's singularity from (1-u) is at z = (n+1)
- * log U, left of 0).  For alpha > beta the other factor of h is singular
- * where beta + (alpha-beta) u = 0, at imaginary part (n+1) pi: panels are
- * then at most (n+1) pi / 2 wide, or with alpha far above beta the
- * integral would lose digits (alpha = 1e6 beta: P(X(10) = 0) was off by
- * 1e-5).
+ * bounded integrand for any n, integrated by Gauss-Legendre
+ * (PnbdProbIntegral) on a mesh graded towards 0 (h's singularity from
+ * (1-u) is at z = (n+1) log U, left of 0).  For alpha > beta the other
+ * factor of h is singular where beta + (alpha-beta) u = 0, at imaginary
+ * part (n+1) pi: panels are then at most (n+1) pi / 2 wide, or with alpha
+ * far above beta the integral would lose digits (alpha = 1e6 beta:
+ * P(X(10) = 0) was off by 1e-5).
  * This sum of positive terms avoids the note's eq. 16, which subtracts
  * nearly equal 2F1 values.
  */
@@ -672,7 +779,8 @@ PnbdProbN(const double *p, double n, double t)
 				be = p[3];
 	double		lc,
 				l1,
-				l2;
+				l2,
+				q;
 	PnbdProbArg a;
 
 	if (n < 0.0 || n != floor(n) || !(t >= 0.0))
@@ -683,14 +791,12 @@ PnbdProbN(const double *p, double n, double t)
 	a.p = p;
 	a.n = n;
 	a.u = t / (al + t);
-	a.ref = PnbdLogH(p, a.u);
+	a.v = al / (al + t);
 	l1 = r * log(al / (al + t)) + n * log(a.u) + s * log(be / (be + t));
+	q = PnbdProbIntegral(&a, -(n + 1.0) * log(a.u),
+						 (al > be) ? (n + 1.0) * M_PI / 2.0 : INFINITY);
 	l2 = log(s) + s * log(be) + log(al) + (n + 1.0) * log(a.u) -
-		log(n + 1.0) + a.ref +
-		log(cj_quad_gl_graded_capped(PnbdProbIntegrand, &a, 0.0, 48.0,
-									  -(n + 1.0) * log(a.u),
-									  (al > be) ? (n + 1.0) * M_PI / 2.0 :
-									  INFINITY));
+		log(n + 1.0) + a.ref + log(q);
 	return exp(lc + cj_logaddexp(l1, l2));
 }
 
