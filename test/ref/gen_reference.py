@@ -144,6 +144,29 @@ def hyp2f1(a, b, c, z):
         return mpmath.hyp2f1(a, b, c, z, maxterms=10 ** 6)
 
 
+# Positive series summed in fixed point (Python integers scaled by 2^FXP):
+# each term from the previous one by exact integer products and quotients,
+# so a series of 10^5 terms costs a fraction of a second and its rounding
+# error stays near 10^5 * 2^-FXP.  These are the second routes that must
+# not go through mpmath's hyp2f1: its transformations (1 - z, 1/z, Pfaff)
+# can turn two different closed forms into one computation, and did (DEL
+# of sbg(alpha=435.06, beta=2611.3) at d = 0.0443 came back as -1.24e6
+# from both 2F1(1, beta; alpha+beta; 1/(1+d)) and its Pfaff transform).
+FXP = 256
+FX_TAIL = 150       # stop when the remainder bound is below 2^-150 of the sum
+
+
+def fx(v):
+    """v (an mpf or number) as an integer scaled by 2^FXP"""
+    with mp.workprec(FXP + 128):
+        return int(mpmath.floor(mpf(v) * mpmath.ldexp(1, FXP)))
+
+
+def unfx(n):
+    with mp.workprec(FXP + 128):
+        return mpmath.ldexp(mpf(n), -FXP)
+
+
 # ---------------------------------------------------------------------------
 # Beta-mixed dropout integral shared by BG/NBD and MBG/NBD.
 #
@@ -166,22 +189,36 @@ def bracket_series(A, w, a, B, maxterms):
     never dropped out, X = (1 - (1-p)^N) / p = sum_{j<N} (1-p)^j, and
     E[(1-p)^j] = (B)_j / (a+B)_j under Beta(a, B), so
       I = sum_{k>=1} P(N = k) e_k,   e_k = sum_{j<k} (B)_j / (a+B)_j,
-    P(N = k) = (1-z)^A (A)_k z^k / k!: every term is positive."""
-    with mp.workdps(DPS_QUAD):
-        z = w / (1 + w)
-        pk = (1 / (1 + w)) ** A          # P(N = 0)
-        mom = mpf(1)                     # (B)_j / (a+B)_j at j = k - 1
-        e = mpf(0)
-        s = mpf(0)
-        eps = mpf('1e-36')
+    P(N = k) = (1-z)^A (A)_k z^k / k!: every term is positive.  Summed in
+    fixed point relative to P(N = 0) times 2^-E, E raised in steps of 64
+    bits to keep the integers short; the terms fall at least like z^k past
+    the mode, so the remainder after a term is below term (1 + w) e_inf/e_k,
+    taken as term (1 + w) 2^10."""
+    with mp.workdps(DPS_ALT):
+        A, w, a, B = mpf(A), mpf(w), mpf(a), mpf(B)
+        one = 1 << FXP
+        Zf, Af, Bf, aBf = fx(w / (1 + w)), fx(A), fx(B), fx(a + B)
+        wf = int(mpmath.ceil(1 + w)) << 10
+        Aw = float(A * w)
+        pk = one                         # P(N = k) / P(N = 0)
+        mom = one                        # (B)_j / (a+B)_j at j = k - 1
+        e = 0
+        s = 0
+        E = 0
+        big = 1 << (FXP + 64)
         for k in range(1, maxterms):
-            pk *= (A + k - 1) * z / k
+            km1 = (k - 1) << FXP
+            pk = ((pk * (Af + km1) >> FXP) * Zf >> FXP) // k
+            if pk > big:
+                pk >>= 64
+                s >>= 64
+                E += 64
             e += mom
-            mom *= (B + k - 1) / (a + B + k - 1)
-            term = pk * e
+            mom = mom * (Bf + km1) // (aBf + km1)
+            term = pk * e >> FXP
             s += term
-            if k > A * w and term < s * eps:
-                return s
+            if k > Aw and term * wf < s >> FX_TAIL:
+                return unfx(s) * mpmath.exp(E * mpmath.ln2 - A * mpmath.log1p(w))
         return None
 
 
@@ -202,9 +239,12 @@ def bracket_indep(A, w, a, B):
     quadrature beta_mixed_I was slow (seconds) and converged to values off
     by 3e-11 with a tiny error estimate (Beta densities with B << 1), which
     dropped good points."""
-    if A * w < 150 and w < 20:
-        # short: the NBD count's tail falls at least like (w/(1+w))^k
-        v = bracket_series(A, w, a, B, 1000)
+    # For 0.8 < w < 1.3 mpmath evaluates 2F1(..., -w) by Pfaff's
+    # transformation back to the closed form's own 2F1: the series there,
+    # however long.
+    if (A * w < 3e4 and w < 1e4) or mpf('0.8') < w < mpf('1.3'):
+        # the NBD count's tail falls at least like (w/(1+w))^k
+        v = bracket_series(A, w, a, B, 1000000)
         if v is not None:
             return v
     return bracket_pfaff(A, w, a, B)
@@ -270,8 +310,9 @@ def betainc_series(a, b, z):
     a series of positive terms whose ratio (a+b+k) z / (a+1+k) falls
     towards z, on the side where it falls from the first term (z below
     the mean, else 1 - I_(1-z)(b, a)).  It is Euler's transformation of
-    the 2F1(a, 1-b; a+1; z) behind mpmath's betainc; summed by mpmath's
-    hypsum (fixed-point, fast) at DPS_ALT digits.  Replaces a tanh-sinh
+    the 2F1(a, 1-b; a+1; z) behind mpmath's betainc; summed in fixed
+    point (FXP), the remainder bounded by term q/(1-q), q the larger of
+    the current ratio and z.  Replaces a tanh-sinh
     quadrature that missed the mass near z (seconds per point, and the
     drops of most BG/NBD PMF rows)."""
     with mp.workdps(DPS_ALT):
@@ -281,7 +322,21 @@ def betainc_series(a, b, z):
             a, b, z = b, a, 1 - z
         lead = mpmath.exp(a * mpmath.log(z) + b * mpmath.log1p(-z) - mpmath.log(a) -
                           mpmath.log(mpmath.beta(a, b)))
-        v = lead * mpmath.hyp2f1(a + b, 1, a + 1, z, maxterms=10 ** 6)
+        Zf, ABf, A1f = fx(z), fx(a + b), fx(a + 1)
+        zf, abf, a1f = float(z), float(a + b), float(a + 1)
+        t, S, k = 1 << FXP, 0, 0
+        while True:
+            S += t
+            kf = k << FXP
+            t = (t * (ABf + kf) // (A1f + kf)) * Zf >> FXP
+            k += 1
+            q = max(zf * (abf + k) / (a1f + k), zf)
+            if q < 1 and t * q / (1 - q) < (S >> FX_TAIL) or t == 0:
+                S += t
+                break
+            if k > 3000000:
+                raise Disagree('betainc series: no convergence')
+        v = lead * unfx(S)
         return 1 - v if flip else v
 
 
@@ -338,7 +393,13 @@ def pnbd_p_alive(r, al, s, be, x, tx, T):
                                                            maxterms=10 ** 6)
 
         L1 = (al + T) ** (-rx) * (be + T) ** (-s)
+        # for arguments in (-1.3, -0.8) mpmath applies Pfaff's
+        # transformation, which is the closed form's own 2F1: quadrature
+        zmax = abs(be - al) / ((be if al >= be else al) + tx)
+        zmin = abs(be - al) / ((be if al >= be else al) + T)
         try:
+            if zmin < mpf('1.3') and zmax > mpf('0.8'):
+                raise mpmath.libmp.NoConvergence()
             c2 = L1 / (L1 + s * (G2(tx) - G2(T)))
         except mpmath.libmp.NoConvergence:
             c2 = pnbd_p_alive_quad(r, al, s, be, x, tx, T)
@@ -347,7 +408,8 @@ def pnbd_p_alive(r, al, s, be, x, tx, T):
 
 def pnbd_p_alive_quad(r, al, s, be, x, tx, T):
     """P(alive) by quadrature of the likelihood integral (where the 2F1 at
-    a large negative argument does not converge)."""
+    a large negative argument does not converge, or where mpmath would
+    evaluate it through the closed form's own 2F1)."""
     rx = r + x
 
     # L2 / L1 = s int_tx^T ((al+T)/(al+u))^(r+x) ((be+T)/(be+u))^s / (be+u) du
@@ -601,32 +663,28 @@ def sbg_del_series(al, be, d):
     """DEL = sum_k (be)_k / (al+be)_k (1+d)^-k (the 2F1 summed directly:
     the sum over k of the probability of being alive after k renewals,
     discounted).  Positive terms with ratio below 1/(1+d), so the remainder
-    after a term is below term / d; summed at DPS_ALT - 20 digits until
-    that bound is below 1e-40 of the sum (about 92 / d terms).  Replaces
-    a tanh-sinh quadrature (seconds per point and many drops)."""
-    with mp.workdps(DPS_ALT - 20):
+    after a term is below term / d; summed until
+    that bound is below 2^-150 of the sum (about 104 / d terms), in fixed
+    point.  Replaces a tanh-sinh quadrature (seconds per point and many
+    drops)."""
+    with mp.workdps(DPS_ALT):
         al, be, d = mpf(al), mpf(be), mpf(d)
-        z = 1 / (1 + d)
-        eps = mpf('1e-40') * d
-        s, term, k = mpf(0), mpf(1), 0
+        Zf, Bf, ABf = fx(1 / (1 + d)), fx(be), fx(al + be)
+        df = fx(d)
+        s, term, k = 0, 1 << FXP, 0
         while True:
             s += term
-            term *= (be + k) / (al + be + k) * z
+            kf = k << FXP
+            term = (term * (Bf + kf) // (ABf + kf)) * Zf >> FXP
             k += 1
-            if term < eps * s:
-                return s + term
+            # remainder below term / d
+            if (term << FXP) < df * (s >> FX_TAIL) or term == 0:
+                return unfx(s + term)
 
 
 def sbg_del_indep(al, be, d):
-    """DEL by the direct series where it is short (d >= 0.05), else by
-    Pfaff's transformation (1+d)/d 2F1(1, al; al+be; -1/d) at DPS_ALT
-    digits (argument beyond -1: mpmath's analytic continuation, not the
-    1-z transformation it uses for 1/(1+d) near 1)."""
-    if d >= mpf('0.05'):
-        return sbg_del_series(al, be, d)
-    with mp.workdps(DPS_ALT):
-        al, be, d = mpf(al), mpf(be), mpf(d)
-        return (1 + d) / d * mpmath.hyp2f1(1, al, al + be, -1 / d, maxterms=10 ** 6)
+    """DEL by the direct series (see FXP for why not by a transformed 2F1)"""
+    return sbg_del_series(al, be, d)
 
 
 def sbg_derl(al, be, n, d):
