@@ -76,10 +76,12 @@ and compress the result for the test: xz -9 (082 reads reference.csv.xz).
 """
 
 import argparse
+import csv
 import functools
 import math
 import multiprocessing
 import random
+import re
 import signal
 import sys
 import time
@@ -890,6 +892,61 @@ def point_task(args):
     return rows, drops
 
 
+def recheck_task(line):
+    """One CSV line of a --recheck file: (line or None, drop reason)."""
+    signal.signal(signal.SIGVTALRM, on_alarm)
+    mp.dps = DPS
+    row = next(csv.reader([line]))
+    if row[0] != 'sbg' or row[1] not in ('del', 'derl'):
+        return line, None
+    # the doubles the grid drew (and SQL reads), not their decimal text
+    al, be = [mpf(float(v)) for v in re.findall(r'=([^,)]+)', row[2])]
+    n, d = ((mpf(0), mpf(float(row[4]))) if row[1] == 'del' else
+            (mpf(int(row[4])), mpf(float(row[5]))))
+    if d == 0 or row[10] == 'inf':
+        return line, None
+    signal.setitimer(signal.ITIMER_VIRTUAL, TIME_LIMIT)
+    try:
+        v = sbg_del_series(al, be + n + 1, d) if row[1] == 'derl' else sbg_del_series(al, be, d)
+        with mp.workdps(DPS_CLOSED):
+            if row[1] == 'derl':
+                v = (be + n) / (al + be + n) * v
+            ref = mpf(row[10])
+            if abs(v - ref) <= mpf('1e-18') * abs(ref):
+                return line, None
+            return None, '%s: %s vs %s' % (row[1], mpmath.nstr(v, 20), row[10])
+    except TimeLimit:
+        return None, '%s: over the time limit' % row[1]
+    finally:
+        signal.setitimer(signal.ITIMER_VIRTUAL, 0)
+
+
+def recheck(path, out, jobs):
+    """--recheck: the sbg del/derl rows of a file written before DEL's
+    second route was its fixed-point series (it was Pfaff's transform of
+    the closed form's 2F1 for d < 0.05, which can share the closed form's
+    error): re-evaluated by the series; rows that disagree are dropped."""
+    lines = open(path).read().splitlines(True)
+    head = [ln for ln in lines if ln.startswith('#')]
+    body = [ln for ln in lines if not ln.startswith('#')]
+    kept, drops = [body[0]], []
+    with multiprocessing.Pool(jobs, initializer=set_time_limit, initargs=(TIME_LIMIT,)) as pool:
+        for ln, why in pool.imap(recheck_task, body[1:], chunksize=16):
+            if ln is not None:
+                kept.append(ln)
+            else:
+                drops.append(why)
+    o = sys.stdout if out == '-' else open(out, 'w')
+    o.writelines(head)
+    o.write('# rechecked by gen_reference.py --recheck: sbg del/derl rows against the'
+            ' fixed-point series of DEL: %d dropped (%d del, %d derl)\n' %
+            (len(drops), sum(1 for d in drops if d.startswith('del')),
+             sum(1 for d in drops if d.startswith('derl'))))
+    o.writelines(kept)
+    for d in drops[:40]:
+        print('  dropped', d, file=sys.stderr)
+
+
 def main():
     global TIME_LIMIT
     ap = argparse.ArgumentParser()
@@ -903,8 +960,14 @@ def main():
     ap.add_argument('--budget', type=float, default=0,
                     help='stop taking new points after this many seconds (0: none);'
                          ' the header says how many points were evaluated')
+    ap.add_argument('--recheck', metavar='FILE',
+                    help='re-evaluate the sbg del/derl rows of FILE by the current'
+                         ' second route (see recheck) and write the rows that agree')
     opt = ap.parse_args()
     TIME_LIMIT = opt.time_limit
+    if opt.recheck:
+        recheck(opt.recheck, opt.out, opt.jobs)
+        return
     t_start = time.time()
     families = opt.family or ['bgnbd', 'mbgnbd', 'pnbd', 'bgbb', 'sbg', 'gg']
     tasks = []
