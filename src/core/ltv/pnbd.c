@@ -626,8 +626,43 @@ typedef struct PnbdProbArg
 	double		n;
 	double		u;				/* U = t / (alpha + t) */
 	double		v;				/* 1 - U = alpha / (alpha + t), exactly */
+	bool		exact;			/* form 1 - u without cancellation */
 	double		ref;
 } PnbdProbArg;
+
+/*
+ * log h(u) - z at u = U e^(-z/(n+1)) (see PnbdProbPhi), with 1-u and u.
+ * Where (r+s) U / (1-U) is small, 1 - u from a rounded u costs nothing
+ * and exp is cheaper than expm1 (the PMF of ordinary models is twice as
+ * fast this way).
+ */
+static inline double
+PnbdProbLogF(const PnbdProbArg *a, double z, double *up, double *omup)
+{
+	const double *p = a->p;
+	double		u,
+				omu;
+
+	if (a->exact)
+	{
+		double		em = expm1(-z / (a->n + 1.0));
+
+		u = a->u + a->u * em;
+		omu = a->v - a->u * em;
+	}
+	else
+	{
+		u = a->u * exp(-z / (a->n + 1.0));
+		omu = 1.0 - u;
+	}
+	if (up != NULL)
+	{
+		*up = u;
+		*omup = omu;
+	}
+	return -z + (p[0] + p[2] - 1.0) * log(omu) -
+		(p[2] + 1.0) * log(p[3] * omu + p[1] * u);
+}
 
 /*
  * phi(z) = -z + log h(u), u = U e^(-z/(n+1)), the log of PnbdProbN's
@@ -643,9 +678,9 @@ static double
 PnbdProbPhi(const PnbdProbArg *a, double z, double *d1, double *d2)
 {
 	const double *p = a->p;
-	double		em = expm1(-z / (a->n + 1.0)),
-				u = a->u + a->u * em,
-				omu = a->v - a->u * em,
+	double		u,
+				omu,
+				f = PnbdProbLogF(a, z, &u, &omu),
 				rs = p[0] + p[2] - 1.0,
 				k = p[1] - p[3],
 				l = p[3] * omu + p[1] * u;
@@ -660,7 +695,7 @@ PnbdProbPhi(const PnbdProbArg *a, double z, double *d1, double *d2)
 		if (d2 != NULL)
 			*d2 = -u * (A + u * dA) / ((a->n + 1.0) * (a->n + 1.0));
 	}
-	return -z + rs * log(omu) - (p[2] + 1.0) * log(l);
+	return f;
 }
 
 static double
@@ -668,7 +703,7 @@ PnbdProbIntegrand(double z, void *arg)
 {
 	PnbdProbArg *a = (PnbdProbArg *) arg;
 
-	return exp(PnbdProbPhi(a, z, NULL, NULL) - a->ref);
+	return exp(PnbdProbLogF(a, z, NULL, NULL) - a->ref);
 }
 
 /*
@@ -683,11 +718,12 @@ PnbdProbIntegrand(double z, void *arg)
  * bisection on phi' (phi is concave there in all but degenerate cases;
  * the bisection finds a local maximum in any case), and the integral is
  * taken over [zl, zr], where the integrand is e^-50 of its maximum at the
- * ends (or zl = 0), in panels no wider than the peak's width
- * 1/sqrt(-phi''(z*)) (and wmax).  Left of z* the mesh is graded from zl
- * with a first panel as wide as zl's distance zl + h0 to the singularity:
- * the integrand can rise there like exp(-c/(z + h0)) (alpha far below
- * beta), which equal panels resolved only to 6e-8.
+ * ends (or zl = 0).  Right of z* the mesh is graded from a quarter of
+ * the peak's width 1/sqrt(-phi''(z*)), as the usual case's is from 0.
+ * Left of z* no panel is wider than the peak (nor wmax), and the mesh is
+ * graded from zl with a first panel as wide as zl's distance zl + h0 to
+ * the singularity: the integrand can rise there like exp(-c/(z + h0))
+ * (alpha far below beta), which equal panels resolved only to 6e-8.
  */
 static double
 PnbdProbIntegral(PnbdProbArg *a, double h0, double wmax)
@@ -747,7 +783,7 @@ PnbdProbIntegral(PnbdProbArg *a, double h0, double wmax)
 	return cj_quad_gl_graded_capped(PnbdProbIntegrand, a, zl, zs, zl + h0,
 									fmin(sd, wmax)) +
 		cj_quad_gl_graded_capped(PnbdProbIntegrand, a, zs, zr,
-								 0.25 * sd, fmin(sd, wmax));
+								 0.25 * sd, wmax);
 }
 
 /*
@@ -792,6 +828,7 @@ PnbdProbN(const double *p, double n, double t)
 	a.n = n;
 	a.u = t / (al + t);
 	a.v = al / (al + t);
+	a.exact = (r + s) * a.u > 1e3 * a.v;
 	l1 = r * log(al / (al + t)) + n * log(a.u) + s * log(be / (be + t));
 	q = PnbdProbIntegral(&a, -(n + 1.0) * log(a.u),
 						 (al > be) ? (n + 1.0) * M_PI / 2.0 : INFINITY);
