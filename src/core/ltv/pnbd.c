@@ -711,7 +711,11 @@ PnbdProbIntegrand(double z, void *arg)
  * set to the integrand's maximum.  Where phi falls from z = 0 (phi'(0) <=
  * 0: the usual case) the integrand is at most 1 and decays like e^-z:
  * [0, 48] on a mesh graded from h0 (the distance of the singularity left
- * of 0) with panels at most wmax.  Where it rises first (t/(alpha+t) near
+ * of 0), or from a quarter of the decay length 1/|phi'(0)| where that is
+ * shorter (with t/(alpha+t) small, h0 is tens: one Gauss-Legendre panel
+ * over [0, 40] of e^-z lost up to 1e-5), with panels at most wmax; the
+ * range is extended past 48 until the integrand is below e^-50 (with
+ * alpha far above beta it decays like e^(-z/5): cut at 48, 1e-5 lost).  Where it rises first (t/(alpha+t) near
  * 1 with r + s large: (1-u)^(r+s-1) grows by hundreds of decades from
  * z = 0, which overflowed to a spurious 22003, e.g. P(X(1e4) = 10) of
  * pnbd(r=1e4, alpha=1e-3, s=1e4, beta=1)), the maximum z* is found by
@@ -741,8 +745,14 @@ PnbdProbIntegral(PnbdProbArg *a, double h0, double wmax)
 
 	a->ref = PnbdProbPhi(a, 0.0, &d1, NULL);
 	if (!(d1 > 0.0))
-		return cj_quad_gl_graded_capped(PnbdProbIntegrand, a, 0.0, 48.0,
-										h0, wmax);
+	{
+		/* to e^-50 of the start: e^-z is not the slowest decay */
+		for (zr = 48.0; zr < 1e6; zr *= 2.0)
+			if (PnbdProbPhi(a, zr, NULL, NULL) - a->ref < -50.0)
+				break;
+		return cj_quad_gl_graded_capped(PnbdProbIntegrand, a, 0.0, zr,
+										fmin(h0, 0.25 / fmax(1.0, -d1)), wmax);
+	}
 	/* bracket the maximum, then bisect phi' */
 	for (i = 0; i < 1100; i++)
 	{
