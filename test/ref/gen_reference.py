@@ -122,8 +122,13 @@ class Disagree(Exception):
 
 
 def agree(a, b, what):
-    """The common value of two evaluations, or Disagree."""
-    if a == b:
+    """The common value of two evaluations, or Disagree.  Two infinities
+    do not agree: both evaluations overflowing says nothing about the
+    value (DERT of pnbd(s=3007, ...) came back inf from Tricomi's U and
+    from the incomplete gamma; it is 0.41).  Infinite references come
+    only from the scores' explicit cases (spend with q + p x <= 1, DEL at
+    d = 0 with alpha <= 1)."""
+    if a == b and not mpmath.isinf(a):
         return a
     if mpmath.isinf(a) or mpmath.isinf(b) or mpmath.isnan(a) or mpmath.isnan(b):
         raise Disagree(what)
