@@ -26,11 +26,24 @@ code:
 
 A reference value is written only when two independent evaluations agree
 to REL_AGREE (1e-20): the closed form (mpmath's hyp2f1, beta, hyperu ...)
-and a second route (a quadrature of an integral representation taken from
-the model's definition, or a direct series).  mpmath's hyp2f1 is wrong in
-places (2F1(107.6, 3531; 5965.3; 0.845) comes back negative), so one
-evaluation alone is never trusted; points where the two disagree are
-dropped and counted (printed at the end and kept in the CSV header).
+and a second route: a direct series of positive terms summed with a
+remainder bound (BG/NBD bracket for short series, incomplete beta of the
+NBD tail, sBG DEL for d >= 0.05), a quadrature of the model's definition
+around the integrand's peak (Pareto/NBD PMF, twice), or a different
+formula through other mpmath functions at other working digits (DPS_ALT):
+Pfaff's transformation of the 2F1 (BG/NBD bracket, sBG DEL for small d),
+the other substitution of the Pareto/NBD likelihood integral (2F1 at a
+negative argument), the incomplete gamma instead of Tricomi's U (DERT).
+mpmath's hyp2f1 is wrong in places (2F1(107.6, 3531; 5965.3; 0.845) comes
+back negative), so one evaluation alone is never trusted; points where the
+two disagree, where an evaluation fails, or that take longer than
+--time-limit seconds are dropped and counted (printed at the end and kept
+in the CSV header).  The former second routes, tanh-sinh quadratures with
+fixed break points, took seconds per point and were the wrong ones in the
+disagreements examined (the BG/NBD bracket quadrature was off by 3e-11
+with an error estimate of 1e-24; the NBD tail and DEL quadratures missed
+the mass near an end point); with gmpy2 (Debian's python3-gmpy2) mpmath
+is faster again.
 
 Output: CSV with columns
   family,score,model,spend_model,a1,a2,a3,a4,a5,a6,ref
@@ -72,16 +85,24 @@ Pareto/NBD P(alive) ((beta+T)/(beta+T+t))^s; BG/BB the likelihood's alive
 term at n+t+1 over L, against the same by term ratios.
 
 Usage: gen_reference.py [--points N] [--seed S] [--jobs J] [--family F]
-                        [--windows] [--out FILE]
-Needs Debian's python3-mpmath (run with /usr/bin/python3).
+                        [--windows] [--time-limit SECONDS] [--budget SECONDS]
+                        [--start N] [--recheck FILE] [--out FILE]
+Needs Debian's python3-mpmath (run with /usr/bin/python3; python3-gmpy2
+makes it about twice as fast).  Run it niced on a shared machine:
+  nice -n 19 test/ref/gen_reference.py --jobs 2 --out ref.csv
+and compress the result for the test: xz -9 (082 reads reference.csv.xz).
 """
 
 import argparse
+import csv
+import functools
 import math
 import multiprocessing
 import random
+import re
 import signal
 import sys
+import time
 
 import mpmath
 from mpmath import mp, mpf
@@ -90,19 +111,28 @@ REL_AGREE = mpf('1e-20')
 DPS = 40            # digits of the reference values
 DPS_CLOSED = 60     # working digits of the closed forms (they cancel)
 DPS_QUAD = 34       # working digits of the quadratures
+DPS_ALT = 80        # working digits of second routes through mpmath functions
 LO, HI = 1e-3, 1e4
 DBL_MAX = mpf('1.7976931348623157e308')
 
 
 class TimeLimit(Exception):
-    """One evaluation took longer than TIME_LIMIT seconds: dropped."""
+    """One evaluation took more than TIME_LIMIT seconds of CPU time (not
+    wall time, so that the drops do not depend on the machine's load):
+    dropped."""
 
 
 def on_alarm(signum, frame):
     raise TimeLimit()
 
 
-TIME_LIMIT = 8
+TIME_LIMIT = 4
+
+
+def set_time_limit(seconds):
+    """Pool initializer: the --time-limit of the parent."""
+    global TIME_LIMIT
+    TIME_LIMIT = seconds
 
 
 class Disagree(Exception):
@@ -110,8 +140,13 @@ class Disagree(Exception):
 
 
 def agree(a, b, what):
-    """The common value of two evaluations, or Disagree."""
-    if a == b:
+    """The common value of two evaluations, or Disagree.  Two infinities
+    do not agree: both evaluations overflowing says nothing about the
+    value (DERT of pnbd(s=3007, ...) came back inf from Tricomi's U and
+    from the incomplete gamma; it is 0.41).  Infinite references come
+    only from the scores' explicit cases (spend with q + p x <= 1, DEL at
+    d = 0 with alpha <= 1)."""
+    if a == b and not mpmath.isinf(a):
         return a
     if mpmath.isinf(a) or mpmath.isinf(b) or mpmath.isnan(a) or mpmath.isnan(b):
         raise Disagree(what)
@@ -134,6 +169,29 @@ def hyp2f1(a, b, c, z):
         return mpmath.hyp2f1(a, b, c, z, maxterms=10 ** 6)
 
 
+# Positive series summed in fixed point (Python integers scaled by 2^FXP):
+# each term from the previous one by exact integer products and quotients,
+# so a series of 10^5 terms costs a fraction of a second and its rounding
+# error stays near 10^5 * 2^-FXP.  These are the second routes that must
+# not go through mpmath's hyp2f1: its transformations (1 - z, 1/z, Pfaff)
+# can turn two different closed forms into one computation, and did (DEL
+# of sbg(alpha=435.06, beta=2611.3) at d = 0.0443 came back as -1.24e6
+# from both 2F1(1, beta; alpha+beta; 1/(1+d)) and its Pfaff transform).
+FXP = 256
+FX_TAIL = 150       # stop when the remainder bound is below 2^-150 of the sum
+
+
+def fx(v):
+    """v (an mpf or number) as an integer scaled by 2^FXP"""
+    with mp.workprec(FXP + 128):
+        return int(mpmath.floor(mpf(v) * mpmath.ldexp(1, FXP)))
+
+
+def unfx(n):
+    with mp.workprec(FXP + 128):
+        return mpmath.ldexp(mpf(n), -FXP)
+
+
 # ---------------------------------------------------------------------------
 # Beta-mixed dropout integral shared by BG/NBD and MBG/NBD.
 #
@@ -144,12 +202,10 @@ def hyp2f1(a, b, c, z):
 # purchases; mixing over lambda gives (1 - (1 + p w)^-A) / p with
 # w = t / D, and mixing over p
 #   I(A, w; a, B) = int_0^1 (1 - (1 + p w)^-A) / p  Beta(p; a, B) dp,
-# a positive average of a bounded function (no cancellation).  The
-# integral is split at p = 1/2 and taken in y = -log p (left) and
-# v = -log(1 - p) (right) so that Beta densities with a or B far below 1
-# (mass spread over hundreds of decades) are resolved; the far tails,
-# where the integrand is a pure exponential to 50 digits, are added in
-# closed form.
+# a positive average of a bounded function (no cancellation).  The closed
+# form is FHL's eq. 10 (bg_cond_bracket_closed); the second route is the
+# positive series below where it is short, else the closed form after
+# Pfaff's transformation (bracket_pfaff).
 # ---------------------------------------------------------------------------
 def bracket_series(A, w, a, B, maxterms):
     """I(A, w; a, B) as a series of positive terms, or None past maxterms.
@@ -158,74 +214,65 @@ def bracket_series(A, w, a, B, maxterms):
     never dropped out, X = (1 - (1-p)^N) / p = sum_{j<N} (1-p)^j, and
     E[(1-p)^j] = (B)_j / (a+B)_j under Beta(a, B), so
       I = sum_{k>=1} P(N = k) e_k,   e_k = sum_{j<k} (B)_j / (a+B)_j,
-    P(N = k) = (1-z)^A (A)_k z^k / k!: every term is positive."""
-    with mp.workdps(DPS_QUAD):
-        z = w / (1 + w)
-        pk = (1 / (1 + w)) ** A          # P(N = 0)
-        mom = mpf(1)                     # (B)_j / (a+B)_j at j = k - 1
-        e = mpf(0)
-        s = mpf(0)
+    P(N = k) = (1-z)^A (A)_k z^k / k!: every term is positive.  Summed in
+    fixed point relative to P(N = 0) times 2^-E, E raised in steps of 64
+    bits to keep the integers short; the terms fall at least like z^k past
+    the mode, so the remainder after a term is below term (1 + w) e_inf/e_k,
+    taken as term (1 + w) 2^10."""
+    with mp.workdps(DPS_ALT):
+        A, w, a, B = mpf(A), mpf(w), mpf(a), mpf(B)
+        one = 1 << FXP
+        Zf, Af, Bf, aBf = fx(w / (1 + w)), fx(A), fx(B), fx(a + B)
+        wf = int(mpmath.ceil(1 + w)) << 10
+        Aw = float(A * w)
+        pk = one                         # P(N = k) / P(N = 0)
+        mom = one                        # (B)_j / (a+B)_j at j = k - 1
+        e = 0
+        s = 0
+        E = 0
+        big = 1 << (FXP + 64)
         for k in range(1, maxterms):
-            pk *= (A + k - 1) * z / k
+            km1 = (k - 1) << FXP
+            pk = ((pk * (Af + km1) >> FXP) * Zf >> FXP) // k
+            if pk > big:
+                pk >>= 64
+                s >>= 64
+                E += 64
             e += mom
-            mom *= (B + k - 1) / (a + B + k - 1)
-            term = pk * e
+            mom = mom * (Bf + km1) // (aBf + km1)
+            term = pk * e >> FXP
             s += term
-            if k > A * w and term < s * mpf('1e-36'):
-                return s
+            if k > Aw and term * wf < s >> FX_TAIL:
+                return unfx(s) * mpmath.exp(E * mpmath.ln2 - A * mpmath.log1p(w))
         return None
 
 
-def beta_mixed_I(A, w, a, B):
-    with mp.workdps(DPS_QUAD + 6):
+def bracket_pfaff(A, w, a, B):
+    """I(A, w; a, B) = c/(a-1) [1 - 2F1(A, a-1; c; -w)], c = a+B-1: Pfaff's
+    transformation of the closed form (argument -w instead of w/(1+w), so
+    mpmath takes another path: the 1/z transformation for w > 1), at other
+    working digits (DPS_ALT)."""
+    with mp.workdps(DPS_ALT):
         A, w, a, B = mpf(A), mpf(w), mpf(a), mpf(B)
-        lB = mpmath.log(mpmath.beta(a, B))
-        Aw = A * w
-
-        def f(s):
-            # p = 1/(1+e^-s): g(p) p^a (1-p)^B / Beta(a, B), g = (1-(1+pw)^-A)/p
-            lp = -mpmath.log1p(mpmath.exp(-s))
-            lq = -mpmath.log1p(mpmath.exp(s))
-            p = mpmath.exp(lp)
-            num = -mpmath.expm1(-A * mpmath.log1p(p * w))
-            return num * mpmath.exp((a - 1) * lp + B * lq - lB)
-
-        sig = mpmath.sqrt(1 / a + 1 / B)
-        sm = mpmath.log(a / B)
-        sg = -mpmath.log(Aw)
-        pad = 50 * mpmath.ln10 + mpmath.log(1 + a + B + Aw)
-        SL = min(sm - 40 * sig, sg - 10) - pad
-        SR = max(sm + 40 * sig, mpf(0)) + pad
-        pts = {SL, SR}
-        for k in (0, 1, 3, 10, 40):
-            for sgn in (1, -1):
-                pts.add(sm + sgn * k * sig)
-        for k in (0, 6):
-            pts.add(sg + k)
-            pts.add(sg - k)
-        for k in range(0, 14):
-            pts.add(sm + 2 ** k)
-            pts.add(sm - 2 ** k)
-            pts.add(sg - 2 ** k)
-        pts = sorted(q for q in pts if SL <= q <= SR)
-        with mp.workdps(DPS_QUAD):
-            val, err = mpmath.quad(f, pts, error=True, maxdegree=6)
-        tails = (Aw * mpmath.exp(a * SL) / a +
-                 -mpmath.expm1(-A * mpmath.log1p(w)) * mpmath.exp(-B * SR)) / mpmath.exp(lB)
-        tot = val + tails
-        if not abs(err) <= mpf('1e-24') * tot:
-            raise Disagree('I quadrature error %s of %s' % (mpmath.nstr(err, 3), mpmath.nstr(tot, 5)))
-        return tot
+        c = a + B - 1
+        return c / (a - 1) * (1 - mpmath.hyp2f1(A, a - 1, c, -w, maxterms=10 ** 6))
 
 
 def bracket_indep(A, w, a, B):
-    """I(A, w; a, B) by the positive series, or by quadrature when the
-    series is long (A w large)."""
-    if A * w < 8000:
-        v = bracket_series(A, w, a, B, 30000)
+    """I(A, w; a, B) by the positive series, or (when the series is long,
+    A w large) by the Pfaff-transformed closed form.  The tanh-sinh
+    quadrature beta_mixed_I was slow (seconds) and converged to values off
+    by 3e-11 with a tiny error estimate (Beta densities with B << 1), which
+    dropped good points."""
+    # For 0.8 < w < 1.3 mpmath evaluates 2F1(..., -w) by Pfaff's
+    # transformation back to the closed form's own 2F1: the series there,
+    # however long.
+    if (A * w < 3e4 and w < 1e4) or mpf('0.8') < w < mpf('1.3'):
+        # the NBD count's tail falls at least like (w/(1+w))^k
+        v = bracket_series(A, w, a, B, 1000000)
         if v is not None:
             return v
-    return beta_mixed_I(A, w, a, B)
+    return bracket_pfaff(A, w, a, B)
 
 
 # ---------------------------------------------------------------------------
@@ -278,15 +325,44 @@ def nbd_tail(r, al, n, t):
     def f(u):
         return mpmath.exp((n - 1) * mpmath.log(u) + (r - 1) * mpmath.log1p(-u) - lB)
 
-    mode = (n - 1) / (n + r - 2) if n + r > 2 else mpf(0)
-    sd = mpmath.sqrt(n * r / ((n + r) ** 2 * (n + r + 1)))
-    pts = {mpf(0), z}
-    for k in range(-12, 13):
-        u = mode + k * sd
-        if 0 < u < z:
-            pts.add(u)
-    t2 = quad(f, sorted(pts), 'nbd tail')
+    t2 = betainc_series(n, r, z)
     return agree(t1, t2, 'nbd tail')
+
+
+def betainc_series(a, b, z):
+    """Regularized I_z(a, b) by its power series (DLMF 8.17.8)
+      I_z(a, b) = z^a (1-z)^b / (a B(a, b)) sum_k (a+b)_k / (a+1)_k z^k,
+    a series of positive terms whose ratio (a+b+k) z / (a+1+k) falls
+    towards z, on the side where it falls from the first term (z below
+    the mean, else 1 - I_(1-z)(b, a)).  It is Euler's transformation of
+    the 2F1(a, 1-b; a+1; z) behind mpmath's betainc; summed in fixed
+    point (FXP), the remainder bounded by term q/(1-q), q the larger of
+    the current ratio and z.  Replaces a tanh-sinh
+    quadrature that missed the mass near z (seconds per point, and the
+    drops of most BG/NBD PMF rows)."""
+    with mp.workdps(DPS_ALT):
+        a, b, z = mpf(a), mpf(b), mpf(z)
+        flip = z > (a + 1) / (a + b + 2)
+        if flip:
+            a, b, z = b, a, 1 - z
+        lead = mpmath.exp(a * mpmath.log(z) + b * mpmath.log1p(-z) - mpmath.log(a) -
+                          mpmath.log(mpmath.beta(a, b)))
+        Zf, ABf, A1f = fx(z), fx(a + b), fx(a + 1)
+        zf, abf, a1f = float(z), float(a + b), float(a + 1)
+        t, S, k = 1 << FXP, 0, 0
+        while True:
+            S += t
+            kf = k << FXP
+            t = (t * (ABf + kf) // (A1f + kf)) * Zf >> FXP
+            k += 1
+            q = max(zf * (abf + k) / (a1f + k), zf)
+            if q < 1 and t * q / (1 - q) < (S >> FX_TAIL) or t == 0:
+                S += t
+                break
+            if k > 3000000:
+                raise Disagree('betainc series: no convergence')
+        v = lead * unfx(S)
+        return 1 - v if flip else v
 
 
 def bg_prob(r, al, a, b, n, t, m):
@@ -309,8 +385,9 @@ def bg_prob(r, al, a, b, n, t, m):
 # ---------------------------------------------------------------------------
 # Pareto/NBD
 # ---------------------------------------------------------------------------
+@functools.lru_cache(maxsize=64)
 def pnbd_p_alive(r, al, s, be, x, tx, T):
-    """Closed form with 2F1 (the note's eq. 18) and the likelihood integral."""
+    """Closed form with 2F1 (the note's eq. 18), by both substitutions."""
     if T == tx:
         return mpf(1)
     with mp.workdps(DPS_CLOSED):
@@ -327,6 +404,39 @@ def pnbd_p_alive(r, al, s, be, x, tx, T):
         L2 = s * (G(tx) - G(T))
         c1 = L1 / (L1 + L2)
 
+    # The same G from the other substitution, v = (k+t)/(k+u) with k the
+    # other one of alpha and beta: 2F1 at a negative argument (mpmath's
+    # Pfaff or 1/z transformation), at DPS_ALT digits.  Replaces a
+    # tanh-sinh quadrature of L2/L1 (seconds per call, and called by four
+    # scores of each point).
+    with mp.workdps(DPS_ALT):
+        def G2(t):
+            if al >= be:
+                return (be + t) ** (-a1) / a1 * mpmath.hyp2f1(a1, rx, a1 + 1, (be - al) / (be + t),
+                                                               maxterms=10 ** 6)
+            return (al + t) ** (-a1) / a1 * mpmath.hyp2f1(a1, s + 1, a1 + 1, (al - be) / (al + t),
+                                                           maxterms=10 ** 6)
+
+        L1 = (al + T) ** (-rx) * (be + T) ** (-s)
+        # for arguments in (-1.3, -0.8) mpmath applies Pfaff's
+        # transformation, which is the closed form's own 2F1: quadrature
+        zmax = abs(be - al) / ((be if al >= be else al) + tx)
+        zmin = abs(be - al) / ((be if al >= be else al) + T)
+        try:
+            if zmin < mpf('1.3') and zmax > mpf('0.8'):
+                raise mpmath.libmp.NoConvergence()
+            c2 = L1 / (L1 + s * (G2(tx) - G2(T)))
+        except mpmath.libmp.NoConvergence:
+            c2 = pnbd_p_alive_quad(r, al, s, be, x, tx, T)
+    return agree(c1, c2, 'pnbd p_alive')
+
+
+def pnbd_p_alive_quad(r, al, s, be, x, tx, T):
+    """P(alive) by quadrature of the likelihood integral (where the 2F1 at
+    a large negative argument does not converge, or where mpmath would
+    evaluate it through the closed form's own 2F1)."""
+    rx = r + x
+
     # L2 / L1 = s int_tx^T ((al+T)/(al+u))^(r+x) ((be+T)/(be+u))^s / (be+u) du
     def f(u):
         return mpmath.exp(rx * mpmath.log((al + T) / (al + u)) +
@@ -338,8 +448,7 @@ def pnbd_p_alive(r, al, s, be, x, tx, T):
     pts = sorted(set(pts + extra))
     with mp.workdps(DPS_QUAD):
         J = quad(f, pts, 'pnbd alive integral')
-        c2 = 1 / (1 + s * J)
-    return agree(c1, c2, 'pnbd p_alive')
+        return 1 / (1 + s * J)
 
 
 def pnbd_exposure(s, be, t):
@@ -349,8 +458,17 @@ def pnbd_exposure(s, be, t):
             c1 = be * mpmath.log1p(t / be)
         else:
             c1 = be / (s - 1) * (1 - (be / (be + t)) ** (s - 1))
-    pts = sorted(set([t * k / 8 for k in range(9)] + [t * mpf(10) ** (-k) for k in range(1, 10)]))
-    c2 = quad(lambda u: (be / (be + u)) ** s, pts, 'pnbd exposure')
+    # the same integral as -be expm1(-(s-1) log1p(t/be)) / (s-1), or its
+    # series in (s-1) near s = 1, at other working digits (a quadrature
+    # of an elementary integrand was the slowest part of every point)
+    with mp.workdps(DPS_ALT):
+        s_, be_, t_ = mpf(s), mpf(be), mpf(t)
+        L = mpmath.log1p(t_ / be_)
+        if abs((s_ - 1) * L) > mpf('1e-6'):
+            c2 = -be_ * mpmath.expm1(-(s_ - 1) * L) / (s_ - 1)
+        else:
+            c2 = be_ * mpmath.nsum(lambda k: (-(s_ - 1)) ** int(k) * L ** (k + 1) /
+                                   mpmath.factorial(k + 1), [0, 40])
     return agree(c1, c2, 'pnbd exposure')
 
 
@@ -366,8 +484,7 @@ def pnbd_expected(r, al, s, be, t):
 def pnbd_prob(r, al, s, be, n, t):
     """P(X(t) = n): alive throughout, or dying at tau < t (model definition).
 
-    The integral over tau is taken twice: tanh-sinh in tau and Gauss-Legendre
-    in u = tau / (al + tau)."""
+    The integral over the time of death is taken twice (see below)."""
     with mp.workdps(DPS_CLOSED):
         if t == 0:
             return mpf(1) if n == 0 else mpf(0)
@@ -377,27 +494,51 @@ def pnbd_prob(r, al, s, be, n, t):
             return lc + r * mpmath.log(al / (al + tau)) + n * mpmath.log(tau / (al + tau))
 
         alive = mpmath.exp(lnb(t) + s * mpmath.log(be / (be + t)))
-        lref = lnb(t)
 
-    def f_tau(tau):
-        if tau == 0:
-            return mpf(0) if n > 0 else s / be * mpmath.exp(lc - lref)
-        return mpmath.exp(lnb(tau) - lref + mpmath.log(s) + s * mpmath.log(be)
-                          - (s + 1) * mpmath.log(be + tau))
+    # In u = tau/(al+tau) the dying part is
+    #   s be^s al int_0^U u^n (1-u)^(r+s-1) (be(1-u) + al u)^-(s+1) du,
+    # U = t/(al+t), a peaked integrand (a Beta density times a power of a
+    # linear function) whose peak can lie hundreds of decades above its
+    # value at U.  Its maximum is located on a log-spaced set of candidates
+    # and the integral is taken around it twice: tanh-sinh in u and
+    # Gauss-Legendre in y = log(u / (1-u)), on the same break points.  (The
+    # former break points, fixed fractions of t, missed the peak: the two
+    # quadratures disagreed by 90 decades.)
+    with mp.workdps(DPS_QUAD + 6):
+        U = t / (al + t)
+        V = al / (al + t)
 
-    # tau^n (al+tau)^-(r+n): increasing until tau ~ n al / r
-    pts = sorted(set([t * k / 16 for k in range(17)] +
-                     [t * mpf(10) ** (-k) for k in range(1, 20)]))
-    d1 = quad(f_tau, pts, 'pnbd prob tau')
-    U = t / (al + t)
+        def lg(u):
+            return (n * mpmath.log(u) + (r + s - 1) * mpmath.log1p(-u) -
+                    (s + 1) * mpmath.log(be * (1 - u) + al * u))
+        cands = set([U * k / 64 for k in range(1, 64)] + [U * mpf(2) ** (-k) for k in range(0, 400)] +
+                    [U - V * (mpf(2) ** k - 1) for k in range(1, 200) if U - V * (mpf(2) ** k - 1) > 0])
+        cands = sorted(u for u in cands if 0 < u <= U)
+        um = max(cands, key=lg)
+        ref = lg(um)
+        for k in (-8, -6, -4, -3, -2, -1, 1, 2, 3, 4, 6, 8):
+            u = um * (1 + mpf(2) ** k / 64) if k > 0 else um * (1 - mpf(2) ** (-k) / 128)
+            if 0 < u < U:
+                cands.append(u)
+        pts = sorted(set([mpf(0), U] + cands))
+        lc2 = lc + mpmath.log(s) + s * mpmath.log(be) + mpmath.log(al) + ref
 
     def f_u(u):
-        tau = al * u / (1 - u)
-        return f_tau(tau) * al / (1 - u) ** 2
+        if u == 0:
+            return mpf(0)
+        return mpmath.exp(lg(u) - ref)
 
-    upts = sorted(set([U * k / 16 for k in range(17)] + [U * mpf(10) ** (-k) for k in range(1, 20)]))
+    d1 = quad(f_u, pts, 'pnbd prob u')
+
+    def f_y(y):
+        u = 1 / (1 + mpmath.exp(-y))
+        return f_u(u) * u * (1 - u)
+
+    ypts = [mpmath.log(u / (1 - u)) for u in pts[1:]]
+    ypts = [ypts[0] - 200] + ypts
     with mp.workdps(DPS_QUAD):
-        d2 = mpmath.quad(f_u, upts, method='gauss-legendre', maxdegree=8)
+        d2 = mpmath.quad(f_y, ypts, method='gauss-legendre', maxdegree=8)
+        lref = lc2
     dying = agree(d1, d2, 'pnbd prob integral') * mpmath.exp(lref)
     return alive + dying
 
@@ -410,13 +551,12 @@ def pnbd_dert(r, al, s, be, x, tx, T, delta):
         z = delta * (be + T)
         D1 = z ** s * mpmath.hyperu(s, s, z)          # int_0^inf e^-dv ((be+T)/(be+T+v))^s dv * delta
 
-    def f(v):
-        return mpmath.exp(-delta * v) * ((be + T) / (be + T + v)) ** s
-
-    scale = 1 / delta
-    pts = sorted(set([0] + [scale * k for k in (0.25, 0.5, 1, 2, 4, 8, 16, 32, 64, 128)] +
-                     [be + T] + [mpmath.inf]))
-    D2 = quad(f, pts, 'pnbd dert') * delta
+    # int_0^inf e^-dv ((be+T)/(be+T+v))^s dv * delta = z^s e^z Gamma(1-s, z)
+    # (the upper incomplete gamma, another mpmath function and formula),
+    # at other working digits; replaces a tanh-sinh quadrature
+    with mp.workdps(DPS_ALT):
+        zz = mpf(delta) * (mpf(be) + mpf(T))
+        D2 = mpmath.exp(s * mpmath.log(zz) + zz) * mpmath.gammainc(1 - mpf(s), zz)
     return pa * (r + x) / (al + T) * agree(D1, D2, 'pnbd dert discount') / delta
 
 
@@ -541,32 +681,35 @@ def sbg_del(al, be, d):
             return mpmath.inf
         return (al + be - 1) / (al - 1)
     c1 = hyp2f1(1, be, al + be, 1 / (1 + d))
-    with mp.workdps(DPS_QUAD + 10):
-        lB = lbeta(al, be)
+    return agree(c1, sbg_del_indep(al, be, d), 'sbg del')
 
-        # theta = e^-y on (0, 1/2], 1 - theta = e^-v on [1/2, 1)
-        def left(y):
-            th = mpmath.exp(-y)
-            return (1 + d) / (d + th) * mpmath.exp(-al * y + (be - 1) * mpmath.log1p(-th) - lB)
 
-        def right(v):
-            th = -mpmath.expm1(-v)
-            return (1 + d) / (d + th) * mpmath.exp((al - 1) * mpmath.log(th) - be * v - lB)
+def sbg_del_series(al, be, d):
+    """DEL = sum_k (be)_k / (al+be)_k (1+d)^-k (the 2F1 summed directly:
+    the sum over k of the probability of being alive after k renewals,
+    discounted).  Positive terms with ratio below 1/(1+d), so the remainder
+    after a term is below term / d; summed until
+    that bound is below 2^-150 of the sum (about 104 / d terms), in fixed
+    point.  Replaces a tanh-sinh quadrature (seconds per point and many
+    drops)."""
+    with mp.workdps(DPS_ALT):
+        al, be, d = mpf(al), mpf(be), mpf(d)
+        Zf, Bf, ABf = fx(1 / (1 + d)), fx(be), fx(al + be)
+        df = fx(d)
+        s, term, k = 0, 1 << FXP, 0
+        while True:
+            s += term
+            kf = k << FXP
+            term = (term * (Bf + kf) // (ABf + kf)) * Zf >> FXP
+            k += 1
+            # remainder below term / d
+            if (term << FXP) < df * (s >> FX_TAIL) or term == 0:
+                return unfx(s + term)
 
-        tiny = 50 * mpmath.ln10
-        Y0 = tiny + mpmath.log(1 + be + 1 / d)
-        V0 = tiny + mpmath.log(1 + al)
-        ptsL = sorted(set([mpmath.ln2, Y0] + [mpmath.ln2 + 4 * k for k in range(int((Y0 - 1) / 4))] +
-                          [mpmath.log((al + be) / al) + k for k in range(-8, 9)
-                           if mpmath.ln2 < mpmath.log((al + be) / al) + k < Y0] +
-                          [-mpmath.log(d) + k for k in range(-6, 7) if mpmath.ln2 < -mpmath.log(d) + k < Y0]))
-        ptsR = sorted(set([mpmath.ln2, V0] + [mpmath.ln2 + 4 * k for k in range(int((V0 - 1) / 4))] +
-                          [mpmath.log((al + be) / be) + k for k in range(-8, 9)
-                           if mpmath.ln2 < mpmath.log((al + be) / be) + k < V0]))
-        tailL = (1 + d) / d * mpmath.exp(-al * Y0 - lB) / al
-        tailR = mpmath.exp(-be * V0 - lB) / be
-        c2 = quad(left, ptsL, 'sbg del L') + tailL + quad(right, ptsR, 'sbg del R') + tailR
-    return agree(c1, c2, 'sbg del')
+
+def sbg_del_indep(al, be, d):
+    """DEL by the direct series (see FXP for why not by a transformed 2F1)"""
+    return sbg_del_series(al, be, d)
 
 
 def sbg_derl(al, be, n, d):
@@ -808,7 +951,7 @@ NPARAMS = {'bgnbd': 4, 'mbgnbd': 4, 'pnbd': 4, 'bgbb': 4, 'sbg': 2, 'gg': 3}
 def point_task(args):
     """All rows of one grid point: list of CSV row tuples, and the drops."""
     family, idx, params, seed = args
-    signal.signal(signal.SIGALRM, on_alarm)
+    signal.signal(signal.SIGVTALRM, on_alarm)
     rng = random.Random(seed)
     mp.dps = DPS
     P = [mpf(v) for v in params]
@@ -816,7 +959,7 @@ def point_task(args):
     rows, drops = [], []
 
     def emit(score, fargs, thunk, spend_model=''):
-        signal.alarm(TIME_LIMIT)
+        signal.setitimer(signal.ITIMER_VIRTUAL, TIME_LIMIT)
         try:
             v = thunk()
             rows.append((family, score, model, spend_model) +
@@ -826,9 +969,9 @@ def point_task(args):
         except (ZeroDivisionError, ValueError, mpmath.libmp.NoConvergence) as e:
             drops.append((family, score, 'evaluation failed: %s' % (str(e)[:150],)))
         except TimeLimit:
-            drops.append((family, score, 'over the time limit of %d s' % TIME_LIMIT))
+            drops.append((family, score, 'over the time limit of %d s of CPU time' % TIME_LIMIT))
         finally:
-            signal.alarm(0)
+            signal.setitimer(signal.ITIMER_VIRTUAL, 0)
 
     if family in ('bgnbd', 'mbgnbd', 'pnbd'):
         m = 1 if family == 'mbgnbd' else 0
@@ -929,7 +1072,63 @@ def point_task(args):
     return rows, drops
 
 
+def recheck_task(line):
+    """One CSV line of a --recheck file: (line or None, drop reason)."""
+    signal.signal(signal.SIGVTALRM, on_alarm)
+    mp.dps = DPS
+    row = next(csv.reader([line]))
+    if row[0] != 'sbg' or row[1] not in ('del', 'derl'):
+        return line, None
+    # the doubles the grid drew (and SQL reads), not their decimal text
+    al, be = [mpf(float(v)) for v in re.findall(r'=([^,)]+)', row[2])]
+    n, d = ((mpf(0), mpf(float(row[4]))) if row[1] == 'del' else
+            (mpf(int(row[4])), mpf(float(row[5]))))
+    if d == 0 or row[10] == 'inf':
+        return line, None
+    signal.setitimer(signal.ITIMER_VIRTUAL, TIME_LIMIT)
+    try:
+        v = sbg_del_series(al, be + n + 1, d) if row[1] == 'derl' else sbg_del_series(al, be, d)
+        with mp.workdps(DPS_CLOSED):
+            if row[1] == 'derl':
+                v = (be + n) / (al + be + n) * v
+            ref = mpf(row[10])
+            if abs(v - ref) <= mpf('1e-18') * abs(ref):
+                return line, None
+            return None, '%s: %s vs %s' % (row[1], mpmath.nstr(v, 20), row[10])
+    except TimeLimit:
+        return None, '%s: over the time limit' % row[1]
+    finally:
+        signal.setitimer(signal.ITIMER_VIRTUAL, 0)
+
+
+def recheck(path, out, jobs):
+    """--recheck: the sbg del/derl rows of a file written before DEL's
+    second route was its fixed-point series (it was Pfaff's transform of
+    the closed form's 2F1 for d < 0.05, which can share the closed form's
+    error): re-evaluated by the series; rows that disagree are dropped."""
+    lines = open(path).read().splitlines(True)
+    head = [ln for ln in lines if ln.startswith('#')]
+    body = [ln for ln in lines if not ln.startswith('#')]
+    kept, drops = [body[0]], []
+    with multiprocessing.Pool(jobs, initializer=set_time_limit, initargs=(TIME_LIMIT,)) as pool:
+        for ln, why in pool.imap(recheck_task, body[1:], chunksize=16):
+            if ln is not None:
+                kept.append(ln)
+            else:
+                drops.append(why)
+    o = sys.stdout if out == '-' else open(out, 'w')
+    o.writelines(head)
+    o.write('# rechecked by gen_reference.py --recheck: sbg del/derl rows against the'
+            ' fixed-point series of DEL: %d dropped (%d del, %d derl)\n' %
+            (len(drops), sum(1 for d in drops if d.startswith('del')),
+             sum(1 for d in drops if d.startswith('derl'))))
+    o.writelines(kept)
+    for d in drops[:40]:
+        print('  dropped', d, file=sys.stderr)
+
+
 def main():
+    global TIME_LIMIT
     ap = argparse.ArgumentParser()
     ap.add_argument('--points', type=int, default=5000)
     ap.add_argument('--seed', type=int, default=20261207)
@@ -937,7 +1136,23 @@ def main():
     ap.add_argument('--family', action='append')
     ap.add_argument('--windows', action='store_true')
     ap.add_argument('--out', default='-')
+    ap.add_argument('--time-limit', type=int, default=TIME_LIMIT,
+                    help='CPU seconds per evaluation before it is dropped')
+    ap.add_argument('--budget', type=float, default=0,
+                    help='stop taking new points after this many seconds (0: none);'
+                         ' the header says how many points were evaluated')
+    ap.add_argument('--start', type=int, default=0,
+                    help='skip the first START points of each family (to continue a'
+                         ' run stopped by --budget: the grid and its seeds are the same)')
+    ap.add_argument('--recheck', metavar='FILE',
+                    help='re-evaluate the sbg del/derl rows of FILE by the current'
+                         ' second route (see recheck) and write the rows that agree')
     opt = ap.parse_args()
+    TIME_LIMIT = opt.time_limit
+    if opt.recheck:
+        recheck(opt.recheck, opt.out, opt.jobs)
+        return
+    t_start = time.time()
     default = ['bgnbd', 'mbgnbd', 'pnbd', 'bgbb'] if opt.windows else \
         ['bgnbd', 'mbgnbd', 'pnbd', 'bgbb', 'sbg', 'gg']
     families = opt.family or default
@@ -946,14 +1161,23 @@ def main():
     for fam in families:
         rng = random.Random('%s/%s%d' % (fam, 'windows/' if opt.windows else '', opt.seed))
         for i, pv in enumerate(param_vectors(rng, NPARAMS[fam], opt.points)):
-            tasks.append((fam, i, pv, rng.getrandbits(64)))
+            seed = rng.getrandbits(64)
+            if i >= opt.start:
+                tasks.append((fam, i, pv, seed))
     rows, drops = [], []
-    with multiprocessing.Pool(opt.jobs) as pool:
-        for k, (r, d) in enumerate(pool.imap(task_fn, tasks, chunksize=8)):
+    done = {}
+    with multiprocessing.Pool(opt.jobs, initializer=set_time_limit, initargs=(TIME_LIMIT,)) as pool:
+        for k, (r, d) in enumerate(pool.imap(task_fn, tasks, chunksize=4)):
             rows.extend(r)
             drops.extend(d)
-            if k % 1000 == 999:
-                print('%d/%d points' % (k + 1, len(tasks)), file=sys.stderr)
+            done[tasks[k][0]] = done.get(tasks[k][0], 0) + 1
+            if k % 500 == 499:
+                print('%d/%d points, %.0f s' % (k + 1, len(tasks), time.time() - t_start),
+                      file=sys.stderr)
+            if opt.budget and time.time() - t_start > opt.budget:
+                print('time budget reached after %d points' % (k + 1), file=sys.stderr)
+                pool.terminate()
+                break
     out = sys.stdout if opt.out == '-' else open(opt.out, 'w')
     counts = {}
     for r in rows:
@@ -961,10 +1185,17 @@ def main():
     dcounts = {}
     for d in drops:
         dcounts[(d[0], d[1])] = dcounts.get((d[0], d[1]), 0) + 1
-    out.write('# generated by test/ref/gen_reference.py --points %d --seed %d%s\n' %
-              (opt.points, opt.seed, ' --windows' if opt.windows else ''))
+    out.write('# generated by test/ref/gen_reference.py --points %d --seed %d'
+              ' --time-limit %d%s%s%s in %.0f s\n' %
+              (opt.points, opt.seed, TIME_LIMIT,
+               (' --budget %.0f' % opt.budget) if opt.budget else '',
+               (' --start %d' % opt.start) if opt.start else '',
+               ' --windows' if opt.windows else '', time.time() - t_start))
+    for fam in families:
+        out.write('# %s: %d grid points evaluated\n' % (fam, done.get(fam, 0)))
     for k in sorted(set(counts) | set(dcounts)):
-        out.write('# %s %s: %d reference values, %d points dropped (evaluations disagree)\n' %
+        out.write('# %s %s: %d reference values, %d points dropped (evaluations disagree,'
+                  ' failed or over the time limit)\n' %
                   (k[0], k[1], counts.get(k, 0), dcounts.get(k, 0)))
     out.write('family,score,model,spend_model,a1,a2,a3,a4,a5,a6,ref\n')
     for r in rows:

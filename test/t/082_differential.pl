@@ -2,9 +2,10 @@
 #
 # 082_differential.pl
 #	  Every score of every model family against independent 40-digit
-#	  reference values (test/ref/reference.csv, written by
-#	  test/ref/gen_reference.py with mpmath; see that file for the grid
-#	  and for how each value is cross-checked by two evaluations).
+#	  reference values (test/ref/reference.csv.xz, written by
+#	  test/ref/gen_reference.py with mpmath and compressed with xz; see
+#	  that file for the grid and for how each value is cross-checked by
+#	  two evaluations).  CJ_REFERENCE names another file (.csv or .csv.xz).
 #
 # Each reference row names a family, a score, a model literal, the
 # arguments and the true value.  A result passes when
@@ -28,13 +29,21 @@ use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
 
-my $ref = $ENV{CJ_REFERENCE} // "$FindBin::RealBin/../ref/reference.csv";
+my $ref = $ENV{CJ_REFERENCE} // "$FindBin::RealBin/../ref/reference.csv.xz";
 ok(-f $ref, "reference file $ref exists") or BAIL_OUT('no reference file');
 
 # The CSV without its '#' comment lines, for COPY
 my $csv = PostgreSQL::Test::Utils::tempdir() . '/reference.csv';
 {
-	open my $in, '<', $ref or die "cannot read $ref: $!";
+	my $in;
+	if ($ref =~ /\.xz$/)
+	{
+		open $in, '-|', 'xz', '-dc', $ref or die "cannot run xz -dc $ref: $!";
+	}
+	else
+	{
+		open $in, '<', $ref or die "cannot read $ref: $!";
+	}
 	open my $out, '>', $csv or die "cannot write $csv: $!";
 	while (my $line = <$in>)
 	{
@@ -42,7 +51,7 @@ my $csv = PostgreSQL::Test::Utils::tempdir() . '/reference.csv';
 		print $out $line;
 	}
 	close $out;
-	close $in;
+	close $in or die "cannot read $ref: $! $?";
 }
 
 my $node = PostgreSQL::Test::Cluster->new('differential');
@@ -93,9 +102,19 @@ $node->safe_psql('postgres', q{
 $node->safe_psql('postgres',
 	"\\copy ref (family, score, model, spend_model, a1, a2, a3, a4, a5, a6, ref) FROM '$csv' WITH (FORMAT csv, HEADER)");
 
+# One statement per family and score (each row in its own subtransaction,
+# to record the SQLSTATE of an error)
 my $t0 = time;
-$node->safe_psql('postgres',
-	q{INSERT INTO got SELECT r.id, (run_one(r)).* FROM ref r});
+for my $fs (split /\n/,
+	$node->safe_psql('postgres', q{SELECT DISTINCT family || ' ' || score FROM ref ORDER BY 1}))
+{
+	my ($fam, $score) = split / /, $fs;
+	my $t1 = time;
+	$node->safe_psql('postgres', qq{
+		INSERT INTO got SELECT r.id, (run_one(r)).* FROM ref r
+		WHERE r.family = '$fam' AND r.score = '$score'});
+	note(sprintf('%-7s %-12s %3d s to evaluate', $fam, $score, time - $t1));
+}
 note(sprintf('%d s to evaluate', time - $t0));
 
 # verdict per row
@@ -131,6 +150,19 @@ my $fails = $node->safe_psql('postgres', q{
 	      FROM verdict v WHERE NOT pass) f
 	WHERE k <= 15 ORDER BY family, score, id});
 diag($_) for split /\n/, $fails;
+
+# every score of every family is on the grid
+my %have = map { $_ => 1 } split /\n/,
+  $node->safe_psql('postgres', q{SELECT DISTINCT family || ' ' || score FROM verdict});
+for my $fs ('bgnbd expected', 'bgnbd conditional', 'bgnbd p_alive', 'bgnbd prob',
+	'bgnbd clv', 'mbgnbd expected', 'mbgnbd conditional', 'mbgnbd p_alive',
+	'mbgnbd prob', 'mbgnbd clv', 'pnbd expected', 'pnbd conditional',
+	'pnbd p_alive', 'pnbd prob', 'pnbd dert', 'pnbd clv', 'bgbb expected',
+	'bgbb conditional', 'bgbb p_alive', 'bgbb prob', 'sbg retention',
+	'sbg survival', 'sbg del', 'sbg derl', 'gg spend')
+{
+	ok($have{$fs}, "$fs has reference values");
+}
 
 my $rows = $node->safe_psql('postgres',
 	q{SELECT family || ' ' || score || ' ' || count(*) FILTER (WHERE NOT pass)

@@ -452,7 +452,10 @@ BracketIntegrand(double s, void *arg)
  * around -log(A w); its tails are exponentials, e^(a s) on the left and
  * e^(-B s) on the right.  Panels start at the peak with half its width
  * (at most 1/2), grow by half per panel, stay within half the distance to
- * the peak and to the turn of the factor, and within 4 / |d log f / ds|
+ * the peak, to the turn of the factor and to log(a/B) (where the peak is
+ * at the turn, a < 1, panels ten wide crossed the Beta shape: MBG/NBD
+ * E[X(1e4)] of mbgnbd(r=683.78, alpha=0.0234, a=0.9546, b=0.0402) was
+ * 2.8e-9 off), and within 4 / |d log f / ds|
  * (the integrand changes by at most about e^4 over a panel); each side
  * stops once the integrand is below e^-42 of the peak (on the left with
  * a < 1, only past the turn, since p^(a-1) rises up to it), or once it is
@@ -505,7 +508,8 @@ BracketQuad(double A, double w, double a, double B, bool alive)
 		(void) BracketLogIntegrand(s, &g, &slope);
 		for (;;)
 		{
-			double		lim = fmax(h0, 0.5 * fmin(fabs(s - peak), fabs(s - sg))),
+			double		lim = fmax(h0, 0.5 * fmin(fmin(fabs(s - peak), fabs(s - sg)),
+												  fabs(s - sm))),
 						step = fmin(fmin(h, lim), 4.0 / slope),
 						next = s + side * step,
 						l;

@@ -204,6 +204,27 @@ Extremes(void)
 }
 
 /*
+ * The bracket's quadrature where the integrand's peak is at the turn of
+ * (1 - (1+pw)^-A) (a < 1, A w = 3e8), far from the Beta shape: panels ten
+ * wide crossed the latter and E[X(1e4)] was 2.8e-9 off.  Reference: the
+ * differential grid (test/ref), 40-digit mpmath, confirmed by a tanh-sinh
+ * quadrature of the mixture integral.
+ */
+static void
+BracketTurnFarFromBeta(void)
+{
+	double		p[4] = {683.7849572750796, 0.023415996453274624,
+	0.9546490883830369, 0.040150636442407746};
+	double		got = cj_family_mbgnbd.expected(p, 1e4),
+				want = 1.311616859977151501;
+
+	if (!(fabs(got / want - 1.0) <= 1e-12))
+		printf("# got %.17g want %.17g\n", got, want);
+	CHECK(fabs(got / want - 1.0) <= 1e-12,
+		  "MBG/NBD E[X(1e4)] with the bracket's peak far from the Beta shape");
+}
+
+/*
  * Simulate-and-refit over a spread of parameter regimes (slow and fast
  * buyers, quick and slow dropout, days-like scales): every fit converges
  * and lands near the truth.
@@ -498,6 +519,7 @@ main(void)
 	WorkedValues();
 	SpendValues(&dgg);
 	Extremes();
+	BracketTurnFarFromBeta();
 	SimulatedFits();
 	Hyp2f1();
 	SortMerge();

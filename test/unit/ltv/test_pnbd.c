@@ -240,6 +240,78 @@ TestProbN(void)
 	}
 }
 
+/*
+ * P(X(t) = n) where t/(alpha+t) is near 1 and r + s is large: the
+ * integrand of the dying part rises by hundreds of decades from its
+ * start (it overflowed to a spurious 22003 for all three), and with alpha
+ * far below beta it rises like exp(-c/z) (6e-8 off on equal panels).
+ * References: 50-digit mpmath quadrature of the model's definition
+ * (alive through t, or dying at tau < t after n purchases).
+ */
+static void
+TestProbNPeaked(void)
+{
+	static const struct
+	{
+		double		p[4];
+		double		n;
+		double		want;
+	}			c[4] = {
+		{{1e4, 1e-3, 1e4, 1.0}, 10.0, 0.00098916138287298048},
+		{{1e4, 1e-3, 1e4, 1e4}, 43518.0, 9.957558333223673e-8},
+		{{1.0, 1e-3, 1e4, 1e4}, 10.0, 0.0034601487182757904},
+		{{1e4, 1e-3, 1.0, 1e-3}, 43518.0, 3.4913399243886518e-6},
+	};
+	int			k;
+
+	for (k = 0; k < 4; k++)
+	{
+		double		got = cj_family_pnbd.prob_n(c[k].p, c[k].n, 1e4);
+
+		if (!(fabs(got / c[k].want - 1.0) <= 1e-9))
+			printf("# got %.17g want %.17g\n", got, c[k].want);
+		CHECK(fabs(got / c[k].want - 1.0) <= 1e-9,
+			  "P(X(1e4) = n) with t/(alpha+t) = 1 - 1e-7 within 1e-9");
+	}
+}
+
+/*
+ * P(X(t) = n) where the usual mesh was too coarse: t/(alpha+t) small (the
+ * first panel, as wide as the distance to the singularity, spanned
+ * [0, 40]: 1.4e-8 off) and alpha far above beta (the integrand decays
+ * like e^(-z/5), cut at z = 48: 1.35e-5 off).  References: the
+ * differential grid (test/ref), confirmed by a separate 50-digit
+ * quadrature.
+ */
+static void
+TestProbNMesh(void)
+{
+	static const struct
+	{
+		double		p[4];
+		double		n;
+		double		t;
+		double		want;
+	}			c[2] = {
+		{{1399.1429431393858, 956.7161654507065, 23.897811801412825,
+		5030.245048714999}, 6.0, 2.966420711261341, 0.11956127594538686299},
+		{{2784.282296437017, 601.9012250997736, 39.28637121642094,
+		0.0015768800303673047}, 54.0, 0.7932608816791943,
+		1.5902413986224696434e-148},
+	};
+	int			k;
+
+	for (k = 0; k < 2; k++)
+	{
+		double		got = cj_family_pnbd.prob_n(c[k].p, c[k].n, c[k].t);
+
+		if (!(fabs(got / c[k].want - 1.0) <= 1e-9))
+			printf("# got %.17g want %.17g\n", got, c[k].want);
+		CHECK(fabs(got / c[k].want - 1.0) <= 1e-9,
+			  "P(X(t) = n) on a fine enough mesh, within 1e-9");
+	}
+}
+
 static double
 DertIntegrand(double t, void *arg)
 {
@@ -341,6 +413,8 @@ main(void)
 	TestLikelihoodForm();
 	TestCdnow();
 	TestProbN();
+	TestProbNPeaked();
+	TestProbNMesh();
 	TestDert();
 	TestGrid();
 	return unit_done();
