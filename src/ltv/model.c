@@ -15,8 +15,10 @@
 
 #include <math.h>
 
+#include "catalog/pg_type.h"
 #include "common/hashfn.h"
 #include "libpq/pqformat.h"
+#include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
 
@@ -248,10 +250,78 @@ cj_model_require_plain(const CjModel *m, const char *function)
 	if (m->b.flags & CJ_MODEL_HAS_COV)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s needs the customer's covariates for a model with covariates",
-						function),
-				 errdetail("The model expects %s; pass them as cov_trans and cov_life after the usual arguments, where the function takes them.",
+				 errmsg("%s does not take a model with covariates", function),
+				 errdetail("The model has coefficients for %s; only the scores with cov_trans and cov_life arguments and cj_simulate with covariates take it.",
 						   cj_covariates_expected(cj_model_covariates(m)))));
+}
+
+/* One covariate array: one-dimensional, n finite elements, no NULL */
+static const double *
+CovArray(ArrayType *a, const CjCovariates *cov, int process)
+{
+	static const char *const argname[2] = {"cov_trans", "cov_life"};
+	int			n = ArrayGetNItems(ARR_NDIM(a), ARR_DIMS(a));
+	const double *z;
+	int			i;
+
+	if (ARR_ELEMTYPE(a) != FLOAT8OID)
+		elog(ERROR, "%s must be float8[]", argname[process]);
+	if (ARR_NDIM(a) > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("%s must be a one-dimensional array", argname[process]),
+				 errdetail("The model expects %s.", cj_covariates_expected(cov))));
+	if (n != cov->n[process])
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("%s must have %d elements, not %d", argname[process],
+						cov->n[process], n),
+				 errdetail("The model expects %s.", cj_covariates_expected(cov))));
+	if (ARR_HASNULL(a) && array_contains_nulls(a))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("%s must not contain NULL", argname[process]),
+				 errdetail("The model expects %s.", cj_covariates_expected(cov))));
+	z = (const double *) ((const char *) a +
+						  (ARR_HASNULL(a) ? (Size) a->dataoffset :
+						   (Size) ARR_OVERHEAD_NONULLS(ARR_NDIM(a))));
+	for (i = 0; i < n; i++)
+		if (unlikely(!isfinite(z[i])))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("%s must contain finite numbers", argname[process]),
+					 errdetail("Element %d (%s) is %s.", i + 1,
+							   cov->name[process][i],
+							   isnan(z[i]) ? "NaN" : "infinite")));
+	return z;
+}
+
+/*
+ * The parameters q of one customer with covariate arrays ct and cl under
+ * a model of family f with parameters p and covariates cov (CLVTools'
+ * parameterisation through the family's covariate_params, covariates.h):
+ * arrays checked (2202E shape, 22004 NULL, 22023 not finite), q finite
+ * and > 0 (22003 otherwise), unused slots 0.
+ */
+void
+cj_customer_params(const CjFamily *f, const double *p, const CjCovariates *cov,
+				   ArrayType *ct, ArrayType *cl, double *q)
+{
+	double		et = cj_covariates_linear(cov, CJ_COV_TRANS, CovArray(ct, cov, CJ_COV_TRANS)),
+				el = cj_covariates_linear(cov, CJ_COV_LIFE, CovArray(cl, cov, CJ_COV_LIFE));
+	int			i;
+
+	f->covariate_params(p, et, el, q);
+	for (i = 0; i < f->nparams; i++)
+		if (!(q[i] > 0.0 && isfinite(q[i])))
+			ereport(ERROR,
+					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+					 errmsg("the customer's %s is out of range under these covariates",
+							f->param_names[i]),
+					 errdetail("gamma' z is %g for the purchase process and %g for the lifetime process.",
+							   et, el)));
+	for (; i < CJ_MAX_PARAMS; i++)
+		q[i] = 0.0;
 }
 
 /* The error of a failed family data check (cj_check_tuple, model.h) */

@@ -19,6 +19,8 @@
  *                                     covariance order
  *   cj_model_require_plain(m, "cj_x") 22023 for a model with covariates
  *                                     where a function takes none
+ *   cj_customer_params(f, p, cov, ct, cl, q)   a customer's parameters
+ *                                     from the covariate arrays, checked
  *   cj_model_family_of(m)             its CjFamily (never NULL)
  *   cj_require_score(f, f->member, "cj_p_alive")   error naming the family
  *                                     when the family lacks that score
@@ -34,6 +36,7 @@
 
 #include "fmgr.h"
 #include "lib/stringinfo.h"
+#include "utils/array.h"
 
 #include "common/util.h"
 #include "core/ltv/model.h"
@@ -68,6 +71,9 @@ extern CjModel *cj_model_make_cov(const CjFamily *f, const CjFitResult *fit,
 extern CjCovariates *cj_model_covariates(const CjModel *m);
 extern char *cj_covariates_expected(const CjCovariates *cov);
 extern void cj_model_require_plain(const CjModel *m, const char *function);
+extern void cj_customer_params(const CjFamily *f, const double *p,
+							   const CjCovariates *cov, ArrayType *ct,
+							   ArrayType *cl, double *q);
 extern int	cj_model_name_index(const CjFamily *f, const CjCovariates *cov,
 								const char *name);
 extern const CjFamily *cj_model_family_of(const CjModel *m);

@@ -10,6 +10,10 @@
  * overload turns its history into the family's data tuple (in the model's
  * time unit, one week when the model does not say) and goes through the
  * same memoised path as the numbers.
+ * The overloads with the customer's covariates (cov_trans, cov_life, last)
+ * turn the model's parameters into the customer's (the family's
+ * covariate_params, core/ltv/covariates.h) and run the same family code;
+ * their memo keys carry those parameters.
  * Scoring runs once per customer row, so the decoded model (family and
  * parameters) is cached in fn_extra and reused while the same model value
  * comes in (a memcmp of its 80-byte body); per-row work is then only the
@@ -22,7 +26,9 @@
 
 #include <math.h>
 
+#include "catalog/pg_type.h"
 #include "nodes/primnodes.h"
+#include "utils/array.h"
 #include "utils/lsyscache.h"
 
 #include "common/util.h"
@@ -48,9 +54,19 @@ PG_FUNCTION_INFO_V1(cj_retention);
 PG_FUNCTION_INFO_V1(cj_survival);
 PG_FUNCTION_INFO_V1(cj_del);
 PG_FUNCTION_INFO_V1(cj_derl);
+PG_FUNCTION_INFO_V1(cj_expected_purchases_cov);
+PG_FUNCTION_INFO_V1(cj_prob_purchases_cov);
+PG_FUNCTION_INFO_V1(cj_conditional_purchases_cov);
+PG_FUNCTION_INFO_V1(cj_conditional_purchases_history_cov);
+PG_FUNCTION_INFO_V1(cj_p_alive_cov);
+PG_FUNCTION_INFO_V1(cj_p_alive_history_cov);
+PG_FUNCTION_INFO_V1(cj_clv_cov);
+PG_FUNCTION_INFO_V1(cj_clv_history_cov);
+PG_FUNCTION_INFO_V1(cj_dert_cov);
+PG_FUNCTION_INFO_V1(cj_dert_history_cov);
 
-/* Keys a memo entry may have */
-#define CJ_MEMO_KEYS 8
+/* Keys a memo entry may have (CLV with covariates: 6 + 4 parameters) */
+#define CJ_MEMO_KEYS 10
 
 
 /*
@@ -131,7 +147,8 @@ MemoSlot(ScoreCache *c, const double *key, int nkeys)
 	static const uint64 mult[CJ_MEMO_KEYS] = {
 		0x9E3779B97F4A7C15u, 0xBF58476D1CE4E5B9u, 0x94D049BB133111EBu,
 		0xD6E8FEB86659FD93u, 0xA0761D6478BD642Fu, 0xE7037ED1A0B428DBu,
-		0x8EBC6AF09C88C6E3u, 0x589965CC75374CC3u
+		0x8EBC6AF09C88C6E3u, 0x589965CC75374CC3u, 0xC2B2AE3D27D4EB4Fu,
+		0x165667B19E3779F9u
 	};
 	uint64		h = 0;
 	int			i;
@@ -286,7 +303,7 @@ done:
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("%s needs the customer's covariates for a model with covariates",
 						get_func_name(fcinfo->flinfo->fn_oid)),
-				 errdetail("The model expects %s; pass them as cov_trans and cov_life after the usual arguments.",
+				 errdetail("The model expects %s. The scores cj_p_alive, cj_conditional_purchases, cj_expected_purchases, cj_prob_purchases, cj_clv and cj_dert take them as cov_trans and cov_life after their usual arguments.",
 						   cj_covariates_expected(ms->cov))));
 	return ms;
 }
@@ -526,9 +543,10 @@ cj_expected_spend(PG_FUNCTION_ARGS)
 static double
 ClvCompute(FunctionCallInfo fcinfo, const CjModelSlot *pm,
 		   const CjModelSlot *sm, const double *v, double m, int32 periods,
-		   double len, double rate, double margin)
+		   double len, double rate, double margin, const double *q)
 {
-	double		key[6] = {v[0], v[1], v[2], periods, len, rate};
+	double		key[10] = {v[0], v[1], v[2], periods, len, rate, 0, 0, 0, 0};
+	const double *p = pm->b.params;
 	double		spend,
 				sum;
 
@@ -551,9 +569,22 @@ ClvCompute(FunctionCallInfo fcinfo, const CjModelSlot *pm,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("margin must be a finite number >= 0")));
 	spend = SpendScore(sm, v[0], m);
+	/* with covariates: the customer's parameters are part of the key */
+	if (q != NULL)
+	{
+		memcpy(key + 6, q, sizeof(double) * CJ_MAX_PARAMS);
+		p = q;
+		if (!MemoGet(fcinfo, key, 10, &sum))
+		{
+			sum = cj_score_result(cj_clv_discounted(pm->f, p, v, periods,
+													len, rate), "cj_clv");
+			MemoPut(fcinfo, key, 10, sum);
+		}
+		return cj_score_result(margin * spend * sum, "cj_clv");
+	}
 	if (!MemoGet(fcinfo, key, 6, &sum))
 	{
-		sum = cj_score_result(cj_clv_discounted(pm->f, pm->b.params, v, periods,
+		sum = cj_score_result(cj_clv_discounted(pm->f, p, v, periods,
 												len, rate), "cj_clv");
 		MemoPut(fcinfo, key, 6, sum);
 	}
@@ -577,7 +608,7 @@ cj_clv(PG_FUNCTION_ARGS)
 								cj_finite_arg(PG_GETARG_FLOAT8(5), "m"),
 								PG_GETARG_INT32(6), PG_GETARG_FLOAT8(7),
 								PG_GETARG_FLOAT8(8),
-								PG_NARGS() > 9 ? PG_GETARG_FLOAT8(9) : 1.0));
+								PG_NARGS() > 9 ? PG_GETARG_FLOAT8(9) : 1.0, NULL));
 }
 
 /*
@@ -671,7 +702,7 @@ cj_clv_history(PG_FUNCTION_ARGS)
 	HistoryArgs(fcinfo, sm, 2, false, sv);
 	PG_RETURN_FLOAT8(ClvCompute(fcinfo, pm, sm, v, sv[1], PG_GETARG_INT32(4),
 								PG_GETARG_FLOAT8(5), PG_GETARG_FLOAT8(6),
-								PG_NARGS() > 7 ? PG_GETARG_FLOAT8(7) : 1.0));
+								PG_NARGS() > 7 ? PG_GETARG_FLOAT8(7) : 1.0, NULL));
 }
 
 /*
@@ -710,12 +741,12 @@ PeriodArg(int32 v, const char *name, int32 lo)
 	return v;
 }
 
-/* DERT of a checked history v at a continuous rate */
+/* DERT of a checked history v at a continuous rate, parameters p */
 static double
-DertValue(const CjModelSlot *ms, const double *v, double rate)
+DertValue(const double *p, const double *v, double rate)
 {
 	rate = RateArg(rate, "continuous_rate", true);
-	return cj_score_result(cj_pnbd_dert(ms->b.params, v, rate), "cj_dert");
+	return cj_score_result(cj_pnbd_dert(p, v, rate), "cj_dert");
 }
 
 /*
@@ -732,7 +763,7 @@ cj_dert(PG_FUNCTION_ARGS)
 	for (i = 0; i < 3; i++)
 		v[i] = cj_finite_arg(PG_GETARG_FLOAT8(1 + i), ms->f->data_names[i]);
 	cj_check_tuple(ms->f, v);
-	PG_RETURN_FLOAT8(DertValue(ms, v, PG_GETARG_FLOAT8(4)));
+	PG_RETURN_FLOAT8(DertValue(ms->b.params, v, PG_GETARG_FLOAT8(4)));
 }
 
 /* cj_dert(m, h, as_of, continuous_rate): Pareto/NBD DERT of a history */
@@ -743,7 +774,7 @@ cj_dert_history(PG_FUNCTION_ARGS)
 	double		v[CJ_TUPLE_DIM];
 
 	HistoryArgs(fcinfo, ms, 1, true, v);
-	PG_RETURN_FLOAT8(DertValue(ms, v, PG_GETARG_FLOAT8(3)));
+	PG_RETURN_FLOAT8(DertValue(ms->b.params, v, PG_GETARG_FLOAT8(3)));
 }
 
 /* cj_retention(m, period): sBG retention rate r(t), t >= 1 */
@@ -789,4 +820,249 @@ cj_derl(PG_FUNCTION_ARGS)
 
 	PG_RETURN_FLOAT8(cj_score_result(cj_sbg_derl(ms->b.params, n, d),
 									 "cj_derl"));
+}
+
+/*
+ * Scores with covariates.  The customer's covariate arrays (arguments
+ * targ and targ + 1) give the linear predictors eta = gamma' z of each
+ * process, and the family turns the model's parameters into the
+ * customer's q (CLVTools' parameterisation, covariates.h); the score is
+ * then the family's score at q, exactly what the plain score of a model
+ * written with q returns.  Memo keys carry q, so customers with the same
+ * history and covariates share an entry and a different customer never
+ * reads another's.
+ */
+
+/*
+ * The customer's parameters q under the model in ms from the covariate
+ * arguments targ, targ + 1.  A model without covariates is refused: the
+ * plain overload is the one to call.
+ */
+static void
+CovParams(FunctionCallInfo fcinfo, const CjModelSlot *ms, int targ, double *q)
+{
+	const CjCovariates *cov = ms->cov;
+
+	if (ms->raw == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s got covariates for a model without covariates",
+						get_func_name(fcinfo->flinfo->fn_oid)),
+				 errdetail("The model has no coefficients; call the overload without cov_trans and cov_life.")));
+	cj_customer_params(ms->f, ms->b.params, cov, PG_GETARG_ARRAYTYPE_P(targ),
+					   PG_GETARG_ARRAYTYPE_P(targ + 1), q);
+}
+
+/* cj_expected_purchases(m, t, cov_trans, cov_life): E[X(t)] of a new customer */
+Datum
+cj_expected_purchases_cov(PG_FUNCTION_ARGS)
+{
+	const CjModelSlot *ms = cj_score_model_cov(fcinfo, 0, 0);
+	double		t = Horizon(PG_GETARG_FLOAT8(1), "t"),
+				q[CJ_MAX_PARAMS];
+
+	cj_require_score(ms->f, ms->f->expected, "cj_expected_purchases");
+	CovParams(fcinfo, ms, 2, q);
+	PG_RETURN_FLOAT8(cj_score_result(ms->f->expected(q, t),
+									 "cj_expected_purchases"));
+}
+
+/* cj_prob_purchases(m, n, t, cov_trans, cov_life): P(X(t) = n), new customer */
+Datum
+cj_prob_purchases_cov(PG_FUNCTION_ARGS)
+{
+	const CjModelSlot *ms = cj_score_model_cov(fcinfo, 0, 0);
+	int32		n = PG_GETARG_INT32(1);
+	double		t = Horizon(PG_GETARG_FLOAT8(2), "t"),
+				q[CJ_MAX_PARAMS];
+
+	cj_require_score(ms->f, ms->f->prob_n, "cj_prob_purchases");
+	if (n < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("n must be >= 0")));
+	CovParams(fcinfo, ms, 3, q);
+	PG_RETURN_FLOAT8(cj_score_result(ms->f->prob_n(q, n, t),
+									 "cj_prob_purchases"));
+}
+
+/* A conditional expectation with covariates: memo keyed (v, q) */
+static double
+ConditionalCov(FunctionCallInfo fcinfo, const CjModelSlot *ms, const double *v,
+			   const double *q, double t)
+{
+	double		key[7] = {v[0], v[1], v[2], q[0], q[1], q[2], q[3]},
+				r;
+
+	ConditionalHorizon(fcinfo, t);
+	if (MemoGet(fcinfo, key, 7, &r))
+		return r;
+	r = cj_score_result(ms->f->conditional(q, v, t), "cj_conditional_purchases");
+	MemoPut(fcinfo, key, 7, r);
+	return r;
+}
+
+/* cj_conditional_purchases(m, x, t_x, T, t, cov_trans, cov_life) */
+Datum
+cj_conditional_purchases_cov(PG_FUNCTION_ARGS)
+{
+	const CjModelSlot *ms = cj_score_model_cov(fcinfo, 0, 0);
+	double		v[CJ_TUPLE_DIM],
+				q[CJ_MAX_PARAMS],
+				t;
+
+	cj_require_score(ms->f, (const void *) ms->f->conditional,
+					 "cj_conditional_purchases");
+	TupleArgs(fcinfo, 1, ms, v);
+	t = Horizon(PG_GETARG_FLOAT8(4), "t");
+	CovParams(fcinfo, ms, 5, q);
+	PG_RETURN_FLOAT8(ConditionalCov(fcinfo, ms, v, q, t));
+}
+
+/* cj_conditional_purchases(m, h, as_of, t, cov_trans, cov_life) */
+Datum
+cj_conditional_purchases_history_cov(PG_FUNCTION_ARGS)
+{
+	const CjModelSlot *ms = cj_score_model_cov(fcinfo, 0, 0);
+	double		v[CJ_TUPLE_DIM],
+				q[CJ_MAX_PARAMS],
+				t;
+
+	cj_require_score(ms->f, (const void *) ms->f->conditional,
+					 "cj_conditional_purchases");
+	t = Horizon(PG_GETARG_FLOAT8(3), "t");
+	CovParams(fcinfo, ms, 4, q);
+	HistoryArgs(fcinfo, ms, 1, true, v);
+	PG_RETURN_FLOAT8(ConditionalCov(fcinfo, ms, v, q, t));
+}
+
+/* P(alive) with covariates: memo keyed (v, q) */
+static double
+PAliveCov(FunctionCallInfo fcinfo, const CjModelSlot *ms, const double *v,
+		  const double *q)
+{
+	double		key[7] = {v[0], v[1], v[2], q[0], q[1], q[2], q[3]},
+				r;
+
+	if (MemoGet(fcinfo, key, 7, &r))
+		return r;
+	r = cj_score_result(ms->f->p_alive(q, v), "cj_p_alive");
+	MemoPut(fcinfo, key, 7, r);
+	return r;
+}
+
+/* cj_p_alive(m, x, t_x, T, cov_trans, cov_life) */
+Datum
+cj_p_alive_cov(PG_FUNCTION_ARGS)
+{
+	const CjModelSlot *ms = cj_score_model_cov(fcinfo, 0, 0);
+	double		v[CJ_TUPLE_DIM],
+				q[CJ_MAX_PARAMS];
+
+	cj_require_score(ms->f, (const void *) ms->f->p_alive, "cj_p_alive");
+	TupleArgs(fcinfo, 1, ms, v);
+	CovParams(fcinfo, ms, 4, q);
+	PG_RETURN_FLOAT8(PAliveCov(fcinfo, ms, v, q));
+}
+
+/* cj_p_alive(m, h, as_of, cov_trans, cov_life) */
+Datum
+cj_p_alive_history_cov(PG_FUNCTION_ARGS)
+{
+	const CjModelSlot *ms = cj_score_model_cov(fcinfo, 0, 0);
+	double		v[CJ_TUPLE_DIM],
+				q[CJ_MAX_PARAMS];
+
+	cj_require_score(ms->f, (const void *) ms->f->p_alive, "cj_p_alive");
+	CovParams(fcinfo, ms, 3, q);
+	HistoryArgs(fcinfo, ms, 1, true, v);
+	PG_RETURN_FLOAT8(PAliveCov(fcinfo, ms, v, q));
+}
+
+/*
+ * cj_clv(purchase_model, spend_model, x, t_x, T, m, periods,
+ *        period_length, discount_rate [, margin], cov_trans, cov_life)
+ * (the covariates are the purchase model's)
+ */
+Datum
+cj_clv_cov(PG_FUNCTION_ARGS)
+{
+	const CjModelSlot *pm = cj_score_model_cov(fcinfo, 0, 0);
+	const CjModelSlot *sm = cj_score_model(fcinfo, 1, 1);
+	int			c = PG_NARGS() - 2;
+	double		v[CJ_TUPLE_DIM],
+				q[CJ_MAX_PARAMS];
+
+	cj_require_score(pm->f, (const void *) pm->f->conditional, "cj_clv");
+	TupleArgs(fcinfo, 2, pm, v);
+	CovParams(fcinfo, pm, c, q);
+	PG_RETURN_FLOAT8(ClvCompute(fcinfo, pm, sm, v,
+								cj_finite_arg(PG_GETARG_FLOAT8(5), "m"),
+								PG_GETARG_INT32(6), PG_GETARG_FLOAT8(7),
+								PG_GETARG_FLOAT8(8),
+								c > 9 ? PG_GETARG_FLOAT8(9) : 1.0, q));
+}
+
+/*
+ * cj_clv(purchase_model, spend_model, h, as_of, periods, period_length,
+ *        discount_rate [, margin], cov_trans, cov_life)
+ */
+Datum
+cj_clv_history_cov(PG_FUNCTION_ARGS)
+{
+	const CjModelSlot *pm = cj_score_model_cov(fcinfo, 0, 0);
+	const CjModelSlot *sm = cj_score_model(fcinfo, 1, 1);
+	int			c = PG_NARGS() - 2;
+	double		v[CJ_TUPLE_DIM],
+				sv[CJ_TUPLE_DIM],
+				q[CJ_MAX_PARAMS];
+
+	cj_require_score(pm->f, (const void *) pm->f->conditional, "cj_clv");
+	cj_require_score(sm->f, (const void *) sm->f->spend, "cj_clv");
+	CovParams(fcinfo, pm, c, q);
+	HistoryArgs(fcinfo, pm, 2, true, v);
+	HistoryArgs(fcinfo, sm, 2, false, sv);
+	PG_RETURN_FLOAT8(ClvCompute(fcinfo, pm, sm, v, sv[1], PG_GETARG_INT32(4),
+								PG_GETARG_FLOAT8(5), PG_GETARG_FLOAT8(6),
+								c > 7 ? PG_GETARG_FLOAT8(7) : 1.0, q));
+}
+
+/* The Pareto/NBD model in argument 0, covariates allowed */
+static const CjModelSlot *
+PnbdModelCov(FunctionCallInfo fcinfo)
+{
+	const CjModelSlot *ms = cj_score_model_cov(fcinfo, 0, 0);
+
+	cj_require_score(ms->f, ms->f == &cj_family_pnbd ? (const void *) ms->f : NULL,
+					 "cj_dert");
+	return ms;
+}
+
+/* cj_dert(m, x, t_x, T, continuous_rate, cov_trans, cov_life) */
+Datum
+cj_dert_cov(PG_FUNCTION_ARGS)
+{
+	const CjModelSlot *ms = PnbdModelCov(fcinfo);
+	double		v[CJ_TUPLE_DIM] = {0, 0, 0},
+				q[CJ_MAX_PARAMS];
+	int			i;
+
+	for (i = 0; i < 3; i++)
+		v[i] = cj_finite_arg(PG_GETARG_FLOAT8(1 + i), ms->f->data_names[i]);
+	cj_check_tuple(ms->f, v);
+	CovParams(fcinfo, ms, 5, q);
+	PG_RETURN_FLOAT8(DertValue(q, v, PG_GETARG_FLOAT8(4)));
+}
+
+/* cj_dert(m, h, as_of, continuous_rate, cov_trans, cov_life) */
+Datum
+cj_dert_history_cov(PG_FUNCTION_ARGS)
+{
+	const CjModelSlot *ms = PnbdModelCov(fcinfo);
+	double		v[CJ_TUPLE_DIM],
+				q[CJ_MAX_PARAMS];
+
+	CovParams(fcinfo, ms, 4, q);
+	HistoryArgs(fcinfo, ms, 1, true, v);
+	PG_RETURN_FLOAT8(DertValue(q, v, PG_GETARG_FLOAT8(3)));
 }
