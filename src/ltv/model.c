@@ -480,19 +480,41 @@ cj_model_out(PG_FUNCTION_ARGS)
 	PG_RETURN_CSTRING(ModelText(&m->b, cj_model_covariates(m)));
 }
 
-/* A covariate name from the message (22P03 when too long) */
+/*
+ * A covariate name from the message: a length byte and that many bytes
+ * (22P03 when too long or holding a NUL; the identifier rules are checked
+ * with the rest of the covariates)
+ */
 static void
 RecvName(StringInfo buf, char *dst)
 {
-	const char *s = pq_getmsgstring(buf);
+	int			len = pq_getmsgbyte(buf);
+	const char *s;
 
-	if (strlen(s) >= CJ_COV_NAME_MAX)
+	if (len >= CJ_COV_NAME_MAX)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 				 errmsg("invalid binary data for type cj_model"),
 				 errdetail("A covariate name is longer than %d bytes.",
 						   CJ_COV_NAME_MAX - 1)));
-	strcpy(dst, s);
+	s = pq_getmsgbytes(buf, len);
+	if (memchr(s, '\0', len) != NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("invalid binary data for type cj_model"),
+				 errdetail("A covariate name contains a zero byte.")));
+	memcpy(dst, s, len);
+	dst[len] = '\0';
+}
+
+/* Send a covariate name: a length byte and the name */
+static void
+SendName(StringInfo buf, const char *name)
+{
+	int			len = strlen(name);
+
+	pq_sendbyte(buf, len);
+	pq_sendbytes(buf, name, len);
 }
 
 /* The covariate part of the binary form (after the body's fields) */
@@ -523,7 +545,14 @@ RecvCovariates(StringInfo buf, const CjModelBody *b, int k, CjCovariates *cov)
 	for (p = 0; p < 2; p++)
 		for (i = 0; i < cov->n[p]; i++)
 		{
-			cov->constrained[p][i] = pq_getmsgbyte(buf) != 0;
+			int			kind = pq_getmsgbyte(buf);
+
+			if (kind > 1)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+						 errmsg("invalid binary data for type cj_model"),
+						 errdetail("A covariate entry is free (0) or constrained (1).")));
+			cov->constrained[p][i] = kind == 1;
 			RecvName(buf, cov->name[p][i]);
 			if (!cov->constrained[p][i])
 				cov->gamma[p][i] = pq_getmsgfloat8(buf);
@@ -562,7 +591,8 @@ RecvCovariates(StringInfo buf, const CjModelBody *b, int k, CjCovariates *cov)
  * and when flags say so the k x k covariance (float8, row by row).  With
  * covariates there follow: the entry counts of trans, life and constr and
  * the covariate flags (bytes), the penalty (float8), per trans then life
- * entry a byte (1 = constrained), its name (string) and, when free, its
+ * entry a byte (1 = constrained), its name (a length byte and the bytes)
+ * and, when free, its
  * coefficient (float8), per constrained name the name and coefficient,
  * and with a covariance its coefficient rows (ncoef x (k + ncoef) float8).
  */
@@ -649,13 +679,13 @@ cj_model_send(PG_FUNCTION_ARGS)
 			for (i = 0; i < cov->n[p]; i++)
 			{
 				pq_sendbyte(&buf, cov->constrained[p][i] ? 1 : 0);
-				pq_sendstring(&buf, cov->name[p][i]);
+				SendName(&buf, cov->name[p][i]);
 				if (!cov->constrained[p][i])
 					pq_sendfloat8(&buf, cov->gamma[p][i]);
 			}
 		for (i = 0; i < cov->nconstr; i++)
 		{
-			pq_sendstring(&buf, cov->constr_name[i]);
+			SendName(&buf, cov->constr_name[i]);
 			pq_sendfloat8(&buf, cov->coef[cov->ncoef - cov->nconstr + i]);
 		}
 		if (m->b.flags & CJ_MODEL_HAS_VCOV)
