@@ -804,6 +804,21 @@ CREATE FUNCTION cj_dert(m cj_model, h cj_history, as_of timestamptz, continuous_
                         cov_trans float8[], cov_life float8[]) RETURNS float8
     AS 'MODULE_PATHNAME', 'cj_dert_history_cov' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION cj_dert(cj_model, cj_history, timestamptz, float8, float8[], float8[]) IS 'Pareto/NBD discounted expected residual transactions of a customer with this history as of an instant and these covariates';
+-- delta-method intervals with covariates: over the parameters and the
+-- coefficients, from the model's whole covariance
+CREATE FUNCTION cj_conditional_purchases_interval(m cj_model, x float8, t_x float8, age float8,
+        t float8, cov_trans float8[], cov_life float8[], level float8 DEFAULT 0.95,
+        OUT estimate float8, OUT lower float8, OUT upper float8)
+    RETURNS record
+    AS 'MODULE_PATHNAME', 'cj_conditional_purchases_interval' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION cj_conditional_purchases_interval(cj_model, float8, float8, float8, float8, float8[], float8[], float8) IS 'expected purchases in the next t of a customer with these covariates, with a delta-method confidence interval (log scale) over the parameters and coefficients';
+CREATE FUNCTION cj_clv_interval(purchase_model cj_model, spend_model cj_model, x float8, t_x float8,
+        age float8, m float8, periods int4, period_length float8, discount_rate float8,
+        cov_trans float8[], cov_life float8[], margin float8 DEFAULT 1, level float8 DEFAULT 0.95,
+        OUT estimate float8, OUT lower float8, OUT upper float8)
+    RETURNS record
+    AS 'MODULE_PATHNAME', 'cj_clv_interval' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION cj_clv_interval(cj_model, cj_model, float8, float8, float8, float8, int4, float8, float8, float8[], float8[], float8, float8) IS 'customer lifetime value of a customer with these covariates (of the purchase model), with a delta-method confidence interval from both models'' covariances, taken as independent';
 -- Simulation of customers with covariates: n customers who all have these
 -- covariates, draw for draw the plain simulation of their own parameters.
 -- One row per customer with LATERAL (n = 1, a seed per customer) gives a

@@ -174,6 +174,34 @@ FROM cov_models,
      LATERAL cj_simulate(m, 1, 52, 1000003::int8 * i, ARRAY[z1, z3], ARRAY[z2, z3]) s
 GROUP BY fam ORDER BY fam;
 
+-- delta-method intervals with covariates.  At z = 0 the coefficients do
+-- not move the score: the interval is the plain model's with the
+-- parameters' block of the covariance
+SELECT round(((cj_conditional_purchases_interval(m, 2, 20, 30, 10, ARRAY[0], ARRAY[0])).lower
+              / (cj_conditional_purchases_interval(p, 2, 20, 30, 10)).lower - 1)::numeric, 12) AS cond_rel_diff,
+       round(((cj_clv_interval(m, 'gg(p=6.25, q=3.74, gamma=15.44) vcov=[0.1,0,0, 0,0.1,0, 0,0,1]', 2, 20, 30, 25, 12, 4.33, 0.01, ARRAY[0], ARRAY[0])).upper
+              / (cj_clv_interval(p, 'gg(p=6.25, q=3.74, gamma=15.44) vcov=[0.1,0,0, 0,0.1,0, 0,0,1]', 2, 20, 30, 25, 12, 4.33, 0.01)).upper - 1)::numeric, 12) AS clv_rel_diff
+FROM (VALUES ('pnbd(r=0.79, alpha=5.7, s=0.39, beta=9.9) trans(a=0.3) life(b=-0.2) vcov=[0.01,0.002,0,0,0.001,0, 0.002,0.25,0,0,0,0, 0,0,0.004,0.01,0,0.002, 0,0,0.01,0.8,0,0, 0.001,0,0,0,0.04,0.005, 0,0,0.002,0,0.005,0.09]'::cj_model,
+              'pnbd(r=0.79, alpha=5.7, s=0.39, beta=9.9) vcov=[0.01,0.002,0,0, 0.002,0.25,0,0, 0,0,0.004,0.01, 0,0,0.01,0.8]'::cj_model)) v(m, p);
+-- only the coefficient uncertain (parameter variances 1e-20): the
+-- interval is s exp(-/+ z |d log s / d gamma| se), the derivative taken
+-- here from two plain models
+WITH d AS (
+  SELECT cj_conditional_purchases('pnbd(r=0.79, alpha=5.7, s=0.39, beta=9.9)'::cj_model, 2, 20, 30, 10) AS s0,
+         cj_conditional_purchases(format('pnbd(r=0.79, alpha=%s, s=0.39, beta=9.9)', 5.7 * exp(-(0.3 + 1e-5) * 2))::cj_model, 2, 20, 30, 10) AS up,
+         cj_conditional_purchases(format('pnbd(r=0.79, alpha=%s, s=0.39, beta=9.9)', 5.7 * exp(-(0.3 - 1e-5) * 2))::cj_model, 2, 20, 30, 10) AS down,
+         cj_conditional_purchases_interval('pnbd(r=0.79, alpha=5.7, s=0.39, beta=9.9) trans(a=0.3) vcov=[1e-20,0,0,0,0, 0,1e-20,0,0,0, 0,0,1e-20,0,0, 0,0,0,1e-20,0, 0,0,0,0,0.04]',
+                                           2, 20, 30, 10, ARRAY[2], '{}') AS i)
+SELECT (i).estimate > s0 AS above_population,
+       abs((i).lower / ((i).estimate * exp(-1.959963984540054 * abs(ln(up) - ln(down)) / 2e-5 * 0.2)) - 1) < 1e-7 AS lower_ok,
+       abs((i).upper / ((i).estimate * exp(1.959963984540054 * abs(ln(up) - ln(down)) / 2e-5 * 0.2)) - 1) < 1e-7 AS upper_ok,
+       (i).estimate = cj_conditional_purchases(format('pnbd(r=0.79, alpha=%s, s=0.39, beta=9.9)', 5.7 * exp(-(0.3 * 2)))::cj_model, 2, 20, 30, 10) AS estimate_exact
+FROM d;
+SELECT cj_conditional_purchases_interval(m, 2, 20, 30, 10) FROM cov_models WHERE fam = 'pnbd';
+SELECT cj_conditional_purchases_interval(m, 2, 20, 30, 10, ARRAY[1, 0], ARRAY[1, 0]) FROM cov_models WHERE fam = 'pnbd';
+SELECT cj_conditional_purchases_interval('pnbd(r=0.79, alpha=5.7, s=0.39, beta=9.9)', 2, 20, 30, 10, ARRAY[1, 0], ARRAY[1, 0]);
+SELECT cj_clv_interval(m, spend, 2, 20, 30, 25, 12, 4.33, 0.01, ARRAY[1], ARRAY[1, 0]) FROM cov_models WHERE fam = 'pnbd';
+
 -- bad input to scores with covariates
 SELECT cj_p_alive(m, 2, 20, 30) FROM cov_models WHERE fam = 'pnbd';
 SELECT cj_expected_purchases(m, 52) FROM cov_models WHERE fam = 'bgnbd';

@@ -251,13 +251,13 @@ cj_model_require_plain(const CjModel *m, const char *function)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("%s does not take a model with covariates", function),
-				 errdetail("The model has coefficients for %s; only the scores with cov_trans and cov_life arguments and cj_simulate with covariates take it.",
+				 errdetail("The model has coefficients for %s; only the functions with cov_trans and cov_life arguments take it.",
 						   cj_covariates_expected(cj_model_covariates(m)))));
 }
 
 /* One covariate array: one-dimensional, n finite elements, no NULL */
-static const double *
-CovArray(ArrayType *a, const CjCovariates *cov, int process)
+const double *
+cj_covariate_values(ArrayType *a, const CjCovariates *cov, int process)
 {
 	static const char *const argname[2] = {"cov_trans", "cov_life"};
 	int			n = ArrayGetNItems(ARR_NDIM(a), ARR_DIMS(a));
@@ -307,8 +307,8 @@ void
 cj_customer_params(const CjFamily *f, const double *p, const CjCovariates *cov,
 				   ArrayType *ct, ArrayType *cl, double *q)
 {
-	double		et = cj_covariates_linear(cov, CJ_COV_TRANS, CovArray(ct, cov, CJ_COV_TRANS)),
-				el = cj_covariates_linear(cov, CJ_COV_LIFE, CovArray(cl, cov, CJ_COV_LIFE));
+	double		et = cj_covariates_linear(cov, CJ_COV_TRANS, cj_covariate_values(ct, cov, CJ_COV_TRANS)),
+				el = cj_covariates_linear(cov, CJ_COV_LIFE, cj_covariate_values(cl, cov, CJ_COV_LIFE));
 	int			i;
 
 	f->covariate_params(p, et, el, q);
