@@ -255,13 +255,17 @@ cj_model_require_plain(const CjModel *m, const char *function)
 						   cj_covariates_expected(cj_model_covariates(m)))));
 }
 
-/* One covariate array: one-dimensional, n finite elements, no NULL */
-const double *
-cj_covariate_values(ArrayType *a, const CjCovariates *cov, int process)
+/*
+ * One covariate array, slow path: any storage, every check with its
+ * error (one-dimensional, n elements, no NULL, finite); values into z.
+ */
+static void
+CovArrayChecked(Datum d, const CjCovariates *cov, int process, double *z)
 {
 	static const char *const argname[2] = {"cov_trans", "cov_life"};
+	ArrayType  *a = DatumGetArrayTypeP(d);
 	int			n = ArrayGetNItems(ARR_NDIM(a), ARR_DIMS(a));
-	const double *z;
+	const double *v;
 	int			i;
 
 	if (ARR_ELEMTYPE(a) != FLOAT8OID)
@@ -282,18 +286,68 @@ cj_covariate_values(ArrayType *a, const CjCovariates *cov, int process)
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("%s must not contain NULL", argname[process]),
 				 errdetail("The model expects %s.", cj_covariates_expected(cov))));
-	z = (const double *) ((const char *) a +
+	v = (const double *) ((const char *) a +
 						  (ARR_HASNULL(a) ? (Size) a->dataoffset :
 						   (Size) ARR_OVERHEAD_NONULLS(ARR_NDIM(a))));
 	for (i = 0; i < n; i++)
-		if (unlikely(!isfinite(z[i])))
+	{
+		if (!isfinite(v[i]))
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("%s must contain finite numbers", argname[process]),
 					 errdetail("Element %d (%s) is %s.", i + 1,
 							   cov->name[process][i],
-							   isnan(z[i]) ? "NaN" : "infinite")));
-	return z;
+							   isnan(v[i]) ? "NaN" : "infinite")));
+		z[i] = v[i];
+	}
+}
+
+/*
+ * One covariate array's values into z (cov->n[process] of them), checked.
+ * Fast path for the common case, a one-dimensional float8 array without
+ * NULLs stored inline: it is read where it lies, short varlena header and
+ * all (the body of a packed varlena is the unpacked one's, shifted), so a
+ * row costs no copy; anything else, and every error, goes the slow way.
+ */
+void
+cj_covariate_values(Datum d, const CjCovariates *cov, int process, double *z)
+{
+	struct varlena *raw = (struct varlena *) DatumGetPointer(d);
+	const char *body;
+	int32		hdr[3],
+				dim;
+	Size		len,
+				off;
+	int			i,
+				n = cov->n[process];
+	bool		finite = true;
+
+	if (VARATT_IS_EXTENDED(raw) && !VARATT_IS_SHORT(raw))
+	{
+		CovArrayChecked(d, cov, process, z);
+		return;
+	}
+	body = VARDATA_ANY(raw);
+	len = VARSIZE_ANY_EXHDR(raw);
+	if (len < sizeof(hdr))
+		goto slow;
+	memcpy(hdr, body, sizeof(hdr));	/* ndim, dataoffset, elemtype */
+	if (hdr[0] == 0 && n == 0)
+		return;
+	if (hdr[0] != 1 || hdr[1] != 0 || (Oid) hdr[2] != FLOAT8OID ||
+		len < sizeof(hdr) + 2 * sizeof(int32))
+		goto slow;
+	memcpy(&dim, body + sizeof(hdr), sizeof(dim));
+	off = ARR_OVERHEAD_NONULLS(1) - VARHDRSZ;
+	if (dim != n || len != off + sizeof(double) * n)
+		goto slow;
+	memcpy(z, body + off, sizeof(double) * n);
+	for (i = 0; i < n; i++)
+		finite &= isfinite(z[i]);
+	if (finite)
+		return;
+slow:
+	CovArrayChecked(d, cov, process, z);
 }
 
 /*
@@ -305,11 +359,18 @@ cj_covariate_values(ArrayType *a, const CjCovariates *cov, int process)
  */
 void
 cj_customer_params(const CjFamily *f, const double *p, const CjCovariates *cov,
-				   ArrayType *ct, ArrayType *cl, double *q)
+				   Datum ct, Datum cl, double *q)
 {
-	double		et = cj_covariates_linear(cov, CJ_COV_TRANS, cj_covariate_values(ct, cov, CJ_COV_TRANS)),
-				el = cj_covariates_linear(cov, CJ_COV_LIFE, cj_covariate_values(cl, cov, CJ_COV_LIFE));
+	double		zt[CJ_COV_MAX],
+				zl[CJ_COV_MAX],
+				et,
+				el;
 	int			i;
+
+	cj_covariate_values(ct, cov, CJ_COV_TRANS, zt);
+	cj_covariate_values(cl, cov, CJ_COV_LIFE, zl);
+	et = cj_covariates_linear(cov, CJ_COV_TRANS, zt);
+	el = cj_covariates_linear(cov, CJ_COV_LIFE, zl);
 
 	f->covariate_params(p, et, el, q);
 	for (i = 0; i < f->nparams; i++)

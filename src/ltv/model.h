@@ -21,7 +21,7 @@
  *                                     where a function takes none
  *   cj_customer_params(f, p, cov, ct, cl, q)   a customer's parameters
  *                                     from the covariate arrays, checked
- *   cj_covariate_values(a, cov, process)   one array's values, checked
+ *   cj_covariate_values(a, cov, process, z)   one array's values, checked
  *   cj_model_family_of(m)             its CjFamily (never NULL)
  *   cj_require_score(f, f->member, "cj_p_alive")   error naming the family
  *                                     when the family lacks that score
@@ -72,11 +72,11 @@ extern CjModel *cj_model_make_cov(const CjFamily *f, const CjFitResult *fit,
 extern CjCovariates *cj_model_covariates(const CjModel *m);
 extern char *cj_covariates_expected(const CjCovariates *cov);
 extern void cj_model_require_plain(const CjModel *m, const char *function);
-extern const double *cj_covariate_values(ArrayType *a, const CjCovariates *cov,
-										 int process);
+extern void cj_covariate_values(Datum a, const CjCovariates *cov, int process,
+								double *z);
 extern void cj_customer_params(const CjFamily *f, const double *p,
-							   const CjCovariates *cov, ArrayType *ct,
-							   ArrayType *cl, double *q);
+							   const CjCovariates *cov, Datum ct, Datum cl,
+							   double *q);
 extern int	cj_model_name_index(const CjFamily *f, const CjCovariates *cov,
 								const char *name);
 extern const CjFamily *cj_model_family_of(const CjModel *m);

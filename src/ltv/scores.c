@@ -99,6 +99,8 @@ typedef struct ScoreCache
 	double	   *memo;			/* MEMO_SIZE entries, allocated on first use */
 	double	   *pending;		/* entry of the last missed get, for put */
 	double		expo[EXPO_SIZE][4]; /* generation, T, t, exposure part */
+	double		expo_cov[EXPO_SIZE][8]; /* the same with covariates: generation,
+										 * T, t, the customer's q[0..3], part */
 	double		horizon;		/* t of the memoised conditional scores */
 } ScoreCache;
 
@@ -116,6 +118,7 @@ NewGeneration(ScoreCache *c)
 		if (c->memo)
 			memset(c->memo, 0, sizeof(double) * (c->mkeys + 2) * MEMO_SIZE);
 		memset(c->expo, 0, sizeof(c->expo));
+		memset(c->expo_cov, 0, sizeof(c->expo_cov));
 		c->gen = 1;
 	}
 }
@@ -849,8 +852,8 @@ CovParams(FunctionCallInfo fcinfo, const CjModelSlot *ms, int targ, double *q)
 				 errmsg("%s got covariates for a model without covariates",
 						get_func_name(fcinfo->flinfo->fn_oid)),
 				 errdetail("The model has no coefficients; call the overload without cov_trans and cov_life.")));
-	cj_customer_params(ms->f, ms->b.params, cov, PG_GETARG_ARRAYTYPE_P(targ),
-					   PG_GETARG_ARRAYTYPE_P(targ + 1), q);
+	cj_customer_params(ms->f, ms->b.params, cov, PG_GETARG_DATUM(targ),
+					   PG_GETARG_DATUM(targ + 1), q);
 }
 
 /* cj_expected_purchases(m, t, cov_trans, cov_life): E[X(t)] of a new customer */
@@ -886,6 +889,43 @@ cj_prob_purchases_cov(PG_FUNCTION_ARGS)
 									 "cj_prob_purchases"));
 }
 
+/*
+ * E[X(T, T+t) | v] at the customer's parameters q: as ScoreConditional,
+ * the exposure part remembered per (T, t, q) (customers of one covariate
+ * cell share it), equal to the family's conditional to the last bit.
+ */
+static double
+ScoreConditionalCov(FunctionCallInfo fcinfo, const CjFamily *f,
+					const double *v, const double *q, double t)
+{
+	ScoreCache *c;
+	double	   *e;
+	uint64		b[6];
+	int			i;
+
+	if (f->exposure == NULL || f->conditional_given == NULL)
+		return f->conditional(q, v, t);
+	c = GetCache(fcinfo);
+	memcpy(&b[0], &v[2], sizeof(double));
+	memcpy(&b[1], &t, sizeof(double));
+	memcpy(&b[2], q, sizeof(double) * 4);
+	e = c->expo_cov[((b[0] * 0x9E3779B97F4A7C15u + b[1]) * 0xBF58476D1CE4E5B9u +
+					 b[3] * 0x94D049BB133111EBu + b[4] * 0xD6E8FEB86659FD93u +
+					 b[5] * 0xA0761D6478BD642Fu + b[2]) >> (64 - EXPO_BITS)];
+	for (i = 0; i < 4; i++)
+		if (e[3 + i] != q[i])
+			break;
+	if (e[0] != (double) c->gen || e[1] != v[2] || e[2] != t || i < 4)
+	{
+		e[7] = f->exposure(q, v[2], t);
+		e[0] = (double) c->gen;
+		e[1] = v[2];
+		e[2] = t;
+		memcpy(e + 3, q, sizeof(double) * 4);
+	}
+	return f->conditional_given(q, v, e[7]);
+}
+
 /* A conditional expectation with covariates: memo keyed (v, q) */
 static double
 ConditionalCov(FunctionCallInfo fcinfo, const CjModelSlot *ms, const double *v,
@@ -897,7 +937,8 @@ ConditionalCov(FunctionCallInfo fcinfo, const CjModelSlot *ms, const double *v,
 	ConditionalHorizon(fcinfo, t);
 	if (MemoGet(fcinfo, key, 7, &r))
 		return r;
-	r = cj_score_result(ms->f->conditional(q, v, t), "cj_conditional_purchases");
+	r = cj_score_result(ScoreConditionalCov(fcinfo, ms->f, v, q, t),
+						"cj_conditional_purchases");
 	MemoPut(fcinfo, key, 7, r);
 	return r;
 }

@@ -64,8 +64,8 @@ SimSetup(FunctionCallInfo fcinfo)
 					 errmsg("cj_simulate got covariates for a model without covariates"),
 					 errdetail("The model has no coefficients; call the overload without cov_trans and cov_life.")));
 		cj_customer_params(st->pf, pm->b.params, cov,
-						   PG_GETARG_ARRAYTYPE_P(PG_NARGS() - 2),
-						   PG_GETARG_ARRAYTYPE_P(PG_NARGS() - 1), st->pm.params);
+						   PG_GETARG_DATUM(PG_NARGS() - 2),
+						   PG_GETARG_DATUM(PG_NARGS() - 1), st->pm.params);
 	}
 	else
 		cj_model_require_plain(pm, "cj_simulate");

@@ -344,8 +344,8 @@ LogScoreVariance(const CjModel *m, ScoreFn fn, void *arg)
 typedef struct CovScore
 {
 	const CjCovariates *cov;
-	const double *zt;			/* the customer's covariates */
-	const double *zl;
+	double		zt[CJ_COV_MAX]; /* the customer's covariates */
+	double		zl[CJ_COV_MAX];
 } CovScore;
 
 /* The customer's parameters q at parameters p and coefficients coef */
@@ -437,10 +437,10 @@ IntervalCovariates(FunctionCallInfo fcinfo, const CjModel *m, bool with_cov,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("%s got covariates for a model without covariates", function),
 				 errdetail("The model has no coefficients; call the overload without cov_trans and cov_life.")));
-	cj_customer_params(f, m->b.params, cs->cov, PG_GETARG_ARRAYTYPE_P(targ),
-					   PG_GETARG_ARRAYTYPE_P(targ + 1), q);
-	cs->zt = cj_covariate_values(PG_GETARG_ARRAYTYPE_P(targ), cs->cov, CJ_COV_TRANS);
-	cs->zl = cj_covariate_values(PG_GETARG_ARRAYTYPE_P(targ + 1), cs->cov, CJ_COV_LIFE);
+	cj_customer_params(f, m->b.params, cs->cov, PG_GETARG_DATUM(targ),
+					   PG_GETARG_DATUM(targ + 1), q);
+	cj_covariate_values(PG_GETARG_DATUM(targ), cs->cov, CJ_COV_TRANS, cs->zt);
+	cj_covariate_values(PG_GETARG_DATUM(targ + 1), cs->cov, CJ_COV_LIFE, cs->zl);
 	return true;
 }
 
