@@ -65,8 +65,8 @@ PG_FUNCTION_INFO_V1(cj_clv_history_cov);
 PG_FUNCTION_INFO_V1(cj_dert_cov);
 PG_FUNCTION_INFO_V1(cj_dert_history_cov);
 
-/* Keys a memo entry may have (CLV with covariates: 6 + 4 parameters) */
-#define CJ_MEMO_KEYS 10
+/* Keys a memo entry may have (CLV with covariates: 6 + 3 parameters) */
+#define CJ_MEMO_KEYS 9
 
 
 /*
@@ -150,8 +150,7 @@ MemoSlot(ScoreCache *c, const double *key, int nkeys)
 	static const uint64 mult[CJ_MEMO_KEYS] = {
 		0x9E3779B97F4A7C15u, 0xBF58476D1CE4E5B9u, 0x94D049BB133111EBu,
 		0xD6E8FEB86659FD93u, 0xA0761D6478BD642Fu, 0xE7037ED1A0B428DBu,
-		0x8EBC6AF09C88C6E3u, 0x589965CC75374CC3u, 0xC2B2AE3D27D4EB4Fu,
-		0x165667B19E3779F9u
+		0x8EBC6AF09C88C6E3u, 0x589965CC75374CC3u, 0xC2B2AE3D27D4EB4Fu
 	};
 	uint64		h = 0;
 	int			i;
@@ -183,9 +182,11 @@ MemoGet(FunctionCallInfo fcinfo, const double *key, int nkeys, double *value)
 	Assert(nkeys <= CJ_MEMO_KEYS);
 	if (unlikely(c->memo == NULL))
 	{
-		c->memo = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt,
-										 sizeof(double) * (nkeys + 2) *
-										 MEMO_SIZE);
+		/* on a cache-line boundary: an 8-double entry is one line */
+		c->memo = (double *)
+			TYPEALIGN(64, MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt,
+												 sizeof(double) * (nkeys + 2) *
+												 MEMO_SIZE + 64));
 		c->mkeys = nkeys;
 	}
 	c->pending = NULL;
@@ -548,7 +549,7 @@ ClvCompute(FunctionCallInfo fcinfo, const CjModelSlot *pm,
 		   const CjModelSlot *sm, const double *v, double m, int32 periods,
 		   double len, double rate, double margin, const double *q)
 {
-	double		key[10] = {v[0], v[1], v[2], periods, len, rate, 0, 0, 0, 0};
+	double		key[9] = {v[0], v[1], v[2], periods, len, rate, 0, 0, 0};
 	const double *p = pm->b.params;
 	double		spend,
 				sum;
@@ -572,16 +573,17 @@ ClvCompute(FunctionCallInfo fcinfo, const CjModelSlot *pm,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("margin must be a finite number >= 0")));
 	spend = SpendScore(sm, v[0], m);
-	/* with covariates: the customer's parameters are part of the key */
+	/* with covariates: the customer's q[1..3] are part of the key */
 	if (q != NULL)
 	{
-		memcpy(key + 6, q, sizeof(double) * CJ_MAX_PARAMS);
+		Assert(q[0] == pm->b.params[0]);
+		memcpy(key + 6, q + 1, sizeof(double) * 3);
 		p = q;
-		if (!MemoGet(fcinfo, key, 10, &sum))
+		if (!MemoGet(fcinfo, key, 9, &sum))
 		{
 			sum = cj_score_result(cj_clv_discounted(pm->f, p, v, periods,
 													len, rate), "cj_clv");
-			MemoPut(fcinfo, key, 10, sum);
+			MemoPut(fcinfo, key, 9, sum);
 		}
 		return cj_score_result(margin * spend * sum, "cj_clv");
 	}
@@ -926,20 +928,25 @@ ScoreConditionalCov(FunctionCallInfo fcinfo, const CjFamily *f,
 	return f->conditional_given(q, v, e[7]);
 }
 
-/* A conditional expectation with covariates: memo keyed (v, q) */
+/*
+ * A conditional expectation with covariates: memo keyed (v, q[1..3]).
+ * q[0] is r, which covariates never change (covariates.h), so it is left
+ * out: the entry is then 8 doubles, one cache line.
+ */
 static double
 ConditionalCov(FunctionCallInfo fcinfo, const CjModelSlot *ms, const double *v,
 			   const double *q, double t)
 {
-	double		key[7] = {v[0], v[1], v[2], q[0], q[1], q[2], q[3]},
+	double		key[6] = {v[0], v[1], v[2], q[1], q[2], q[3]},
 				r;
 
+	Assert(q[0] == ms->b.params[0]);
 	ConditionalHorizon(fcinfo, t);
-	if (MemoGet(fcinfo, key, 7, &r))
+	if (MemoGet(fcinfo, key, 6, &r))
 		return r;
 	r = cj_score_result(ScoreConditionalCov(fcinfo, ms->f, v, q, t),
 						"cj_conditional_purchases");
-	MemoPut(fcinfo, key, 7, r);
+	MemoPut(fcinfo, key, 6, r);
 	return r;
 }
 
@@ -977,18 +984,19 @@ cj_conditional_purchases_history_cov(PG_FUNCTION_ARGS)
 	PG_RETURN_FLOAT8(ConditionalCov(fcinfo, ms, v, q, t));
 }
 
-/* P(alive) with covariates: memo keyed (v, q) */
+/* P(alive) with covariates: memo keyed (v, q[1..3]) as above */
 static double
 PAliveCov(FunctionCallInfo fcinfo, const CjModelSlot *ms, const double *v,
 		  const double *q)
 {
-	double		key[7] = {v[0], v[1], v[2], q[0], q[1], q[2], q[3]},
+	double		key[6] = {v[0], v[1], v[2], q[1], q[2], q[3]},
 				r;
 
-	if (MemoGet(fcinfo, key, 7, &r))
+	Assert(q[0] == ms->b.params[0]);
+	if (MemoGet(fcinfo, key, 6, &r))
 		return r;
 	r = cj_score_result(ms->f->p_alive(q, v), "cj_p_alive");
-	MemoPut(fcinfo, key, 7, r);
+	MemoPut(fcinfo, key, 6, r);
 	return r;
 }
 

@@ -19,7 +19,8 @@
  *               a_i     = a0     exp( gamma_life'  z_life,i)
  *               b_i     = b0     exp( gamma_life'  z_life,i)
  *
- * r and s are shared by every customer.  A positive trans coefficient
+ * r and s are shared by every customer (covariate_params never changes
+ * p[0] = r: the score memo relies on it).  A positive trans coefficient
  * raises the purchase rate (lambda ~ Gamma(r, alpha_i) has mean
  * r / alpha_i); a positive life coefficient shortens the Pareto/NBD
  * lifetime (mu ~ Gamma(s, beta_i), mean s / beta_i) and in the BG/NBD
