@@ -80,6 +80,8 @@ PG_FUNCTION_INFO_V1(cj_dert_history_cov);
 #define MEMO_BITS 13
 #define EXPO_BITS 6
 #define EXPO_SIZE (1 << EXPO_BITS)	/* exposure parts per call site */
+#define EXPO_COV_BITS 8			/* with covariates: (T, t) x covariate cells */
+#define EXPO_COV_SIZE (1 << EXPO_COV_BITS)
 #define MEMO_SIZE (1 << MEMO_BITS)	/* entries per call site */
 
 /*
@@ -99,7 +101,7 @@ typedef struct ScoreCache
 	double	   *memo;			/* MEMO_SIZE entries, allocated on first use */
 	double	   *pending;		/* entry of the last missed get, for put */
 	double		expo[EXPO_SIZE][4]; /* generation, T, t, exposure part */
-	double		expo_cov[EXPO_SIZE][8]; /* the same with covariates: generation,
+	double		expo_cov[EXPO_COV_SIZE][8]; /* the same with covariates: generation,
 										 * T, t, the customer's q[0..3], part */
 	double		horizon;		/* t of the memoised conditional scores */
 } ScoreCache;
@@ -913,7 +915,7 @@ ScoreConditionalCov(FunctionCallInfo fcinfo, const CjFamily *f,
 	memcpy(&b[2], q, sizeof(double) * 4);
 	e = c->expo_cov[((b[0] * 0x9E3779B97F4A7C15u + b[1]) * 0xBF58476D1CE4E5B9u +
 					 b[3] * 0x94D049BB133111EBu + b[4] * 0xD6E8FEB86659FD93u +
-					 b[5] * 0xA0761D6478BD642Fu + b[2]) >> (64 - EXPO_BITS)];
+					 b[5] * 0xA0761D6478BD642Fu + b[2]) >> (64 - EXPO_COV_BITS)];
 	for (i = 0; i < 4; i++)
 		if (e[3 + i] != q[i])
 			break;
