@@ -125,6 +125,10 @@ FROM cov_plain GROUP BY fam ORDER BY fam;
 SELECT fam, count(*) FILTER (WHERE cj_p_alive(m, x, t_x, age, ct, cl) <> cj_p_alive(pm, x, t_x, age)) AS p_alive_mismatch,
        count(*) FILTER (WHERE cj_conditional_purchases(m, x, t_x, age, 13, ct, cl) <> cj_conditional_purchases(pm, x, t_x, age, 13)) AS cond_mismatch
 FROM cov_plain, generate_series(1, 2) GROUP BY fam ORDER BY fam;
+-- the model changing on every row (each change decodes it afresh)
+SELECT count(*) FILTER (WHERE a = b) AS same, count(*) AS rows
+FROM (SELECT cj_p_alive(m, x, t_x, age, ct, cl) AS a, cj_p_alive(pm, x, t_x, age) AS b
+      FROM (SELECT * FROM cov_plain ORDER BY id, fam OFFSET 0) o) v;
 -- history overloads: the same as the numbers the history summarises
 CREATE TABLE cov_hist AS
 SELECT 1 AS id, cj_history_agg(ts, 10::float8) AS h

@@ -288,16 +288,19 @@ ScoreModel(FunctionCallInfo fcinfo, int argno, int k, bool allow_cov)
 		ms->rawlen = 0;
 		if (ms->b.flags & CJ_MODEL_HAS_COV)
 		{
-			MemoryContext old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+			/* decoded in the caller's (per-row) context, kept in the slot */
 			CjModel    *m = cj_model_detoast(PG_GETARG_DATUM(argno));
+			CjCovariates *cov = cj_model_covariates(m);
 
 			if (ms->cov == NULL)
-				ms->cov = palloc(sizeof(CjCovariates));
-			memcpy(ms->cov, cj_model_covariates(m), sizeof(CjCovariates));
-			ms->raw = palloc(len);
+				ms->cov = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt,
+											 sizeof(CjCovariates));
+			memcpy(ms->cov, cov, sizeof(CjCovariates));
+			pfree(cov);
+			pfree(m);
+			ms->raw = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, len);
 			memcpy(ms->raw, data, len);
 			ms->rawlen = len;
-			MemoryContextSwitchTo(old);
 		}
 		ms->valid = true;
 		/* new model: forget the memoised scores */
