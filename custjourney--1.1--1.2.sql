@@ -745,6 +745,9 @@ COMMENT ON OPERATOR FAMILY cj_ladder_hash_ops USING hash IS 'hashing of cj_ladde
 -- ==== lifetime value: covariates ====
 
 -- covariates: scores
+CREATE FUNCTION cj_penalty(m cj_model) RETURNS float8
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION cj_penalty(cj_model) IS 'L2 penalty of a regularized fit with covariates (cj_loglik stays the unpenalised log-likelihood); NULL for any other model';
 -- Every score of a Pareto/NBD or BG/NBD model with covariate coefficients
 -- takes the customer's covariates last: cov_trans and cov_life in the order
 -- of the model's trans(...) and life(...) lists (constrained ones at their

@@ -31,6 +31,7 @@ FROM model_cov_t WHERE id = 2;
 SELECT abs((cj_confint(m, 'trans.Gender', 0.95)).lower - (0.123456789012345 - 1.959963984540054 * 0.5)) < 1e-12 AS coef_ci
 FROM model_cov_t WHERE id = 2;
 SELECT cj_vcov(m) FROM model_cov_t WHERE id = 2;
+SELECT id, cj_penalty(m), cj_loglik(m) FROM model_cov_t ORDER BY id;
 SELECT cj_std_error(m, 'trans.x') FROM model_cov_t WHERE id = 3;
 SELECT id, cj_model_jsonb(m) FROM model_cov_t ORDER BY id;
 SELECT cj_param(m, 'trans.Age') FROM model_cov_t WHERE id = 1;

@@ -32,6 +32,7 @@ PG_FUNCTION_INFO_V1(cj_model_send);
 PG_FUNCTION_INFO_V1(cj_model_family);
 PG_FUNCTION_INFO_V1(cj_param);
 PG_FUNCTION_INFO_V1(cj_loglik);
+PG_FUNCTION_INFO_V1(cj_penalty);
 PG_FUNCTION_INFO_V1(cj_model_jsonb);
 PG_FUNCTION_INFO_V1(cj_model_eq);
 PG_FUNCTION_INFO_V1(cj_model_ne);
@@ -848,6 +849,21 @@ cj_loglik(PG_FUNCTION_ARGS)
 	if (!(m->b.flags & CJ_MODEL_HAS_LL))
 		PG_RETURN_NULL();
 	PG_RETURN_FLOAT8(m->b.loglik);
+}
+
+/*
+ * The L2 penalty of a regularized fit with covariates (reported beside
+ * the unpenalised log-likelihood); NULL for any other model
+ */
+Datum
+cj_penalty(PG_FUNCTION_ARGS)
+{
+	CjModel    *m = PG_GETARG_CJ_MODEL_P(0);
+	CjCovariates *cov = cj_model_covariates(m);
+
+	if (cov == NULL || !(cov->flags & CJ_COV_HAS_PENALTY))
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8(cov->penalty);
 }
 
 /* Append "key": number or null */
