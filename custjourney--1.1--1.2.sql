@@ -913,6 +913,101 @@ COMMENT ON FUNCTION cj_p_alive_at(cj_model, cj_history, timestamptz, float8) IS 
 
 -- ==== lifetime value: covariates ====
 
+-- covariates: scores
+CREATE FUNCTION cj_penalty(m cj_model) RETURNS float8
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION cj_penalty(cj_model) IS 'L2 penalty of a regularized fit with covariates (cj_loglik stays the unpenalised log-likelihood); NULL for any other model';
+-- Every score of a Pareto/NBD or BG/NBD model with covariate coefficients
+-- takes the customer's covariates last: cov_trans and cov_life in the order
+-- of the model's trans(...) and life(...) lists (constrained ones at their
+-- place in both).  The score is the family's score at the customer's own
+-- parameters (CLVTools' parameterisation, doc/ltv.md "Covariates").
+CREATE FUNCTION cj_expected_purchases(m cj_model, t float8, cov_trans float8[], cov_life float8[]) RETURNS float8
+    AS 'MODULE_PATHNAME', 'cj_expected_purchases_cov' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION cj_expected_purchases(cj_model, float8, float8[], float8[]) IS 'expected repeat purchases E[X(t)] of a new customer with these covariates (the first purchase not counted)';
+CREATE FUNCTION cj_prob_purchases(m cj_model, n int4, t float8, cov_trans float8[], cov_life float8[]) RETURNS float8
+    AS 'MODULE_PATHNAME', 'cj_prob_purchases_cov' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION cj_prob_purchases(cj_model, int4, float8, float8[], float8[]) IS 'probability that a new customer with these covariates makes exactly n repeat purchases in t';
+CREATE FUNCTION cj_conditional_purchases(m cj_model, x float8, t_x float8, age float8, t float8,
+                                         cov_trans float8[], cov_life float8[]) RETURNS float8
+    AS 'MODULE_PATHNAME', 'cj_conditional_purchases_cov' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION cj_conditional_purchases(cj_model, float8, float8, float8, float8, float8[], float8[]) IS 'expected purchases in the next t of a customer with history (x, t_x, T) and these covariates';
+CREATE FUNCTION cj_conditional_purchases(m cj_model, h cj_history, as_of timestamptz, t float8,
+                                         cov_trans float8[], cov_life float8[]) RETURNS float8
+    AS 'MODULE_PATHNAME', 'cj_conditional_purchases_history_cov' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION cj_conditional_purchases(cj_model, cj_history, timestamptz, float8, float8[], float8[]) IS 'expected purchases in the next t of a customer with this history as of an instant and these covariates';
+CREATE FUNCTION cj_p_alive(m cj_model, x float8, t_x float8, age float8,
+                           cov_trans float8[], cov_life float8[]) RETURNS float8
+    AS 'MODULE_PATHNAME', 'cj_p_alive_cov' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION cj_p_alive(cj_model, float8, float8, float8, float8[], float8[]) IS 'probability that a customer with history (x, t_x, T) and these covariates is still active';
+CREATE FUNCTION cj_p_alive(m cj_model, h cj_history, as_of timestamptz,
+                           cov_trans float8[], cov_life float8[]) RETURNS float8
+    AS 'MODULE_PATHNAME', 'cj_p_alive_history_cov' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION cj_p_alive(cj_model, cj_history, timestamptz, float8[], float8[]) IS 'probability that a customer with this history and these covariates is still active at as_of';
+CREATE FUNCTION cj_clv(purchase_model cj_model, spend_model cj_model, x float8, t_x float8, age float8,
+                       m float8, periods int4, period_length float8, discount_rate float8,
+                       cov_trans float8[], cov_life float8[])
+    RETURNS float8
+    AS 'MODULE_PATHNAME', 'cj_clv_cov' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION cj_clv(cj_model, cj_model, float8, float8, float8, float8, int4, float8, float8, float8[], float8[]) IS 'discounted expected value of the future purchases of a customer with these covariates (of the purchase model) over periods of period_length';
+CREATE FUNCTION cj_clv(purchase_model cj_model, spend_model cj_model, x float8, t_x float8, age float8,
+                       m float8, periods int4, period_length float8, discount_rate float8, margin float8,
+                       cov_trans float8[], cov_life float8[])
+    RETURNS float8
+    AS 'MODULE_PATHNAME', 'cj_clv_cov' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION cj_clv(cj_model, cj_model, float8, float8, float8, float8, int4, float8, float8, float8, float8[], float8[]) IS 'discounted expected margin of the future purchases of a customer with these covariates (of the purchase model) over periods of period_length';
+CREATE FUNCTION cj_clv(purchase_model cj_model, spend_model cj_model, h cj_history, as_of timestamptz,
+                       periods int4, period_length float8, discount_rate float8,
+                       cov_trans float8[], cov_life float8[])
+    RETURNS float8
+    AS 'MODULE_PATHNAME', 'cj_clv_history_cov' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION cj_clv(cj_model, cj_model, cj_history, timestamptz, int4, float8, float8, float8[], float8[]) IS 'discounted expected value of the future purchases of a customer with this history and these covariates';
+CREATE FUNCTION cj_clv(purchase_model cj_model, spend_model cj_model, h cj_history, as_of timestamptz,
+                       periods int4, period_length float8, discount_rate float8, margin float8,
+                       cov_trans float8[], cov_life float8[])
+    RETURNS float8
+    AS 'MODULE_PATHNAME', 'cj_clv_history_cov' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION cj_clv(cj_model, cj_model, cj_history, timestamptz, int4, float8, float8, float8, float8[], float8[]) IS 'discounted expected margin of the future purchases of a customer with this history and these covariates';
+CREATE FUNCTION cj_dert(m cj_model, x float8, t_x float8, age float8, continuous_rate float8,
+                        cov_trans float8[], cov_life float8[]) RETURNS float8
+    AS 'MODULE_PATHNAME', 'cj_dert_cov' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION cj_dert(cj_model, float8, float8, float8, float8, float8[], float8[]) IS 'Pareto/NBD discounted expected residual transactions of a customer with history (x, t_x, T) and these covariates';
+CREATE FUNCTION cj_dert(m cj_model, h cj_history, as_of timestamptz, continuous_rate float8,
+                        cov_trans float8[], cov_life float8[]) RETURNS float8
+    AS 'MODULE_PATHNAME', 'cj_dert_history_cov' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION cj_dert(cj_model, cj_history, timestamptz, float8, float8[], float8[]) IS 'Pareto/NBD discounted expected residual transactions of a customer with this history as of an instant and these covariates';
+-- delta-method intervals with covariates: over the parameters and the
+-- coefficients, from the model's whole covariance
+CREATE FUNCTION cj_conditional_purchases_interval(m cj_model, x float8, t_x float8, age float8,
+        t float8, cov_trans float8[], cov_life float8[], level float8 DEFAULT 0.95,
+        OUT estimate float8, OUT lower float8, OUT upper float8)
+    RETURNS record
+    AS 'MODULE_PATHNAME', 'cj_conditional_purchases_interval' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION cj_conditional_purchases_interval(cj_model, float8, float8, float8, float8, float8[], float8[], float8) IS 'expected purchases in the next t of a customer with these covariates, with a delta-method confidence interval (log scale) over the parameters and coefficients';
+CREATE FUNCTION cj_clv_interval(purchase_model cj_model, spend_model cj_model, x float8, t_x float8,
+        age float8, m float8, periods int4, period_length float8, discount_rate float8,
+        cov_trans float8[], cov_life float8[], margin float8 DEFAULT 1, level float8 DEFAULT 0.95,
+        OUT estimate float8, OUT lower float8, OUT upper float8)
+    RETURNS record
+    AS 'MODULE_PATHNAME', 'cj_clv_interval' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION cj_clv_interval(cj_model, cj_model, float8, float8, float8, float8, int4, float8, float8, float8[], float8[], float8, float8) IS 'customer lifetime value of a customer with these covariates (of the purchase model), with a delta-method confidence interval from both models'' covariances, taken as independent';
+-- Simulation of customers with covariates: n customers who all have these
+-- covariates, draw for draw the plain simulation of their own parameters.
+-- One row per customer with LATERAL (n = 1, a seed per customer) gives a
+-- population with varying covariates (doc/ltv.md, "Covariates").
+CREATE FUNCTION cj_simulate(m cj_model, n int8, age float8, seed int8, cov_trans float8[], cov_life float8[],
+                            OUT customer int8, OUT x float8, OUT t_x float8, OUT age float8)
+    RETURNS SETOF record
+    AS 'MODULE_PATHNAME', 'cj_simulate' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 1000;
+COMMENT ON FUNCTION cj_simulate(cj_model, int8, float8, int8, float8[], float8[]) IS 'n customers with these covariates simulated from a purchase model with coefficients over an observation period T, deterministic for a seed';
+CREATE FUNCTION cj_simulate(m cj_model, spend_model cj_model, n int8, age float8, seed int8,
+                            cov_trans float8[], cov_life float8[],
+                            OUT customer int8, OUT x float8, OUT t_x float8, OUT age float8, OUT spend float8)
+    RETURNS SETOF record
+    AS 'MODULE_PATHNAME', 'cj_simulate' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 1000;
+COMMENT ON FUNCTION cj_simulate(cj_model, cj_model, int8, float8, int8, float8[], float8[]) IS 'n customers with these covariates and mean repeat spend simulated from a purchase model with coefficients and a Gamma-Gamma model, deterministic for a seed';
+-- covariates: end of scores
+
 -- ==== lifetime value: family registry ====
 
 -- The registry of model families as a table: what each family is, what it

@@ -12,6 +12,10 @@
  * overload turns its history into the family's data tuple (in the model's
  * time unit, one week when the model does not say) and goes through the
  * same memoised path as the numbers.
+ * The overloads with the customer's covariates (cov_trans, cov_life, last)
+ * turn the model's parameters into the customer's (the family's
+ * covariate_params, core/ltv/covariates.h) and run the same family code;
+ * their memo keys carry those parameters.
  * Scoring runs once per customer row, so the decoded model (family and
  * parameters) is cached in fn_extra and reused while the same model value
  * comes in (a memcmp of its 80-byte body); per-row work is then only the
@@ -24,7 +28,10 @@
 
 #include <math.h>
 
+#include "catalog/pg_type.h"
 #include "nodes/primnodes.h"
+#include "utils/array.h"
+#include "utils/lsyscache.h"
 
 #include "common/util.h"
 #include "core/ltv/clv.h"
@@ -55,9 +62,19 @@ PG_FUNCTION_INFO_V1(cj_conditional_prob_purchases);
 PG_FUNCTION_INFO_V1(cj_conditional_prob_purchases_history);
 PG_FUNCTION_INFO_V1(cj_p_alive_at);
 PG_FUNCTION_INFO_V1(cj_p_alive_at_history);
+PG_FUNCTION_INFO_V1(cj_expected_purchases_cov);
+PG_FUNCTION_INFO_V1(cj_prob_purchases_cov);
+PG_FUNCTION_INFO_V1(cj_conditional_purchases_cov);
+PG_FUNCTION_INFO_V1(cj_conditional_purchases_history_cov);
+PG_FUNCTION_INFO_V1(cj_p_alive_cov);
+PG_FUNCTION_INFO_V1(cj_p_alive_history_cov);
+PG_FUNCTION_INFO_V1(cj_clv_cov);
+PG_FUNCTION_INFO_V1(cj_clv_history_cov);
+PG_FUNCTION_INFO_V1(cj_dert_cov);
+PG_FUNCTION_INFO_V1(cj_dert_history_cov);
 
-/* Keys a memo entry may have */
-#define CJ_MEMO_KEYS 8
+/* Keys a memo entry may have (CLV with covariates: 6 + 3 parameters) */
+#define CJ_MEMO_KEYS 9
 
 
 /*
@@ -71,6 +88,8 @@ PG_FUNCTION_INFO_V1(cj_p_alive_at_history);
 #define MEMO_BITS 13
 #define EXPO_BITS 6
 #define EXPO_SIZE (1 << EXPO_BITS)	/* exposure parts per call site */
+#define EXPO_COV_BITS 8			/* with covariates: (T, t) x covariate cells */
+#define EXPO_COV_SIZE (1 << EXPO_COV_BITS)
 #define MEMO_SIZE (1 << MEMO_BITS)	/* entries per call site */
 #define CLVPART_BITS 10
 #define CLVPART_SIZE (1 << CLVPART_BITS)	/* CLV parts per call site */
@@ -93,6 +112,8 @@ typedef struct ScoreCache
 	double	   *memo;			/* MEMO_SIZE entries, allocated on first use */
 	double	   *pending;		/* entry of the last missed get, for put */
 	double		expo[EXPO_SIZE][4]; /* generation, T, t, exposure part */
+	double		expo_cov[EXPO_COV_SIZE][8]; /* the same with covariates: generation,
+										 * T, t, the customer's q[0..3], part */
 	double		horizon;		/* t of the memoised conditional scores */
 	double	   *clvpart;		/* CLVPART_SIZE entries of CLVPART_WORDS,
 								 * allocated on first use */
@@ -114,6 +135,7 @@ NewGeneration(ScoreCache *c)
 		if (c->clvpart)
 			memset(c->clvpart, 0, sizeof(double) * CLVPART_WORDS * CLVPART_SIZE);
 		memset(c->expo, 0, sizeof(c->expo));
+		memset(c->expo_cov, 0, sizeof(c->expo_cov));
 		c->gen = 1;
 	}
 }
@@ -145,7 +167,7 @@ MemoSlot(ScoreCache *c, const double *key, int nkeys)
 	static const uint64 mult[CJ_MEMO_KEYS] = {
 		0x9E3779B97F4A7C15u, 0xBF58476D1CE4E5B9u, 0x94D049BB133111EBu,
 		0xD6E8FEB86659FD93u, 0xA0761D6478BD642Fu, 0xE7037ED1A0B428DBu,
-		0x8EBC6AF09C88C6E3u, 0x589965CC75374CC3u
+		0x8EBC6AF09C88C6E3u, 0x589965CC75374CC3u, 0xC2B2AE3D27D4EB4Fu
 	};
 	uint64		h = 0;
 	int			i;
@@ -177,9 +199,11 @@ MemoGet(FunctionCallInfo fcinfo, const double *key, int nkeys, double *value)
 	Assert(nkeys <= CJ_MEMO_KEYS);
 	if (unlikely(c->memo == NULL))
 	{
-		c->memo = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt,
-										 sizeof(double) * (nkeys + 2) *
-										 MEMO_SIZE);
+		/* on a cache-line boundary: an 8-double entry is one line */
+		c->memo = (double *)
+			TYPEALIGN(64, MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt,
+												 sizeof(double) * (nkeys + 2) *
+												 MEMO_SIZE + 64));
 		c->mkeys = nkeys;
 	}
 	c->pending = NULL;
@@ -238,12 +262,15 @@ ArgIsConst(FmgrInfo *flinfo, int argno)
 /*
  * The model in argument argno, decoded once per distinct value (slot k of
  * the call site's cache).  When the argument is a literal constant it is
- * decoded once and later rows skip even the comparison.
+ * decoded once and later rows skip even the comparison.  A model with
+ * covariates is compared as a whole (body and covariate section) and its
+ * covariates decoded once into the slot.
  */
-const CjModelSlot *
-cj_score_model(FunctionCallInfo fcinfo, int argno, int k)
+static pg_attribute_always_inline const CjModelSlot *
+ScoreModel(FunctionCallInfo fcinfo, int argno, int k, bool allow_cov)
 {
 	ScoreCache *c = GetCache(fcinfo);
+	CjModelSlot *ms = &c->slot[k];
 	struct varlena *raw;
 	const char *data;
 	Size		len;
@@ -251,27 +278,72 @@ cj_score_model(FunctionCallInfo fcinfo, int argno, int k)
 
 	Assert(k >= 0 && k < CJ_SCORE_SLOTS);
 	if (c->fixed[k])
-		return &c->slot[k];
+		goto done;
 	raw = PG_DETOAST_DATUM_PACKED(PG_GETARG_DATUM(argno));
 	data = VARDATA_ANY(raw);
 	len = VARSIZE_ANY_EXHDR(raw);
-	if (len != off + CJ_MODEL_BASE_SIZE && len != sizeof(CjModel) - VARHDRSZ)
+	if (len != off + CJ_MODEL_BASE_SIZE && len < sizeof(CjModel) - VARHDRSZ)
 		elog(ERROR, "cj_model value has unexpected size %zu", len);
-	if (!c->slot[k].valid)
+	if (!ms->valid)
 		c->fixed[k] = ArgIsConst(fcinfo->flinfo, argno);
 	/* scores depend on the body before the covariance only */
-	if (!c->slot[k].valid ||
-		memcmp(&c->slot[k].b, data + off, CJ_MODEL_BASE_SIZE) != 0)
+	if (len <= sizeof(CjModel) - VARHDRSZ ?
+		(!ms->valid || ms->raw != NULL ||
+		 memcmp(&ms->b, data + off, CJ_MODEL_BASE_SIZE) != 0) :
+		(!ms->valid || ms->rawlen != len || memcmp(ms->raw, data, len) != 0))
 	{
-		memcpy(&c->slot[k].b, data + off, CJ_MODEL_BASE_SIZE);
-		c->slot[k].f = cj_family_by_id(c->slot[k].b.family);
-		if (c->slot[k].f == NULL)
-			elog(ERROR, "cj_model has unknown family id %d", c->slot[k].b.family);
-		c->slot[k].valid = true;
+		ms->valid = false;
+		memcpy(&ms->b, data + off, CJ_MODEL_BASE_SIZE);
+		ms->f = cj_family_by_id(ms->b.family);
+		if (ms->f == NULL)
+			elog(ERROR, "cj_model has unknown family id %d", ms->b.family);
+		if (ms->raw)
+			pfree(ms->raw);
+		ms->raw = NULL;
+		ms->rawlen = 0;
+		if (ms->b.flags & CJ_MODEL_HAS_COV)
+		{
+			/* decoded in the caller's (per-row) context, kept in the slot */
+			CjModel    *m = cj_model_detoast(PG_GETARG_DATUM(argno));
+			CjCovariates *cov = cj_model_covariates(m);
+
+			if (ms->cov == NULL)
+				ms->cov = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt,
+											 sizeof(CjCovariates));
+			memcpy(ms->cov, cov, sizeof(CjCovariates));
+			pfree(cov);
+			pfree(m);
+			ms->raw = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, len);
+			memcpy(ms->raw, data, len);
+			ms->rawlen = len;
+		}
+		ms->valid = true;
 		/* new model: forget the memoised scores */
 		NewGeneration(c);
 	}
-	return &c->slot[k];
+done:
+	if (unlikely(ms->raw != NULL && !allow_cov))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s needs the customer's covariates for a model with covariates",
+						get_func_name(fcinfo->flinfo->fn_oid)),
+				 errdetail("The model expects %s. The scores cj_p_alive, cj_conditional_purchases, cj_expected_purchases, cj_prob_purchases, cj_clv and cj_dert take them as cov_trans and cov_life after their usual arguments.",
+						   cj_covariates_expected(ms->cov))));
+	return ms;
+}
+
+/* The model in argument argno (see ScoreModel); no covariates */
+const CjModelSlot *
+cj_score_model(FunctionCallInfo fcinfo, int argno, int k)
+{
+	return ScoreModel(fcinfo, argno, k, false);
+}
+
+/* The model in argument argno, with or without covariates */
+const CjModelSlot *
+cj_score_model_cov(FunctionCallInfo fcinfo, int argno, int k)
+{
+	return ScoreModel(fcinfo, argno, k, true);
 }
 
 /* A time horizon: finite and >= 0 */
@@ -536,9 +608,10 @@ ClvPart(FunctionCallInfo fcinfo, const CjModelSlot *pm, const double *v,
 static double
 ClvCompute(FunctionCallInfo fcinfo, const CjModelSlot *pm,
 		   const CjModelSlot *sm, const double *v, double m, int32 periods,
-		   double len, double rate, double margin)
+		   double len, double rate, double margin, const double *q)
 {
-	double		key[6] = {v[0], v[1], v[2], periods, len, rate};
+	double		key[9] = {v[0], v[1], v[2], periods, len, rate, 0, 0, 0};
+	const double *p = pm->b.params;
 	double		spend,
 				sum;
 
@@ -561,6 +634,20 @@ ClvCompute(FunctionCallInfo fcinfo, const CjModelSlot *pm,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("margin must be a finite number >= 0")));
 	spend = SpendScore(sm, v[0], m);
+	/* with covariates: the customer's q[1..3] are part of the key */
+	if (q != NULL)
+	{
+		Assert(q[0] == pm->b.params[0]);
+		memcpy(key + 6, q + 1, sizeof(double) * 3);
+		p = q;
+		if (!MemoGet(fcinfo, key, 9, &sum))
+		{
+			sum = cj_score_result(cj_clv_discounted(pm->f, p, v, periods,
+													len, rate), "cj_clv");
+			MemoPut(fcinfo, key, 9, sum);
+		}
+		return cj_score_result(margin * spend * sum, "cj_clv");
+	}
 	if (!MemoGet(fcinfo, key, 6, &sum))
 	{
 		/* P(alive) times a part cached by (x, T) where the family has one */
@@ -592,7 +679,7 @@ cj_clv(PG_FUNCTION_ARGS)
 								cj_finite_arg(PG_GETARG_FLOAT8(5), "m"),
 								PG_GETARG_INT32(6), PG_GETARG_FLOAT8(7),
 								PG_GETARG_FLOAT8(8),
-								PG_NARGS() > 9 ? PG_GETARG_FLOAT8(9) : 1.0));
+								PG_NARGS() > 9 ? PG_GETARG_FLOAT8(9) : 1.0, NULL));
 }
 
 /*
@@ -686,7 +773,7 @@ cj_clv_history(PG_FUNCTION_ARGS)
 	HistoryArgs(fcinfo, sm, 2, false, sv);
 	PG_RETURN_FLOAT8(ClvCompute(fcinfo, pm, sm, v, sv[1], PG_GETARG_INT32(4),
 								PG_GETARG_FLOAT8(5), PG_GETARG_FLOAT8(6),
-								PG_NARGS() > 7 ? PG_GETARG_FLOAT8(7) : 1.0));
+								PG_NARGS() > 7 ? PG_GETARG_FLOAT8(7) : 1.0, NULL));
 }
 
 /*
@@ -891,12 +978,12 @@ PeriodArg(int32 v, const char *name, int32 lo)
 	return v;
 }
 
-/* DERT of a checked history v at a continuous rate */
+/* DERT of a checked history v at a continuous rate, parameters p */
 static double
-DertValue(const CjModelSlot *ms, const double *v, double rate)
+DertValue(const double *p, const double *v, double rate)
 {
 	rate = RateArg(rate, "continuous_rate", true);
-	return cj_score_result(cj_pnbd_dert(ms->b.params, v, rate), "cj_dert");
+	return cj_score_result(cj_pnbd_dert(p, v, rate), "cj_dert");
 }
 
 /*
@@ -913,7 +1000,7 @@ cj_dert(PG_FUNCTION_ARGS)
 	for (i = 0; i < 3; i++)
 		v[i] = cj_finite_arg(PG_GETARG_FLOAT8(1 + i), ms->f->data_names[i]);
 	cj_check_tuple(ms->f, v);
-	PG_RETURN_FLOAT8(DertValue(ms, v, PG_GETARG_FLOAT8(4)));
+	PG_RETURN_FLOAT8(DertValue(ms->b.params, v, PG_GETARG_FLOAT8(4)));
 }
 
 /* cj_dert(m, h, as_of, continuous_rate): Pareto/NBD DERT of a history */
@@ -924,7 +1011,7 @@ cj_dert_history(PG_FUNCTION_ARGS)
 	double		v[CJ_TUPLE_DIM];
 
 	HistoryArgs(fcinfo, ms, 1, true, v);
-	PG_RETURN_FLOAT8(DertValue(ms, v, PG_GETARG_FLOAT8(3)));
+	PG_RETURN_FLOAT8(DertValue(ms->b.params, v, PG_GETARG_FLOAT8(3)));
 }
 
 /* cj_retention(m, period): sBG retention rate r(t), t >= 1 */
@@ -970,4 +1057,293 @@ cj_derl(PG_FUNCTION_ARGS)
 
 	PG_RETURN_FLOAT8(cj_score_result(cj_sbg_derl(ms->b.params, n, d),
 									 "cj_derl"));
+}
+
+/*
+ * Scores with covariates.  The customer's covariate arrays (arguments
+ * targ and targ + 1) give the linear predictors eta = gamma' z of each
+ * process, and the family turns the model's parameters into the
+ * customer's q (CLVTools' parameterisation, covariates.h); the score is
+ * then the family's score at q, exactly what the plain score of a model
+ * written with q returns.  Memo keys carry q, so customers with the same
+ * history and covariates share an entry and a different customer never
+ * reads another's.
+ */
+
+/*
+ * The customer's parameters q under the model in ms from the covariate
+ * arguments targ, targ + 1.  A model without covariates is refused: the
+ * plain overload is the one to call.
+ */
+static void
+CovParams(FunctionCallInfo fcinfo, const CjModelSlot *ms, int targ, double *q)
+{
+	const CjCovariates *cov = ms->cov;
+
+	if (ms->raw == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s got covariates for a model without covariates",
+						get_func_name(fcinfo->flinfo->fn_oid)),
+				 errdetail("The model has no coefficients; call the overload without cov_trans and cov_life.")));
+	cj_customer_params(ms->f, ms->b.params, cov, PG_GETARG_DATUM(targ),
+					   PG_GETARG_DATUM(targ + 1), q);
+}
+
+/* cj_expected_purchases(m, t, cov_trans, cov_life): E[X(t)] of a new customer */
+Datum
+cj_expected_purchases_cov(PG_FUNCTION_ARGS)
+{
+	const CjModelSlot *ms = cj_score_model_cov(fcinfo, 0, 0);
+	double		t = Horizon(PG_GETARG_FLOAT8(1), "t"),
+				q[CJ_MAX_PARAMS];
+
+	cj_require_score(ms->f, ms->f->expected, "cj_expected_purchases");
+	CovParams(fcinfo, ms, 2, q);
+	PG_RETURN_FLOAT8(cj_score_result(ms->f->expected(q, t),
+									 "cj_expected_purchases"));
+}
+
+/* cj_prob_purchases(m, n, t, cov_trans, cov_life): P(X(t) = n), new customer */
+Datum
+cj_prob_purchases_cov(PG_FUNCTION_ARGS)
+{
+	const CjModelSlot *ms = cj_score_model_cov(fcinfo, 0, 0);
+	int32		n = PG_GETARG_INT32(1);
+	double		t = Horizon(PG_GETARG_FLOAT8(2), "t"),
+				q[CJ_MAX_PARAMS];
+
+	cj_require_score(ms->f, ms->f->prob_n, "cj_prob_purchases");
+	if (n < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("n must be >= 0")));
+	CovParams(fcinfo, ms, 3, q);
+	PG_RETURN_FLOAT8(cj_score_result(ms->f->prob_n(q, n, t),
+									 "cj_prob_purchases"));
+}
+
+/*
+ * E[X(T, T+t) | v] at the customer's parameters q: as ScoreConditional,
+ * the exposure part remembered per (T, t, q) (customers of one covariate
+ * cell share it), equal to the family's conditional to the last bit.
+ */
+static double
+ScoreConditionalCov(FunctionCallInfo fcinfo, const CjFamily *f,
+					const double *v, const double *q, double t)
+{
+	ScoreCache *c;
+	double	   *e;
+	uint64		b[6];
+	int			i;
+
+	if (f->exposure == NULL || f->conditional_given == NULL)
+		return f->conditional(q, v, t);
+	c = GetCache(fcinfo);
+	memcpy(&b[0], &v[2], sizeof(double));
+	memcpy(&b[1], &t, sizeof(double));
+	memcpy(&b[2], q, sizeof(double) * 4);
+	e = c->expo_cov[((b[0] * 0x9E3779B97F4A7C15u + b[1]) * 0xBF58476D1CE4E5B9u +
+					 b[3] * 0x94D049BB133111EBu + b[4] * 0xD6E8FEB86659FD93u +
+					 b[5] * 0xA0761D6478BD642Fu + b[2]) >> (64 - EXPO_COV_BITS)];
+	for (i = 0; i < 4; i++)
+		if (e[3 + i] != q[i])
+			break;
+	if (e[0] != (double) c->gen || e[1] != v[2] || e[2] != t || i < 4)
+	{
+		e[7] = f->exposure(q, v[2], t);
+		e[0] = (double) c->gen;
+		e[1] = v[2];
+		e[2] = t;
+		memcpy(e + 3, q, sizeof(double) * 4);
+	}
+	return f->conditional_given(q, v, e[7]);
+}
+
+/*
+ * A conditional expectation with covariates: memo keyed (v, q[1..3]).
+ * q[0] is r, which covariates never change (covariates.h), so it is left
+ * out: the entry is then 8 doubles, one cache line.
+ */
+static double
+ConditionalCov(FunctionCallInfo fcinfo, const CjModelSlot *ms, const double *v,
+			   const double *q, double t)
+{
+	double		key[6] = {v[0], v[1], v[2], q[1], q[2], q[3]},
+				r;
+
+	Assert(q[0] == ms->b.params[0]);
+	ConditionalHorizon(fcinfo, t);
+	if (MemoGet(fcinfo, key, 6, &r))
+		return r;
+	r = cj_score_result(ScoreConditionalCov(fcinfo, ms->f, v, q, t),
+						"cj_conditional_purchases");
+	MemoPut(fcinfo, key, 6, r);
+	return r;
+}
+
+/* cj_conditional_purchases(m, x, t_x, T, t, cov_trans, cov_life) */
+Datum
+cj_conditional_purchases_cov(PG_FUNCTION_ARGS)
+{
+	const CjModelSlot *ms = cj_score_model_cov(fcinfo, 0, 0);
+	double		v[CJ_TUPLE_DIM],
+				q[CJ_MAX_PARAMS],
+				t;
+
+	cj_require_score(ms->f, (const void *) ms->f->conditional,
+					 "cj_conditional_purchases");
+	TupleArgs(fcinfo, 1, ms, v);
+	t = Horizon(PG_GETARG_FLOAT8(4), "t");
+	CovParams(fcinfo, ms, 5, q);
+	PG_RETURN_FLOAT8(ConditionalCov(fcinfo, ms, v, q, t));
+}
+
+/* cj_conditional_purchases(m, h, as_of, t, cov_trans, cov_life) */
+Datum
+cj_conditional_purchases_history_cov(PG_FUNCTION_ARGS)
+{
+	const CjModelSlot *ms = cj_score_model_cov(fcinfo, 0, 0);
+	double		v[CJ_TUPLE_DIM],
+				q[CJ_MAX_PARAMS],
+				t;
+
+	cj_require_score(ms->f, (const void *) ms->f->conditional,
+					 "cj_conditional_purchases");
+	t = Horizon(PG_GETARG_FLOAT8(3), "t");
+	CovParams(fcinfo, ms, 4, q);
+	HistoryArgs(fcinfo, ms, 1, true, v);
+	PG_RETURN_FLOAT8(ConditionalCov(fcinfo, ms, v, q, t));
+}
+
+/* P(alive) with covariates: memo keyed (v, q[1..3]) as above */
+static double
+PAliveCov(FunctionCallInfo fcinfo, const CjModelSlot *ms, const double *v,
+		  const double *q)
+{
+	double		key[6] = {v[0], v[1], v[2], q[1], q[2], q[3]},
+				r;
+
+	Assert(q[0] == ms->b.params[0]);
+	if (MemoGet(fcinfo, key, 6, &r))
+		return r;
+	r = cj_score_result(ms->f->p_alive(q, v), "cj_p_alive");
+	MemoPut(fcinfo, key, 6, r);
+	return r;
+}
+
+/* cj_p_alive(m, x, t_x, T, cov_trans, cov_life) */
+Datum
+cj_p_alive_cov(PG_FUNCTION_ARGS)
+{
+	const CjModelSlot *ms = cj_score_model_cov(fcinfo, 0, 0);
+	double		v[CJ_TUPLE_DIM],
+				q[CJ_MAX_PARAMS];
+
+	cj_require_score(ms->f, (const void *) ms->f->p_alive, "cj_p_alive");
+	TupleArgs(fcinfo, 1, ms, v);
+	CovParams(fcinfo, ms, 4, q);
+	PG_RETURN_FLOAT8(PAliveCov(fcinfo, ms, v, q));
+}
+
+/* cj_p_alive(m, h, as_of, cov_trans, cov_life) */
+Datum
+cj_p_alive_history_cov(PG_FUNCTION_ARGS)
+{
+	const CjModelSlot *ms = cj_score_model_cov(fcinfo, 0, 0);
+	double		v[CJ_TUPLE_DIM],
+				q[CJ_MAX_PARAMS];
+
+	cj_require_score(ms->f, (const void *) ms->f->p_alive, "cj_p_alive");
+	CovParams(fcinfo, ms, 3, q);
+	HistoryArgs(fcinfo, ms, 1, true, v);
+	PG_RETURN_FLOAT8(PAliveCov(fcinfo, ms, v, q));
+}
+
+/*
+ * cj_clv(purchase_model, spend_model, x, t_x, T, m, periods,
+ *        period_length, discount_rate [, margin], cov_trans, cov_life)
+ * (the covariates are the purchase model's)
+ */
+Datum
+cj_clv_cov(PG_FUNCTION_ARGS)
+{
+	const CjModelSlot *pm = cj_score_model_cov(fcinfo, 0, 0);
+	const CjModelSlot *sm = cj_score_model(fcinfo, 1, 1);
+	int			c = PG_NARGS() - 2;
+	double		v[CJ_TUPLE_DIM],
+				q[CJ_MAX_PARAMS];
+
+	cj_require_score(pm->f, (const void *) pm->f->conditional, "cj_clv");
+	TupleArgs(fcinfo, 2, pm, v);
+	CovParams(fcinfo, pm, c, q);
+	PG_RETURN_FLOAT8(ClvCompute(fcinfo, pm, sm, v,
+								cj_finite_arg(PG_GETARG_FLOAT8(5), "m"),
+								PG_GETARG_INT32(6), PG_GETARG_FLOAT8(7),
+								PG_GETARG_FLOAT8(8),
+								c > 9 ? PG_GETARG_FLOAT8(9) : 1.0, q));
+}
+
+/*
+ * cj_clv(purchase_model, spend_model, h, as_of, periods, period_length,
+ *        discount_rate [, margin], cov_trans, cov_life)
+ */
+Datum
+cj_clv_history_cov(PG_FUNCTION_ARGS)
+{
+	const CjModelSlot *pm = cj_score_model_cov(fcinfo, 0, 0);
+	const CjModelSlot *sm = cj_score_model(fcinfo, 1, 1);
+	int			c = PG_NARGS() - 2;
+	double		v[CJ_TUPLE_DIM],
+				sv[CJ_TUPLE_DIM],
+				q[CJ_MAX_PARAMS];
+
+	cj_require_score(pm->f, (const void *) pm->f->conditional, "cj_clv");
+	cj_require_score(sm->f, (const void *) sm->f->spend, "cj_clv");
+	CovParams(fcinfo, pm, c, q);
+	HistoryArgs(fcinfo, pm, 2, true, v);
+	HistoryArgs(fcinfo, sm, 2, false, sv);
+	PG_RETURN_FLOAT8(ClvCompute(fcinfo, pm, sm, v, sv[1], PG_GETARG_INT32(4),
+								PG_GETARG_FLOAT8(5), PG_GETARG_FLOAT8(6),
+								c > 7 ? PG_GETARG_FLOAT8(7) : 1.0, q));
+}
+
+/* The Pareto/NBD model in argument 0, covariates allowed */
+static const CjModelSlot *
+PnbdModelCov(FunctionCallInfo fcinfo)
+{
+	const CjModelSlot *ms = cj_score_model_cov(fcinfo, 0, 0);
+
+	cj_require_score(ms->f, ms->f == &cj_family_pnbd ? (const void *) ms->f : NULL,
+					 "cj_dert");
+	return ms;
+}
+
+/* cj_dert(m, x, t_x, T, continuous_rate, cov_trans, cov_life) */
+Datum
+cj_dert_cov(PG_FUNCTION_ARGS)
+{
+	const CjModelSlot *ms = PnbdModelCov(fcinfo);
+	double		v[CJ_TUPLE_DIM] = {0, 0, 0},
+				q[CJ_MAX_PARAMS];
+	int			i;
+
+	for (i = 0; i < 3; i++)
+		v[i] = cj_finite_arg(PG_GETARG_FLOAT8(1 + i), ms->f->data_names[i]);
+	cj_check_tuple(ms->f, v);
+	CovParams(fcinfo, ms, 5, q);
+	PG_RETURN_FLOAT8(DertValue(q, v, PG_GETARG_FLOAT8(4)));
+}
+
+/* cj_dert(m, h, as_of, continuous_rate, cov_trans, cov_life) */
+Datum
+cj_dert_history_cov(PG_FUNCTION_ARGS)
+{
+	const CjModelSlot *ms = PnbdModelCov(fcinfo);
+	double		v[CJ_TUPLE_DIM],
+				q[CJ_MAX_PARAMS];
+
+	CovParams(fcinfo, ms, 4, q);
+	HistoryArgs(fcinfo, ms, 1, true, v);
+	PG_RETURN_FLOAT8(DertValue(q, v, PG_GETARG_FLOAT8(3)));
 }

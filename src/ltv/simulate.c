@@ -36,17 +36,39 @@ typedef struct SimState
 	double		T;
 } SimState;
 
-/* Validate the arguments and set up the generator */
+/*
+ * Validate the arguments and set up the generator.  The overloads with
+ * covariates (cov_trans, cov_life last) simulate customers who all have
+ * these covariates: the model's parameters become theirs
+ * (cj_customer_params) and the simulation is the plain one of a model
+ * with those parameters, draw for draw.
+ */
 static SimState *
 SimSetup(FunctionCallInfo fcinfo)
 {
-	bool		spend = PG_NARGS() == 5;
+	bool		with_cov = PG_NARGS() >= 6;
+	bool		spend = PG_NARGS() == (with_cov ? 7 : 5);
 	CjModel    *pm = PG_GETARG_CJ_MODEL_P(0);
 	SimState   *st = palloc0(sizeof(SimState));
 	int			a = spend ? 2 : 1;
 
 	st->pm = pm->b;
 	st->pf = cj_model_family_of(pm);
+	if (with_cov)
+	{
+		CjCovariates *cov = cj_model_covariates(pm);
+
+		if (cov == NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("cj_simulate got covariates for a model without covariates"),
+					 errdetail("The model has no coefficients; call the overload without cov_trans and cov_life.")));
+		cj_customer_params(st->pf, pm->b.params, cov,
+						   PG_GETARG_DATUM(PG_NARGS() - 2),
+						   PG_GETARG_DATUM(PG_NARGS() - 1), st->pm.params);
+	}
+	else
+		cj_model_require_plain(pm, "cj_simulate");
 	cj_require_score(st->pf, (const void *) st->pf->simulate, "cj_simulate");
 	if (spend)
 	{
@@ -81,6 +103,7 @@ SimSetup(FunctionCallInfo fcinfo)
 /*
  * cj_simulate(model, n, T, seed) -> (customer, x, t_x, T)
  * cj_simulate(model, spend_model, n, T, seed) -> (customer, x, t_x, T, m)
+ * and both with cov_trans, cov_life after the seed
  */
 Datum
 cj_simulate(PG_FUNCTION_ARGS)

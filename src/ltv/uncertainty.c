@@ -70,13 +70,18 @@ RequireVcov(const CjModel *m, const char *function)
 	return NULL;
 }
 
-/* cj_vcov(m): the k x k covariance of the parameters; NULL when none */
+/*
+ * cj_vcov(m): the k x k covariance of the parameters, (k + ncoef) square
+ * with covariates (parameters, then the coefficients in the order of
+ * covariates.h: free trans, free life, constrained); NULL when none
+ */
 Datum
 cj_vcov(PG_FUNCTION_ARGS)
 {
 	CjModel    *m = PG_GETARG_CJ_MODEL_P(0);
 	const CjFamily *f = cj_model_family_of(m);
-	int			k = f->nparams,
+	CjCovariates *cov = cj_model_covariates(m);
+	int			k = f->nparams + (cov ? cov->ncoef : 0),
 				dims[2] = {k, k},
 				lbs[2] = {1, 1},
 				i;
@@ -86,37 +91,46 @@ cj_vcov(PG_FUNCTION_ARGS)
 		PG_RETURN_NULL();
 	d = palloc(sizeof(Datum) * k * k);
 	for (i = 0; i < k * k; i++)
-		d[i] = Float8GetDatum(m->b.vcov[i]);
+		d[i] = Float8GetDatum(cov ? cov->vcov[i] : m->b.vcov[i]);
 	PG_RETURN_ARRAYTYPE_P(construct_md_array(d, NULL, 2, dims, lbs, FLOAT8OID,
 											 sizeof(float8), FLOAT8PASSBYVAL,
 											 TYPALIGN_DOUBLE));
 }
 
-/* cj_std_error(m, name): standard error of one parameter; NULL when none */
+/*
+ * cj_std_error(m, name): standard error of one parameter or covariate
+ * coefficient ('trans.X'); NULL when the model has no covariance
+ */
 Datum
 cj_std_error(PG_FUNCTION_ARGS)
 {
 	CjModel    *m = PG_GETARG_CJ_MODEL_P(0);
 	const CjFamily *f = cj_model_family_of(m);
-	int			i = cj_model_param_index(f, text_to_cstring(PG_GETARG_TEXT_PP(1)));
+	CjCovariates *cov = cj_model_covariates(m);
+	int			i = cj_model_name_index(f, cov, text_to_cstring(PG_GETARG_TEXT_PP(1))),
+				dim = f->nparams + (cov ? cov->ncoef : 0);
 
 	if (!(m->b.flags & CJ_MODEL_HAS_VCOV))
 		PG_RETURN_NULL();
-	PG_RETURN_FLOAT8(sqrt(m->b.vcov[i * f->nparams + i]));
+	PG_RETURN_FLOAT8(sqrt((cov ? cov->vcov : m->b.vcov)[i * dim + i]));
 }
 
 /*
- * cj_confint(m, name, level) -> (lower, upper): the interval on the log
- * scale, p exp(-/+ z se / p), so that it stays positive
+ * cj_confint(m, name, level) -> (lower, upper): for a parameter the
+ * interval on the log scale, p exp(-/+ z se / p), so that it stays
+ * positive; for a covariate coefficient, which may be of either sign (and
+ * is already a log-scale effect), on the natural scale, gamma -/+ z se.
  */
 Datum
 cj_confint(PG_FUNCTION_ARGS)
 {
 	CjModel    *m = PG_GETARG_CJ_MODEL_P(0);
 	const CjFamily *f = cj_model_family_of(m);
-	int			i = cj_model_param_index(f, text_to_cstring(PG_GETARG_TEXT_PP(1)));
+	CjCovariates *cov = cj_model_covariates(m);
+	int			i = cj_model_name_index(f, cov, text_to_cstring(PG_GETARG_TEXT_PP(1))),
+				dim = f->nparams + (cov ? cov->ncoef : 0);
 	double		level = PG_GETARG_FLOAT8(2),
-				p = m->b.params[i],
+				p = i < f->nparams ? m->b.params[i] : cov->coef[i - f->nparams],
 				se_log,
 				z;
 	const double *v;
@@ -130,10 +144,20 @@ cj_confint(PG_FUNCTION_ARGS)
 				 errmsg("confidence level must be between 0 and 1"),
 				 errdetail("The level is a probability such as 0.95, exclusive of 0 and 1.")));
 	v = RequireVcov(m, "cj_confint");
+	if (cov)
+		v = cov->vcov;
 	if (get_call_result_type(fcinfo, NULL, &td) != TYPEFUNC_COMPOSITE)
 		elog(ERROR, "cj_confint must return a record");
-	se_log = sqrt(v[i * f->nparams + i]) / p;
 	z = cj_normal_quantile(0.5 + 0.5 * level);
+	if (i >= f->nparams)
+	{
+		double		se = sqrt(v[i * dim + i]);
+
+		out[0] = Float8GetDatum(FiniteBound(p - z * se, "lower bound"));
+		out[1] = Float8GetDatum(FiniteBound(p + z * se, "upper bound"));
+		PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(BlessTupleDesc(td), out, nulls)));
+	}
+	se_log = sqrt(v[i * dim + i]) / p;
 	out[0] = Float8GetDatum(FiniteBound(p * exp(-z * se_log), "lower bound"));
 	out[1] = Float8GetDatum(FiniteBound(p * exp(z * se_log), "upper bound"));
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(BlessTupleDesc(td), out, nulls)));
@@ -234,6 +258,7 @@ cj_param_draws(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("number of draws must be between 0 and %d", CJ_MAX_DRAWS)));
+	cj_model_require_plain(m, "cj_param_draws");
 	RequireVcov(m, "cj_param_draws");
 	LogCholesky(m, k, L);
 	cj_rng_seed(&rng, (uint64) PG_GETARG_INT64(2));
@@ -308,6 +333,117 @@ LogScoreVariance(const CjModel *m, ScoreFn fn, void *arg)
 	return fmax(var, 0.0);
 }
 
+/*
+ * With covariates the score is a function of the parameters and the
+ * coefficients through the customer's parameters q (covariates.h).  The
+ * delta method runs over theta = (log p, gamma): the coefficients are
+ * stepped on their own scale (they already act on the log scale), and
+ * Cov(theta) is the model's covariance with the parameter rows and
+ * columns divided by p.
+ */
+typedef struct CovScore
+{
+	const CjCovariates *cov;
+	double		zt[CJ_COV_MAX]; /* the customer's covariates */
+	double		zl[CJ_COV_MAX];
+} CovScore;
+
+/* The customer's parameters q at parameters p and coefficients coef */
+static void
+CustomerAt(const CjFamily *f, const CovScore *cs, const double *p,
+		   const double *coef, double *q)
+{
+	const CjCovariates *cov = cs->cov;
+	double		et = 0.0,
+				el = 0.0;
+	int			i;
+
+	for (i = 0; i < cov->n[CJ_COV_TRANS]; i++)
+		et += coef[cov->index[CJ_COV_TRANS][i]] * cs->zt[i];
+	for (i = 0; i < cov->n[CJ_COV_LIFE]; i++)
+		el += coef[cov->index[CJ_COV_LIFE][i]] * cs->zl[i];
+	f->covariate_params(p, et, el, q);
+}
+
+/* Var(log s) of score fn for a customer with covariates cs under m */
+static double
+LogScoreVarianceCov(const CjModel *m, const CovScore *cs, ScoreFn fn, void *arg)
+{
+	const CjFamily *f = cj_model_family_of(m);
+	const CjCovariates *cov = cs->cov;
+	int			k = f->nparams,
+				dim = k + cov->ncoef,
+				i,
+				j;
+	double	   *g = palloc(sizeof(double) * dim),
+				p[CJ_MAX_PARAMS],
+				coef[CJ_COV_MAX_COEF],
+				q[CJ_MAX_PARAMS],
+				var = 0.0;
+	const double h = 1e-5;
+
+	for (i = 0; i < dim; i++)
+	{
+		double		up,
+					down;
+
+		memcpy(p, m->b.params, sizeof(p));
+		memcpy(coef, cov->coef, sizeof(coef));
+		if (i < k)
+			p[i] = m->b.params[i] * exp(h);
+		else
+			coef[i - k] = cov->coef[i - k] + h;
+		CustomerAt(f, cs, p, coef, q);
+		up = fn(f, q, arg);
+		if (i < k)
+			p[i] = m->b.params[i] * exp(-h);
+		else
+			coef[i - k] = cov->coef[i - k] - h;
+		CustomerAt(f, cs, p, coef, q);
+		down = fn(f, q, arg);
+		g[i] = (log(up) - log(down)) / (2 * h);
+		if (!isfinite(g[i]))
+			ereport(ERROR,
+					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+					 errmsg("the score's sensitivity to the parameters is not finite here")));
+	}
+	for (i = 0; i < dim; i++)
+		for (j = 0; j < dim; j++)
+			var += g[i] * g[j] * cov->vcov[i * dim + j] /
+				((i < k ? m->b.params[i] : 1.0) * (j < k ? m->b.params[j] : 1.0));
+	return fmax(var, 0.0);
+}
+
+/*
+ * The covariates of an interval call (arguments targ, targ + 1) for model
+ * m, and the customer's parameters q; a plain call (no such arguments) of
+ * a model with covariates, and the reverse, are errors.
+ */
+static bool
+IntervalCovariates(FunctionCallInfo fcinfo, const CjModel *m, bool with_cov,
+				   int targ, CovScore *cs, double *q, const char *function)
+{
+	const CjFamily *f = cj_model_family_of(m);
+
+	if (!with_cov)
+	{
+		cj_model_require_plain(m, function);
+		memcpy(q, m->b.params, sizeof(double) * CJ_MAX_PARAMS);
+		return false;
+	}
+	cs->cov = cj_model_covariates(m);
+	if (cs->cov == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s got covariates for a model without covariates", function),
+				 errdetail("The model has no coefficients; call the overload without cov_trans and cov_life.")));
+	cj_customer_params(f, m->b.params, cs->cov, PG_GETARG_DATUM(targ),
+					   PG_GETARG_DATUM(targ + 1), q);
+	cj_covariate_values(PG_GETARG_DATUM(targ), cs->cov, CJ_COV_TRANS, cs->zt);
+	cj_covariate_values(PG_GETARG_DATUM(targ + 1), cs->cov, CJ_COV_LIFE, cs->zl);
+	return true;
+}
+
 /* (estimate, lower, upper) as a record of fcinfo's result type */
 static Datum
 IntervalRecord(FunctionCallInfo fcinfo, double s, double var, double level)
@@ -369,19 +505,25 @@ CondScore(const CjFamily *f, const double *p, void *arg)
 
 /*
  * cj_conditional_purchases_interval(m, x, t_x, T, t, level) ->
- * (estimate, lower, upper)
+ * (estimate, lower, upper); with covariates (m, x, t_x, T, t, cov_trans,
+ * cov_life, level)
  */
 Datum
 cj_conditional_purchases_interval(PG_FUNCTION_ARGS)
 {
 	CjModel    *m = PG_GETARG_CJ_MODEL_P(0);
 	const CjFamily *f = cj_model_family_of(m);
+	bool		with_cov = PG_NARGS() == 8;
 	double		v[CJ_TUPLE_DIM],
-				level = LevelArg(PG_GETARG_FLOAT8(5)),
+				q[CJ_MAX_PARAMS],
+				level = LevelArg(PG_GETARG_FLOAT8(PG_NARGS() - 1)),
 				s;
 	CondArg		a;
+	CovScore	cs;
 
 	HistoryOf(f, fcinfo, 1, v, "cj_conditional_purchases_interval");
+	IntervalCovariates(fcinfo, m, with_cov, 5, &cs, q,
+					   "cj_conditional_purchases_interval");
 	a.v = v;
 	a.t = PG_GETARG_FLOAT8(4);
 	if (!(a.t >= 0.0 && isfinite(a.t)))
@@ -389,14 +531,15 @@ cj_conditional_purchases_interval(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("t must be a finite number >= 0")));
 	RequireVcov(m, "cj_conditional_purchases_interval");
-	s = CondScore(f, m->b.params, &a);
+	s = CondScore(f, q, &a);
 	if (!isfinite(s) || s < 0.0)
 		ereport(ERROR,
 				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 				 errmsg("cj_conditional_purchases is not finite for these inputs")));
 	if (s == 0.0)
 		PG_RETURN_DATUM(IntervalRecord(fcinfo, 0.0, 0.0, level));
-	PG_RETURN_DATUM(IntervalRecord(fcinfo, s,
+	PG_RETURN_DATUM(IntervalRecord(fcinfo, s, with_cov ?
+								   LogScoreVarianceCov(m, &cs, CondScore, &a) :
 								   LogScoreVariance(m, CondScore, &a), level));
 }
 
@@ -429,7 +572,9 @@ SpendAt(const CjFamily *f, const double *p, void *arg)
  * period_length, discount_rate, margin, level) -> (estimate, lower, upper).
  * log CLV = log margin + log E[M] + log(discounted purchases); the two
  * models are fitted on different data, so their estimates are taken as
- * independent and the variances of the two logs add.
+ * independent and the variances of the two logs add.  With covariates
+ * (of the purchase model): (..., discount_rate, cov_trans, cov_life,
+ * margin, level).
  */
 Datum
 cj_clv_interval(PG_FUNCTION_ARGS)
@@ -438,16 +583,20 @@ cj_clv_interval(PG_FUNCTION_ARGS)
 	CjModel    *sm = PG_GETARG_CJ_MODEL_P(1);
 	const CjFamily *pf = cj_model_family_of(pm);
 	const CjFamily *sf = cj_model_family_of(sm);
+	bool		with_cov = PG_NARGS() == 13;
 	double		v[CJ_TUPLE_DIM],
 				sv[CJ_TUPLE_DIM] = {0, 0, 0},
-				margin = PG_GETARG_FLOAT8(9),
-				level = LevelArg(PG_GETARG_FLOAT8(10)),
+				q[CJ_MAX_PARAMS],
+				margin = PG_GETARG_FLOAT8(PG_NARGS() - 2),
+				level = LevelArg(PG_GETARG_FLOAT8(PG_NARGS() - 1)),
 				purchases,
 				spend,
 				var;
 	ClvArg		a;
+	CovScore	cs;
 
 	HistoryOf(pf, fcinfo, 2, v, "cj_clv_interval");
+	IntervalCovariates(fcinfo, pm, with_cov, 9, &cs, q, "cj_clv_interval");
 	cj_require_score(sf, (const void *) sf->spend, "cj_clv_interval");
 	sv[0] = v[0];
 	sv[1] = cj_finite_arg(PG_GETARG_FLOAT8(5), "m");
@@ -469,7 +618,7 @@ cj_clv_interval(PG_FUNCTION_ARGS)
 				 errdetail("The spend model's estimate depends on x >= 1 repeat purchases of mean m > 0.")));
 	RequireVcov(pm, "cj_clv_interval");
 	RequireVcov(sm, "cj_clv_interval");
-	purchases = ClvPurchases(pf, pm->b.params, &a);
+	purchases = ClvPurchases(pf, q, &a);
 	spend = SpendAt(sf, sm->b.params, sv);
 	if (!(isfinite(purchases) && isfinite(spend) && purchases >= 0.0 && spend > 0.0))
 		ereport(ERROR,
@@ -477,7 +626,8 @@ cj_clv_interval(PG_FUNCTION_ARGS)
 				 errmsg("cj_clv is not finite for these inputs")));
 	if (purchases == 0.0 || margin == 0.0)
 		PG_RETURN_DATUM(IntervalRecord(fcinfo, 0.0, 0.0, level));
-	var = LogScoreVariance(pm, ClvPurchases, &a) +
+	var = (with_cov ? LogScoreVarianceCov(pm, &cs, ClvPurchases, &a) :
+		   LogScoreVariance(pm, ClvPurchases, &a)) +
 		LogScoreVariance(sm, SpendAt, sv);
 	PG_RETURN_DATUM(IntervalRecord(fcinfo, FiniteBound(margin * spend * purchases, "estimate"),
 								   var, level));

@@ -187,6 +187,16 @@ typedef struct CjFamily
 							   double t);
 	double		(*p_alive_at) (const double *p, const double *v, double t);
 	bool		(*check_window) (double t, CjError *err);
+
+	/*
+	 * Optional: time-invariant covariates (core/ltv/covariates.h).  The
+	 * parameters q of one customer from the population's p and the linear
+	 * predictors eta_trans = gamma_trans' z_trans and eta_life =
+	 * gamma_life' z_life; every score of the customer is the family's
+	 * score at q.  NULL: the family takes no covariates.
+	 */
+	void		(*covariate_params) (const double *p, double eta_trans,
+									 double eta_life, double *q);
 } CjFamily;
 
 /*
