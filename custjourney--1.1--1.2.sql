@@ -151,6 +151,153 @@ BEGIN ATOMIC
 END;
 COMMENT ON FUNCTION cj_abandon(bigint) IS 'the customer left: take a waiting ticket out of the queue (true; false when it is already closed); a claimed ticket is abandoned only under its claim, cj_abandon(ticket, agent, claim): here it raises SQLSTATE 55J01';
 
+-- ==== service: skill levels ====
+
+-- cj_skillset: skills with levels, 'billing:5, spanish:3' (or a text[]
+-- literal, '{billing,spanish}', level 1 each).  Category S (string), not
+-- preferred: an unknown-typed literal given where one overload takes
+-- text[] and another cj_skillset resolves to cj_skillset, whose input
+-- reads the text[] form with the same meaning (doc/service.md).
+CREATE TYPE cj_skillset;
+CREATE FUNCTION cj_skillset_in(cstring) RETURNS cj_skillset
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION cj_skillset_out(cj_skillset) RETURNS cstring
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION cj_skillset_recv(internal) RETURNS cj_skillset
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION cj_skillset_send(cj_skillset) RETURNS bytea
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE TYPE cj_skillset (
+	INPUT = cj_skillset_in,
+	OUTPUT = cj_skillset_out,
+	RECEIVE = cj_skillset_recv,
+	SEND = cj_skillset_send,
+	INTERNALLENGTH = VARIABLE,
+	ALIGNMENT = double,
+	STORAGE = extended,
+	CATEGORY = 'S',
+	PREFERRED = false
+);
+COMMENT ON TYPE cj_skillset IS 'an agent''s skills with levels 1..100, e.g. ''billing:5, spanish:3''; a name without a level is level 1 and a text[] literal ''{billing,spanish}'' reads the same way';
+COMMENT ON FUNCTION cj_skillset_in(cstring) IS 'text input of cj_skillset';
+COMMENT ON FUNCTION cj_skillset_out(cj_skillset) IS 'canonical text output of cj_skillset (sorted by name, levels written)';
+COMMENT ON FUNCTION cj_skillset_recv(internal) IS 'binary input of cj_skillset';
+COMMENT ON FUNCTION cj_skillset_send(cj_skillset) IS 'binary output of cj_skillset';
+
+-- cj_requirement: steps that relax as the ticket waits
+CREATE TYPE cj_requirement;
+CREATE FUNCTION cj_requirement_in(cstring) RETURNS cj_requirement
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION cj_requirement_out(cj_requirement) RETURNS cstring
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION cj_requirement_recv(internal) RETURNS cj_requirement
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION cj_requirement_send(cj_requirement) RETURNS bytea
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE TYPE cj_requirement (
+	INPUT = cj_requirement_in,
+	OUTPUT = cj_requirement_out,
+	RECEIVE = cj_requirement_recv,
+	SEND = cj_requirement_send,
+	INTERNALLENGTH = VARIABLE,
+	ALIGNMENT = double,
+	STORAGE = extended,
+	CATEGORY = 'S',
+	PREFERRED = false
+);
+COMMENT ON TYPE cj_requirement IS 'skills a ticket requires, in steps that relax as it waits, e.g. ''billing>=4 & spanish>=2 for 30s; billing>=2 for 2min; any''; a text[] literal ''{billing,spanish}'' is one step at level 1';
+COMMENT ON FUNCTION cj_requirement_in(cstring) IS 'text input of cj_requirement';
+COMMENT ON FUNCTION cj_requirement_out(cj_requirement) IS 'canonical text output of cj_requirement';
+COMMENT ON FUNCTION cj_requirement_recv(internal) IS 'binary input of cj_requirement';
+COMMENT ON FUNCTION cj_requirement_send(cj_requirement) IS 'binary output of cj_requirement';
+
+-- equality and hashing (values are canonical: equal values, equal bytes)
+CREATE FUNCTION cj_skillset_eq(cj_skillset, cj_skillset) RETURNS boolean
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION cj_skillset_ne(cj_skillset, cj_skillset) RETURNS boolean
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION cj_skillset_hash(cj_skillset) RETURNS integer
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION cj_skillset_eq(cj_skillset, cj_skillset) IS 'same skills at the same levels';
+COMMENT ON FUNCTION cj_skillset_ne(cj_skillset, cj_skillset) IS 'different skill sets';
+COMMENT ON FUNCTION cj_skillset_hash(cj_skillset) IS 'hash of the canonical form of a cj_skillset';
+CREATE OPERATOR = (
+	LEFTARG = cj_skillset, RIGHTARG = cj_skillset, FUNCTION = cj_skillset_eq,
+	COMMUTATOR = OPERATOR(=), NEGATOR = OPERATOR(<>),
+	RESTRICT = eqsel, JOIN = eqjoinsel, HASHES
+);
+CREATE OPERATOR <> (
+	LEFTARG = cj_skillset, RIGHTARG = cj_skillset, FUNCTION = cj_skillset_ne,
+	COMMUTATOR = OPERATOR(<>), NEGATOR = OPERATOR(=),
+	RESTRICT = neqsel, JOIN = neqjoinsel
+);
+COMMENT ON OPERATOR =(cj_skillset, cj_skillset) IS 'same skill set';
+COMMENT ON OPERATOR <>(cj_skillset, cj_skillset) IS 'different skill sets';
+CREATE OPERATOR CLASS cj_skillset_hash_ops DEFAULT FOR TYPE cj_skillset USING hash AS
+	OPERATOR 1 = (cj_skillset, cj_skillset),
+	FUNCTION 1 cj_skillset_hash(cj_skillset);
+COMMENT ON OPERATOR CLASS cj_skillset_hash_ops USING hash IS 'hash equality of cj_skillset';
+COMMENT ON OPERATOR FAMILY cj_skillset_hash_ops USING hash IS 'hash equality of cj_skillset';
+
+CREATE FUNCTION cj_requirement_eq(cj_requirement, cj_requirement) RETURNS boolean
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION cj_requirement_ne(cj_requirement, cj_requirement) RETURNS boolean
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION cj_requirement_hash(cj_requirement) RETURNS integer
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION cj_requirement_eq(cj_requirement, cj_requirement) IS 'same steps, terms and durations';
+COMMENT ON FUNCTION cj_requirement_ne(cj_requirement, cj_requirement) IS 'different requirements';
+COMMENT ON FUNCTION cj_requirement_hash(cj_requirement) IS 'hash of the canonical form of a cj_requirement';
+CREATE OPERATOR = (
+	LEFTARG = cj_requirement, RIGHTARG = cj_requirement, FUNCTION = cj_requirement_eq,
+	COMMUTATOR = OPERATOR(=), NEGATOR = OPERATOR(<>),
+	RESTRICT = eqsel, JOIN = eqjoinsel, HASHES
+);
+CREATE OPERATOR <> (
+	LEFTARG = cj_requirement, RIGHTARG = cj_requirement, FUNCTION = cj_requirement_ne,
+	COMMUTATOR = OPERATOR(<>), NEGATOR = OPERATOR(=),
+	RESTRICT = neqsel, JOIN = neqjoinsel
+);
+COMMENT ON OPERATOR =(cj_requirement, cj_requirement) IS 'same requirement';
+COMMENT ON OPERATOR <>(cj_requirement, cj_requirement) IS 'different requirements';
+CREATE OPERATOR CLASS cj_requirement_hash_ops DEFAULT FOR TYPE cj_requirement USING hash AS
+	OPERATOR 1 = (cj_requirement, cj_requirement),
+	FUNCTION 1 cj_requirement_hash(cj_requirement);
+COMMENT ON OPERATOR CLASS cj_requirement_hash_ops USING hash IS 'hash equality of cj_requirement';
+COMMENT ON OPERATOR FAMILY cj_requirement_hash_ops USING hash IS 'hash equality of cj_requirement';
+
+-- from today's text[] skills (AS ASSIGNMENT: never chosen implicitly in
+-- function or operator resolution, but ALTER COLUMN ... TYPE and INSERT
+-- convert a text[] column without USING)
+CREATE FUNCTION cj_skillset(skills text[]) RETURNS cj_skillset
+AS 'MODULE_PATHNAME', 'cj_skillset_from_array' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION cj_skillset(text[]) IS 'skill set holding each element at level 1 (NULL elements dropped, repeats merged)';
+CREATE FUNCTION cj_requirement(skills text[]) RETURNS cj_requirement
+AS 'MODULE_PATHNAME', 'cj_requirement_from_array' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION cj_requirement(text[]) IS 'one-step requirement of each element at level 1 (repeats merged; a NULL element is an error)';
+CREATE CAST (text[] AS cj_skillset) WITH FUNCTION cj_skillset(text[]) AS ASSIGNMENT;
+COMMENT ON CAST (text[] AS cj_skillset) IS 'each element a skill of level 1, as cj_skillset(text[])';
+CREATE CAST (text[] AS cj_requirement) WITH FUNCTION cj_requirement(text[]) AS ASSIGNMENT;
+COMMENT ON CAST (text[] AS cj_requirement) IS 'one step requiring each element at level 1, as cj_requirement(text[])';
+
+-- matching
+CREATE FUNCTION cj_satisfies(s cj_skillset, r cj_requirement, waited interval DEFAULT '0')
+RETURNS boolean
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION cj_satisfies(cj_skillset, cj_requirement, interval) IS 'true when the skill set meets the step of the requirement in force after waiting waited (no months; a negative wait is the first step)';
+CREATE FUNCTION cj_requirement_step(r cj_requirement, waited interval) RETURNS integer
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION cj_requirement_step(cj_requirement, interval) IS 'number (from 1) of the step of the requirement in force after waiting waited';
+CREATE FUNCTION cj_eligible_after(r cj_requirement, s cj_skillset) RETURNS interval
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION cj_eligible_after(cj_requirement, cj_skillset) IS 'shortest wait after which the skill set meets the requirement (and meets it from then on); NULL when it never does';
+CREATE FUNCTION cj_skill_level(s cj_skillset, skill text) RETURNS integer
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION cj_skill_level(cj_skillset, text) IS 'level of a skill in the set, 0 when the set lacks it';
+CREATE FUNCTION cj_skills(s cj_skillset) RETURNS text[]
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION cj_skills(cj_skillset) IS 'names of the skills of the set, in canonical (byte) order';
+
 -- ==== service: routing ====
 
 -- Routing: preferred agents, callbacks (not_before), routing profiles over

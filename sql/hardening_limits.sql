@@ -75,6 +75,17 @@ SELECT hardening_err($q$
                         'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
                 (SELECT string_agg(i::text, ',') FROM generate_series(0, 1000000) i))::cj_history
   $q$) AS history_1000001_days;
+SELECT hardening_err($q$
+  SELECT (SELECT string_agg('s' || i || ':' || (1 + i % 100), ', ')
+          FROM generate_series(0, 256) i)::cj_skillset$q$) AS skillset_257_skills;
+SELECT hardening_err($q$
+  SELECT (repeat('s', 64) || ':1')::cj_skillset$q$) AS skill_name_64_bytes;
+SELECT hardening_err($q$
+  SELECT ((SELECT string_agg('a for 1s', '; ') FROM generate_series(1, 16)) || '; any')::cj_requirement
+  $q$) AS requirement_17_steps;
+SELECT hardening_err($q$
+  SELECT (SELECT string_agg('t' || i, ' & ') FROM generate_series(1, 17) i)::cj_requirement
+  $q$) AS requirement_17_terms;
 
 DROP TABLE hardening_state;
 DROP FUNCTION hardening_stops(text);

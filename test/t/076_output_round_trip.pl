@@ -162,6 +162,23 @@ SELECT g, cj_sla_clock((ARRAY['running', 'paused', 'running', 'stopped'])[1 + i 
                        'Europe/Paris; mon-fri 09:00-18:00; closed 2020-01-06'::cj_calendar,
                        r2 * interval '40 hours' ORDER BY i)
 FROM rt_rows WHERE i <= 4 + g % 20 GROUP BY g;
+
+-- skill sets and requirements made from text[] (random names with quotes,
+-- backslashes, commas, spaces and non-ASCII, repeats and NULLs)
+CREATE TABLE rt_cj_skillset (id int, v cj_skillset);
+INSERT INTO rt_cj_skillset
+SELECT g, cj_skillset(array_agg(CASE WHEN r1 < 0.05 THEN NULL
+                                     ELSE (ARRAY['billing', 'es-ES', 'a"b', 'c\d', 'x,y', ' sp ', 'any', 'for', 'é', 'NULL'])[1 + floor(r2 * 10)::int]
+                                          || CASE WHEN r3 < 0.5 THEN '' ELSE floor(r4 * 30)::text END END))
+FROM rt_rows GROUP BY g
+UNION ALL SELECT 1000, cj_skillset('{}')
+UNION ALL SELECT 1001, cj_skillset((SELECT array_agg(repeat(chr(65 + i % 26), 60 - i % 7) || lpad(i::text, 3, '0')) FROM generate_series(1, 256) i));
+CREATE TABLE rt_cj_requirement (id int, v cj_requirement);
+INSERT INTO rt_cj_requirement
+SELECT g, cj_requirement(array_agg((ARRAY['billing', 'es-ES', 'a"b', 'c\d', 'x,y', ' sp ', 'any', 'for', 'é', 'NULL'])[1 + floor(r2 * 10)::int]))
+FROM rt_rows WHERE i <= 1 + g % 16 GROUP BY g
+UNION ALL SELECT 1000, cj_requirement('{}')
+UNION ALL SELECT 1001, cj_requirement((SELECT array_agg(repeat('"', 62) || chr(65 + i)) FROM generate_series(1, 16) i));
 EOSQL
 is($rc, 0, 'values produced by the functions') or diag $err;
 

@@ -1,0 +1,44 @@
+/*-------------------------------------------------------------------------
+ *
+ * skills.h
+ *	  The cj_skillset and cj_requirement glue: the stored values as core
+ *	  structures, for the queue functions that match agents to tickets.
+ *
+ * Values are stored as a varlena header, a version word and the core
+ * structure (src/core/service/skills.h), so reading one costs a detoast
+ * and no copy; the core functions (cj_skills_satisfy,
+ * cj_requirement_step_at, cj_requirement_eligible_after, cj_skillset_level)
+ * then work on the pointers these return.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef CJ_SERVICE_SKILLS_GLUE_H
+#define CJ_SERVICE_SKILLS_GLUE_H
+
+#include "postgres.h"
+
+#include "fmgr.h"
+#include "utils/array.h"
+#include "utils/timestamp.h"
+
+#include "core/service/skills.h"
+
+/* The skill set held by a cj_skillset datum (detoasted when needed) */
+extern const CjSkillset *cj_skillset_datum(Datum d);
+
+/* The requirement held by a cj_requirement datum (detoasted when needed) */
+extern const CjRequirement *cj_requirement_datum(Datum d);
+
+/*
+ * A skill set of the elements of a text[] (level 1 each, NULLs dropped,
+ * repeats merged), palloc'd; errors as cj_skillset(text[]).
+ */
+extern CjSkillset *cj_skillset_from_text_array(ArrayType *a);
+
+/*
+ * Microseconds of a wait given as an interval: months refused (22023),
+ * negative kept (it selects the first step), past int64 saturated.
+ */
+extern int64 cj_wait_us(const Interval *iv);
+
+#endif							/* CJ_SERVICE_SKILLS_GLUE_H */
