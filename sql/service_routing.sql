@@ -170,26 +170,43 @@ SELECT cj_routing_wait(0, 1, '5 min') AS next_one_agent, cj_routing_wait(9, 4, '
 -- (due + delay, id) among those the rules allow the agent at that instant
 TRUNCATE cj_ticket;
 SELECT setseed(0.5);
+-- eight agents with text[] skills, four with levelled skills; a quarter
+-- of the tickets carry a relaxing requirement
 CREATE TEMP TABLE oracle_agent AS
 SELECT 'ag' || i AS agent,
-       (ARRAY['{}', '{fr}', '{de}', '{fr,de}'])[1 + i % 4]::text[] AS skills
-FROM generate_series(0, 7) i;
+       (ARRAY['{}', '{fr}', '{de}', '{fr,de}'])[1 + i % 4]::text[] AS skills,
+       NULL::cj_skillset AS sset
+FROM generate_series(0, 7) i
+UNION ALL
+SELECT 'lv' || i, cj_skills(s), s
+FROM unnest(ARRAY['fr:5', 'fr:2, de:4', 'de:2', 'fr:3, de:1']::cj_skillset[])
+     WITH ORDINALITY u(s, i);
+CREATE TEMP TABLE oracle_req AS
+SELECT r, o FROM unnest(ARRAY['fr>=3 for 1min; fr>=1 for 2min; any',
+                              'de>=2 & fr>=1 for 90s; de>=1',
+                              'fr>=5 for 3min; fr>=2',
+                              'de>=4']::cj_requirement[]) WITH ORDINALITY u(r, o);
 SELECT count(cj_enqueue_due('r' || i, due, sk, arr, queue => q,
               preferred_agent => CASE WHEN pa THEN 'ag' || ag END,
               prefer_for => CASE WHEN pa AND NOT req THEN win END,
               prefer_required => pa AND req,
               -- a callback is never held past its due time (that is an error)
-              not_before => CASE WHEN cb THEN LEAST(arr + nb, due) END))
+              not_before => CASE WHEN cb THEN LEAST(arr + nb, due) END,
+              requirement => (SELECT r FROM oracle_req WHERE o = rq)))
 FROM (SELECT i, arr, arr + (random() * 20) * interval '1 min' AS due,
-             (ARRAY['{}', '{}', '{fr}', '{de}', '{fr,de}'])[1 + floor(random() * 5)::int]::text[] AS sk,
+             CASE WHEN rq IS NULL
+                  THEN (ARRAY['{}', '{}', '{fr}', '{de}', '{fr,de}'])[1 + floor(random() * 5)::int]
+                  ELSE '{}' END::text[] AS sk, rq,
              (ARRAY['qa', 'qb', 'qc'])[1 + floor(random() * 3)::int] AS q,
              random() < 0.4 AS pa, random() < 0.2 AS req, floor(random() * 10)::int AS ag,
              (1 + random() * 600) * interval '1 s' AS win,
              random() < 0.2 AS cb, random() * interval '5 min' AS nb
-      FROM (SELECT i, '2024-03-01 12:00+00'::timestamptz + random() * interval '10 min' AS arr
+      FROM (SELECT i, '2024-03-01 12:00+00'::timestamptz + random() * interval '10 min' AS arr,
+                   CASE WHEN random() < 0.25 THEN 1 + floor(random() * 4)::int END AS rq
             FROM generate_series(1, 400) i) g0) g;
 SELECT count(*) AS tickets, count(preferred_agent) AS with_agent,
-       count(*) FILTER (WHERE prefer_required) AS required, count(not_before) AS callbacks
+       count(*) FILTER (WHERE prefer_required) AS required, count(not_before) AS callbacks,
+       count(requirement) AS levelled
 FROM cj_ticket;
 CREATE TEMP TABLE oracle_log (step int, agent text, got bigint, want bigint);
 DO $$
@@ -211,14 +228,22 @@ BEGIN
 		SELECT t.id INTO want
 		FROM cj_ticket t
 		JOIN ROWS FROM (unnest(qs), unnest(ds)) AS p(q, d) ON p.q = t.queue
-		WHERE t.state = 'waiting' AND t.skills <@ a.skills
+		WHERE t.state = 'waiting'
+		  AND CASE WHEN t.requirement IS NULL THEN t.skills <@ a.skills
+		           ELSE cj_satisfies(COALESCE(a.sset, cj_skillset(a.skills)),
+		                             t.requirement, clock - t.arrived_at) END
 		  AND (t.not_before IS NULL OR t.not_before <= clock)
 		  AND (t.preferred_agent IS NULL OR t.pinned_until <= clock
 		       OR t.preferred_agent = a.agent)
 		ORDER BY t.due + COALESCE(p.d, interval '0'), t.id
 		LIMIT 1;
-		SELECT c.id INTO got
-		FROM cj_claim(a.agent, a.skills, queues => qs, delays => ds, now => clock) c;
+		IF a.sset IS NULL THEN
+			SELECT c.id INTO got
+			FROM cj_claim(a.agent, a.skills, queues => qs, delays => ds, now => clock) c;
+		ELSE
+			SELECT c.id INTO got
+			FROM cj_claim(a.agent, a.sset, queues => qs, delays => ds, now => clock) c;
+		END IF;
 		INSERT INTO oracle_log VALUES (st, a.agent, got, want);
 	END LOOP;
 END
@@ -229,10 +254,52 @@ FROM oracle_log;
 -- the claims saw held tickets of every kind
 SELECT count(*) FILTER (WHERE t.preferred_agent = l.agent AND t.pinned_until > t.claimed_at) AS by_preferred_in_window,
        count(*) FILTER (WHERE t.preferred_agent <> l.agent) AS by_other_after_window,
-       count(*) FILTER (WHERE t.not_before IS NOT NULL) AS callbacks
+       count(*) FILTER (WHERE t.not_before IS NOT NULL) AS callbacks,
+       count(*) FILTER (WHERE t.requirement IS NOT NULL AND l.agent LIKE 'lv%') AS levelled_by_levelled,
+       count(*) FILTER (WHERE t.requirement IS NOT NULL AND l.agent LIKE 'ag%') AS levelled_by_plain,
+       count(*) FILTER (WHERE t.requirement IS NOT NULL
+                        AND cj_requirement_step(t.requirement, t.claimed_at - t.arrived_at) > 1) AS after_relaxing
 FROM oracle_log l JOIN cj_ticket t ON t.id = l.got;
 
--- 9. bad input
+-- 9. levelled skills: a requirement relaxes as the ticket waits; the
+-- claim applies the step in force at its clock
+TRUNCATE cj_ticket;
+SELECT cj_enqueue_due('lv-a', '2024-03-01 12:10+00', '{}', '2024-03-01 12:00+00', queue => 'lv',
+                      requirement => 'billing>=4 for 30s; billing>=2 for 2min; any') IS NOT NULL AS a,
+       cj_enqueue_due('lv-b', '2024-03-01 12:11+00', '{}', '2024-03-01 12:00+00', queue => 'lv',
+                      requirement => 'billing>=4 for 30s; billing>=2 for 2min; any') IS NOT NULL AS b,
+       cj_enqueue_due('lv-c', '2024-03-01 12:12+00', '{}', '2024-03-01 12:00+00', queue => 'lv',
+                      requirement => 'billing>=4 for 30s; billing>=2 for 2min; any') IS NOT NULL AS c,
+       cj_enqueue_due('plain', '2024-03-01 12:13+00', '{billing}', '2024-03-01 12:00+00', queue => 'lv') IS NOT NULL AS d;
+-- billing:2 waits for the second step (from 30 s), and takes the plain
+-- ticket (billing at level 1) meanwhile
+SELECT customer FROM cj_claim('b2', 'billing:2', 'lv', now => '2024-03-01 12:00:29.999999+00');
+SELECT count(*) AS none_yet FROM cj_claim('b2', 'billing:2', 'lv', now => '2024-03-01 12:00:29.999999+00');
+SELECT customer FROM cj_claim('b2', 'billing:2', 'lv', now => '2024-03-01 12:00:30+00');
+-- billing:5 qualifies at once; text[] skills are level 1: the last step
+SELECT customer FROM cj_claim('b5', 'billing:5', 'lv', now => '2024-03-01 12:00:31+00');
+SELECT count(*) AS text_skills_wait FROM cj_claim('b1', '{billing}'::text[], 'lv', now => '2024-03-01 12:02:29+00');
+SELECT customer FROM cj_claim('b1', '{billing}'::text[], 'lv', now => '2024-03-01 12:02:30+00');
+-- the overloads: an untyped literal takes the cj_skillset form, which reads
+-- a text[] literal as the same skills at level 1 (same ticket as text[]);
+-- the empty-string skill name shows which form ran
+SELECT cj_enqueue_due('ov', '2024-03-01 12:00+00', '{billing}', '2024-03-01 12:00+00', queue => 'ov') IS NOT NULL AS queued;
+SELECT customer FROM cj_claim('a', '{billing}', 'ov', now => '2024-03-01 12:05+00');
+SELECT count(*) AS text_form FROM cj_claim('a', '{""}'::text[], 'ov');
+SELECT count(*) FROM cj_claim('a', '{""}', 'ov');
+\echo :LAST_ERROR_SQLSTATE
+SELECT count(*) AS one_argument FROM cj_claim('a');
+SELECT count(*) AS named FROM cj_claim('a', skills => '{billing,"es-ES"}', queue => 'ov');
+-- a requirement and text[] skills exclude each other; malformed literals
+SELECT cj_enqueue_due('x', '2024-03-01 12:05+00', '{billing}', '2024-03-01 12:00+00',
+                      requirement => 'billing>=2');
+\echo :LAST_ERROR_SQLSTATE
+SELECT cj_enqueue_due('x', '2024-03-01 12:05+00', requirement => 'billing>=2 for 1min; billing>=3');
+\echo :LAST_ERROR_SQLSTATE
+SELECT count(*) FROM cj_claim('a', 'billing:0'::cj_skillset);
+\echo :LAST_ERROR_SQLSTATE
+
+-- 10. bad input
 -- windows: zero or negative, without an agent, an agent without a window
 SELECT cj_enqueue_due('x', '2024-03-01 12:05+00', '{}', '2024-03-01 12:00+00',
                       preferred_agent => 'ann', prefer_for => '0 s');

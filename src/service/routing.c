@@ -49,7 +49,8 @@ IntervalIsPositive(TimestampTz from, Interval *iv)
 
 /*
  * cj_routing_window(arrived_at, due, preferred_agent, prefer_for,
- *					 prefer_required, not_before) -> timestamptz
+ *					 prefer_required, not_before, skills,
+ *					 has_requirement) -> timestamptz
  *
  * Checks a ticket's routing arguments and returns the end of its
  * preferred-agent window (NULL when it has no preferred agent): arrival +
@@ -58,7 +59,8 @@ IntervalIsPositive(TimestampTz from, Interval *iv)
  *	  agent needs exactly one of them;
  *	- the preferred agent is not empty; prefer_for is positive;
  *	- not_before is not after the due time (a callback later than that is
- *	  enqueued with its own arrival or due time).
+ *	  enqueued with its own arrival or due time);
+ *	- a ticket needs skills (text[]) or a levelled requirement, not both.
  */
 Datum
 cj_routing_window(PG_FUNCTION_ARGS)
@@ -76,6 +78,16 @@ cj_routing_window(PG_FUNCTION_ARGS)
 	arrived_at = PG_GETARG_TIMESTAMPTZ(0);
 	due = PG_GETARG_TIMESTAMPTZ(1);
 
+	if (!PG_ARGISNULL(6) && !PG_ARGISNULL(7) && PG_GETARG_BOOL(7))
+	{
+		ArrayType  *sk = PG_GETARG_ARRAYTYPE_P(6);
+
+		if (ArrayGetNItems(ARR_NDIM(sk), ARR_DIMS(sk)) > 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("a ticket needs either skills or a requirement, not both"),
+					 errhint("Write the skills into the requirement: '{billing,spanish}' reads as the requirement 'billing>=1 & spanish>=1'.")));
+	}
 	if (!PG_ARGISNULL(5) && PG_GETARG_TIMESTAMPTZ(5) > due)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
