@@ -7,6 +7,8 @@
 #     them pinned to one of 50 agents (half of the windows still open, half
 #     over), the rest plain;
 #   - queues 'p1', 'p2', 'p3': N/3 plain waiting tickets each;
+#   - queue 'lvl': N waiting tickets with the levelled requirement
+#     'billing>=4 for 30s; billing>=2' (all past their first step);
 #   - queue 'short': 10,000 plain waiting tickets.
 # Then measures, one pgbench client each, in one run (VACUUM before each):
 #   base   the 1.1 claim (its SQL body, kept here as bench_claim_11) on
@@ -14,6 +16,8 @@
 #   plain  cj_claim on 'default' by agents without pinned tickets;
 #   pref   cj_claim on 'default' by the 50 preferred agents;
 #   prof3  cj_claim over the profile {p1,p2,p3} with delays {0,1 min,-1 min};
+#   lvl    cj_claim(agent, 'billing:3'::cj_skillset) on 'lvl' (each probe
+#          checks the requirement at the ticket's wait);
 #   short  cj_claim on 'short' (10,000 waiting) against plain (N waiting);
 #   pos    cj_queue_position of tickets 10, 1,000 and 100,000 places from
 #          the front of 'default' (average latency).
@@ -89,6 +93,10 @@ INSERT INTO cj_ticket (customer, arrived_at, due, queue)
 SELECT 'c' || i, a, a + interval '5 min', (ARRAY['p1', 'p2', 'p3'])[1 + i % 3]
 FROM generate_series(1, $N) i,
      LATERAL (SELECT now() - interval '1 hour' + (i::float8 / $N) * interval '1 hour' AS a) x;
+INSERT INTO cj_ticket (customer, arrived_at, due, queue, requirement)
+SELECT 'c' || i, a, a + interval '5 min', 'lvl', 'billing>=4 for 30s; billing>=2'
+FROM generate_series(1, $N) i,
+     LATERAL (SELECT now() - interval '1 hour' + (i::float8 / $N) * interval '59 min' AS a) x;
 INSERT INTO cj_ticket (customer, arrived_at, due, queue)
 SELECT 'c' || i, a, a + interval '5 min', 'short'
 FROM generate_series(1, 10000) i,
@@ -105,6 +113,7 @@ w pref  "\\set a random(0, 49)
 SELECT id FROM cj_claim('agent' || :a, '{}', 'default');"
 w prof3 "SELECT id FROM cj_claim('x' || :client_id, '{}', queues => '{p1,p2,p3}', delays => '{0,1 min,-1 min}');"
 w short "SELECT id FROM cj_claim('x' || :client_id, '{}', 'short');"
+w lvl   "SELECT id FROM cj_claim('x' || :client_id, 'billing:3'::cj_skillset, 'lvl');"
 
 # run NAME -> average latency in ms (1 client)
 run() {
@@ -117,18 +126,19 @@ declare -A L
 # warm-up, then each twice in alternating order; the best of the two
 "$BIN/pgbench" -h "$DIR" -p "$PORT" -n -c 1 -T 2 -f "$DIR/base.sql" postgres >/dev/null 2>&1
 for round in 1 2; do
-	for k in base plain pref prof3 short; do
+	for k in base plain pref prof3 lvl short; do
 		v=$(run $k)
 		if [ -z "${L[$k]:-}" ] || [ "$(echo "$v < ${L[$k]}" | bc -l)" = 1 ]; then L[$k]=$v; fi
 	done
 done
 echo "== claims (1 client, ms per claim, best of 2 runs of ${DUR}s)"
-for k in base plain pref prof3 short; do
+for k in base plain pref prof3 lvl short; do
 	printf "%-6s %8.3f ms   %5.2fx base\n" $k "${L[$k]}" "$(echo "${L[$k]} / ${L[base]}" | bc -l)"
 done
 printf "10,000 vs %s waiting (plain / short): %.2fx\n" "$N" "$(echo "${L[plain]} / ${L[short]}" | bc -l)"
 
 echo "== cj_queue_position (ms per call, 1 client)"
+psql -c 'VACUUM cj_ticket'
 for k in 10 1000 100000; do
 	id=$(psql -At -c "SELECT id FROM cj_ticket WHERE queue = 'default' AND state = 'waiting'
 	                  AND held_until IS NULL ORDER BY due, id OFFSET $k LIMIT 1")
