@@ -40,7 +40,7 @@ SELECT customer, tier, to_char(arrived_at, 'HH24:MI:SS') AS arrived, to_char(due
        cj_estimated_wait(id, 2, '4 min', '1997-10-02 09:01+00') AS expected_wait_2_agents
 FROM cj_ticket WHERE queue = 'vip' ORDER BY due, id;
 
-\echo 'Claims: another agent at 09:01 (passes over the pinned tickets), the first caller'"'"'s last agent at 09:01:30, then one agent every minute'
+\echo 'Claims: another agent at 09:01 passes over the pinned tickets; the last agent of the first caller at 09:01:30; then one agent every minute'
 CREATE TABLE showcase_routing_claims (at timestamptz, agent text, customer text);
 INSERT INTO showcase_routing_claims
 SELECT '1997-10-02 09:01+00', c.agent, c.customer
