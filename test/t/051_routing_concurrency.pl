@@ -35,7 +35,7 @@ use Test::More;
 use IPC::Run;
 use File::Temp qw(tempdir);
 
-my $node = PostgreSQL::Test::Cluster->new('routing');
+my $node = PostgreSQL::Test::Cluster->new('rclaim051');
 $node->init;
 $node->append_conf('postgresql.conf', qq(
 track_commit_timestamp = on
