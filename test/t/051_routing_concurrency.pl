@@ -355,7 +355,9 @@ CREATE TABLE tap_win AS
 SELECT tstzrange(c.started, pg_xact_commit_timestamp(c.xid::xid), '[]') AS win, a.queues
 FROM tap_claims c JOIN tap_agent a USING (agent);
 CREATE INDEX ON tap_win USING gist (win);
-ANALYZE tap_win;
+CREATE TABLE tap_opened AS
+SELECT ticket, pg_xact_commit_timestamp(xid::xid) AS at FROM tap_promo;
+ANALYZE tap_win, tap_opened;
 });
 for my $line (split /\n/, $node->safe_psql('postgres', qq{
 	SELECT ticket, @{[ $us->('started') ]}, @{[ $us->('ended') ]} FROM tap_victims
@@ -372,9 +374,8 @@ for my $line (split /\n/, $node->safe_psql('postgres', qq{
 	-- until it commits: every claim of that queue whose window spans the
 	-- opening's commit may have held it
 	SELECT p.ticket, @{[ $us->('lower(w.win)') ]}, @{[ $us->('upper(w.win)') ]}
-	FROM tap_promo p JOIN cj_ticket t ON t.id = p.ticket
-	JOIN tap_win w ON w.win @> pg_xact_commit_timestamp(p.xid::xid)
-	              AND t.queue = ANY (w.queues)}))
+	FROM tap_opened p JOIN cj_ticket t ON t.id = p.ticket
+	JOIN tap_win w ON w.win @> p.at AND t.queue = ANY (w.queues)}))
 {
 	my ($id, $s, $e) = split /\|/, $line;
 	push @{ $tk{$id}{busy} }, [ $s, $e ] if $tk{$id};
