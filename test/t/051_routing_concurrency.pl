@@ -20,7 +20,8 @@
 #    another claim held it as the head of one of its queues without taking
 #    it (the claimer logs the heads it locked, found by xmax, before it
 #    commits), and while another claim's transaction moved it out of its
-#    hidden or pinned phase (logged by a test trigger).  This is checked for
+#    hidden or pinned phase (logged by a test trigger), or held a row that
+#    another claim opened while it looked at it.  This is checked for
 #    every claim, per agent, with the sweep of 050 (Fenwick tree of minimum
 #    keys over the free intervals of the tickets the agent may take).
 # Part 2: an immediate shutdown in the middle of claiming and enqueueing
@@ -162,7 +163,7 @@ FROM tap_agent a, unnest(a.queues) q,
                  AND CASE WHEN t.requirement IS NULL THEN t.skills <@ a.skills
                      ELSE cj_satisfies(coalesce(a.sset, cj_skillset(a.skills)),
                                        t.requirement, now() - t.arrived_at) END
-               ORDER BY t.due, t.id LIMIT 48)
+               ORDER BY t.due, t.id LIMIT 150)
               UNION ALL
               (SELECT t.id, t.xmax FROM cj_ticket t
                WHERE t.queue = q AND t.preferred_agent = a.agent AND t.state = 'waiting'
@@ -170,10 +171,16 @@ FROM tap_agent a, unnest(a.queues) q,
                  AND CASE WHEN t.requirement IS NULL THEN t.skills <@ a.skills
                      ELSE cj_satisfies(coalesce(a.sset, cj_skillset(a.skills)),
                                        t.requirement, now() - t.arrived_at) END
-               ORDER BY t.due, t.id LIMIT 48)) h
+               ORDER BY t.due, t.id LIMIT 150)) h
 WHERE a.agent = 'ME' || :client_id AND h.xmax = pg_current_xact_id()::xid;
 };
+# A committing transaction releases its row locks only after its commit
+# record is flushed, which on a busy machine can be milliseconds after the
+# commit timestamp; asynchronous commit makes the timestamp the release
+# time, so the busy windows below are exact.  (A claim and its log row
+# commit together, so an immediate shutdown loses both or neither.)
 my $claim_body = q{BEGIN;
+SET LOCAL synchronous_commit = off;
 INSERT INTO tap_claims (ticket, agent, now_c, started, xid)
 SELECT c.id, a.agent, now(), statement_timestamp(), pg_current_xact_id()
 FROM tap_agent a LEFT JOIN LATERAL cj_claim(a.agent, a.skills, queues => a.queues,
@@ -476,7 +483,7 @@ for my $name (sort keys %agent)
 				my $y = $order[ $best - 1 ];
 				my $t = $tk{$y};
 				diag "claim of $id by $name (clock $cnow, window $s..$e) passed over "
-				  . "$y (rank $best < $rank{$id}): queue $t->{q}, due $t->{due}, "
+				  . "$y (rank $best < $rank{$id}): queue $t->{q}, need $t->{need}, req $t->{req}, due $t->{due}, "
 				  . "enqueued $t->{enq}, claimed from $t->{cstart}, not_before $t->{nb}, "
 				  . "pinned to '$t->{pa}' until $t->{pu}, busy "
 				  . join(' ', map { "$_->[0]..$_->[1]" } @{ $t->{busy} });
