@@ -300,6 +300,326 @@ COMMENT ON FUNCTION cj_skills(cj_skillset) IS 'names of the skills of the set, i
 
 -- ==== service: routing ====
 
+-- Routing: preferred agents, callbacks (not_before), routing profiles over
+-- several queues, and the customer's place in line (doc/service.md,
+-- "Routing").  A waiting ticket is in one of three phases:
+--   hidden  before not_before: no claim sees it;
+--   pinned  inside its preferred agent's window: only that agent;
+--   open    every agent holding its skills, in due order.
+-- held_until is the end of the current phase (NULL: open).  Each phase has
+-- its own index, so a claim stays a few index probes: the open pool
+-- (queue, due, id), the agent's pinned tickets (queue, preferred_agent,
+-- due, id), and the timer (queue, held_until) from which every claim first
+-- moves the tickets whose phase has ended (each ticket moves at most twice
+-- in its life, so this is amortised constant work).
+
+CREATE FUNCTION cj_routing_window(arrived_at timestamptz, due timestamptz,
+	preferred_agent text, prefer_for interval, prefer_required boolean,
+	not_before timestamptz, skills text[], has_requirement boolean)
+RETURNS timestamptz
+AS 'MODULE_PATHNAME' LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION cj_routing_window(timestamptz, timestamptz, text, interval, boolean, timestamptz, text[], boolean) IS 'internal to the queue kit: checks a ticket''s routing arguments (SQLSTATE 22023) and returns the end of its preferred-agent window, NULL without a preferred agent';
+
+CREATE FUNCTION cj_routing_queues(queue text, queues text[], delays interval[])
+RETURNS text[]
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION cj_routing_queues(text, text[], interval[]) IS 'internal to the queue kit: checks a routing profile (distinct non-empty queues, one delay each) and returns the queues a claim probes; {queue} without a profile';
+
+CREATE FUNCTION cj_routing_wait(ahead bigint, agents integer, aht interval)
+RETURNS interval
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION cj_routing_wait(bigint, integer, interval) IS 'expected wait with ahead customers ahead when all agents are busy and handle times are exponential with mean aht (M/M/c, as Erlang C): (ahead + 1) * aht / agents';
+
+ALTER TABLE cj_ticket
+	ADD COLUMN preferred_agent text,
+	ADD COLUMN prefer_for interval,
+	ADD COLUMN prefer_required boolean NOT NULL DEFAULT false,
+	ADD COLUMN not_before timestamptz,
+	ADD COLUMN pinned_until timestamptz,
+	ADD COLUMN held_until timestamptz,
+	ADD COLUMN requirement cj_requirement;
+COMMENT ON COLUMN cj_ticket.preferred_agent IS 'the agent the ticket waits for first (e.g. cj_last_agent of the customer''s memory); NULL: none';
+COMMENT ON COLUMN cj_ticket.prefer_for IS 'length of the preferred agent''s window from arrival';
+COMMENT ON COLUMN cj_ticket.prefer_required IS 'true: the window lasts until the due time';
+COMMENT ON COLUMN cj_ticket.not_before IS 'no claim sees the ticket before this time (callbacks); its due time is unchanged';
+COMMENT ON COLUMN cj_ticket.pinned_until IS 'end of the preferred agent''s window; NULL without a preferred agent';
+COMMENT ON COLUMN cj_ticket.requirement IS 'levelled skills the claiming agent needs, relaxing with the wait; NULL: the skills column (each at level 1)';
+COMMENT ON COLUMN cj_ticket.held_until IS 'end of the ticket''s current hidden or pinned phase; NULL once it is open to every qualified agent';
+
+-- open tickets of each queue in dispatch order: a plain claim is one probe
+CREATE INDEX cj_ticket_open_idx ON cj_ticket (queue, due, id)
+	WHERE state OPERATOR(pg_catalog.=) 'waiting'::text AND held_until IS NULL;
+-- tickets inside their preferred agent's window, by agent
+CREATE INDEX cj_ticket_pinned_idx ON cj_ticket (queue, preferred_agent, due, id)
+	WHERE state OPERATOR(pg_catalog.=) 'waiting'::text
+	  AND held_until OPERATOR(pg_catalog.=) pinned_until;
+-- held tickets by the end of their phase
+CREATE INDEX cj_ticket_held_idx ON cj_ticket (queue, held_until)
+	WHERE state OPERATOR(pg_catalog.=) 'waiting'::text AND held_until IS NOT NULL;
+COMMENT ON INDEX cj_ticket_open_idx IS 'waiting tickets open to every qualified agent, per queue in dispatch order (a claim probes it once per queue)';
+COMMENT ON INDEX cj_ticket_pinned_idx IS 'waiting tickets inside (or just past) their preferred agent''s window, per queue and agent in dispatch order';
+COMMENT ON INDEX cj_ticket_held_idx IS 'hidden and pinned tickets by the end of their phase: claims open those whose phase has ended';
+
+DROP FUNCTION cj_enqueue(text, text, cj_sla, text[], timestamptz, float8, text);
+CREATE FUNCTION cj_enqueue(customer text, tier text, sla cj_sla,
+	skills text[] DEFAULT '{}'::text[],
+	arrived_at timestamptz DEFAULT pg_catalog.now(),
+	value float8 DEFAULT NULL::float8,
+	queue text DEFAULT 'default'::text,
+	preferred_agent text DEFAULT NULL::text,
+	prefer_for interval DEFAULT NULL::interval,
+	prefer_required boolean DEFAULT false,
+	not_before timestamptz DEFAULT NULL::timestamptz,
+	requirement cj_requirement DEFAULT NULL::cj_requirement)
+RETURNS bigint
+LANGUAGE SQL VOLATILE PARALLEL UNSAFE
+BEGIN ATOMIC
+	INSERT INTO cj_ticket (customer, tier, value, skills, arrived_at, due, queue,
+		preferred_agent, prefer_for, prefer_required, not_before,
+		pinned_until, held_until, requirement)
+	SELECT cj_enqueue.customer, cj_enqueue.tier, cj_enqueue.value,
+		cj_enqueue.skills, cj_enqueue.arrived_at, d.due, cj_enqueue.queue,
+		cj_enqueue.preferred_agent, cj_enqueue.prefer_for,
+		COALESCE(cj_enqueue.prefer_required, false), cj_enqueue.not_before,
+		w.pinned_until,
+		CASE WHEN cj_enqueue.not_before > cj_enqueue.arrived_at
+			THEN cj_enqueue.not_before ELSE w.pinned_until END,
+		cj_enqueue.requirement
+	FROM (SELECT cj_due(cj_enqueue.arrived_at, cj_enqueue.sla,
+				COALESCE(cj_enqueue.tier, '*'::text)) AS due) d,
+		LATERAL (SELECT cj_routing_window(cj_enqueue.arrived_at, d.due,
+				cj_enqueue.preferred_agent, cj_enqueue.prefer_for,
+				cj_enqueue.prefer_required, cj_enqueue.not_before, cj_enqueue.skills,
+				cj_enqueue.requirement IS NOT NULL) AS pinned_until) w
+	RETURNING id;
+END;
+COMMENT ON FUNCTION cj_enqueue(text, text, cj_sla, text[], timestamptz, float8, text, text, interval, boolean, timestamptz, cj_requirement) IS 'add a waiting ticket due at arrival + the tier''s SLA target (a NULL tier takes the default), needing skills or a levelled requirement, optionally held for a preferred agent (prefer_for from arrival, or prefer_required until due) and not before a time; returns its id';
+
+DROP FUNCTION cj_enqueue_due(text, timestamptz, text[], timestamptz, text, float8, text);
+CREATE FUNCTION cj_enqueue_due(customer text, due timestamptz,
+	skills text[] DEFAULT '{}'::text[],
+	arrived_at timestamptz DEFAULT pg_catalog.now(),
+	tier text DEFAULT NULL::text,
+	value float8 DEFAULT NULL::float8,
+	queue text DEFAULT 'default'::text,
+	preferred_agent text DEFAULT NULL::text,
+	prefer_for interval DEFAULT NULL::interval,
+	prefer_required boolean DEFAULT false,
+	not_before timestamptz DEFAULT NULL::timestamptz,
+	requirement cj_requirement DEFAULT NULL::cj_requirement)
+RETURNS bigint
+LANGUAGE SQL VOLATILE PARALLEL UNSAFE
+BEGIN ATOMIC
+	INSERT INTO cj_ticket (customer, tier, value, skills, arrived_at, due, queue,
+		preferred_agent, prefer_for, prefer_required, not_before,
+		pinned_until, held_until, requirement)
+	SELECT cj_enqueue_due.customer, cj_enqueue_due.tier, cj_enqueue_due.value,
+		cj_enqueue_due.skills, cj_enqueue_due.arrived_at, cj_enqueue_due.due,
+		cj_enqueue_due.queue,
+		cj_enqueue_due.preferred_agent, cj_enqueue_due.prefer_for,
+		COALESCE(cj_enqueue_due.prefer_required, false), cj_enqueue_due.not_before,
+		w.pinned_until,
+		CASE WHEN cj_enqueue_due.not_before > cj_enqueue_due.arrived_at
+			THEN cj_enqueue_due.not_before ELSE w.pinned_until END,
+		cj_enqueue_due.requirement
+	FROM (SELECT cj_routing_window(cj_enqueue_due.arrived_at, cj_enqueue_due.due,
+				cj_enqueue_due.preferred_agent, cj_enqueue_due.prefer_for,
+				cj_enqueue_due.prefer_required, cj_enqueue_due.not_before, cj_enqueue_due.skills,
+				cj_enqueue_due.requirement IS NOT NULL) AS pinned_until) w
+	RETURNING id;
+END;
+COMMENT ON FUNCTION cj_enqueue_due(text, timestamptz, text[], timestamptz, text, float8, text, text, interval, boolean, timestamptz, cj_requirement) IS 'add a waiting ticket with a due time computed by the caller (e.g. the value-based cj_due), needing skills or a levelled requirement, optionally held for a preferred agent and not before a time; returns its id';
+
+-- The claim: first open the tickets of the profile's queues whose hidden
+-- or pinned phase has ended (SKIP LOCKED: a ticket another claimer is
+-- opening is that claimer's to take), then probe, per queue, the open
+-- pool and the agent's own pinned tickets for the earliest-due ticket it
+-- qualifies for, lock each head with SKIP LOCKED, and take the least
+-- (due + the queue's delay, id).  The heads not taken stay locked until
+-- the claim's transaction ends.  A ticket with a requirement is qualified
+-- for by cj_satisfies at the wait so far; one without, by its skills
+-- (each at level 1).  The two forms differ only in how the agent's skills
+-- are given; the scalar subqueries convert them once per claim.
+DROP FUNCTION cj_claim(text, text[], text);
+CREATE FUNCTION cj_claim(agent text, skills text[] DEFAULT '{}'::text[],
+	queue text DEFAULT 'default'::text,
+	queues text[] DEFAULT NULL::text[],
+	delays interval[] DEFAULT NULL::interval[],
+	now timestamptz DEFAULT pg_catalog.now())
+RETURNS SETOF cj_ticket
+LANGUAGE SQL VOLATILE PARALLEL UNSAFE ROWS 1
+-- the statements are planned on every call with the arguments as
+-- parameters, so the planner's estimates for them are generic and large:
+-- without this, JIT compilation would cost more than the claim itself
+SET jit = off
+BEGIN ATOMIC
+	UPDATE cj_ticket t
+	SET held_until = CASE WHEN t.pinned_until > cj_claim.now THEN t.pinned_until END
+	WHERE t.id = ANY (ARRAY(SELECT h.id
+		FROM pg_catalog.unnest(cj_routing_queues(cj_claim.queue, cj_claim.queues,
+				cj_claim.delays)) AS p(q),
+			LATERAL (SELECT u.id FROM cj_ticket u
+				WHERE u.queue = p.q AND u.state = 'waiting'::text
+				  AND u.held_until <= cj_claim.now
+				FOR UPDATE SKIP LOCKED) h
+		WHERE cj_claim.agent IS NOT NULL AND cj_claim.now IS NOT NULL));
+	WITH p AS (
+		SELECT u.q, COALESCE(u.d, '00:00:00'::interval) AS d
+		FROM ROWS FROM (pg_catalog.unnest(cj_routing_queues(cj_claim.queue,
+				cj_claim.queues, cj_claim.delays)),
+			pg_catalog.unnest(cj_claim.delays)) AS u(q, d)
+		WHERE cj_claim.agent IS NOT NULL AND cj_claim.skills IS NOT NULL
+		  AND cj_claim.now IS NOT NULL
+	), cand AS (
+		SELECT o.id, o.due + p.d AS eff
+		FROM p, LATERAL (SELECT t.id, t.due FROM cj_ticket t
+			WHERE t.queue = p.q AND t.state = 'waiting'::text
+			  AND t.held_until IS NULL
+			  -- a claim with a later clock may have opened it
+			  AND (t.not_before IS NULL OR t.not_before <= cj_claim.now)
+			  AND (t.pinned_until IS NULL OR t.pinned_until <= cj_claim.now
+				   OR t.preferred_agent = cj_claim.agent)
+			  AND (CASE WHEN t.requirement IS NULL THEN t.skills <@ cj_claim.skills
+				ELSE cj_satisfies((SELECT cj_skillset(cj_claim.skills)), t.requirement,
+					cj_claim.now - t.arrived_at) END)
+			ORDER BY t.due, t.id
+			LIMIT 1
+			FOR UPDATE SKIP LOCKED) o
+		UNION ALL
+		SELECT o.id, o.due + p.d AS eff
+		FROM p, LATERAL (SELECT t.id, t.due FROM cj_ticket t
+			WHERE t.queue = p.q AND t.preferred_agent = cj_claim.agent
+			  AND t.state = 'waiting'::text
+			  AND t.held_until = t.pinned_until
+			  AND (t.not_before IS NULL OR t.not_before <= cj_claim.now)
+			  AND (CASE WHEN t.requirement IS NULL THEN t.skills <@ cj_claim.skills
+				ELSE cj_satisfies((SELECT cj_skillset(cj_claim.skills)), t.requirement,
+					cj_claim.now - t.arrived_at) END)
+			ORDER BY t.due, t.id
+			LIMIT 1
+			FOR UPDATE SKIP LOCKED) o
+	)
+	UPDATE cj_ticket t
+	SET state = 'claimed'::text, agent = cj_claim.agent,
+		claimed_at = cj_claim.now, claims = t.claims + 1
+	WHERE t.id = (SELECT cand.id FROM cand ORDER BY cand.eff, cand.id LIMIT 1)
+	RETURNING t.*;
+END;
+COMMENT ON FUNCTION cj_claim(text, text[], text, text[], interval[], timestamptz) IS 'claim the earliest-due waiting ticket the agent may take (FOR UPDATE SKIP LOCKED): open tickets whose skills or requirement it meets and its own pinned tickets, of one queue or of a routing profile (queues, each due time plus the queue''s delay); no row when none';
+
+-- skills has no default here, so cj_claim('a') stays the text[] form; an
+-- untyped literal (cj_claim('a', '{billing}')) takes this form, which
+-- reads the text[] literal as the same skills at level 1
+CREATE FUNCTION cj_claim(agent text, skills cj_skillset,
+	queue text DEFAULT 'default'::text,
+	queues text[] DEFAULT NULL::text[],
+	delays interval[] DEFAULT NULL::interval[],
+	now timestamptz DEFAULT pg_catalog.now())
+RETURNS SETOF cj_ticket
+LANGUAGE SQL VOLATILE PARALLEL UNSAFE ROWS 1
+-- the statements are planned on every call with the arguments as
+-- parameters, so the planner's estimates for them are generic and large:
+-- without this, JIT compilation would cost more than the claim itself
+SET jit = off
+BEGIN ATOMIC
+	UPDATE cj_ticket t
+	SET held_until = CASE WHEN t.pinned_until > cj_claim.now THEN t.pinned_until END
+	WHERE t.id = ANY (ARRAY(SELECT h.id
+		FROM pg_catalog.unnest(cj_routing_queues(cj_claim.queue, cj_claim.queues,
+				cj_claim.delays)) AS p(q),
+			LATERAL (SELECT u.id FROM cj_ticket u
+				WHERE u.queue = p.q AND u.state = 'waiting'::text
+				  AND u.held_until <= cj_claim.now
+				FOR UPDATE SKIP LOCKED) h
+		WHERE cj_claim.agent IS NOT NULL AND cj_claim.now IS NOT NULL));
+	WITH p AS (
+		SELECT u.q, COALESCE(u.d, '00:00:00'::interval) AS d
+		FROM ROWS FROM (pg_catalog.unnest(cj_routing_queues(cj_claim.queue,
+				cj_claim.queues, cj_claim.delays)),
+			pg_catalog.unnest(cj_claim.delays)) AS u(q, d)
+		WHERE cj_claim.agent IS NOT NULL AND cj_claim.skills IS NOT NULL
+		  AND cj_claim.now IS NOT NULL
+	), cand AS (
+		SELECT o.id, o.due + p.d AS eff
+		FROM p, LATERAL (SELECT t.id, t.due FROM cj_ticket t
+			WHERE t.queue = p.q AND t.state = 'waiting'::text
+			  AND t.held_until IS NULL
+			  -- a claim with a later clock may have opened it
+			  AND (t.not_before IS NULL OR t.not_before <= cj_claim.now)
+			  AND (t.pinned_until IS NULL OR t.pinned_until <= cj_claim.now
+				   OR t.preferred_agent = cj_claim.agent)
+			  AND (CASE WHEN t.requirement IS NULL THEN t.skills <@ (SELECT cj_skills(cj_claim.skills))
+				ELSE cj_satisfies(cj_claim.skills, t.requirement,
+					cj_claim.now - t.arrived_at) END)
+			ORDER BY t.due, t.id
+			LIMIT 1
+			FOR UPDATE SKIP LOCKED) o
+		UNION ALL
+		SELECT o.id, o.due + p.d AS eff
+		FROM p, LATERAL (SELECT t.id, t.due FROM cj_ticket t
+			WHERE t.queue = p.q AND t.preferred_agent = cj_claim.agent
+			  AND t.state = 'waiting'::text
+			  AND t.held_until = t.pinned_until
+			  AND (t.not_before IS NULL OR t.not_before <= cj_claim.now)
+			  AND (CASE WHEN t.requirement IS NULL THEN t.skills <@ (SELECT cj_skills(cj_claim.skills))
+				ELSE cj_satisfies(cj_claim.skills, t.requirement,
+					cj_claim.now - t.arrived_at) END)
+			ORDER BY t.due, t.id
+			LIMIT 1
+			FOR UPDATE SKIP LOCKED) o
+	)
+	UPDATE cj_ticket t
+	SET state = 'claimed'::text, agent = cj_claim.agent,
+		claimed_at = cj_claim.now, claims = t.claims + 1
+	WHERE t.id = (SELECT cand.id FROM cand ORDER BY cand.eff, cand.id LIMIT 1)
+	RETURNING t.*;
+END;
+COMMENT ON FUNCTION cj_claim(text, cj_skillset, text, text[], interval[], timestamptz) IS 'claim with levelled skills (cj_skillset): the earliest-due waiting ticket whose requirement the skills meet at its wait so far (or whose skills they include), open or pinned to the agent, of one queue or a routing profile (FOR UPDATE SKIP LOCKED); no row when none';
+
+-- The place in line (doc/service.md, "Place in line"): the waiting
+-- tickets of the same queue before this one in dispatch order (due, id)
+-- that an agent holding every skill would take first at now: open
+-- tickets, tickets whose phase has ended, and, while this ticket is in its
+-- own preferred agent's window, that agent's other pinned tickets.
+CREATE FUNCTION cj_queue_position(ticket bigint,
+	now timestamptz DEFAULT pg_catalog.now())
+RETURNS bigint
+LANGUAGE SQL STABLE PARALLEL SAFE
+SET jit = off
+BEGIN ATOMIC
+	SELECT (SELECT count(*) FROM cj_ticket u
+			WHERE u.queue = me.queue AND u.state = 'waiting'::text
+			  AND u.held_until IS NULL
+			  AND (u.due, u.id) < (me.due, me.id))
+		+ (SELECT count(*) FROM cj_ticket u
+			WHERE u.queue = me.queue AND u.state = 'waiting'::text
+			  AND u.held_until IS NOT NULL
+			  AND u.held_until <= cj_queue_position.now
+			  AND (u.pinned_until IS NULL OR u.pinned_until <= cj_queue_position.now)
+			  AND (u.due, u.id) < (me.due, me.id))
+		+ (SELECT count(*) FROM cj_ticket u
+			WHERE u.queue = me.queue AND u.preferred_agent = me.preferred_agent
+			  AND u.state = 'waiting'::text
+			  AND u.held_until = u.pinned_until
+			  AND u.pinned_until > cj_queue_position.now
+			  AND (u.not_before IS NULL OR u.not_before <= cj_queue_position.now)
+			  AND me.pinned_until > cj_queue_position.now
+			  AND (u.due, u.id) < (me.due, me.id))
+	FROM cj_ticket me
+	WHERE me.id = cj_queue_position.ticket AND me.state = 'waiting'::text;
+END;
+COMMENT ON FUNCTION cj_queue_position(bigint, timestamptz) IS 'how many waiting tickets of the same queue an agent holding every skill would take before this one at now (0: next); NULL when the ticket is not waiting';
+
+CREATE FUNCTION cj_estimated_wait(ticket bigint, agents integer, aht interval,
+	now timestamptz DEFAULT pg_catalog.now())
+RETURNS interval
+LANGUAGE SQL STABLE PARALLEL SAFE
+BEGIN ATOMIC
+	SELECT cj_routing_wait(cj_queue_position(cj_estimated_wait.ticket,
+			cj_estimated_wait.now), cj_estimated_wait.agents, cj_estimated_wait.aht);
+END;
+COMMENT ON FUNCTION cj_estimated_wait(bigint, integer, interval, timestamptz) IS 'expected wait of a waiting ticket when agents busy agents with mean handle time aht serve the queue in order: (cj_queue_position + 1) * aht / agents (M/M/c, as Erlang C); NULL when the ticket is not waiting';
+
 -- ==== service: calendars and SLA clocks ====
 
 -- cj_calendar: opening hours in a time zone, closed dates
