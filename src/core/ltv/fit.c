@@ -88,12 +88,12 @@ Better(const CjOptimResult *a, const CjOptimResult *b)
  * the likelihood sum.  False when a value is not finite.
  */
 static bool
-NegHessian(FamilyCtx *ctx, int k, const double *theta, const double *g0,
-		   double *H, int *evals)
+NegHessian(CjObjective fn, void *ctx, int k, const double *theta,
+		   const double *g0, double *H, int *evals)
 {
-	double		gp[CJ_MAX_PARAMS],
-				gm[CJ_MAX_PARAMS],
-				t[CJ_MAX_PARAMS];
+	double		gp[CJ_OPTIM_MAX_DIM],
+				gm[CJ_OPTIM_MAX_DIM],
+				t[CJ_OPTIM_MAX_DIM];
 	const double h = 1e-4;
 	int			i,
 				j;
@@ -102,7 +102,7 @@ NegHessian(FamilyCtx *ctx, int k, const double *theta, const double *g0,
 	{
 		memcpy(t, theta, sizeof(double) * k);
 		t[i] = theta[i] + h;
-		FamilyObjective(ctx, t, gp);
+		fn(ctx, t, gp);
 		(*evals)++;
 		if (g0)
 		{
@@ -111,7 +111,7 @@ NegHessian(FamilyCtx *ctx, int k, const double *theta, const double *g0,
 			continue;
 		}
 		t[i] = theta[i] - h;
-		FamilyObjective(ctx, t, gm);
+		fn(ctx, t, gm);
 		(*evals)++;
 		for (j = 0; j < k; j++)
 			H[i * k + j] = -(gp[j] - gm[j]) / (2 * h);
@@ -167,21 +167,22 @@ Cholesky(int k, double *A)
  * an exact first inverse Hessian for BFGS, so that it starts with Newton
  * steps.  False (leave the identity) otherwise.
  */
-static bool
-InverseNegHessian(FamilyCtx *ctx, int k, const double *theta,
-				  const double *g0, double *Hinv, int *evals)
+bool
+cj_fit_inverse_neg_hessian(CjObjective fn, void *ctx, int k,
+						   const double *theta, const double *g0,
+						   double *Hinv, int *evals)
 {
-	double		A[CJ_MAX_PARAMS * CJ_MAX_PARAMS];
+	double		A[CJ_OPTIM_MAX_DIM * CJ_OPTIM_MAX_DIM];
 	int			i,
 				j,
 				l;
 
-	if (!NegHessian(ctx, k, theta, g0, A, evals) || !Cholesky(k, A))
+	if (!NegHessian(fn, ctx, k, theta, g0, A, evals) || !Cholesky(k, A))
 		return false;
 	/* solve L L' X = I column by column */
 	for (j = 0; j < k; j++)
 	{
-		double		y[CJ_MAX_PARAMS];
+		double		y[CJ_OPTIM_MAX_DIM];
 
 		for (i = 0; i < k; i++)
 		{
@@ -215,22 +216,22 @@ InverseNegHessian(FamilyCtx *ctx, int k, const double *theta,
  * BFGS took (to ~1e-12 instead of the stopping tolerance), so fits of the
  * same data agree to the last digits however they were started.
  */
-static bool
-Polish(FamilyCtx *ctx, int k, double *theta, CjOptimResult *best, int *evals,
-	   double *cov)
+bool
+cj_fit_polish(CjObjective fn, void *ctx, int k, double *theta,
+			  CjOptimResult *best, int *evals, double *cov)
 {
-	double		Hinv[CJ_MAX_PARAMS * CJ_MAX_PARAMS],
-				g[CJ_MAX_PARAMS] = {0},
-				gn[CJ_MAX_PARAMS] = {0},
-				tn[CJ_MAX_PARAMS] = {0};
+	double		Hinv[CJ_OPTIM_MAX_DIM * CJ_OPTIM_MAX_DIM],
+				g[CJ_OPTIM_MAX_DIM] = {0},
+				gn[CJ_OPTIM_MAX_DIM] = {0},
+				tn[CJ_OPTIM_MAX_DIM] = {0};
 	int			step,
 				i,
 				j;
 
-	FamilyObjective(ctx, theta, g);
+	fn(ctx, theta, g);
 	(*evals)++;
 	/* central differences: the inverse is also the reported covariance */
-	if (!InverseNegHessian(ctx, k, theta, NULL, Hinv, evals))
+	if (!cj_fit_inverse_neg_hessian(fn, ctx, k, theta, NULL, Hinv, evals))
 		return false;
 	memcpy(cov, Hinv, sizeof(double) * k * k);
 	/* the Hessian hardly changes over such short steps: reuse it */
@@ -247,7 +248,7 @@ Polish(FamilyCtx *ctx, int k, double *theta, CjOptimResult *best, int *evals,
 				tn[i] += Hinv[i * k + j] * g[j];
 			tn[i] = fmin(CJ_LOGPARAM_MAX, fmax(CJ_LOGPARAM_MIN, tn[i]));
 		}
-		v = FamilyObjective(ctx, tn, gn);
+		v = fn(ctx, tn, gn);
 		(*evals)++;
 		for (i = 0; i < k; i++)
 		{
@@ -332,8 +333,9 @@ cj_fit_family(const CjFamily *f, const CjData *d, CjFitResult *res,
 			break;
 		probe = have && best.status == CJ_FIT_CONVERGED;
 		memcpy(theta, st[order[i]], sizeof(double) * k);
-		hok = !probe && InverseNegHessian(&ctx, k, theta, g[order[i]],
-										  Hinv, &evals);
+		hok = !probe && cj_fit_inverse_neg_hessian(FamilyObjective, &ctx, k,
+												   theta, g[order[i]],
+												   Hinv, &evals);
 		if (!cj_optim_maximise_from(FamilyObjective, &ctx, k, theta,
 						  CJ_LOGPARAM_MIN, CJ_LOGPARAM_MAX,
 						  probe ? CJ_PROBE_ITER : CJ_MAX_ITER,
@@ -378,7 +380,8 @@ cj_fit_family(const CjFamily *f, const CjData *d, CjFitResult *res,
 	}
 	if (best.status == CJ_FIT_CONVERGED)
 	{
-		if (Polish(&ctx, k, best_theta, &best, &evals, cov))
+		if (cj_fit_polish(FamilyObjective, &ctx, k, best_theta, &best,
+						  &evals, cov))
 			res->hessian = CJ_HESSIAN_PD;
 		else
 		{
