@@ -36,24 +36,50 @@ PG_FUNCTION_INFO_V1(cj_model_ne);
 PG_FUNCTION_INFO_V1(cj_model_hash);
 PG_FUNCTION_INFO_V1(cj_model_hash_extended);
 
-/* Stored size of a model: the body ends before vcov unless it has one */
+/*
+ * Stored size of a model: the body ends before vcov unless it has a
+ * covariance or covariates; the covariate section follows a whole body.
+ */
 static Size
-ModelSize(const CjModelBody *b)
+ModelSize(const CjModelBody *b, Size cov_bytes)
 {
-	return offsetof(CjModel, b) +
-		((b->flags & CJ_MODEL_HAS_VCOV) ? sizeof(CjModelBody) : CJ_MODEL_BASE_SIZE);
+	return offsetof(CjModel, b) + cov_bytes +
+		((b->flags & (CJ_MODEL_HAS_VCOV | CJ_MODEL_HAS_COV)) ?
+		 sizeof(CjModelBody) : CJ_MODEL_BASE_SIZE);
 }
 
-/* palloc a cj_model holding body */
+/*
+ * palloc a cj_model holding body and, when body->flags has
+ * CJ_MODEL_HAS_COV, the covariates cov (finished: cj_covariates_finish).
+ */
+CjModel *
+cj_model_build(const CjModelBody *b, const CjCovariates *cov)
+{
+	const CjFamily *f = cj_family_by_id(b->family);
+	bool		has_cov = (b->flags & CJ_MODEL_HAS_COV) != 0;
+	Size		cb = 0;
+	CjModel    *m;
+
+	if (f == NULL || has_cov != (cov != NULL))
+		elog(ERROR, "cj_model body and covariates do not match");
+	if (has_cov)
+		cb = cj_covariates_stored_size(cov, f->nparams,
+									   (b->flags & CJ_MODEL_HAS_VCOV) != 0);
+	m = palloc0(Max(sizeof(CjModel), ModelSize(b, cb)));
+	m->b = *b;
+	m->b.version = CJ_BINARY_VERSION;
+	if (has_cov)
+		cj_covariates_store(cov, f->nparams, (b->flags & CJ_MODEL_HAS_VCOV) != 0,
+							(unsigned char *) (m + 1));
+	SET_VARSIZE(m, ModelSize(b, cb));
+	return m;
+}
+
+/* palloc a cj_model holding body (no covariates) */
 CjModel *
 cj_model_from_body(const CjModelBody *b)
 {
-	CjModel    *m = palloc0(sizeof(CjModel));
-
-	m->b = *b;
-	m->b.version = CJ_BINARY_VERSION;
-	SET_VARSIZE(m, ModelSize(b));
-	return m;
+	return cj_model_build(b, NULL);
 }
 
 /* A model datum with its whole body (see model.h) */
@@ -65,20 +91,61 @@ cj_model_detoast(Datum d)
 	Size		base = offsetof(CjModel, b) - VARHDRSZ;
 	CjModel    *m;
 
-	if (len != base + CJ_MODEL_BASE_SIZE && len != base + sizeof(CjModelBody))
+	if (len != base + CJ_MODEL_BASE_SIZE && len < base + sizeof(CjModelBody))
 		elog(ERROR, "cj_model value has unexpected size %zu", len);
-	m = palloc0(sizeof(CjModel));
+	m = palloc0(Max(sizeof(CjModel), VARHDRSZ + len));
 	memcpy((char *) m + VARHDRSZ, VARDATA_ANY(raw), len);
 	SET_VARSIZE(m, VARHDRSZ + len);
+	if (((m->b.flags & CJ_MODEL_HAS_COV) != 0) !=
+		(len > base + sizeof(CjModelBody)))
+		elog(ERROR, "cj_model value has unexpected size %zu", len);
 	return m;
+}
+
+/*
+ * The covariates of a model (palloc'd, validated), or NULL when it has
+ * none.
+ */
+CjCovariates *
+cj_model_covariates(const CjModel *m)
+{
+	const CjFamily *f = cj_model_family_of(m);
+	CjCovariates *cov;
+	CjError		err;
+
+	if (!(m->b.flags & CJ_MODEL_HAS_COV))
+		return NULL;
+	cov = palloc(sizeof(CjCovariates));
+	if (!cj_covariates_load((const unsigned char *) (m + 1),
+							VARSIZE(m) - sizeof(CjModel), f->nparams,
+							(m->b.flags & CJ_MODEL_HAS_VCOV) ? m->b.vcov : NULL,
+							cov, &err))
+		elog(ERROR, "cj_model value has a corrupt covariate section: %s",
+			 err.detail);
+	return cov;
 }
 
 /* A cj_model from a fit result */
 CjModel *
 cj_model_make(const CjFamily *f, const CjFitResult *fit, double unit_seconds)
 {
+	return cj_model_make_cov(f, fit, unit_seconds, NULL);
+}
+
+/*
+ * A cj_model from a fit with covariates (see model.h): cov holds the
+ * lists, coefficients, penalty and, when fit->hessian is CJ_HESSIAN_PD,
+ * the whole (k + ncoef)^2 covariance in cov->vcov (fit->vcov is then not
+ * read).  cov is finished here; an inconsistent cov is an internal error.
+ */
+CjModel *
+cj_model_make_cov(const CjFamily *f, const CjFitResult *fit,
+				  double unit_seconds, CjCovariates *cov)
+{
 	CjModelBody b;
-	int			i;
+	CjError		cerr;
+	int			i,
+				k = f->nparams;
 
 	memset(&b, 0, sizeof(b));
 	b.family = (uint8) cj_family_id(f);
@@ -96,14 +163,24 @@ cj_model_make(const CjFamily *f, const CjFitResult *fit, double unit_seconds)
 		b.flags |= CJ_MODEL_HAS_UNIT;
 		b.unit = unit_seconds;
 	}
+	if (cov != NULL)
+	{
+		b.flags |= CJ_MODEL_HAS_COV;
+		if (!cj_covariates_finish(cov, &cerr))
+			elog(ERROR, "fit produced inconsistent covariates: %s", cerr.detail);
+	}
 	if (fit->hessian == CJ_HESSIAN_PD)
 	{
 		CjError		err;
 
 		b.flags |= CJ_MODEL_HAS_VCOV;
-		memcpy(b.vcov, fit->vcov, sizeof(double) * f->nparams * f->nparams);
+		if (cov != NULL)
+			for (i = 0; i < k * k; i++)
+				b.vcov[i] = cov->vcov[(i / k) * (k + cov->ncoef) + i % k];
+		else
+			memcpy(b.vcov, fit->vcov, sizeof(double) * k * k);
 		/* a covariance that rounding left not positive definite: none */
-		if (!cj_model_validate(&b, &err))
+		if (!cj_model_validate_cov(&b, cov, &err))
 		{
 			memset(b.vcov, 0, sizeof(b.vcov));
 			b.flags ^= CJ_MODEL_HAS_VCOV | CJ_MODEL_HESS_INDEF;
@@ -111,7 +188,9 @@ cj_model_make(const CjFamily *f, const CjFitResult *fit, double unit_seconds)
 	}
 	else if (fit->hessian == CJ_HESSIAN_INDEFINITE)
 		b.flags |= CJ_MODEL_HESS_INDEF;
-	return cj_model_from_body(&b);
+	if (cov != NULL && !cj_model_validate_cov(&b, cov, &cerr))
+		elog(ERROR, "fit produced an invalid model: %s", cerr.detail);
+	return cj_model_build(&b, cov);
 }
 
 /* The family of a stored model (validated on input, so never NULL) */
@@ -137,6 +216,44 @@ cj_require_score(const CjFamily *f, const void *member, const char *function)
 						   f->name)));
 }
 
+/*
+ * "cov_trans = {Channel, Gender} and cov_life = {Gender}": what a score
+ * of a model with covariates cov expects, for error details
+ */
+char *
+cj_covariates_expected(const CjCovariates *cov)
+{
+	StringInfoData buf;
+	int			p,
+				i;
+
+	initStringInfo(&buf);
+	for (p = 0; p < 2; p++)
+	{
+		appendStringInfo(&buf, "%s = {", p ? " and cov_life" : "cov_trans");
+		for (i = 0; i < cov->n[p]; i++)
+			appendStringInfo(&buf, "%s%s", i ? ", " : "", cov->name[p][i]);
+		appendStringInfoChar(&buf, '}');
+	}
+	return buf.data;
+}
+
+/*
+ * Refuse a model with covariates where the function has no covariate
+ * arguments (22023, naming the covariates it would need)
+ */
+void
+cj_model_require_plain(const CjModel *m, const char *function)
+{
+	if (m->b.flags & CJ_MODEL_HAS_COV)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s needs the customer's covariates for a model with covariates",
+						function),
+				 errdetail("The model expects %s; pass them as cov_trans and cov_life after the usual arguments, where the function takes them.",
+						   cj_covariates_expected(cj_model_covariates(m)))));
+}
+
 /* The error of a failed family data check (cj_check_tuple, model.h) */
 void
 cj_tuple_error(const CjFamily *f, const CjError *err)
@@ -160,13 +277,51 @@ cj_append_unit(StringInfo buf, double secs)
 	appendStringInfoChar(buf, 's');
 }
 
-/* Text form of a model body */
+/* Append " trans(Channel=0.3, Gender) life(...) constr(Gender=0.1)" */
+static void
+AppendCovariates(StringInfo buf, const CjCovariates *cov)
+{
+	static const char *const block[2] = {"trans", "life"};
+	int			p,
+				i;
+
+	for (p = 0; p < 2; p++)
+	{
+		if (cov->n[p] == 0)
+			continue;
+		appendStringInfo(buf, " %s(", block[p]);
+		for (i = 0; i < cov->n[p]; i++)
+		{
+			appendStringInfo(buf, "%s%s", i ? ", " : "", cov->name[p][i]);
+			if (!cov->constrained[p][i])
+			{
+				appendStringInfoChar(buf, '=');
+				cj_append_float8(buf, cov->gamma[p][i]);
+			}
+		}
+		appendStringInfoChar(buf, ')');
+	}
+	if (cov->nconstr > 0)
+	{
+		appendStringInfoString(buf, " constr(");
+		for (i = 0; i < cov->nconstr; i++)
+		{
+			appendStringInfo(buf, "%s%s=", i ? ", " : "", cov->constr_name[i]);
+			cj_append_float8(buf, cov->coef[cov->ncoef - cov->nconstr + i]);
+		}
+		appendStringInfoChar(buf, ')');
+	}
+}
+
+/* Text form of a model body and its covariates (NULL without) */
 static char *
-ModelText(const CjModelBody *b)
+ModelText(const CjModelBody *b, const CjCovariates *cov)
 {
 	const CjFamily *f = cj_family_by_id(b->family);
 	StringInfoData buf;
-	int			i;
+	int			i,
+				dim;
+	const double *vcov;
 
 	if (f == NULL)
 		elog(ERROR, "cj_model has unknown family id %d", b->family);
@@ -179,10 +334,17 @@ ModelText(const CjModelBody *b)
 		cj_append_float8(&buf, b->params[i]);
 	}
 	appendStringInfoChar(&buf, ')');
+	if (cov)
+		AppendCovariates(&buf, cov);
 	if (b->flags & CJ_MODEL_HAS_LL)
 	{
 		appendStringInfoString(&buf, " ll=");
 		cj_append_float8(&buf, b->loglik);
+	}
+	if (cov && (cov->flags & CJ_COV_HAS_PENALTY))
+	{
+		appendStringInfoString(&buf, " penalty=");
+		cj_append_float8(&buf, cov->penalty);
 	}
 	if (b->flags & CJ_MODEL_HAS_N)
 	{
@@ -207,12 +369,14 @@ ModelText(const CjModelBody *b)
 		appendStringInfoString(&buf, " vcov=indefinite");
 	if (b->flags & CJ_MODEL_HAS_VCOV)
 	{
+		dim = f->nparams + (cov ? cov->ncoef : 0);
+		vcov = cov ? cov->vcov : b->vcov;
 		appendStringInfoString(&buf, " vcov=[");
-		for (i = 0; i < f->nparams * f->nparams; i++)
+		for (i = 0; i < dim * dim; i++)
 		{
 			if (i)
 				appendStringInfoString(&buf, ", ");
-			cj_append_float8(&buf, b->vcov[i]);
+			cj_append_float8(&buf, vcov[i]);
 		}
 		appendStringInfoChar(&buf, ']');
 	}
@@ -225,14 +389,16 @@ cj_model_in(PG_FUNCTION_ARGS)
 {
 	char	   *s = PG_GETARG_CSTRING(0);
 	CjModelBody b;
+	CjCovariates *cov = palloc(sizeof(CjCovariates));
 	CjError		err;
 
-	if (!cj_model_parse(s, &b, &err))
+	if (!cj_model_parse_cov(s, &b, cov, &err))
 	{
 		cj_input_error(CJ_ESCONTEXT(fcinfo), "cj_model", s, &err);
 		PG_RETURN_NULL();
 	}
-	PG_RETURN_CJ_MODEL_P(cj_model_from_body(&b));
+	PG_RETURN_CJ_MODEL_P(cj_model_build(&b, (b.flags & CJ_MODEL_HAS_COV) ?
+										cov : NULL));
 }
 
 /* Text output */
@@ -241,19 +407,101 @@ cj_model_out(PG_FUNCTION_ARGS)
 {
 	CjModel    *m = PG_GETARG_CJ_MODEL_P(0);
 
-	PG_RETURN_CSTRING(ModelText(&m->b));
+	PG_RETURN_CSTRING(ModelText(&m->b, cj_model_covariates(m)));
+}
+
+/* A covariate name from the message (22P03 when too long) */
+static void
+RecvName(StringInfo buf, char *dst)
+{
+	const char *s = pq_getmsgstring(buf);
+
+	if (strlen(s) >= CJ_COV_NAME_MAX)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("invalid binary data for type cj_model"),
+				 errdetail("A covariate name is longer than %d bytes.",
+						   CJ_COV_NAME_MAX - 1)));
+	strcpy(dst, s);
+}
+
+/* The covariate part of the binary form (after the body's fields) */
+static void
+RecvCovariates(StringInfo buf, const CjModelBody *b, int k, CjCovariates *cov)
+{
+	int			p,
+				i,
+				dim,
+				n[3];
+
+	memset(cov, 0, sizeof(*cov));
+	for (p = 0; p < 3; p++)
+	{
+		n[p] = pq_getmsgbyte(buf);
+		if (n[p] > CJ_COV_MAX)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+					 errmsg("invalid binary data for type cj_model"),
+					 errdetail("A model has at most %d covariates per process.",
+							   CJ_COV_MAX)));
+	}
+	cov->n[0] = n[0];
+	cov->n[1] = n[1];
+	cov->nconstr = n[2];
+	cov->flags = (uint8) pq_getmsgbyte(buf);
+	cov->penalty = pq_getmsgfloat8(buf);
+	for (p = 0; p < 2; p++)
+		for (i = 0; i < cov->n[p]; i++)
+		{
+			cov->constrained[p][i] = pq_getmsgbyte(buf) != 0;
+			RecvName(buf, cov->name[p][i]);
+			if (!cov->constrained[p][i])
+				cov->gamma[p][i] = pq_getmsgfloat8(buf);
+		}
+	for (i = 0; i < cov->nconstr; i++)
+	{
+		RecvName(buf, cov->constr_name[i]);
+		cov->coef[i] = pq_getmsgfloat8(buf);
+	}
+	cj_covariates_assemble(cov);
+	/* ncoef as the lists give it (finish, in validation, checks the rest) */
+	cov->ncoef = cov->nconstr;
+	for (p = 0; p < 2; p++)
+		for (i = 0; i < cov->n[p]; i++)
+			cov->ncoef += !cov->constrained[p][i];
+	if (cov->ncoef > CJ_COV_MAX_COEF)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("invalid binary data for type cj_model"),
+				 errdetail("A model has at most %d covariate coefficients.",
+						   CJ_COV_MAX_COEF)));
+	if (!(b->flags & CJ_MODEL_HAS_VCOV))
+		return;
+	dim = k + cov->ncoef;
+	for (i = k * dim; i < dim * dim; i++)
+		cov->vcov[i] = pq_getmsgfloat8(buf);
+	for (p = 0; p < k; p++)
+		for (i = 0; i < dim; i++)
+			cov->vcov[p * dim + i] = i < k ? b->vcov[p * k + i] :
+				cov->vcov[i * dim + p];
 }
 
 /*
  * Binary input: version byte, family id, status, flags (bytes), iterations
  * (int32), the family's parameters, loglik, n, grad_norm, unit (float8),
- * and when flags say so the k x k covariance (float8, row by row).
+ * and when flags say so the k x k covariance (float8, row by row).  With
+ * covariates there follow: the entry counts of trans, life and constr and
+ * the covariate flags (bytes), the penalty (float8), per trans then life
+ * entry a byte (1 = constrained), its name (string) and, when free, its
+ * coefficient (float8), per constrained name the name and coefficient,
+ * and with a covariance its coefficient rows (ncoef x (k + ncoef) float8).
  */
 Datum
 cj_model_recv(PG_FUNCTION_ARGS)
 {
 	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
 	CjModelBody b;
+	CjCovariates *cov = NULL;
 	const CjFamily *f;
 	CjError		err;
 	int			i;
@@ -279,12 +527,17 @@ cj_model_recv(PG_FUNCTION_ARGS)
 	if (b.flags & CJ_MODEL_HAS_VCOV)
 		for (i = 0; i < f->nparams * f->nparams; i++)
 			b.vcov[i] = pq_getmsgfloat8(buf);
-	if (!cj_model_validate(&b, &err))
+	if (b.flags & CJ_MODEL_HAS_COV)
+	{
+		cov = palloc(sizeof(CjCovariates));
+		RecvCovariates(buf, &b, f->nparams, cov);
+	}
+	if (!cj_model_validate_cov(&b, cov, &err))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 				 errmsg("invalid binary data for type cj_model"),
 				 errdetail("%s", err.detail)));
-	PG_RETURN_CJ_MODEL_P(cj_model_from_body(&b));
+	PG_RETURN_CJ_MODEL_P(cj_model_build(&b, cov));
 }
 
 /* Binary output */
@@ -311,6 +564,34 @@ cj_model_send(PG_FUNCTION_ARGS)
 	if (m->b.flags & CJ_MODEL_HAS_VCOV)
 		for (i = 0; i < f->nparams * f->nparams; i++)
 			pq_sendfloat8(&buf, m->b.vcov[i]);
+	if (m->b.flags & CJ_MODEL_HAS_COV)
+	{
+		CjCovariates *cov = cj_model_covariates(m);
+		int			p,
+					dim = f->nparams + cov->ncoef;
+
+		pq_sendbyte(&buf, cov->n[0]);
+		pq_sendbyte(&buf, cov->n[1]);
+		pq_sendbyte(&buf, cov->nconstr);
+		pq_sendbyte(&buf, cov->flags);
+		pq_sendfloat8(&buf, cov->penalty);
+		for (p = 0; p < 2; p++)
+			for (i = 0; i < cov->n[p]; i++)
+			{
+				pq_sendbyte(&buf, cov->constrained[p][i] ? 1 : 0);
+				pq_sendstring(&buf, cov->name[p][i]);
+				if (!cov->constrained[p][i])
+					pq_sendfloat8(&buf, cov->gamma[p][i]);
+			}
+		for (i = 0; i < cov->nconstr; i++)
+		{
+			pq_sendstring(&buf, cov->constr_name[i]);
+			pq_sendfloat8(&buf, cov->coef[cov->ncoef - cov->nconstr + i]);
+		}
+		if (m->b.flags & CJ_MODEL_HAS_VCOV)
+			for (i = f->nparams * dim; i < dim * dim; i++)
+				pq_sendfloat8(&buf, cov->vcov[i]);
+	}
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 
@@ -344,15 +625,57 @@ cj_model_param_index(const CjFamily *f, const char *name)
 	return -1;
 }
 
-/* One parameter by its name; error listing the names when unknown */
+/*
+ * Index of a parameter or coefficient of model m (covariates cov, NULL
+ * without) by name, in the order of the covariance matrix: the family's
+ * parameters 0..k-1, then the coefficients k..k+ncoef-1 ("trans.X",
+ * "life.X", "constr.X").  22023 listing every name when unknown.
+ */
+int
+cj_model_name_index(const CjFamily *f, const CjCovariates *cov,
+					const char *name)
+{
+	StringInfoData names;
+	char		q[CJ_COV_NAME_MAX + 8];
+	int			i;
+
+	if (cov == NULL)
+		return cj_model_param_index(f, name);
+	for (i = 0; i < f->nparams; i++)
+		if (strcmp(f->param_names[i], name) == 0)
+			return i;
+	i = cj_covariates_find(cov, name);
+	if (i >= 0)
+		return f->nparams + i;
+	initStringInfo(&names);
+	for (i = 0; i < f->nparams; i++)
+		appendStringInfo(&names, "%s, ", f->param_names[i]);
+	for (i = 0; i < cov->ncoef; i++)
+	{
+		cj_covariates_coef_name(cov, i, q, sizeof(q));
+		appendStringInfo(&names, "%s%s", i ? ", " : "", q);
+	}
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("a %s model has no parameter \"%s\"", f->title, name),
+			 errdetail("Its parameters and coefficients are %s.", names.data)));
+	return -1;
+}
+
+/*
+ * One parameter or covariate coefficient by its name ('alpha',
+ * 'trans.Channel', 'constr.Gender'); error listing the names when unknown
+ */
 Datum
 cj_param(PG_FUNCTION_ARGS)
 {
 	CjModel    *m = PG_GETARG_CJ_MODEL_P(0);
 	char	   *name = text_to_cstring(PG_GETARG_TEXT_PP(1));
+	const CjFamily *f = cj_model_family_of(m);
+	CjCovariates *cov = cj_model_covariates(m);
+	int			i = cj_model_name_index(f, cov, name);
 
-	PG_RETURN_FLOAT8(m->b.params[cj_model_param_index(cj_model_family_of(m),
-													  name)]);
+	PG_RETURN_FLOAT8(i < f->nparams ? m->b.params[i] : cov->coef[i - f->nparams]);
 }
 
 /* Log-likelihood of a fitted model; NULL for a model written by hand */
@@ -378,15 +701,62 @@ JsonNum(StringInfo buf, const char *key, bool present, double v)
 }
 
 /*
+ * "covariates": {"trans": [{"name", "coef", "constrained"}...], "life":
+ * [...], "constr": [{"name", "coef"}...], "order": ["r", ..., "trans.X",
+ * ...]} (order: the rows of vcov)
+ */
+static void
+JsonCovariates(StringInfo buf, const CjCovariates *cov)
+{
+	static const char *const block[2] = {"trans", "life"};
+	char		q[CJ_COV_NAME_MAX + 8];
+	int			p,
+				i;
+
+	appendStringInfoString(buf, ", \"covariates\": {");
+	for (p = 0; p < 2; p++)
+	{
+		appendStringInfo(buf, "%s\"%s\": [", p ? ", " : "", block[p]);
+		for (i = 0; i < cov->n[p]; i++)
+		{
+			appendStringInfo(buf, "%s{\"name\": \"%s\", \"coef\": ",
+							 i ? ", " : "", cov->name[p][i]);
+			cj_append_float8(buf, cov->gamma[p][i]);
+			appendStringInfo(buf, ", \"constrained\": %s}",
+							 cov->constrained[p][i] ? "true" : "false");
+		}
+		appendStringInfoChar(buf, ']');
+	}
+	appendStringInfoString(buf, ", \"constr\": [");
+	for (i = 0; i < cov->nconstr; i++)
+	{
+		appendStringInfo(buf, "%s{\"name\": \"%s\", \"coef\": ",
+						 i ? ", " : "", cov->constr_name[i]);
+		cj_append_float8(buf, cov->coef[cov->ncoef - cov->nconstr + i]);
+		appendStringInfoChar(buf, '}');
+	}
+	appendStringInfoString(buf, "], \"coefficients\": [");
+	for (i = 0; i < cov->ncoef; i++)
+	{
+		cj_covariates_coef_name(cov, i, q, sizeof(q));
+		appendStringInfo(buf, "%s\"%s\"", i ? ", " : "", q);
+	}
+	appendStringInfoString(buf, "]}");
+}
+
+/*
  * The model as jsonb: {"family", "params": {...}, "loglik", "n",
  * "iterations", "status", "grad_norm", "unit_seconds", "hessian", "vcov"};
- * absent facts null.
+ * absent facts null.  A model with covariates has "covariates" (above)
+ * and "penalty" too, and its vcov covers the parameters then the
+ * coefficients in the order of "covariates"."coefficients".
  */
 Datum
 cj_model_jsonb(PG_FUNCTION_ARGS)
 {
 	CjModel    *m = PG_GETARG_CJ_MODEL_P(0);
 	const CjFamily *f = cj_model_family_of(m);
+	CjCovariates *cov = cj_model_covariates(m);
 	StringInfoData buf;
 	int			i;
 
@@ -398,7 +768,11 @@ cj_model_jsonb(PG_FUNCTION_ARGS)
 		cj_append_float8(&buf, m->b.params[i]);
 	}
 	appendStringInfoChar(&buf, '}');
+	if (cov)
+		JsonCovariates(&buf, cov);
 	JsonNum(&buf, "loglik", m->b.flags & CJ_MODEL_HAS_LL, m->b.loglik);
+	if (cov)
+		JsonNum(&buf, "penalty", cov->flags & CJ_COV_HAS_PENALTY, cov->penalty);
 	JsonNum(&buf, "n", m->b.flags & CJ_MODEL_HAS_N, m->b.n);
 	JsonNum(&buf, "iterations", m->b.flags & CJ_MODEL_HAS_ITER, m->b.iterations);
 	if (m->b.status)
@@ -414,8 +788,9 @@ cj_model_jsonb(PG_FUNCTION_ARGS)
 	appendStringInfoString(&buf, ", \"vcov\": ");
 	if (m->b.flags & CJ_MODEL_HAS_VCOV)
 	{
-		int			k = f->nparams,
+		int			k = f->nparams + (cov ? cov->ncoef : 0),
 					j;
+		const double *vcov = cov ? cov->vcov : m->b.vcov;
 
 		appendStringInfoChar(&buf, '[');
 		for (i = 0; i < k; i++)
@@ -425,7 +800,7 @@ cj_model_jsonb(PG_FUNCTION_ARGS)
 			{
 				if (j)
 					appendStringInfoString(&buf, ", ");
-				cj_append_float8(&buf, m->b.vcov[i * k + j]);
+				cj_append_float8(&buf, vcov[i * k + j]);
 			}
 			appendStringInfoChar(&buf, ']');
 		}
@@ -482,33 +857,81 @@ ModelHash(const CjModelBody *b, uint64 seed)
 	return h;
 }
 
+/* Same model value, covariates included */
+static bool
+ModelEqual(const CjModel *a, const CjModel *b)
+{
+	CjCovariates *ca,
+			   *cb;
+
+	if (!cj_model_equal(&a->b, &b->b))
+		return false;
+	if (!(a->b.flags & CJ_MODEL_HAS_COV))
+		return true;
+	ca = cj_model_covariates(a);
+	cb = cj_model_covariates(b);
+	return cj_covariates_equal(ca, cb, (a->b.flags & CJ_MODEL_HAS_VCOV) ?
+							   cj_model_family_of(a)->nparams + ca->ncoef : 0);
+}
+
+/*
+ * Hash of a model with its covariates: the body's hash combined with the
+ * hash of the stored covariate section re-made with every zero as +0 (the
+ * stored form is otherwise a function of the value).
+ */
+static uint64
+ModelHashAll(const CjModel *m, uint64 seed)
+{
+	uint64		h = ModelHash(&m->b, seed);
+
+	if (m->b.flags & CJ_MODEL_HAS_COV)
+	{
+		CjCovariates *cov = cj_model_covariates(m);
+		int			k = cj_model_family_of(m)->nparams,
+					i;
+		bool		wv = (m->b.flags & CJ_MODEL_HAS_VCOV) != 0;
+		Size		len = cj_covariates_stored_size(cov, k, wv);
+		unsigned char *bytes = palloc(len);
+
+		for (i = 0; i < cov->ncoef; i++)
+			if (cov->coef[i] == 0.0)
+				cov->coef[i] = 0.0;
+		for (i = 0; i < (k + cov->ncoef) * (k + cov->ncoef); i++)
+			if (cov->vcov[i] == 0.0)
+				cov->vcov[i] = 0.0;
+		if (cov->penalty == 0.0)
+			cov->penalty = 0.0;
+		cj_covariates_store(cov, k, wv, bytes);
+		h = hash_combine64(h, hash_bytes_extended(bytes, len, seed));
+	}
+	return h;
+}
+
 /* cj_model = cj_model */
 Datum
 cj_model_eq(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_BOOL(cj_model_equal(&PG_GETARG_CJ_MODEL_P(0)->b,
-								  &PG_GETARG_CJ_MODEL_P(1)->b));
+	PG_RETURN_BOOL(ModelEqual(PG_GETARG_CJ_MODEL_P(0), PG_GETARG_CJ_MODEL_P(1)));
 }
 
 /* cj_model <> cj_model */
 Datum
 cj_model_ne(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_BOOL(!cj_model_equal(&PG_GETARG_CJ_MODEL_P(0)->b,
-								   &PG_GETARG_CJ_MODEL_P(1)->b));
+	PG_RETURN_BOOL(!ModelEqual(PG_GETARG_CJ_MODEL_P(0), PG_GETARG_CJ_MODEL_P(1)));
 }
 
 /* Hash support 1: 32-bit hash */
 Datum
 cj_model_hash(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_INT32((int32) (uint32) ModelHash(&PG_GETARG_CJ_MODEL_P(0)->b, 0));
+	PG_RETURN_INT32((int32) (uint32) ModelHashAll(PG_GETARG_CJ_MODEL_P(0), 0));
 }
 
 /* Hash support 2: 64-bit hash with a seed */
 Datum
 cj_model_hash_extended(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_INT64((int64) ModelHash(&PG_GETARG_CJ_MODEL_P(0)->b,
-									  (uint64) PG_GETARG_INT64(1)));
+	PG_RETURN_INT64((int64) ModelHashAll(PG_GETARG_CJ_MODEL_P(0),
+										 (uint64) PG_GETARG_INT64(1)));
 }

@@ -7,7 +7,18 @@
  * API for the rest of the lifetime-value glue:
  *   CjModel *DatumGetCjModelP(d) / PG_GETARG_CJ_MODEL_P(n)
  *   cj_model_from_body(body)          palloc a cj_model value
- *   cj_model_make(f, p, fit, unit)    a cj_model from a fit result
+ *   cj_model_build(body, cov)         the same with covariates (cov NULL
+ *                                     unless body.flags has HAS_COV)
+ *   cj_model_make(f, fit, unit)       a cj_model from a fit result
+ *   cj_model_make_cov(f, fit, unit, cov)   the same with covariates: cov
+ *                                     (core/ltv/covariates.h) holds the
+ *                                     names, coefficients, penalty and the
+ *                                     (k + ncoef)^2 covariance
+ *   cj_model_covariates(m)            its covariates (palloc'd) or NULL
+ *   cj_model_name_index(f, cov, name) index of 'alpha' / 'trans.X' in the
+ *                                     covariance order
+ *   cj_model_require_plain(m, "cj_x") 22023 for a model with covariates
+ *                                     where a function takes none
  *   cj_model_family_of(m)             its CjFamily (never NULL)
  *   cj_require_score(f, f->member, "cj_p_alive")   error naming the family
  *                                     when the family lacks that score
@@ -37,7 +48,9 @@ typedef struct CjModel
 
 /*
  * A stored model is CJ_MODEL_BASE_SIZE bytes of body (no covariance, and
- * every value stored before 1.2) or the whole body; DatumGetCjModelP
+ * every value stored before 1.2) or the whole body, which a model with
+ * covariates (CJ_MODEL_HAS_COV) follows with their stored form
+ * (cj_covariates_store, read by cj_model_covariates); DatumGetCjModelP
  * always returns the whole body, the covariance zero when absent.
  */
 extern CjModel *cj_model_detoast(Datum d);
@@ -47,8 +60,16 @@ extern CjModel *cj_model_detoast(Datum d);
 #define PG_RETURN_CJ_MODEL_P(x)	PG_RETURN_POINTER(x)
 
 extern CjModel *cj_model_from_body(const CjModelBody *b);
+extern CjModel *cj_model_build(const CjModelBody *b, const CjCovariates *cov);
 extern CjModel *cj_model_make(const CjFamily *f, const CjFitResult *fit,
 							  double unit_seconds);
+extern CjModel *cj_model_make_cov(const CjFamily *f, const CjFitResult *fit,
+								  double unit_seconds, CjCovariates *cov);
+extern CjCovariates *cj_model_covariates(const CjModel *m);
+extern char *cj_covariates_expected(const CjCovariates *cov);
+extern void cj_model_require_plain(const CjModel *m, const char *function);
+extern int	cj_model_name_index(const CjFamily *f, const CjCovariates *cov,
+								const char *name);
 extern const CjFamily *cj_model_family_of(const CjModel *m);
 
 /* Index of parameter name in family f; 22023 listing the names if none */

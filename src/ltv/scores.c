@@ -23,6 +23,7 @@
 #include <math.h>
 
 #include "nodes/primnodes.h"
+#include "utils/lsyscache.h"
 
 #include "common/util.h"
 #include "core/ltv/clv.h"
@@ -223,12 +224,15 @@ ArgIsConst(FmgrInfo *flinfo, int argno)
 /*
  * The model in argument argno, decoded once per distinct value (slot k of
  * the call site's cache).  When the argument is a literal constant it is
- * decoded once and later rows skip even the comparison.
+ * decoded once and later rows skip even the comparison.  A model with
+ * covariates is compared as a whole (body and covariate section) and its
+ * covariates decoded once into the slot.
  */
-const CjModelSlot *
-cj_score_model(FunctionCallInfo fcinfo, int argno, int k)
+static pg_attribute_always_inline const CjModelSlot *
+ScoreModel(FunctionCallInfo fcinfo, int argno, int k, bool allow_cov)
 {
 	ScoreCache *c = GetCache(fcinfo);
+	CjModelSlot *ms = &c->slot[k];
 	struct varlena *raw;
 	const char *data;
 	Size		len;
@@ -236,27 +240,69 @@ cj_score_model(FunctionCallInfo fcinfo, int argno, int k)
 
 	Assert(k >= 0 && k < CJ_SCORE_SLOTS);
 	if (c->fixed[k])
-		return &c->slot[k];
+		goto done;
 	raw = PG_DETOAST_DATUM_PACKED(PG_GETARG_DATUM(argno));
 	data = VARDATA_ANY(raw);
 	len = VARSIZE_ANY_EXHDR(raw);
-	if (len != off + CJ_MODEL_BASE_SIZE && len != sizeof(CjModel) - VARHDRSZ)
+	if (len != off + CJ_MODEL_BASE_SIZE && len < sizeof(CjModel) - VARHDRSZ)
 		elog(ERROR, "cj_model value has unexpected size %zu", len);
-	if (!c->slot[k].valid)
+	if (!ms->valid)
 		c->fixed[k] = ArgIsConst(fcinfo->flinfo, argno);
 	/* scores depend on the body before the covariance only */
-	if (!c->slot[k].valid ||
-		memcmp(&c->slot[k].b, data + off, CJ_MODEL_BASE_SIZE) != 0)
+	if (len <= sizeof(CjModel) - VARHDRSZ ?
+		(!ms->valid || ms->raw != NULL ||
+		 memcmp(&ms->b, data + off, CJ_MODEL_BASE_SIZE) != 0) :
+		(!ms->valid || ms->rawlen != len || memcmp(ms->raw, data, len) != 0))
 	{
-		memcpy(&c->slot[k].b, data + off, CJ_MODEL_BASE_SIZE);
-		c->slot[k].f = cj_family_by_id(c->slot[k].b.family);
-		if (c->slot[k].f == NULL)
-			elog(ERROR, "cj_model has unknown family id %d", c->slot[k].b.family);
-		c->slot[k].valid = true;
+		ms->valid = false;
+		memcpy(&ms->b, data + off, CJ_MODEL_BASE_SIZE);
+		ms->f = cj_family_by_id(ms->b.family);
+		if (ms->f == NULL)
+			elog(ERROR, "cj_model has unknown family id %d", ms->b.family);
+		if (ms->raw)
+			pfree(ms->raw);
+		ms->raw = NULL;
+		ms->rawlen = 0;
+		if (ms->b.flags & CJ_MODEL_HAS_COV)
+		{
+			MemoryContext old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+			CjModel    *m = cj_model_detoast(PG_GETARG_DATUM(argno));
+
+			if (ms->cov == NULL)
+				ms->cov = palloc(sizeof(CjCovariates));
+			memcpy(ms->cov, cj_model_covariates(m), sizeof(CjCovariates));
+			ms->raw = palloc(len);
+			memcpy(ms->raw, data, len);
+			ms->rawlen = len;
+			MemoryContextSwitchTo(old);
+		}
+		ms->valid = true;
 		/* new model: forget the memoised scores */
 		NewGeneration(c);
 	}
-	return &c->slot[k];
+done:
+	if (unlikely(ms->raw != NULL && !allow_cov))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s needs the customer's covariates for a model with covariates",
+						get_func_name(fcinfo->flinfo->fn_oid)),
+				 errdetail("The model expects %s; pass them as cov_trans and cov_life after the usual arguments.",
+						   cj_covariates_expected(ms->cov))));
+	return ms;
+}
+
+/* The model in argument argno (see ScoreModel); no covariates */
+const CjModelSlot *
+cj_score_model(FunctionCallInfo fcinfo, int argno, int k)
+{
+	return ScoreModel(fcinfo, argno, k, false);
+}
+
+/* The model in argument argno, with or without covariates */
+const CjModelSlot *
+cj_score_model_cov(FunctionCallInfo fcinfo, int argno, int k)
+{
+	return ScoreModel(fcinfo, argno, k, true);
 }
 
 /* A time horizon: finite and >= 0 */

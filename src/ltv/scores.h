@@ -23,10 +23,20 @@ typedef struct CjModelSlot
 	bool		valid;
 	CjModelBody b;				/* b.params are the parameters */
 	const CjFamily *f;
+	CjCovariates *cov;			/* the coefficients, NULL without */
+	char	   *raw;			/* a model with covariates as stored (for
+								 * the comparison), rawlen bytes */
+	Size		rawlen;
 } CjModelSlot;
 
+/*
+ * cj_score_model refuses a model with covariates (22023 naming them);
+ * cj_score_model_cov takes both kinds.
+ */
 extern const CjModelSlot *cj_score_model(FunctionCallInfo fcinfo, int argno,
 										 int k);
+extern const CjModelSlot *cj_score_model_cov(FunctionCallInfo fcinfo,
+											 int argno, int k);
 extern double cj_score_result(double v, const char *function);
 
 #endif							/* CJ_SCORES_H */

@@ -488,6 +488,7 @@ cj_tracking_add(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("period_start, period_length and periods must be the same for every row")));
 	m = PG_GETARG_CJ_MODEL_P(1);
+	cj_model_require_plain(m, "cj_tracking");
 	c = GetCache(fcinfo, m, &h);
 	cum = CustomerSeries(c, m, first);
 	lo = TRACKING_LO(t);

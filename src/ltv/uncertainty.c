@@ -70,13 +70,18 @@ RequireVcov(const CjModel *m, const char *function)
 	return NULL;
 }
 
-/* cj_vcov(m): the k x k covariance of the parameters; NULL when none */
+/*
+ * cj_vcov(m): the k x k covariance of the parameters, (k + ncoef) square
+ * with covariates (parameters, then the coefficients in the order of
+ * covariates.h: free trans, free life, constrained); NULL when none
+ */
 Datum
 cj_vcov(PG_FUNCTION_ARGS)
 {
 	CjModel    *m = PG_GETARG_CJ_MODEL_P(0);
 	const CjFamily *f = cj_model_family_of(m);
-	int			k = f->nparams,
+	CjCovariates *cov = cj_model_covariates(m);
+	int			k = f->nparams + (cov ? cov->ncoef : 0),
 				dims[2] = {k, k},
 				lbs[2] = {1, 1},
 				i;
@@ -86,37 +91,46 @@ cj_vcov(PG_FUNCTION_ARGS)
 		PG_RETURN_NULL();
 	d = palloc(sizeof(Datum) * k * k);
 	for (i = 0; i < k * k; i++)
-		d[i] = Float8GetDatum(m->b.vcov[i]);
+		d[i] = Float8GetDatum(cov ? cov->vcov[i] : m->b.vcov[i]);
 	PG_RETURN_ARRAYTYPE_P(construct_md_array(d, NULL, 2, dims, lbs, FLOAT8OID,
 											 sizeof(float8), FLOAT8PASSBYVAL,
 											 TYPALIGN_DOUBLE));
 }
 
-/* cj_std_error(m, name): standard error of one parameter; NULL when none */
+/*
+ * cj_std_error(m, name): standard error of one parameter or covariate
+ * coefficient ('trans.X'); NULL when the model has no covariance
+ */
 Datum
 cj_std_error(PG_FUNCTION_ARGS)
 {
 	CjModel    *m = PG_GETARG_CJ_MODEL_P(0);
 	const CjFamily *f = cj_model_family_of(m);
-	int			i = cj_model_param_index(f, text_to_cstring(PG_GETARG_TEXT_PP(1)));
+	CjCovariates *cov = cj_model_covariates(m);
+	int			i = cj_model_name_index(f, cov, text_to_cstring(PG_GETARG_TEXT_PP(1))),
+				dim = f->nparams + (cov ? cov->ncoef : 0);
 
 	if (!(m->b.flags & CJ_MODEL_HAS_VCOV))
 		PG_RETURN_NULL();
-	PG_RETURN_FLOAT8(sqrt(m->b.vcov[i * f->nparams + i]));
+	PG_RETURN_FLOAT8(sqrt((cov ? cov->vcov : m->b.vcov)[i * dim + i]));
 }
 
 /*
- * cj_confint(m, name, level) -> (lower, upper): the interval on the log
- * scale, p exp(-/+ z se / p), so that it stays positive
+ * cj_confint(m, name, level) -> (lower, upper): for a parameter the
+ * interval on the log scale, p exp(-/+ z se / p), so that it stays
+ * positive; for a covariate coefficient, which may be of either sign (and
+ * is already a log-scale effect), on the natural scale, gamma -/+ z se.
  */
 Datum
 cj_confint(PG_FUNCTION_ARGS)
 {
 	CjModel    *m = PG_GETARG_CJ_MODEL_P(0);
 	const CjFamily *f = cj_model_family_of(m);
-	int			i = cj_model_param_index(f, text_to_cstring(PG_GETARG_TEXT_PP(1)));
+	CjCovariates *cov = cj_model_covariates(m);
+	int			i = cj_model_name_index(f, cov, text_to_cstring(PG_GETARG_TEXT_PP(1))),
+				dim = f->nparams + (cov ? cov->ncoef : 0);
 	double		level = PG_GETARG_FLOAT8(2),
-				p = m->b.params[i],
+				p = i < f->nparams ? m->b.params[i] : cov->coef[i - f->nparams],
 				se_log,
 				z;
 	const double *v;
@@ -130,10 +144,20 @@ cj_confint(PG_FUNCTION_ARGS)
 				 errmsg("confidence level must be between 0 and 1"),
 				 errdetail("The level is a probability such as 0.95, exclusive of 0 and 1.")));
 	v = RequireVcov(m, "cj_confint");
+	if (cov)
+		v = cov->vcov;
 	if (get_call_result_type(fcinfo, NULL, &td) != TYPEFUNC_COMPOSITE)
 		elog(ERROR, "cj_confint must return a record");
-	se_log = sqrt(v[i * f->nparams + i]) / p;
 	z = cj_normal_quantile(0.5 + 0.5 * level);
+	if (i >= f->nparams)
+	{
+		double		se = sqrt(v[i * dim + i]);
+
+		out[0] = Float8GetDatum(FiniteBound(p - z * se, "lower bound"));
+		out[1] = Float8GetDatum(FiniteBound(p + z * se, "upper bound"));
+		PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(BlessTupleDesc(td), out, nulls)));
+	}
+	se_log = sqrt(v[i * dim + i]) / p;
 	out[0] = Float8GetDatum(FiniteBound(p * exp(-z * se_log), "lower bound"));
 	out[1] = Float8GetDatum(FiniteBound(p * exp(z * se_log), "upper bound"));
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(BlessTupleDesc(td), out, nulls)));
@@ -234,6 +258,7 @@ cj_param_draws(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("number of draws must be between 0 and %d", CJ_MAX_DRAWS)));
+	cj_model_require_plain(m, "cj_param_draws");
 	RequireVcov(m, "cj_param_draws");
 	LogCholesky(m, k, L);
 	cj_rng_seed(&rng, (uint64) PG_GETARG_INT64(2));
@@ -381,6 +406,7 @@ cj_conditional_purchases_interval(PG_FUNCTION_ARGS)
 				s;
 	CondArg		a;
 
+	cj_model_require_plain(m, "cj_conditional_purchases_interval");
 	HistoryOf(f, fcinfo, 1, v, "cj_conditional_purchases_interval");
 	a.v = v;
 	a.t = PG_GETARG_FLOAT8(4);
@@ -447,6 +473,7 @@ cj_clv_interval(PG_FUNCTION_ARGS)
 				var;
 	ClvArg		a;
 
+	cj_model_require_plain(pm, "cj_clv_interval");
 	HistoryOf(pf, fcinfo, 2, v, "cj_clv_interval");
 	cj_require_score(sf, (const void *) sf->spend, "cj_clv_interval");
 	sv[0] = v[0];

@@ -751,6 +751,24 @@ Simulate(const double *p, double T, CjRng *rng, double *v)
 /* A typical parameter vector: Fader, Hardie and Lee (2005), CDNOW sample, weeks */
 static const double Example[] = {0.2426, 4.4135, 0.7929, 2.4257};
 
+/*
+ * A customer's parameters under time-invariant covariates (CLVTools,
+ * bgnbd_staticcov_alpha_i / _a_i / _b_i; Fader and Hardie 2007, note
+ * 019): alpha_i = alpha0 exp(-eta_trans), a_i = a0 exp(eta_life),
+ * b_i = b0 exp(eta_life).
+ */
+static void
+BgnbdCovariateParams(const double *p, double eta_trans, double eta_life,
+					 double *q)
+{
+	double		e = exp(eta_life);
+
+	q[0] = p[0];
+	q[1] = p[1] * exp(-eta_trans);
+	q[2] = p[2] * e;
+	q[3] = p[3] * e;
+}
+
 const CjFamily cj_family_bgnbd = {
 	.id = CJ_FAMILY_BGNBD,
 	.name = "bgnbd",
@@ -771,4 +789,5 @@ const CjFamily cj_family_bgnbd = {
 	.p_alive = PAlive,
 	.prob_n = ProbN,
 	.simulate = Simulate,
+	.covariate_params = BgnbdCovariateParams,
 };

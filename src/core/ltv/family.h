@@ -160,6 +160,16 @@ typedef struct CjFamily
 	 */
 	void		(*simulate) (const double *p, double T, CjRng *rng, double *v);
 	double		(*simulate_spend) (const double *p, double x, CjRng *rng);
+
+	/*
+	 * Optional: time-invariant covariates (core/ltv/covariates.h).  The
+	 * parameters q of one customer from the population's p and the linear
+	 * predictors eta_trans = gamma_trans' z_trans and eta_life =
+	 * gamma_life' z_life; every score of the customer is the family's
+	 * score at q.  NULL: the family takes no covariates.
+	 */
+	void		(*covariate_params) (const double *p, double eta_trans,
+									 double eta_life, double *q);
 } CjFamily;
 
 /*

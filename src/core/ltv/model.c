@@ -97,13 +97,16 @@ syntax:
  * information at the estimate was not positive definite).
  */
 static bool
-ParseVcov(const char **pp, CjModelBody *b)
+ParseVcov(const char **pp, CjModelBody *b, CjCovariates *cov)
 {
 	const CjFamily *f = cj_family_by_id(b->family);
 	char		word[16];
 	const char *save = *pp;
 	int			k = f->nparams,
-				n = 0;
+				dim = k + ((b->flags & CJ_MODEL_HAS_COV) ? cov->ncoef : 0),
+				n = 0,
+				i;
+	double	   *dst = (b->flags & CJ_MODEL_HAS_COV) ? cov->vcov : b->vcov;
 
 	if (b->flags & (CJ_MODEL_HAS_VCOV | CJ_MODEL_HESS_INDEF))
 		return false;
@@ -117,17 +120,69 @@ ParseVcov(const char **pp, CjModelBody *b)
 		return false;
 	do
 	{
-		if (n >= k * k || !cj_parse_double(pp, &b->vcov[n]))
+		if (n >= dim * dim || !cj_parse_double(pp, &dst[n]))
 			return false;
 		n++;
 	} while (cj_accept_char(pp, ','));
 	b->flags |= CJ_MODEL_HAS_VCOV;
-	return n == k * k && cj_accept_char(pp, ']');
+	if (dst != b->vcov)
+		for (i = 0; i < k * k; i++)
+			b->vcov[i] = dst[(i / k) * dim + i % k];
+	return n == dim * dim && cj_accept_char(pp, ']');
+}
+
+/*
+ * Covariate blocks trans(...), life(...), constr(...) after the
+ * parameters, in any order, each at most once; false with err on a
+ * syntax error.  *pp is left at the first word that is not a block.
+ */
+static bool
+ParseCovBlocks(const char **pp, CjModelBody *b, CjCovariates *cov,
+			   CjError *err)
+{
+	static const char *const blocks[3] = {"trans", "life", "constr"};
+	bool		seen[3] = {false, false, false};
+
+	for (;;)
+	{
+		const char *save = *pp;
+		char		word[16];
+		int			which;
+
+		if (cj_parse_ident(pp, word, sizeof(word)) <= 0 ||
+			*cj_skip_space(*pp) != '(')
+		{
+			*pp = save;
+			break;
+		}
+		for (which = 0; which < 3; which++)
+			if (strcmp(word, blocks[which]) == 0)
+				break;
+		if (which == 3 || seen[which] || cov == NULL)
+		{
+			cj_error_set(err, CJ_ERR_SYNTAX,
+						 cov == NULL ? "Covariate coefficients are not accepted here." :
+						 "Covariate blocks are trans(...), life(...) and constr(...), each at most once.");
+			return false;
+		}
+		seen[which] = true;
+		if (!(b->flags & CJ_MODEL_HAS_COV))
+			memset(cov, 0, sizeof(*cov));
+		b->flags |= CJ_MODEL_HAS_COV;
+		if (!cj_covariates_parse_block(pp, which, cov, err))
+			return false;
+	}
+	if (b->flags & CJ_MODEL_HAS_COV)
+	{
+		cj_covariates_assemble(cov);
+		return cj_covariates_finish(cov, err);
+	}
+	return true;
 }
 
 /* One fit fact; false on a syntax error or a repeated fact */
 static bool
-ParseFact(const char **pp, CjModelBody *b)
+ParseFact(const char **pp, CjModelBody *b, CjCovariates *cov)
 {
 	char		name[32];
 	int			st;
@@ -157,7 +212,14 @@ ParseFact(const char **pp, CjModelBody *b)
 	else if (strcmp(name, "unit") == 0)
 		bit = CJ_MODEL_HAS_UNIT;
 	else if (strcmp(name, "vcov") == 0)
-		return ParseVcov(pp, b);
+		return ParseVcov(pp, b, cov);
+	else if (strcmp(name, "penalty") == 0)
+	{
+		if (!(b->flags & CJ_MODEL_HAS_COV) || (cov->flags & CJ_COV_HAS_PENALTY))
+			return false;
+		cov->flags |= CJ_COV_HAS_PENALTY;
+		return cj_parse_double(pp, &cov->penalty);
+	}
 	else
 		return false;
 	if (b->flags & bit)
@@ -184,24 +246,37 @@ ParseFact(const char **pp, CjModelBody *b)
 
 /* Parse the text form */
 bool
-cj_model_parse(const char *s, CjModelBody *b, CjError *err)
+cj_model_parse_cov(const char *s, CjModelBody *b, CjCovariates *cov,
+				   CjError *err)
 {
 	const char *p = s;
 	const CjFamily *f;
 
 	memset(b, 0, sizeof(*b));
-	if (!ParseParams(&p, b, &f, err))
+	if (!ParseParams(&p, b, &f, err) || !ParseCovBlocks(&p, b, cov, err))
 		return false;
 	while (!cj_at_end(p))
 	{
-		if (!ParseFact(&p, b))
+		if (!ParseFact(&p, b, cov))
 		{
-			cj_error_set(err, CJ_ERR_SYNTAX,
-						 "Fit facts are ll=, n=, iter=, grad=, unit=, vcov= (each once) and one verdict (converged, boundary, maxiter, stalled).");
+			if (b->flags & CJ_MODEL_HAS_COV)
+				cj_error_set(err, CJ_ERR_SYNTAX,
+							 "Fit facts are ll=, penalty=, n=, iter=, grad=, unit=, vcov= (each once) and one verdict (converged, boundary, maxiter, stalled).");
+			else
+				cj_error_set(err, CJ_ERR_SYNTAX,
+							 "Fit facts are ll=, n=, iter=, grad=, unit=, vcov= (each once) and one verdict (converged, boundary, maxiter, stalled).");
 			return false;
 		}
 	}
-	return cj_model_validate(b, err);
+	return cj_model_validate_cov(b, (b->flags & CJ_MODEL_HAS_COV) ? cov : NULL,
+								 err);
+}
+
+/* Parse a text form without covariates */
+bool
+cj_model_parse(const char *s, CjModelBody *b, CjError *err)
+{
+	return cj_model_parse_cov(s, b, NULL, err);
 }
 
 /* True for +0.0 exactly (not -0.0) */
@@ -296,7 +371,7 @@ cj_model_validate(const CjModelBody *b, CjError *err)
 			cj_error_set(err, CJ_ERR_PARAM, "Unused parameter slots must be 0.");
 			return false;
 		}
-	if (b->status > CJ_FIT_STATUS_MAX || (b->flags & ~CJ_MODEL_FLAGS_ALL) ||
+	if (b->status > CJ_FIT_STATUS_MAX ||
 		b->iterations < 0 || !isfinite(b->loglik) ||
 		!(b->n >= 0.0 && isfinite(b->n)) ||
 		!(b->grad_norm >= 0.0 && isfinite(b->grad_norm)) ||
@@ -323,6 +398,45 @@ cj_model_validate(const CjModelBody *b, CjError *err)
 	{
 		cj_error_set(err, CJ_ERR_PARAM,
 					 "A fit fact that is not present must be 0.");
+		return false;
+	}
+	return true;
+}
+
+/* Validate a body and its covariates */
+bool
+cj_model_validate_cov(const CjModelBody *b, CjCovariates *cov, CjError *err)
+{
+	const CjFamily *f;
+
+	if (!cj_model_validate(b, err))
+		return false;
+	if (!(b->flags & CJ_MODEL_HAS_COV))
+		return true;
+	f = cj_family_by_id(b->family);
+	if (f->covariate_params == NULL)
+	{
+		cj_error_set(err, CJ_ERR_PARAM,
+					 "A %s model takes no covariates (Pareto/NBD and BG/NBD do).",
+					 f->title);
+		return false;
+	}
+	if (cov == NULL || !cj_covariates_finish(cov, err))
+	{
+		if (cov == NULL)
+			cj_error_set(err, CJ_ERR_PARAM, "The model's covariates are missing.");
+		return false;
+	}
+	if (cov->ncoef == 0)
+	{
+		cj_error_set(err, CJ_ERR_PARAM, "A model with covariates has at least one.");
+		return false;
+	}
+	if ((b->flags & CJ_MODEL_HAS_VCOV) &&
+		!cj_covariates_valid_vcov(cov, f->nparams, b->vcov))
+	{
+		cj_error_set(err, CJ_ERR_PARAM,
+					 "A covariance matrix has (k + coefficients)^2 finite entries and is symmetric and positive definite.");
 		return false;
 	}
 	return true;

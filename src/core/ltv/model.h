@@ -20,6 +20,17 @@
  * A model written by hand from published parameters has no facts.  The
  * family is stored by its stable registry id, never by an OID.
  *
+ * A Pareto/NBD or BG/NBD model may carry covariate coefficients
+ * (covariates.h), written between the parameters and the facts, and then
+ * the facts may include penalty= and its vcov= covers the parameters and
+ * then the coefficients ((k + ncoef)^2 numbers):
+ *
+ *   pnbd(r=0.79, alpha=5.7, s=0.39, beta=9.9) trans(Gender=0.4,
+ *       Channel) life(Gender=-0.2, Channel) constr(Channel=0.3)
+ *       ll=-2810.6 penalty=0.0041 n=250 ...
+ *
+ *   penalty=<float>  the L2 penalty of a regularized fit (>= 0)
+ *
  *-------------------------------------------------------------------------
  */
 #ifndef CJ_MODEL_H
@@ -27,6 +38,7 @@
 
 #include <stddef.h>
 
+#include "core/ltv/covariates.h"
 #include "core/ltv/family.h"
 
 /* which optional facts are present */
@@ -39,7 +51,9 @@
 #define CJ_MODEL_HESS_INDEF 0x40	/* the observed information at the
 									 * estimate was not positive definite:
 									 * there is no covariance */
-#define CJ_MODEL_FLAGS_ALL	0x7f
+#define CJ_MODEL_HAS_COV	0x80	/* covariate coefficients follow the body
+									 * (core/ltv/covariates.h) */
+#define CJ_MODEL_FLAGS_ALL	0xff
 
 /* Fixed-width body of a cj_model value (after the varlena header) */
 typedef struct CjModelBody
@@ -62,7 +76,14 @@ typedef struct CjModelBody
 /* Bytes of a body without covariance (every value stored before 1.2) */
 #define CJ_MODEL_BASE_SIZE	offsetof(CjModelBody, vcov)
 
-/* Parse the text form into body (version left 0); false with err. */
+/*
+ * Parse the text form into body (version left 0) and, when the text has
+ * covariates, cov (CJ_MODEL_HAS_COV set in body->flags); false with err.
+ * cov may be NULL for callers that take no covariates: such a text is
+ * then an error.
+ */
+extern bool cj_model_parse_cov(const char *s, CjModelBody *body,
+							   CjCovariates *cov, CjError *err);
 extern bool cj_model_parse(const char *s, CjModelBody *body, CjError *err);
 
 /* Same model value (every field but the format version; -0 equals 0) */
@@ -70,6 +91,14 @@ extern bool cj_model_equal(const CjModelBody *a, const CjModelBody *b);
 
 /* Validate every field of a body (as the text parser does) */
 extern bool cj_model_validate(const CjModelBody *body, CjError *err);
+
+/*
+ * Validate a body with its covariates (cov NULL unless CJ_MODEL_HAS_COV):
+ * the body, the family takes covariates, the lists (cj_covariates_finish,
+ * which it runs), the full covariance.
+ */
+extern bool cj_model_validate_cov(const CjModelBody *body, CjCovariates *cov,
+								  CjError *err);
 
 /*
  * Parse "<int>d" or "<float>s" (after "unit=") into seconds > 0; the

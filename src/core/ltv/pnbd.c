@@ -809,6 +809,21 @@ PnbdSimulate(const double *p, double T, CjRng *rng, double *v)
 /* A typical parameter vector: Fader, Hardie and Lee (2005), CDNOW sample, weeks */
 static const double Example[] = {0.5533, 10.5776, 0.6061, 11.6650};
 
+/*
+ * A customer's parameters under time-invariant covariates (CLVTools,
+ * pnbd_staticcov_alpha_i / _beta_i; Fader and Hardie 2007, note 019):
+ * alpha_i = alpha0 exp(-eta_trans), beta_i = beta0 exp(-eta_life).
+ */
+static void
+PnbdCovariateParams(const double *p, double eta_trans, double eta_life,
+					double *q)
+{
+	q[0] = p[0];
+	q[1] = p[1] * exp(-eta_trans);
+	q[2] = p[2];
+	q[3] = p[3] * exp(-eta_life);
+}
+
 const CjFamily cj_family_pnbd = {
 	.id = CJ_FAMILY_PNBD,
 	.name = "pnbd",
@@ -831,4 +846,5 @@ const CjFamily cj_family_pnbd = {
 	.exposure = PnbdCondExposure,
 	.conditional_given = PnbdConditionalGiven,
 	.simulate = PnbdSimulate,
+	.covariate_params = PnbdCovariateParams,
 };
