@@ -237,8 +237,8 @@ ReadNames(JsonbIterator **it, const char *key, char list[][CJ_COVNAME_MAX + 1])
 	{
 		if (v.type != jbvString)
 			BadOptions(psprintf("%s must be an array of names.", key));
-		if (n >= CJ_COV_MAX)
-			BadOptions(psprintf("%s has more than %d names.", key, CJ_COV_MAX));
+		if (n >= CJ_COVFIT_MAX)
+			BadOptions(psprintf("%s has more than %d names.", key, CJ_COVFIT_MAX));
 		if (v.val.string.len > CJ_COVNAME_MAX)
 			BadOptions(psprintf("A name in %s is longer than %d bytes.", key,
 								CJ_COVNAME_MAX));
@@ -375,7 +375,7 @@ ShapeFrom(const CjFamily *f, const CovOptions *o, int nt, int nl,
 }
 
 /*
- * Copy float8[] argument argno into v (at most CJ_COV_MAX values);
+ * Copy float8[] argument argno into v (at most CJ_COVFIT_MAX values);
  * returns the count.  Errors: more than one dimension or too many values
  * (2202E), a NULL element (22004), NaN or an infinity (22023).
  */
@@ -392,12 +392,12 @@ ArrayArg(FunctionCallInfo fcinfo, int argno, const char *what, double *v)
 				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
 				 errmsg("%s must be a one-dimensional array", what)));
 	n = ARR_NDIM(a) == 0 ? 0 : ARR_DIMS(a)[0];
-	if (n > CJ_COV_MAX)
+	if (n > CJ_COVFIT_MAX)
 		ereport(ERROR,
 				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
 				 errmsg("%s has too many covariates", what),
 				 errdetail("A process takes at most %d covariates; got %d.",
-						   CJ_COV_MAX, n)));
+						   CJ_COVFIT_MAX, n)));
 	if (ARR_HASNULL(a))
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
@@ -441,8 +441,8 @@ cj_cov_fit_state_add(PG_FUNCTION_ARGS)
 	CjCovFitState *s;
 	const CjFamily *f;
 	double		v[CJ_COVROW_MAX],
-				zt[CJ_COV_MAX],
-				zl[CJ_COV_MAX];
+				zt[CJ_COVFIT_MAX],
+				zl[CJ_COVFIT_MAX];
 	int			nargs = PG_NARGS(),
 				nt,
 				nl,
@@ -605,13 +605,12 @@ cj_cov_fit_state_final(PG_FUNCTION_ARGS)
 	d.g = groups;
 	d.ngroups = cj_cov_group_rows(&s->shape, rows, n, tuples, groups,
 								  &d.total_weight);
-	names = palloc(sizeof(*names) * CJ_COV_MAX_COEF);
+	names = palloc(sizeof(*names) * CJ_COVFIT_MAX_COEF);
 	cj_cov_shape_spec(&s->shape, &spec, names);
 	if (!cj_cov_fit(f, &spec, &d, &res, &err))
 		cj_raise(&err, psprintf("cannot fit the %s model with covariates to these data",
 								f->title));
-	PG_RETURN_DATUM(cj_cov_model_datum(f, &spec, (const char (*)[CJ_COEFNAME_MAX]) names,
-									   &res));
+	PG_RETURN_DATUM(cj_cov_model_datum(f, &s->shape, &res, 0));
 }
 
 /* Text input (core/ltv/covstate.c) */

@@ -21,8 +21,8 @@
  * coefficients under their names (trans.X, life.X, constr.X), their
  * covariance, the unpenalised log-likelihood and the penalty.
  */
-extern Datum cj_cov_model_datum(const CjFamily *f, const CjCovSpec *spec,
-								const char (*names)[CJ_COEFNAME_MAX],
-								const CjCovFitResult *res);
+extern Datum cj_cov_model_datum(const CjFamily *f, const CjCovShape *shape,
+								const CjCovFitResult *res,
+								double unit_seconds);
 
 #endif							/* CJ_COV_FIT_STATE_H */

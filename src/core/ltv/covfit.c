@@ -108,11 +108,11 @@ cj_cov_spec_check(const CjFamily *f, const CjCovSpec *s, CjError *err)
 					 f->title);
 		return false;
 	}
-	if (s->ntrans < 0 || s->ntrans > CJ_COV_MAX || s->nlife < 0 ||
-		s->nlife > CJ_COV_MAX)
+	if (s->ntrans < 0 || s->ntrans > CJ_COVFIT_MAX || s->nlife < 0 ||
+		s->nlife > CJ_COVFIT_MAX)
 	{
 		cj_error_set(err, CJ_ERR_LIMIT,
-					 "A process takes at most %d covariates.", CJ_COV_MAX);
+					 "A process takes at most %d covariates.", CJ_COVFIT_MAX);
 		return false;
 	}
 	if (s->ncoef < 0 || s->ncoef > s->ntrans + s->nlife)

@@ -21,11 +21,15 @@
 
 #include "core/ltv/fit.h"
 
-/* The most covariates of one process, and coefficients of one model */
-#define CJ_COV_MAX		10
-#define CJ_COV_MAX_COEF	(2 * CJ_COV_MAX)
+/*
+ * The most covariates of one process a fit takes, and coefficients of one
+ * fit (below the model's limits, core/ltv/covariates.h: the optimizer's
+ * dimension and the cost of the Hessian grow with them).
+ */
+#define CJ_COVFIT_MAX		10
+#define CJ_COVFIT_MAX_COEF	(2 * CJ_COVFIT_MAX)
 
-#if CJ_MAX_PARAMS + CJ_COV_MAX_COEF > CJ_OPTIM_MAX_DIM
+#if CJ_MAX_PARAMS + CJ_COVFIT_MAX_COEF > CJ_OPTIM_MAX_DIM
 #error "the optimizer takes fewer variables than a covariate model has"
 #endif
 
@@ -45,10 +49,10 @@ typedef struct CjCovSpec
 {
 	int			ntrans;			/* trans covariates (columns) */
 	int			nlife;			/* life covariates (columns) */
-	int			trans_coef[CJ_COV_MAX];
-	int			life_coef[CJ_COV_MAX];
+	int			trans_coef[CJ_COVFIT_MAX];
+	int			life_coef[CJ_COVFIT_MAX];
 	int			ncoef;			/* distinct coefficients */
-	int			kind[CJ_COV_MAX_COEF];	/* CJ_COEF_* */
+	int			kind[CJ_COVFIT_MAX_COEF];	/* CJ_COEF_* */
 	double		lambda_trans;	/* >= 0, CLVTools' scale */
 	double		lambda_life;
 } CjCovSpec;
@@ -72,7 +76,7 @@ typedef struct CjCovFitResult
 {
 	int			k;				/* variables: nparams + ncoef */
 	double		p[CJ_MAX_PARAMS];	/* base parameters, natural scale */
-	double		coef[CJ_COV_MAX_COEF];	/* coefficients */
+	double		coef[CJ_COVFIT_MAX_COEF];	/* coefficients */
 	double		loglik;			/* unpenalised, at the estimates */
 	double		penalty;		/* lambda_trans sum g^2 + lambda_life sum g^2 */
 	double		n;				/* customers */

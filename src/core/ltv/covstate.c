@@ -108,11 +108,11 @@ cj_cov_shape_check(const CjCovShape *s, CjError *err)
 	}
 	if (s->ntrans == -1 && s->nlife == -1 && s->nconstr == 0)
 		return true;			/* no shape yet */
-	if (s->ntrans < 0 || s->ntrans > CJ_COV_MAX || s->nlife < 0 ||
-		s->nlife > CJ_COV_MAX || s->nconstr < 0 || s->nconstr > CJ_COV_MAX)
+	if (s->ntrans < 0 || s->ntrans > CJ_COVFIT_MAX || s->nlife < 0 ||
+		s->nlife > CJ_COVFIT_MAX || s->nconstr < 0 || s->nconstr > CJ_COVFIT_MAX)
 	{
 		cj_error_set(err, CJ_ERR_LIMIT,
-					 "A process takes at most %d covariates.", CJ_COV_MAX);
+					 "A process takes at most %d covariates.", CJ_COVFIT_MAX);
 		return false;
 	}
 	if (!CheckNames(s->trans, s->ntrans, "trans", err) ||
@@ -401,7 +401,7 @@ ParseNames(const char **p, char list[][CJ_COVNAME_MAX + 1], int8_t *n)
 		return true;
 	do
 	{
-		if (*n >= CJ_COV_MAX ||
+		if (*n >= CJ_COVFIT_MAX ||
 			cj_parse_ident(p, list[*n], CJ_COVNAME_MAX + 1) <= 0)
 			return false;
 		(*n)++;
@@ -522,7 +522,7 @@ cj_cov_state_text_size(const CjCovShape *s, size_t n)
 {
 	int			w = s->ntrans < 0 ? 0 : s->ntrans + s->nlife + 3;
 
-	return 128 + 3 * CJ_COV_MAX * (CJ_COVNAME_MAX + 1) + 2 * CJ_DOUBLE_TEXT_MAX +
+	return 128 + 3 * CJ_COVFIT_MAX * (CJ_COVNAME_MAX + 1) + 2 * CJ_DOUBLE_TEXT_MAX +
 		n * ((size_t) w * (CJ_DOUBLE_TEXT_MAX + 1) + 8 + 24);
 }
 

@@ -22,14 +22,15 @@
 #ifndef CJ_COVSTATE_H
 #define CJ_COVSTATE_H
 
+#include "core/ltv/covariates.h"
 #include "core/ltv/covfit.h"
 #include "core/ltv/tupleset.h"
 
-/* The longest covariate name (bytes, without the NUL) */
-#define CJ_COVNAME_MAX	63
+/* The longest covariate name (bytes, without the NUL), as the model's */
+#define CJ_COVNAME_MAX	(CJ_COV_NAME_MAX - 1)
 
 /* Values of one row before its weight */
-#define CJ_COVROW_MAX	(2 * CJ_COV_MAX + 3)
+#define CJ_COVROW_MAX	(2 * CJ_COVFIT_MAX + 3)
 
 /* The shape of a covariate fit; plain bytes, no pointers */
 typedef struct CjCovShape
@@ -41,9 +42,9 @@ typedef struct CjCovShape
 	uint8_t		reserved[4];	/* zero */
 	double		lambda_trans;
 	double		lambda_life;
-	char		trans[CJ_COV_MAX][CJ_COVNAME_MAX + 1];
-	char		life[CJ_COV_MAX][CJ_COVNAME_MAX + 1];
-	char		constr[CJ_COV_MAX][CJ_COVNAME_MAX + 1];
+	char		trans[CJ_COVFIT_MAX][CJ_COVNAME_MAX + 1];
+	char		life[CJ_COVFIT_MAX][CJ_COVNAME_MAX + 1];
+	char		constr[CJ_COVFIT_MAX][CJ_COVNAME_MAX + 1];
 } CjCovShape;
 
 /* Values per row (before the weight) of a shape */
