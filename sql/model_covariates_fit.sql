@@ -102,8 +102,8 @@ LATERAL (SELECT CASE r.param WHEN 'll' THEN cj_loglik(f.m)
                              WHEN 'penalty' THEN (cj_model_jsonb(f.m)->>'penalty')::float8
                              ELSE cj_param(f.m, r.param) END AS got) v
 ORDER BY r.fit, r.param;
--- the verdicts, standard errors present, and the penalty (0 unless regularized)
-SELECT fit, cj_model_jsonb(m)->>'status' AS status, cj_model_jsonb(m)->'penalty' AS penalty,
+-- the verdicts, standard errors present, and the penalty (none unless regularized)
+SELECT fit, cj_model_jsonb(m)->>'status' AS status, round((cj_model_jsonb(m)->>'penalty')::numeric, 10) AS penalty,
        cj_std_error(m, CASE WHEN fit LIKE '%constr' THEN 'constr.Gender' ELSE 'trans.Gender' END) > 0 AS se
 FROM cvf_fit ORDER BY fit;
 -- the standard errors of the Pareto/NBD fit (observed information, as the

@@ -69,18 +69,29 @@ typedef struct CjCovFitState
 	(CSTATE_HDR + (Size) (capacity) * (stride) * sizeof(double) + \
 	 (Size) (nslots) * sizeof(int32))
 
-/* Header check of a received state (see common/state.h) */
+/*
+ * Header check of a received state (see common/state.h), O(1) as it runs
+ * per row: the counts and sizes that memory accesses depend on.  The
+ * names and lambdas were validated by the input function or the
+ * transition that made the state (contents are trusted, state.h).
+ */
 static const char *
 CovCheck(const void *state, Size size)
 {
 	const CjCovFitState *s = state;
-	CjError		err;
+	const CjCovShape *sh = &s->shape;
+	const CjFamily *f = cj_family_by_id(sh->family);
 
 	if (s->version != CJ_BINARY_VERSION || s->reserved[0] || s->reserved[1] ||
 		s->reserved[2] || s->pad)
 		return "The state has an unknown format version.";
-	if (!cj_cov_shape_check(&s->shape, &err))
-		return "The state has an invalid covariate shape.";
+	if (f == NULL || !cj_cov_family_supported(f))
+		return "The state names a model family that takes no covariates.";
+	if (!((sh->ntrans == -1 && sh->nlife == -1 && sh->nconstr == 0) ||
+		  (sh->ntrans >= 0 && sh->ntrans <= CJ_COVFIT_MAX &&
+		   sh->nlife >= 0 && sh->nlife <= CJ_COVFIT_MAX &&
+		   sh->nconstr >= 0 && sh->nconstr <= CJ_COVFIT_MAX)))
+		return "The state has covariate counts out of range.";
 	if (s->capacity > CJ_FIT_MAX_TUPLES || s->n > s->capacity ||
 		s->nslots != cj_tupleset_nslots(s->capacity) ||
 		size != CSTATE_SIZE(s->capacity, CSTATE_STRIDE(s), s->nslots))
@@ -205,6 +216,7 @@ typedef struct CovOptions
 	int			nlife_names;
 	CjCovShape	names;			/* trans, life, constr names and lambdas */
 	bool		have_built;		/* built is the shape of (built_nt, built_nl) */
+	const void *verified;		/* the state last found to have that shape */
 	int			built_nt;
 	int			built_nl;
 	CjCovShape	built;
@@ -488,6 +500,7 @@ cj_cov_fit_state_add(PG_FUNCTION_ARGS)
 		o->built_nt = nt;
 		o->built_nl = nl;
 		o->have_built = true;
+		o->verified = NULL;
 	}
 	if (s->shape.ntrans < 0)
 		s = NewState(CurrentMemoryContext, &o->built, 64);
@@ -497,12 +510,20 @@ cj_cov_fit_state_add(PG_FUNCTION_ARGS)
 			LengthMismatch("cov_trans", s->shape.ntrans, nt);
 		if (nl != s->shape.nlife)
 			LengthMismatch("cov_life", s->shape.nlife, nl);
-		if (memcmp(&o->built, &s->shape, sizeof(CjCovShape)) != 0 &&
+		/*
+		 * The names and lambdas are compared once per state (a state is
+		 * updated in place, so the same pointer is the same state of this
+		 * call site, which has the same options; the counts above are
+		 * checked on every row).
+		 */
+		if (s != o->verified &&
+			memcmp(&o->built, &s->shape, sizeof(CjCovShape)) != 0 &&
 			!cj_cov_shape_equal(&o->built, &s->shape))
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("covariate fit options vary within one fit"),
 					 errdetail("Every row of a fit must give the same names, constraints and lambdas.")));
+		o->verified = s;
 	}
 	memcpy(v, zt, sizeof(double) * nt);
 	memcpy(v + nt, zl, sizeof(double) * nl);
@@ -587,7 +608,9 @@ cj_cov_fit_state_final(PG_FUNCTION_ARGS)
 	char		(*names)[CJ_COEFNAME_MAX];
 	CjCovData	d;
 	CjCovGroup *groups;
-	CjTuple    *tuples;
+	CjTuple    *tuples,
+			   *pooled_t;
+	CjData		pooled;
 	CjCovFitResult res;
 	CjError		err;
 	double	   *rows;
@@ -605,6 +628,13 @@ cj_cov_fit_state_final(PG_FUNCTION_ARGS)
 	d.g = groups;
 	d.ngroups = cj_cov_group_rows(&s->shape, rows, n, tuples, groups,
 								  &d.total_weight);
+	/* every group's tuples merged: the fit without covariates, the start */
+	pooled_t = palloc_extended(sizeof(CjTuple) * n, MCXT_ALLOC_HUGE);
+	memcpy(pooled_t, tuples, sizeof(CjTuple) * n);
+	pooled.t = pooled_t;
+	pooled.n = cj_tuples_sort_merge(pooled_t, n);
+	pooled.total_weight = d.total_weight;
+	d.pooled = &pooled;
 	names = palloc(sizeof(*names) * CJ_COVFIT_MAX_COEF);
 	cj_cov_shape_spec(&s->shape, &spec, names);
 	if (!cj_cov_fit(f, &spec, &d, &res, &err))

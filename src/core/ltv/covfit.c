@@ -313,6 +313,116 @@ BaseObjective(void *ctx, const double *theta, double *grad)
 }
 
 /*
+ * Negative Hessian of the penalised objective at theta, from the groups'
+ * structure.  The log-likelihood is sum_g L_g(A_g theta), where L_g is the
+ * family's likelihood of group g as a function of its log parameters
+ * (np of them) and A_g the linear map from theta to them (identity on
+ * the family parameters, the signed covariates of the links on the
+ * coefficients).  So its Hessian is sum_g A_g' H_g A_g, with H_g the
+ * np x np Hessian of the family's likelihood, taken by central
+ * differences (h = 1e-4) of the family's analytic gradient: 2 np passes
+ * over the data whatever the number of coefficients, where differences of
+ * the whole gradient would take 2 (np + ncoef).  The penalty adds
+ * 2 N lambda on the coefficients' diagonal.  False when a value is not
+ * finite.
+ */
+static bool
+CovNegHessian(CovCtx *c, const double *theta, double *H, int *evals)
+{
+	const CjFamily *f = c->f;
+	const CjCovSpec *s = c->s;
+	const CovLink *l = LinkOf(f);
+	const double *coef = theta + f->nparams;
+	const double h = 1e-4;
+	int			np = f->nparams,
+				k = np + s->ncoef,
+				i,
+				j,
+				a,
+				b;
+	size_t		gi;
+
+	memset(H, 0, sizeof(double) * k * k);
+	for (gi = 0; gi < c->d->ngroups; gi++)
+	{
+		const CjCovGroup *g = &c->d->g[gi];
+		double		lp[CJ_MAX_PARAMS],
+					Hg[CJ_MAX_PARAMS * CJ_MAX_PARAMS],
+					A[CJ_MAX_PARAMS * CJ_OPTIM_MAX_DIM],
+					et,
+					el;
+
+		if (g->d.n == 0)
+			continue;
+		Predictors(s, coef, g->z, &et, &el);
+		for (i = 0; i < np; i++)
+			lp[i] = theta[i] + l->trans[i] * et + l->life[i] * el;
+		for (j = 0; j < np; j++)
+		{
+			double		p[CJ_MAX_PARAMS],
+						gp[CJ_MAX_PARAMS],
+						gm[CJ_MAX_PARAMS];
+
+			for (i = 0; i < np; i++)
+				p[i] = exp(lp[i] + (i == j ? h : 0.0));
+			if (!isfinite(f->loglik(&g->d, p, gp)))
+				return false;
+			p[j] = exp(lp[j] - h);
+			if (!isfinite(f->loglik(&g->d, p, gm)))
+				return false;
+			for (i = 0; i < np; i++)
+				Hg[j * np + i] = -(gp[i] - gm[i]) / (2 * h);
+		}
+		/* A_g: np x k */
+		memset(A, 0, sizeof(double) * np * k);
+		for (i = 0; i < np; i++)
+		{
+			A[i * k + i] = 1.0;
+			for (j = 0; j < s->ntrans; j++)
+				A[i * k + np + s->trans_coef[j]] += l->trans[i] * g->z[j];
+			for (j = 0; j < s->nlife; j++)
+				A[i * k + np + s->life_coef[j]] += l->life[i] * g->z[s->ntrans + j];
+		}
+		/* H += A' Hg A, Hg symmetrised */
+		for (a = 0; a < np; a++)
+			for (b = 0; b < np; b++)
+			{
+				double		hab = 0.5 * (Hg[a * np + b] + Hg[b * np + a]);
+
+				if (hab == 0.0)
+					continue;
+				for (i = 0; i < k; i++)
+				{
+					double		ai = A[a * k + i] * hab;
+
+					if (ai == 0.0)
+						continue;
+					for (j = 0; j < k; j++)
+						H[i * k + j] += ai * A[b * k + j];
+				}
+			}
+	}
+	*evals += 2 * np;
+	for (i = 0; i < s->ncoef; i++)
+		H[(np + i) * k + np + i] += 2.0 * c->d->total_weight * LambdaOf(s, i);
+	for (i = 0; i < k * k; i++)
+		if (!isfinite(H[i]))
+			return false;
+	return true;
+}
+
+/* Inverse of CovNegHessian when positive definite */
+static bool
+CovInverseNegHessian(CovCtx *c, const double *theta, double *Hinv,
+					 int *evals)
+{
+	double		A[CJ_OPTIM_MAX_DIM * CJ_OPTIM_MAX_DIM];
+
+	return CovNegHessian(c, theta, A, evals) &&
+		cj_fit_invert_pd(c->f->nparams + c->s->ncoef, A, Hinv);
+}
+
+/*
  * Starts for the family parameters (log scale), as the family fits
  * (fit.c): the weighted mean over the groups of the family's data-driven
  * start, the all-ones point, and that start shifted by e^1.5 down, up
@@ -458,13 +568,29 @@ cj_cov_fit(const CjFamily *f, const CjCovSpec *s, const CjCovData *d,
 	ctx.s = s;
 	ctx.d = d;
 	memset(&best, 0, sizeof(best));
-	if (!FitBase(&ctx, theta, &best, &evals))
+	if (d->pooled && d->pooled->n > 0)
 	{
-		cj_error_set(err, CJ_ERR_PARAM,
-					 "The %s log-likelihood is not finite at any starting point.",
-					 f->title);
-		return false;
+		/*
+		 * The start: the fit without covariates of the pooled data, which
+		 * costs what that fit costs (distinct histories, not distinct
+		 * covariate and history rows).  Its failure is not final: the
+		 * grouped starts below may still work.
+		 */
+		CjFitResult pf;
+		CjError		perr;
+
+		if (cj_fit_family(f, d->pooled, &pf, &perr) &&
+			isfinite(pf.loglik))
+		{
+			for (i = 0; i < np; i++)
+				theta[i] = fmin(CJ_LOGPARAM_MAX, fmax(CJ_LOGPARAM_MIN, log(pf.p[i])));
+			evals += pf.evaluations;
+		}
+		else if (!FitBase(&ctx, theta, &best, &evals))
+			goto nostart;
 	}
+	else if (!FitBase(&ctx, theta, &best, &evals))
+		goto nostart;
 
 	/*
 	 * Stage 2: every variable from the fit without covariates and zero
@@ -474,10 +600,11 @@ cj_cov_fit(const CjFamily *f, const CjCovSpec *s, const CjCovData *d,
 	 */
 	v0 = CovObjective(&ctx, theta, g);
 	evals++;
+	if (!isfinite(v0))
+		goto nostart;
 	for (round = 0; round < 2; round++)
 	{
-		bool		hok = cj_fit_inverse_neg_hessian(CovObjective, &ctx, k,
-													 theta, g, Hinv, &evals);
+		bool		hok = CovInverseNegHessian(&ctx, theta, Hinv, &evals);
 
 		if (!cj_optim_maximise_from(CovObjective, &ctx, k, theta,
 									CJ_LOGPARAM_MIN, CJ_LOGPARAM_MAX,
@@ -498,7 +625,9 @@ cj_cov_fit(const CjFamily *f, const CjCovSpec *s, const CjCovData *d,
 	}
 	if (best.status == CJ_FIT_CONVERGED)
 	{
-		if (cj_fit_polish(CovObjective, &ctx, k, theta, &best, &evals, cov))
+		if (CovInverseNegHessian(&ctx, theta, Hinv, &evals) &&
+			cj_fit_polish(CovObjective, &ctx, k, theta, &best, &evals, cov,
+						  Hinv))
 			res->hessian = CJ_HESSIAN_PD;
 		else
 		{
@@ -534,4 +663,10 @@ cj_cov_fit(const CjFamily *f, const CjCovSpec *s, const CjCovData *d,
 	res->evaluations = evals;
 	res->status = best.status;
 	return true;
+
+nostart:
+	cj_error_set(err, CJ_ERR_PARAM,
+				 "The %s log-likelihood is not finite at any starting point.",
+				 f->title);
+	return false;
 }

@@ -69,6 +69,8 @@ typedef struct CjCovData
 	const CjCovGroup *g;
 	size_t		ngroups;
 	double		total_weight;	/* customers over all groups */
+	const CjData *pooled;		/* optional: every group's tuples merged
+								 * (sorted, distinct), for the start */
 } CjCovData;
 
 /* Outcome of a covariate fit */

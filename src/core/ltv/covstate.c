@@ -197,7 +197,11 @@ cj_cov_shape_spec(const CjCovShape *s, CjCovSpec *spec,
 	spec->lambda_life = s->lambda_life;
 }
 
-/* 64-bit mix of a row's bits (splitmix finaliser per value) */
+/*
+ * 64-bit hash of a row's bits: one multiply-xorshift step per value and
+ * the splitmix finaliser at the end (rows are up to 23 values, hashed once
+ * per input row, so the per-value step is kept cheap).
+ */
 static uint64_t
 HashRow(const double *v, int width)
 {
@@ -209,12 +213,12 @@ HashRow(const double *v, int width)
 		uint64_t	b;
 
 		memcpy(&b, &v[i], sizeof(b));
-		h ^= b + 0x9E3779B97F4A7C15u + (h << 6) + (h >> 2);
-		h = (h ^ (h >> 30)) * 0xBF58476D1CE4E5B9u;
-		h = (h ^ (h >> 27)) * 0x94D049BB133111EBu;
-		h ^= h >> 31;
+		h = (h ^ b) * 0xBF58476D1CE4E5B9u;
+		h ^= h >> 29;
 	}
-	return h;
+	h = (h ^ (h >> 30)) * 0xBF58476D1CE4E5B9u;
+	h = (h ^ (h >> 27)) * 0x94D049BB133111EBu;
+	return h ^ (h >> 31);
 }
 
 /* Rebuild the hash index of a row set */

@@ -163,21 +163,17 @@ Cholesky(int k, double *A)
 }
 
 /*
- * Inverse of the negative Hessian at theta, when it is positive definite:
- * an exact first inverse Hessian for BFGS, so that it starts with Newton
- * steps.  False (leave the identity) otherwise.
+ * Inverse of a k x k negative Hessian A (destroyed: it becomes its
+ * Cholesky factor) when A is positive definite; false otherwise.
  */
 bool
-cj_fit_inverse_neg_hessian(CjObjective fn, void *ctx, int k,
-						   const double *theta, const double *g0,
-						   double *Hinv, int *evals)
+cj_fit_invert_pd(int k, double *A, double *Ainv)
 {
-	double		A[CJ_OPTIM_MAX_DIM * CJ_OPTIM_MAX_DIM];
 	int			i,
 				j,
 				l;
 
-	if (!NegHessian(fn, ctx, k, theta, g0, A, evals) || !Cholesky(k, A))
+	if (!Cholesky(k, A))
 		return false;
 	/* solve L L' X = I column by column */
 	for (j = 0; j < k; j++)
@@ -197,11 +193,27 @@ cj_fit_inverse_neg_hessian(CjObjective fn, void *ctx, int k,
 			double		v = y[i];
 
 			for (l = i + 1; l < k; l++)
-				v -= A[l * k + i] * Hinv[l * k + j];
-			Hinv[i * k + j] = v / A[i * k + i];
+				v -= A[l * k + i] * Ainv[l * k + j];
+			Ainv[i * k + j] = v / A[i * k + i];
 		}
 	}
 	return true;
+}
+
+/*
+ * Inverse of the negative Hessian at theta, when it is positive definite:
+ * an exact first inverse Hessian for BFGS, so that it starts with Newton
+ * steps.  False (leave the identity) otherwise.
+ */
+bool
+cj_fit_inverse_neg_hessian(CjObjective fn, void *ctx, int k,
+						   const double *theta, const double *g0,
+						   double *Hinv, int *evals)
+{
+	double		A[CJ_OPTIM_MAX_DIM * CJ_OPTIM_MAX_DIM];
+
+	return NegHessian(fn, ctx, k, theta, g0, A, evals) &&
+		cj_fit_invert_pd(k, A, Hinv);
 }
 
 /*
@@ -218,7 +230,8 @@ cj_fit_inverse_neg_hessian(CjObjective fn, void *ctx, int k,
  */
 bool
 cj_fit_polish(CjObjective fn, void *ctx, int k, double *theta,
-			  CjOptimResult *best, int *evals, double *cov)
+			  CjOptimResult *best, int *evals, double *cov,
+			  const double *hinv)
 {
 	double		Hinv[CJ_OPTIM_MAX_DIM * CJ_OPTIM_MAX_DIM],
 				g[CJ_OPTIM_MAX_DIM] = {0},
@@ -231,7 +244,9 @@ cj_fit_polish(CjObjective fn, void *ctx, int k, double *theta,
 	fn(ctx, theta, g);
 	(*evals)++;
 	/* central differences: the inverse is also the reported covariance */
-	if (!cj_fit_inverse_neg_hessian(fn, ctx, k, theta, NULL, Hinv, evals))
+	if (hinv)
+		memcpy(Hinv, hinv, sizeof(double) * k * k);
+	else if (!cj_fit_inverse_neg_hessian(fn, ctx, k, theta, NULL, Hinv, evals))
 		return false;
 	memcpy(cov, Hinv, sizeof(double) * k * k);
 	/* the Hessian hardly changes over such short steps: reuse it */
@@ -381,7 +396,7 @@ cj_fit_family(const CjFamily *f, const CjData *d, CjFitResult *res,
 	if (best.status == CJ_FIT_CONVERGED)
 	{
 		if (cj_fit_polish(FamilyObjective, &ctx, k, best_theta, &best,
-						  &evals, cov))
+						  &evals, cov, NULL))
 			res->hessian = CJ_HESSIAN_PD;
 		else
 		{

@@ -58,13 +58,19 @@ extern bool cj_fit_inverse_neg_hessian(CjObjective fn, void *ctx, int k,
 									   const double *theta, const double *g0,
 									   double *Hinv, int *evals);
 
+/* Inverse of a positive definite k x k matrix A (A destroyed); false if not PD */
+extern bool cj_fit_invert_pd(int k, double *A, double *Ainv);
+
 /*
  * Newton polish of a converged maximum of fn (see fit.c): false when the
  * negative Hessian is not positive definite there (not identified); else
  * cov (k x k) is its inverse on the optimizer's scale, theta and best are
- * updated by up to two Newton steps.
+ * updated by up to two Newton steps.  hinv, when not NULL, is that
+ * inverse, already computed by the caller (who then has checked it is
+ * positive definite).
  */
 extern bool cj_fit_polish(CjObjective fn, void *ctx, int k, double *theta,
-						  CjOptimResult *best, int *evals, double *cov);
+						  CjOptimResult *best, int *evals, double *cov,
+						  const double *hinv);
 
 #endif							/* CJ_FIT_H */

@@ -53,6 +53,8 @@ TxCmp(const void *a, const void *b)
 typedef struct Apparel
 {
 	CjTuple		t[4][APP_MAX_CUST];
+	CjTuple		all[4 * APP_MAX_CUST];	/* every group's tuples, merged */
+	CjData		pooled;
 	double		z[4][4];		/* trans Gender, Channel, life Gender, Channel */
 	CjCovGroup	g[4];
 	CjCovData	d;
@@ -145,6 +147,17 @@ LoadApparel(Apparel *a, int weeks)
 	}
 	a->d.g = a->g;
 	a->d.ngroups = 4;
+	/* the pooled data the aggregate passes for the start */
+	n = 0;
+	for (i = 0; i < 4; i++)
+	{
+		memcpy(a->all + n, a->g[i].d.t, sizeof(CjTuple) * a->g[i].d.n);
+		n += (int) a->g[i].d.n;
+	}
+	a->pooled.t = a->all;
+	a->pooled.n = cj_tuples_sort_merge(a->all, n);
+	a->pooled.total_weight = a->d.total_weight;
+	a->d.pooled = &a->pooled;
 	return true;
 }
 
