@@ -33,9 +33,11 @@ transactions merged, estimation end = first transaction date + 104 weeks
 (inclusive) or the last transaction date for the whole period;
 x = transactions in the period - 1, t_x = last - first, T = end - first.
 
-Usage: python3 test/ref/covariates_ref.py [data directory]
-Prints one line per fit: name, log-likelihood, penalty, estimates.
-Needs python3-numpy, python3-scipy and python3-mpmath (test/install-deps).
+Usage: /usr/bin/python3 test/ref/covariates_ref.py [data directory]
+Prints one line per fit: name, log-likelihood, penalty, estimates (about
+three minutes).  Needs python3-numpy, python3-scipy and python3-mpmath,
+the Debian packages (test/install-deps); the figures it prints are the
+ones sql/model_covariates_fit.sql and test/unit/ltv/test_covfit.c assert.
 """
 import csv
 import datetime
