@@ -21,9 +21,10 @@
  * r / alpha_i) and, for Pareto/NBD, a positive life coefficient raises the
  * dropout rate; for BG/NBD it scales a and b together, which keeps the mean
  * dropout probability a / (a + b) and makes it less dispersed.  (CLVTools'
- * R/f_interface_bgnbd.R and src/bgnbd.cpp, bgnbd_staticcov: the same
- * signs.)  A constrained covariate ("constr.") has one coefficient used in
- * both links.
+ * C++ source: pnbd_staticcov_alpha_i and pnbd_staticcov_beta_i in
+ * src/pnbd.cpp, bgnbd_staticcov_alpha_i, _a_i and _b_i in src/bgnbd.cpp:
+ * the same signs.)  A constrained covariate ("constr.") has one
+ * coefficient used in both links.
  *
  * Log-likelihood: customers with the same covariates share transformed
  * parameters, so the data come grouped by distinct covariate vector and
