@@ -700,6 +700,11 @@ cj_cov_fit_state_recv(PG_FUNCTION_ARGS)
 	cj_check_binary_version(pq_getmsgbyte(buf), "cj_cov_fit_state");
 	len = buf->len - buf->cursor;
 	txt = pq_getmsgbytes(buf, len);
+	if (memchr(txt, '\0', len) != NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("invalid binary data for type cj_cov_fit_state"),
+				 errdetail("The binary form is the text form, without NUL bytes.")));
 	PG_RETURN_DATUM(DirectFunctionCall1(cj_cov_fit_state_in,
 										CStringGetDatum(pnstrdup(txt, len))));
 }
