@@ -218,7 +218,7 @@ foreach my $m (qw(bgnbd mbgnbd pnbd bgbb))
 # the fits with covariates: one categorical covariate per process
 foreach my $m (qw(bgnbd pnbd))
 {
-	my $z = 'x, tx, tt, ARRAY[(g % 2)::float8], ARRAY[(i % 3)::float8]';
+	my $z = 'x, tx, tt, ARRAY[mod(g, 2)::float8], ARRAY[mod(i, 3)::float8]';
 	my $o = q{'{"names_trans": ["g2"], "names_life": ["i3"], "lambda_life": 0.1}'::jsonb};
 	my $cov = 'double precision,double precision,double precision,double precision[],double precision[]';
 	$sample{"cj_fit_$m($cov)"} = [ 'facts', $z ];
