@@ -782,15 +782,15 @@ CREATE FUNCTION cj_cov_fit_state_add(cj_cov_fit_state, float8, float8, float8, f
 COMMENT ON FUNCTION cj_cov_fit_state_add(cj_cov_fit_state, float8, float8, float8, float8[], float8[]) IS 'transition of the fitting aggregates with covariates';
 CREATE FUNCTION cj_cov_fit_state_add(cj_cov_fit_state, float8, float8, float8, float8[], float8[], int8)
     RETURNS cj_cov_fit_state
-    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
+    AS 'MODULE_PATHNAME', 'cj_cov_fit_state_addw' LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
 COMMENT ON FUNCTION cj_cov_fit_state_add(cj_cov_fit_state, float8, float8, float8, float8[], float8[], int8) IS 'transition of the weighted fitting aggregates with covariates';
 CREATE FUNCTION cj_cov_fit_state_add(cj_cov_fit_state, float8, float8, float8, float8[], float8[], jsonb)
     RETURNS cj_cov_fit_state
-    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
+    AS 'MODULE_PATHNAME', 'cj_cov_fit_state_addo' LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
 COMMENT ON FUNCTION cj_cov_fit_state_add(cj_cov_fit_state, float8, float8, float8, float8[], float8[], jsonb) IS 'transition of the fitting aggregates with covariates and options';
 CREATE FUNCTION cj_cov_fit_state_add(cj_cov_fit_state, float8, float8, float8, float8[], float8[], int8, jsonb)
     RETURNS cj_cov_fit_state
-    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
+    AS 'MODULE_PATHNAME', 'cj_cov_fit_state_addwo' LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
 COMMENT ON FUNCTION cj_cov_fit_state_add(cj_cov_fit_state, float8, float8, float8, float8[], float8[], int8, jsonb) IS 'transition of the weighted fitting aggregates with covariates and options';
 CREATE FUNCTION cj_cov_fit_state_combine(cj_cov_fit_state, cj_cov_fit_state) RETURNS cj_cov_fit_state
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;

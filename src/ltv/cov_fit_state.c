@@ -106,6 +106,9 @@ PG_FUNCTION_INFO_V1(cj_cov_fit_state_out);
 PG_FUNCTION_INFO_V1(cj_cov_fit_state_recv);
 PG_FUNCTION_INFO_V1(cj_cov_fit_state_send);
 PG_FUNCTION_INFO_V1(cj_cov_fit_state_add);
+PG_FUNCTION_INFO_V1(cj_cov_fit_state_addw);
+PG_FUNCTION_INFO_V1(cj_cov_fit_state_addo);
+PG_FUNCTION_INFO_V1(cj_cov_fit_state_addwo);
 PG_FUNCTION_INFO_V1(cj_cov_fit_state_combine);
 PG_FUNCTION_INFO_V1(cj_cov_fit_state_final);
 
@@ -441,13 +444,15 @@ LengthMismatch(const char *what, int want, int got)
 
 /*
  * Transition: (state, x, t_x, T, cov_trans, cov_life [, weight]
- * [, options]); PG_NARGS and the types of the trailing arguments tell the
- * variants apart.  Not strict: a row with a NULL among x, t_x, T, the
- * arrays or the weight is skipped, as the strict transitions of the other
- * fits skip it; NULL options are no options.
+ * [, options]); each variant has its own entry point below, which says
+ * where the weight (warg) and the options (oarg) are, or -1: nothing is
+ * inferred from the call expression, which callers such as Citus's
+ * worker_partial_agg do not provide.  Not strict: a row with a NULL among
+ * x, t_x, T, the arrays or the weight is skipped, as the strict
+ * transitions of the other fits skip it; NULL options are no options.
  */
-Datum
-cj_cov_fit_state_add(PG_FUNCTION_ARGS)
+static Datum
+CovAdd(FunctionCallInfo fcinfo, int warg, int oarg)
 {
 	MemoryContext aggctx = cj_agg_context(fcinfo, "cj_cov_fit_state_add");
 	CjCovFitState *s;
@@ -455,8 +460,7 @@ cj_cov_fit_state_add(PG_FUNCTION_ARGS)
 	double		v[CJ_COVROW_MAX],
 				zt[CJ_COVFIT_MAX],
 				zl[CJ_COVFIT_MAX];
-	int			nargs = PG_NARGS(),
-				nt,
+	int			nt,
 				nl,
 				i;
 	int64		w = 1;
@@ -470,16 +474,17 @@ cj_cov_fit_state_add(PG_FUNCTION_ARGS)
 	for (i = 1; i <= 5; i++)
 		if (PG_ARGISNULL(i))
 			PG_RETURN_POINTER(s);
-	if (nargs >= 7 && get_fn_expr_argtype(fcinfo->flinfo, 6) == INT8OID)
+	if (PG_NARGS() <= Max(warg, oarg))
+		elog(ERROR, "cj_cov_fit_state transition called with %d arguments",
+			 PG_NARGS());
+	if (warg > 0)
 	{
-		if (PG_ARGISNULL(6))
+		if (PG_ARGISNULL(warg))
 			PG_RETURN_POINTER(s);
-		w = PG_GETARG_INT64(6);
-		if (nargs >= 8 && !PG_ARGISNULL(7))
-			jb = PG_GETARG_JSONB_P(7);
+		w = PG_GETARG_INT64(warg);
 	}
-	else if (nargs >= 7 && !PG_ARGISNULL(6))
-		jb = PG_GETARG_JSONB_P(6);
+	if (oarg > 0 && !PG_ARGISNULL(oarg))
+		jb = PG_GETARG_JSONB_P(oarg);
 	if (w < 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -541,6 +546,34 @@ cj_cov_fit_state_add(PG_FUNCTION_ARGS)
 		StateAdd(&s, CurrentMemoryContext, v, (double) w);
 	(void) aggctx;
 	PG_RETURN_POINTER(s);
+}
+
+/* cj_cov_fit_state_add(state, x, t_x, T, cov_trans, cov_life) */
+Datum
+cj_cov_fit_state_add(PG_FUNCTION_ARGS)
+{
+	return CovAdd(fcinfo, -1, -1);
+}
+
+/* cj_cov_fit_state_add(state, x, t_x, T, cov_trans, cov_life, weight) */
+Datum
+cj_cov_fit_state_addw(PG_FUNCTION_ARGS)
+{
+	return CovAdd(fcinfo, 6, -1);
+}
+
+/* cj_cov_fit_state_add(state, x, t_x, T, cov_trans, cov_life, options) */
+Datum
+cj_cov_fit_state_addo(PG_FUNCTION_ARGS)
+{
+	return CovAdd(fcinfo, -1, 6);
+}
+
+/* cj_cov_fit_state_add(state, x, t_x, T, cov_trans, cov_life, weight, options) */
+Datum
+cj_cov_fit_state_addwo(PG_FUNCTION_ARGS)
+{
+	return CovAdd(fcinfo, 6, 7);
 }
 
 /* Combine: add the rows of arg 1 into arg 0 */
