@@ -209,9 +209,17 @@ cj_cov_loglik(const CjFamily *f, const CjCovSpec *s, const CjCovData *d,
 		Predictors(s, coef, g->z, &et, &el);
 		for (k = 0; k < np; k++)
 		{
-			p[k] = exp(theta[k] + l->trans[k] * et + l->life[k] * el);
-			if (!(isfinite(p[k]) && p[k] > 0.0))
+			double		lp = theta[k] + l->trans[k] * et + l->life[k] * el;
+
+			/*
+			 * A group's parameters stay in the box of the family fits
+			 * (core/math/optim.h), where every likelihood term is finite
+			 * and cheap; beyond it the likelihood is "not finite", which
+			 * the optimizer treats as a step too far.
+			 */
+			if (!(lp >= CJ_LOGPARAM_MIN && lp <= CJ_LOGPARAM_MAX))
 				return -INFINITY;
+			p[k] = exp(lp);
 		}
 		ll = f->loglik(&g->d, p, grad ? gg : NULL);
 		if (!isfinite(ll))
@@ -276,8 +284,11 @@ CovObjective(void *ctx, const double *theta, double *grad)
 	CovCtx	   *c = (CovCtx *) ctx;
 	int			np = c->f->nparams,
 				i;
-	double		v = cj_cov_loglik(c->f, c->s, c->d, theta, grad),
+	double		v,
 				N = c->d->total_weight;
+
+	cj_check_interrupts();
+	v = cj_cov_loglik(c->f, c->s, c->d, theta, grad);
 
 	if (!isfinite(v))
 		return -INFINITY;
