@@ -1328,6 +1328,109 @@ CREATE FUNCTION cj_simulate(m cj_model, spend_model cj_model, n int8, age float8
 COMMENT ON FUNCTION cj_simulate(cj_model, cj_model, int8, float8, int8, float8[], float8[]) IS 'n customers with these covariates and mean repeat spend simulated from a purchase model with coefficients and a Gamma-Gamma model, deterministic for a seed';
 -- covariates: end of scores
 
+-- covariates: fitting
+-- Pareto/NBD and BG/NBD with time-invariant covariates (CLVTools'
+-- parameterisation): the state keys distinct (covariates, x, t_x, T) rows
+-- with weights; the first row fixes the covariate counts and the options.
+
+CREATE TYPE cj_cov_fit_state;
+
+CREATE FUNCTION cj_cov_fit_state_in(cstring) RETURNS cj_cov_fit_state
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION cj_cov_fit_state_out(cj_cov_fit_state) RETURNS cstring
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION cj_cov_fit_state_recv(internal) RETURNS cj_cov_fit_state
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION cj_cov_fit_state_send(cj_cov_fit_state) RETURNS bytea
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE TYPE cj_cov_fit_state (
+    INPUT = cj_cov_fit_state_in,
+    OUTPUT = cj_cov_fit_state_out,
+    RECEIVE = cj_cov_fit_state_recv,
+    SEND = cj_cov_fit_state_send,
+    INTERNALLENGTH = VARIABLE,
+    ALIGNMENT = double,
+    STORAGE = extended
+);
+
+COMMENT ON TYPE cj_cov_fit_state IS 'state of the fitting aggregates with covariates: family, covariate names, constraints, lambdas and distinct (covariates, x, t_x, T) rows with weights';
+COMMENT ON FUNCTION cj_cov_fit_state_in(cstring) IS 'text input of cj_cov_fit_state';
+COMMENT ON FUNCTION cj_cov_fit_state_out(cj_cov_fit_state) IS 'text output of cj_cov_fit_state';
+COMMENT ON FUNCTION cj_cov_fit_state_recv(internal) IS 'binary input of cj_cov_fit_state';
+COMMENT ON FUNCTION cj_cov_fit_state_send(cj_cov_fit_state) IS 'binary output of cj_cov_fit_state';
+
+CREATE FUNCTION cj_cov_fit_state_add(cj_cov_fit_state, float8, float8, float8, float8[], float8[])
+    RETURNS cj_cov_fit_state
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
+COMMENT ON FUNCTION cj_cov_fit_state_add(cj_cov_fit_state, float8, float8, float8, float8[], float8[]) IS 'transition of the fitting aggregates with covariates';
+CREATE FUNCTION cj_cov_fit_state_add(cj_cov_fit_state, float8, float8, float8, float8[], float8[], int8)
+    RETURNS cj_cov_fit_state
+    AS 'MODULE_PATHNAME', 'cj_cov_fit_state_addw' LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
+COMMENT ON FUNCTION cj_cov_fit_state_add(cj_cov_fit_state, float8, float8, float8, float8[], float8[], int8) IS 'transition of the weighted fitting aggregates with covariates';
+CREATE FUNCTION cj_cov_fit_state_add(cj_cov_fit_state, float8, float8, float8, float8[], float8[], jsonb)
+    RETURNS cj_cov_fit_state
+    AS 'MODULE_PATHNAME', 'cj_cov_fit_state_addo' LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
+COMMENT ON FUNCTION cj_cov_fit_state_add(cj_cov_fit_state, float8, float8, float8, float8[], float8[], jsonb) IS 'transition of the fitting aggregates with covariates and options';
+CREATE FUNCTION cj_cov_fit_state_add(cj_cov_fit_state, float8, float8, float8, float8[], float8[], int8, jsonb)
+    RETURNS cj_cov_fit_state
+    AS 'MODULE_PATHNAME', 'cj_cov_fit_state_addwo' LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
+COMMENT ON FUNCTION cj_cov_fit_state_add(cj_cov_fit_state, float8, float8, float8, float8[], float8[], int8, jsonb) IS 'transition of the weighted fitting aggregates with covariates and options';
+CREATE FUNCTION cj_cov_fit_state_combine(cj_cov_fit_state, cj_cov_fit_state) RETURNS cj_cov_fit_state
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION cj_cov_fit_state_combine(cj_cov_fit_state, cj_cov_fit_state) IS 'combine function of the fitting aggregates with covariates';
+CREATE FUNCTION cj_cov_fit_state_final(cj_cov_fit_state) RETURNS cj_model
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION cj_cov_fit_state_final(cj_cov_fit_state) IS 'final function of the fitting aggregates with covariates: the maximum-likelihood (or L2-regularized) fit';
+
+CREATE AGGREGATE cj_fit_pnbd(x float8, t_x float8, age float8, cov_trans float8[], cov_life float8[]) (
+    SFUNC = cj_cov_fit_state_add, STYPE = cj_cov_fit_state, INITCOND = 'pnbd{}',
+    COMBINEFUNC = cj_cov_fit_state_combine, FINALFUNC = cj_cov_fit_state_final,
+    PARALLEL = SAFE);
+COMMENT ON AGGREGATE cj_fit_pnbd(float8, float8, float8, float8[], float8[]) IS 'fit a Pareto/NBD model with time-invariant covariates to (x, t_x, T) rows with trans and life covariates';
+
+CREATE AGGREGATE cj_fit_pnbd(x float8, t_x float8, age float8, cov_trans float8[], cov_life float8[], weight int8) (
+    SFUNC = cj_cov_fit_state_add, STYPE = cj_cov_fit_state, INITCOND = 'pnbd{}',
+    COMBINEFUNC = cj_cov_fit_state_combine, FINALFUNC = cj_cov_fit_state_final,
+    PARALLEL = SAFE);
+COMMENT ON AGGREGATE cj_fit_pnbd(float8, float8, float8, float8[], float8[], int8) IS 'fit a Pareto/NBD model with time-invariant covariates to (x, t_x, T, number of customers) rows with trans and life covariates';
+
+CREATE AGGREGATE cj_fit_pnbd(x float8, t_x float8, age float8, cov_trans float8[], cov_life float8[], options jsonb) (
+    SFUNC = cj_cov_fit_state_add, STYPE = cj_cov_fit_state, INITCOND = 'pnbd{}',
+    COMBINEFUNC = cj_cov_fit_state_combine, FINALFUNC = cj_cov_fit_state_final,
+    PARALLEL = SAFE);
+COMMENT ON AGGREGATE cj_fit_pnbd(float8, float8, float8, float8[], float8[], jsonb) IS 'fit a Pareto/NBD model with time-invariant covariates to (x, t_x, T) rows with trans and life covariates; options names_trans, names_life, lambda_trans, lambda_life, constrain';
+
+CREATE AGGREGATE cj_fit_pnbd(x float8, t_x float8, age float8, cov_trans float8[], cov_life float8[], weight int8, options jsonb) (
+    SFUNC = cj_cov_fit_state_add, STYPE = cj_cov_fit_state, INITCOND = 'pnbd{}',
+    COMBINEFUNC = cj_cov_fit_state_combine, FINALFUNC = cj_cov_fit_state_final,
+    PARALLEL = SAFE);
+COMMENT ON AGGREGATE cj_fit_pnbd(float8, float8, float8, float8[], float8[], int8, jsonb) IS 'fit a Pareto/NBD model with time-invariant covariates to (x, t_x, T, number of customers) rows with trans and life covariates; options names_trans, names_life, lambda_trans, lambda_life, constrain';
+
+CREATE AGGREGATE cj_fit_bgnbd(x float8, t_x float8, age float8, cov_trans float8[], cov_life float8[]) (
+    SFUNC = cj_cov_fit_state_add, STYPE = cj_cov_fit_state, INITCOND = 'bgnbd{}',
+    COMBINEFUNC = cj_cov_fit_state_combine, FINALFUNC = cj_cov_fit_state_final,
+    PARALLEL = SAFE);
+COMMENT ON AGGREGATE cj_fit_bgnbd(float8, float8, float8, float8[], float8[]) IS 'fit a BG/NBD model with time-invariant covariates to (x, t_x, T) rows with trans and life covariates';
+
+CREATE AGGREGATE cj_fit_bgnbd(x float8, t_x float8, age float8, cov_trans float8[], cov_life float8[], weight int8) (
+    SFUNC = cj_cov_fit_state_add, STYPE = cj_cov_fit_state, INITCOND = 'bgnbd{}',
+    COMBINEFUNC = cj_cov_fit_state_combine, FINALFUNC = cj_cov_fit_state_final,
+    PARALLEL = SAFE);
+COMMENT ON AGGREGATE cj_fit_bgnbd(float8, float8, float8, float8[], float8[], int8) IS 'fit a BG/NBD model with time-invariant covariates to (x, t_x, T, number of customers) rows with trans and life covariates';
+
+CREATE AGGREGATE cj_fit_bgnbd(x float8, t_x float8, age float8, cov_trans float8[], cov_life float8[], options jsonb) (
+    SFUNC = cj_cov_fit_state_add, STYPE = cj_cov_fit_state, INITCOND = 'bgnbd{}',
+    COMBINEFUNC = cj_cov_fit_state_combine, FINALFUNC = cj_cov_fit_state_final,
+    PARALLEL = SAFE);
+COMMENT ON AGGREGATE cj_fit_bgnbd(float8, float8, float8, float8[], float8[], jsonb) IS 'fit a BG/NBD model with time-invariant covariates to (x, t_x, T) rows with trans and life covariates; options names_trans, names_life, lambda_trans, lambda_life, constrain';
+
+CREATE AGGREGATE cj_fit_bgnbd(x float8, t_x float8, age float8, cov_trans float8[], cov_life float8[], weight int8, options jsonb) (
+    SFUNC = cj_cov_fit_state_add, STYPE = cj_cov_fit_state, INITCOND = 'bgnbd{}',
+    COMBINEFUNC = cj_cov_fit_state_combine, FINALFUNC = cj_cov_fit_state_final,
+    PARALLEL = SAFE);
+COMMENT ON AGGREGATE cj_fit_bgnbd(float8, float8, float8, float8[], float8[], int8, jsonb) IS 'fit a BG/NBD model with time-invariant covariates to (x, t_x, T, number of customers) rows with trans and life covariates; options names_trans, names_life, lambda_trans, lambda_life, constrain';
+
 -- ==== lifetime value: family registry ====
 
 -- The registry of model families as a table: what each family is, what it

@@ -81,6 +81,20 @@ SELECT 1000, raw_fit3(1, 1, 5, w) FROM (VALUES (4503599627370496::int8), (450359
 UNION ALL SELECT 1001, raw_fit3(1e300, 1e300, 1e300, 9007199254740992)
 UNION ALL SELECT 1002, raw_fitc(v) FROM rt_cj_fit_state WHERE id <= 20;
 
+CREATE AGGREGATE raw_cov(float8, float8, float8, float8[], float8[], int8, jsonb) (
+    sfunc = cj_cov_fit_state_add, stype = cj_cov_fit_state, initcond = 'pnbd{}');
+CREATE AGGREGATE raw_covc(cj_cov_fit_state) (sfunc = cj_cov_fit_state_combine, stype = cj_cov_fit_state);
+CREATE TABLE rt_cj_cov_fit_state (id int, v cj_cov_fit_state);
+INSERT INTO rt_cj_cov_fit_state
+SELECT g, raw_cov(floor(r1 * 20), CASE WHEN r1 < 0.05 THEN 0 ELSE round((r2 * 30)::numeric, 2)::float8 END, 30 + g,
+                  ARRAY[floor(r3 * 3), r4 * 10 ^ (r1 * 20 - 10)], ARRAY[(r3 < 0.5)::int]::float8[], 1 + floor(r4 * 3)::int8,
+                  '{"names_trans": ["tier", "score"], "names_life": ["tier"], "constrain": ["tier"], "lambda_trans": 0.25}')
+FROM rt_rows GROUP BY g
+UNION ALL SELECT 1000, 'bgnbd{}'::cj_cov_fit_state
+UNION ALL SELECT 1001, raw_cov(1e300, 1e300, 1e300, ARRAY[-0.0, 1e-300, -1.7e308], '{}', 9007199254740992, NULL);
+INSERT INTO rt_cj_cov_fit_state
+SELECT 1002, raw_covc(v) FROM rt_cj_cov_fit_state WHERE id <= 20;
+
 CREATE TABLE rt_cj_model (id int, v cj_model);
 INSERT INTO rt_cj_model
 SELECT 1, cj_fit_bgnbd(x, CASE WHEN x = 0 THEN 0 ELSE t_x END, 39) FROM (SELECT floor(r1 * r1 * 8) x, r2 * 39 t_x FROM rt_rows) s
@@ -90,6 +104,12 @@ UNION ALL SELECT 4, 'pnbd(r=0.79, alpha=5.7, s=0.39, beta=9.9) trans(Gender=0.4,
 UNION ALL SELECT 5, ('bgnbd(r=0.2425929039600646, alpha=4.413531580226649, a=0.7928861286654124, b=2.4257532922261613) trans(Gender=' || (r1 - 0.5) ||
                      ') ll=-9582.425560567368 penalty=' || r2 || ' n=2357 iter=20 converged grad=1.5e-05 unit=7d vcov=[0.01, 0.001, 0, 0, 0.002, 0.001, 0.04, 0, 0, 0.003, 0, 0, 0.09, 0.01, 0, 0, 0, 0.01, 0.16, 0, 0.002, 0.003, 0, 0, 0.25]')::cj_model
   FROM rt_rows WHERE g = 1 LIMIT 1;
+INSERT INTO rt_cj_model
+SELECT 6, cj_fit_pnbd(x, CASE WHEN x = 0 THEN 0 ELSE t_x END, 39, ARRAY[g % 2], ARRAY[g % 3],
+                      '{"names_trans": ["even"], "names_life": ["third"], "lambda_life": 0.01}'::jsonb)
+FROM (SELECT g, floor(r1 * r1 * 8) x, r2 * 39 t_x FROM rt_rows) s
+UNION ALL SELECT 7, cj_fit_bgnbd(x, CASE WHEN x = 0 THEN 0 ELSE t_x END, 39, ARRAY[g % 2], ARRAY[g % 2])
+FROM (SELECT g, floor(r1 * r1 * 8) x, r2 * 39 t_x FROM rt_rows) s;
 
 CREATE TABLE rt_cj_points_ledger (id int, v cj_points_ledger);
 INSERT INTO rt_cj_points_ledger

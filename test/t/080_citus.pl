@@ -215,6 +215,25 @@ foreach my $m (qw(bgnbd mbgnbd pnbd bgbb))
 	$sample{"cj_fit_$m(cj_history,timestamp with time zone,interval)"} =
 	  [ 'facts_hist', "h, timestamptz '2025-01-01 00:00:00+00', interval '7 days'" ];
 }
+# the fits with covariates: one categorical covariate per process.  The
+# Pareto/NBD ones get a covariate that is 0 for every row (the coefficients
+# stay at 0, the fit is the plain one with a boundary verdict): with the
+# categorical covariates below, on these short histories, the Pareto/NBD
+# covariate fit spends unbounded time in the 2F1 series of the core
+# (LogHyp2f1A1) at some group parameters; a known issue of the covariate
+# fits, not of Citus.
+foreach my $m (qw(bgnbd pnbd))
+{
+	my $z = $m eq 'pnbd'
+	  ? 'x, tx, tt, ARRAY[0::float8], ARRAY[0::float8]'
+	  : 'x, tx, tt, ARRAY[mod(g, 2)::float8], ARRAY[mod(i, 3)::float8]';
+	my $o = q{'{"names_trans": ["g2"], "names_life": ["i3"], "lambda_life": 0.1}'::jsonb};
+	my $cov = 'double precision,double precision,double precision,double precision[],double precision[]';
+	$sample{"cj_fit_$m($cov)"} = [ 'facts', $z ];
+	$sample{"cj_fit_$m($cov,bigint)"} = [ 'facts', "$z, n" ];
+	$sample{"cj_fit_$m($cov,jsonb)"} = [ 'facts', "$z, $o" ];
+	$sample{"cj_fit_$m($cov,bigint,jsonb)"} = [ 'facts', "$z, n, $o" ];
+}
 
 my @aggs = split /\n/, $q->(q{
 	SELECT p.oid::regprocedure::text FROM pg_proc p

@@ -89,12 +89,12 @@ Better(const CjOptimResult *a, const CjOptimResult *b)
  * the likelihood sum.  False when a value is not finite.
  */
 static bool
-NegHessian(FamilyCtx *ctx, int k, const double *theta, const double *g0,
-		   double *H, int *evals)
+NegHessian(CjObjective fn, void *ctx, int k, const double *theta,
+		   const double *g0, double *H, int *evals)
 {
-	double		gp[CJ_MAX_PARAMS],
-				gm[CJ_MAX_PARAMS],
-				t[CJ_MAX_PARAMS];
+	double		gp[CJ_OPTIM_MAX_DIM],
+				gm[CJ_OPTIM_MAX_DIM],
+				t[CJ_OPTIM_MAX_DIM];
 	const double h = 1e-4;
 	int			i,
 				j;
@@ -103,7 +103,7 @@ NegHessian(FamilyCtx *ctx, int k, const double *theta, const double *g0,
 	{
 		memcpy(t, theta, sizeof(double) * k);
 		t[i] = theta[i] + h;
-		FamilyObjective(ctx, t, gp);
+		fn(ctx, t, gp);
 		(*evals)++;
 		if (g0)
 		{
@@ -112,7 +112,7 @@ NegHessian(FamilyCtx *ctx, int k, const double *theta, const double *g0,
 			continue;
 		}
 		t[i] = theta[i] - h;
-		FamilyObjective(ctx, t, gm);
+		fn(ctx, t, gm);
 		(*evals)++;
 		for (j = 0; j < k; j++)
 			H[i * k + j] = -(gp[j] - gm[j]) / (2 * h);
@@ -164,25 +164,22 @@ Cholesky(int k, double *A)
 }
 
 /*
- * Inverse of the negative Hessian at theta, when it is positive definite:
- * an exact first inverse Hessian for BFGS, so that it starts with Newton
- * steps.  False (leave the identity) otherwise.
+ * Inverse of a k x k negative Hessian A (destroyed: it becomes its
+ * Cholesky factor) when A is positive definite; false otherwise.
  */
-static bool
-InverseNegHessian(FamilyCtx *ctx, int k, const double *theta,
-				  const double *g0, double *Hinv, int *evals)
+bool
+cj_fit_invert_pd(int k, double *A, double *Ainv)
 {
-	double		A[CJ_MAX_PARAMS * CJ_MAX_PARAMS];
 	int			i,
 				j,
 				l;
 
-	if (!NegHessian(ctx, k, theta, g0, A, evals) || !Cholesky(k, A))
+	if (!Cholesky(k, A))
 		return false;
 	/* solve L L' X = I column by column */
 	for (j = 0; j < k; j++)
 	{
-		double		y[CJ_MAX_PARAMS];
+		double		y[CJ_OPTIM_MAX_DIM];
 
 		for (i = 0; i < k; i++)
 		{
@@ -197,11 +194,27 @@ InverseNegHessian(FamilyCtx *ctx, int k, const double *theta,
 			double		v = y[i];
 
 			for (l = i + 1; l < k; l++)
-				v -= A[l * k + i] * Hinv[l * k + j];
-			Hinv[i * k + j] = v / A[i * k + i];
+				v -= A[l * k + i] * Ainv[l * k + j];
+			Ainv[i * k + j] = v / A[i * k + i];
 		}
 	}
 	return true;
+}
+
+/*
+ * Inverse of the negative Hessian at theta, when it is positive definite:
+ * an exact first inverse Hessian for BFGS, so that it starts with Newton
+ * steps.  False (leave the identity) otherwise.
+ */
+bool
+cj_fit_inverse_neg_hessian(CjObjective fn, void *ctx, int k,
+						   const double *theta, const double *g0,
+						   double *Hinv, int *evals)
+{
+	double		A[CJ_OPTIM_MAX_DIM * CJ_OPTIM_MAX_DIM];
+
+	return NegHessian(fn, ctx, k, theta, g0, A, evals) &&
+		cj_fit_invert_pd(k, A, Hinv);
 }
 
 /*
@@ -216,22 +229,25 @@ InverseNegHessian(FamilyCtx *ctx, int k, const double *theta,
  * BFGS took (to ~1e-12 instead of the stopping tolerance), so fits of the
  * same data agree to the last digits however they were started.
  */
-static bool
-Polish(FamilyCtx *ctx, int k, double *theta, CjOptimResult *best, int *evals,
-	   double *cov)
+bool
+cj_fit_polish(CjObjective fn, void *ctx, int k, double *theta,
+			  CjOptimResult *best, int *evals, double *cov,
+			  const double *hinv)
 {
-	double		Hinv[CJ_MAX_PARAMS * CJ_MAX_PARAMS],
-				g[CJ_MAX_PARAMS] = {0},
-				gn[CJ_MAX_PARAMS] = {0},
-				tn[CJ_MAX_PARAMS] = {0};
+	double		Hinv[CJ_OPTIM_MAX_DIM * CJ_OPTIM_MAX_DIM],
+				g[CJ_OPTIM_MAX_DIM] = {0},
+				gn[CJ_OPTIM_MAX_DIM] = {0},
+				tn[CJ_OPTIM_MAX_DIM] = {0};
 	int			step,
 				i,
 				j;
 
-	/* the optimizer's last gradient is the one at theta */
-	memcpy(g, best->grad, sizeof(double) * k);
+	fn(ctx, theta, g);
+	(*evals)++;
 	/* central differences: the inverse is also the reported covariance */
-	if (!InverseNegHessian(ctx, k, theta, NULL, Hinv, evals))
+	if (hinv)
+		memcpy(Hinv, hinv, sizeof(double) * k * k);
+	else if (!cj_fit_inverse_neg_hessian(fn, ctx, k, theta, NULL, Hinv, evals))
 		return false;
 	memcpy(cov, Hinv, sizeof(double) * k * k);
 	/* the Hessian hardly changes over such short steps: reuse it */
@@ -248,7 +264,7 @@ Polish(FamilyCtx *ctx, int k, double *theta, CjOptimResult *best, int *evals,
 				tn[i] += Hinv[i * k + j] * g[j];
 			tn[i] = fmin(CJ_LOGPARAM_MAX, fmax(CJ_LOGPARAM_MIN, tn[i]));
 		}
-		v = FamilyObjective(ctx, tn, gn);
+		v = fn(ctx, tn, gn);
 		(*evals)++;
 		for (i = 0; i < k; i++)
 		{
@@ -288,7 +304,7 @@ RunAndPolish(FamilyCtx *ctx, int k, const double *theta0, const double *Hinv,
 								Hinv, v0, g0, &r))
 		return false;
 	*evals += r.evaluations;
-	if (r.status != CJ_FIT_CONVERGED || !Polish(ctx, k, theta, &r, evals, cov))
+	if (r.status != CJ_FIT_CONVERGED || !cj_fit_polish(FamilyObjective, ctx, k, theta, &r, evals, cov, NULL))
 		return false;
 	*best = r;
 	memcpy(best_theta, theta, sizeof(double) * k);
@@ -373,7 +389,7 @@ SampleShortcut(const CjFamily *f, const CjData *d, CjTuple *scratch,
 		return false;
 	/* BFGS from the best start and its Hessian, as on all the data */
 	memcpy(theta, st[b], sizeof(double) * k);
-	hok = InverseNegHessian(&sctx, k, theta, gb, Hinv, evals);
+	hok = cj_fit_inverse_neg_hessian(FamilyObjective, &sctx, k, theta, gb, Hinv, evals);
 	if (!cj_optim_maximise_from(FamilyObjective, &sctx, k, theta,
 								CJ_LOGPARAM_MIN, CJ_LOGPARAM_MAX, CJ_MAX_ITER,
 								hok ? Hinv : NULL, bv, gb, &r))
@@ -386,7 +402,7 @@ SampleShortcut(const CjFamily *f, const CjData *d, CjTuple *scratch,
 	 * Hessian there scaled to all the customers (the information grows
 	 * with them) as BFGS's first: cheaper than one on all the data
 	 */
-	hok = InverseNegHessian(&sctx, k, theta, r.grad, Hinv, evals);
+	hok = cj_fit_inverse_neg_hessian(FamilyObjective, &sctx, k, theta, r.grad, Hinv, evals);
 	for (j = 0; hok && j < k * k; j++)
 		Hinv[j] *= s.total_weight / d->total_weight;
 	v = FamilyObjective(&ctx, theta, g);
@@ -480,7 +496,7 @@ cj_fit_family_scratch(const CjFamily *f, const CjData *d, CjTuple *scratch,
 		 * check fails.
 		 */
 		if (i == 1 && have && best.status == CJ_FIT_CONVERGED &&
-			Polish(&ctx, k, best_theta, &best, &evals, cov))
+			cj_fit_polish(FamilyObjective, &ctx, k, best_theta, &best, &evals, cov, NULL))
 		{
 			polished = true;
 			break;
@@ -489,8 +505,9 @@ cj_fit_family_scratch(const CjFamily *f, const CjData *d, CjTuple *scratch,
 			break;
 		probe = have && best.status == CJ_FIT_CONVERGED;
 		memcpy(theta, st[order[i]], sizeof(double) * k);
-		hok = !probe && InverseNegHessian(&ctx, k, theta, g[order[i]],
-										  Hinv, &evals);
+		hok = !probe && cj_fit_inverse_neg_hessian(FamilyObjective, &ctx, k,
+												   theta, g[order[i]],
+												   Hinv, &evals);
 		if (!cj_optim_maximise_from(FamilyObjective, &ctx, k, theta,
 						  CJ_LOGPARAM_MIN, CJ_LOGPARAM_MAX,
 						  probe ? CJ_PROBE_ITER : CJ_MAX_ITER,
@@ -537,7 +554,8 @@ cj_fit_family_scratch(const CjFamily *f, const CjData *d, CjTuple *scratch,
 		res->hessian = CJ_HESSIAN_PD;
 	else if (best.status == CJ_FIT_CONVERGED)
 	{
-		if (Polish(&ctx, k, best_theta, &best, &evals, cov))
+		if (cj_fit_polish(FamilyObjective, &ctx, k, best_theta, &best,
+						  &evals, cov, NULL))
 			res->hessian = CJ_HESSIAN_PD;
 		else
 		{

@@ -64,4 +64,29 @@ extern bool cj_fit_family_scratch(const CjFamily *f, const CjData *d,
 								  CjTuple *scratch, size_t nscratch,
 								  CjFitResult *res, CjError *err);
 
+/*
+ * Inverse of the negative Hessian of objective fn (k variables) at theta
+ * by differences of its analytic gradient (forward from g0 when given,
+ * else central), when it is positive definite; false otherwise.  Used for
+ * the first inverse Hessian of BFGS and, central, for the covariance.
+ */
+extern bool cj_fit_inverse_neg_hessian(CjObjective fn, void *ctx, int k,
+									   const double *theta, const double *g0,
+									   double *Hinv, int *evals);
+
+/* Inverse of a positive definite k x k matrix A (A destroyed); false if not PD */
+extern bool cj_fit_invert_pd(int k, double *A, double *Ainv);
+
+/*
+ * Newton polish of a converged maximum of fn (see fit.c): false when the
+ * negative Hessian is not positive definite there (not identified); else
+ * cov (k x k) is its inverse on the optimizer's scale, theta and best are
+ * updated by up to two Newton steps.  hinv, when not NULL, is that
+ * inverse, already computed by the caller (who then has checked it is
+ * positive definite).
+ */
+extern bool cj_fit_polish(CjObjective fn, void *ctx, int k, double *theta,
+						  CjOptimResult *best, int *evals, double *cov,
+						  const double *hinv);
+
 #endif							/* CJ_FIT_H */

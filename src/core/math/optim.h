@@ -11,8 +11,11 @@
 
 #include "core/common/core.h"
 
-/* The most variables the maximiser takes */
-#define CJ_OPTIM_MAX_DIM 4
+/*
+ * The most variables the maximiser takes: a family's parameters (4) and
+ * up to 20 covariate coefficients (core/ltv/covfit.h).
+ */
+#define CJ_OPTIM_MAX_DIM 24
 
 /*
  * Verdict of a fit, stored in cj_model.  The numbers are part of the
