@@ -101,9 +101,9 @@ SELECT 1, cj_fit_bgnbd(x, CASE WHEN x = 0 THEN 0 ELSE t_x END, 39) FROM (SELECT 
 UNION ALL SELECT 2, cj_fit_gg(1 + floor(r1 * 4), 5 + r2 * 50) FROM rt_rows
 UNION ALL SELECT 3, cj_fit_sbg(floor(r1 * 8)::int, r2 < 0.3) FROM rt_rows
 UNION ALL SELECT 4, 'pnbd(r=0.79, alpha=5.7, s=0.39, beta=9.9) trans(Gender=0.4, Channel) life(Gender=-0.2, Channel) constr(Channel=0.3)'
-UNION ALL SELECT 5, ('bgnbd(r=0.2425929039600646, alpha=4.413531580226649, a=0.7928861286654124, b=2.4257532922261613) trans(Gender=' || (r1 - 0.5) ||
+UNION ALL (SELECT 5, ('bgnbd(r=0.2425929039600646, alpha=4.413531580226649, a=0.7928861286654124, b=2.4257532922261613) trans(Gender=' || (r1 - 0.5) ||
                      ') ll=-9582.425560567368 penalty=' || r2 || ' n=2357 iter=20 converged grad=1.5e-05 unit=7d vcov=[0.01, 0.001, 0, 0, 0.002, 0.001, 0.04, 0, 0, 0.003, 0, 0, 0.09, 0.01, 0, 0, 0, 0.01, 0.16, 0, 0.002, 0.003, 0, 0, 0.25]')::cj_model
-  FROM rt_rows WHERE g = 1 LIMIT 1;
+  FROM rt_rows WHERE g = 1 LIMIT 1);
 INSERT INTO rt_cj_model
 SELECT 6, cj_fit_pnbd(x, CASE WHEN x = 0 THEN 0 ELSE t_x END, 39, ARRAY[g % 2], ARRAY[g % 3],
                       '{"names_trans": ["even"], "names_life": ["third"], "lambda_life": 0.01}'::jsonb)
