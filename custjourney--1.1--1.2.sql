@@ -439,7 +439,9 @@ COMMENT ON FUNCTION cj_enqueue_due(text, timestamptz, text[], timestamptz, text,
 -- the claim's transaction ends.  A ticket with a requirement is qualified
 -- for by cj_satisfies at the wait so far; one without, by its skills
 -- (each at level 1).  The two forms differ only in how the agent's skills
--- are given; the scalar subqueries convert them once per claim.
+-- are given and share one C implementation (src/service/route_claim.c):
+-- the same two statements, prepared once per backend and kept, since a
+-- SQL-language function re-plans its statements on every call.
 DROP FUNCTION cj_claim(text, text[], text);
 CREATE FUNCTION cj_claim(agent text, skills text[] DEFAULT '{}'::text[],
 	queue text DEFAULT 'default'::text,
@@ -447,64 +449,11 @@ CREATE FUNCTION cj_claim(agent text, skills text[] DEFAULT '{}'::text[],
 	delays interval[] DEFAULT NULL::interval[],
 	now timestamptz DEFAULT pg_catalog.now())
 RETURNS SETOF cj_ticket
-LANGUAGE SQL VOLATILE PARALLEL UNSAFE ROWS 1
--- the statements are planned on every call with the arguments as
--- parameters, so the planner's estimates for them are generic and large:
+AS 'MODULE_PATHNAME', 'cj_claim_text'
+LANGUAGE C VOLATILE PARALLEL UNSAFE ROWS 1
+-- the statements are prepared as generic plans, whose estimates are large:
 -- without this, JIT compilation would cost more than the claim itself
-SET jit = off
-BEGIN ATOMIC
-	UPDATE cj_ticket t
-	SET held_until = CASE WHEN t.pinned_until > cj_claim.now THEN t.pinned_until END
-	WHERE t.id = ANY (ARRAY(SELECT h.id
-		FROM pg_catalog.unnest(cj_routing_queues(cj_claim.queue, cj_claim.queues,
-				cj_claim.delays)) AS p(q),
-			LATERAL (SELECT u.id FROM cj_ticket u
-				WHERE u.queue = p.q AND u.state = 'waiting'::text
-				  AND u.held_until <= cj_claim.now
-				FOR UPDATE SKIP LOCKED) h
-		WHERE cj_claim.agent IS NOT NULL AND cj_claim.now IS NOT NULL));
-	WITH p AS (
-		SELECT u.q, COALESCE(u.d, '00:00:00'::interval) AS d
-		FROM ROWS FROM (pg_catalog.unnest(cj_routing_queues(cj_claim.queue,
-				cj_claim.queues, cj_claim.delays)),
-			pg_catalog.unnest(cj_claim.delays)) AS u(q, d)
-		WHERE cj_claim.agent IS NOT NULL AND cj_claim.skills IS NOT NULL
-		  AND cj_claim.now IS NOT NULL
-	), cand AS (
-		SELECT o.id, o.due + p.d AS eff
-		FROM p, LATERAL (SELECT t.id, t.due FROM cj_ticket t
-			WHERE t.queue = p.q AND t.state = 'waiting'::text
-			  AND t.held_until IS NULL
-			  -- a claim with a later clock may have opened it
-			  AND (t.not_before IS NULL OR t.not_before <= cj_claim.now)
-			  AND (t.pinned_until IS NULL OR t.pinned_until <= cj_claim.now
-				   OR t.preferred_agent = cj_claim.agent)
-			  AND (CASE WHEN t.requirement IS NULL THEN t.skills <@ cj_claim.skills
-				ELSE cj_satisfies((SELECT cj_skillset(cj_claim.skills)), t.requirement,
-					cj_claim.now - t.arrived_at) END)
-			ORDER BY t.due, t.id
-			LIMIT 1
-			FOR UPDATE SKIP LOCKED) o
-		UNION ALL
-		SELECT o.id, o.due + p.d AS eff
-		FROM p, LATERAL (SELECT t.id, t.due FROM cj_ticket t
-			WHERE t.queue = p.q AND t.preferred_agent = cj_claim.agent
-			  AND t.state = 'waiting'::text
-			  AND t.held_until = t.pinned_until
-			  AND (t.not_before IS NULL OR t.not_before <= cj_claim.now)
-			  AND (CASE WHEN t.requirement IS NULL THEN t.skills <@ cj_claim.skills
-				ELSE cj_satisfies((SELECT cj_skillset(cj_claim.skills)), t.requirement,
-					cj_claim.now - t.arrived_at) END)
-			ORDER BY t.due, t.id
-			LIMIT 1
-			FOR UPDATE SKIP LOCKED) o
-	)
-	UPDATE cj_ticket t
-	SET state = 'claimed'::text, agent = cj_claim.agent,
-		claimed_at = cj_claim.now, claims = t.claims + 1
-	WHERE t.id = (SELECT cand.id FROM cand ORDER BY cand.eff, cand.id LIMIT 1)
-	RETURNING t.*;
-END;
+SET jit = off;
 COMMENT ON FUNCTION cj_claim(text, text[], text, text[], interval[], timestamptz) IS 'claim the earliest-due waiting ticket the agent may take (FOR UPDATE SKIP LOCKED): open tickets whose skills or requirement it meets and its own pinned tickets, of one queue or of a routing profile (queues, each due time plus the queue''s delay); no row when none';
 
 -- skills has no default here, so cj_claim('a') stays the text[] form; an
@@ -516,64 +465,11 @@ CREATE FUNCTION cj_claim(agent text, skills cj_skillset,
 	delays interval[] DEFAULT NULL::interval[],
 	now timestamptz DEFAULT pg_catalog.now())
 RETURNS SETOF cj_ticket
-LANGUAGE SQL VOLATILE PARALLEL UNSAFE ROWS 1
--- the statements are planned on every call with the arguments as
--- parameters, so the planner's estimates for them are generic and large:
+AS 'MODULE_PATHNAME', 'cj_claim_skillset'
+LANGUAGE C VOLATILE PARALLEL UNSAFE ROWS 1
+-- the statements are prepared as generic plans, whose estimates are large:
 -- without this, JIT compilation would cost more than the claim itself
-SET jit = off
-BEGIN ATOMIC
-	UPDATE cj_ticket t
-	SET held_until = CASE WHEN t.pinned_until > cj_claim.now THEN t.pinned_until END
-	WHERE t.id = ANY (ARRAY(SELECT h.id
-		FROM pg_catalog.unnest(cj_routing_queues(cj_claim.queue, cj_claim.queues,
-				cj_claim.delays)) AS p(q),
-			LATERAL (SELECT u.id FROM cj_ticket u
-				WHERE u.queue = p.q AND u.state = 'waiting'::text
-				  AND u.held_until <= cj_claim.now
-				FOR UPDATE SKIP LOCKED) h
-		WHERE cj_claim.agent IS NOT NULL AND cj_claim.now IS NOT NULL));
-	WITH p AS (
-		SELECT u.q, COALESCE(u.d, '00:00:00'::interval) AS d
-		FROM ROWS FROM (pg_catalog.unnest(cj_routing_queues(cj_claim.queue,
-				cj_claim.queues, cj_claim.delays)),
-			pg_catalog.unnest(cj_claim.delays)) AS u(q, d)
-		WHERE cj_claim.agent IS NOT NULL AND cj_claim.skills IS NOT NULL
-		  AND cj_claim.now IS NOT NULL
-	), cand AS (
-		SELECT o.id, o.due + p.d AS eff
-		FROM p, LATERAL (SELECT t.id, t.due FROM cj_ticket t
-			WHERE t.queue = p.q AND t.state = 'waiting'::text
-			  AND t.held_until IS NULL
-			  -- a claim with a later clock may have opened it
-			  AND (t.not_before IS NULL OR t.not_before <= cj_claim.now)
-			  AND (t.pinned_until IS NULL OR t.pinned_until <= cj_claim.now
-				   OR t.preferred_agent = cj_claim.agent)
-			  AND (CASE WHEN t.requirement IS NULL THEN t.skills <@ (SELECT cj_skills(cj_claim.skills))
-				ELSE cj_satisfies(cj_claim.skills, t.requirement,
-					cj_claim.now - t.arrived_at) END)
-			ORDER BY t.due, t.id
-			LIMIT 1
-			FOR UPDATE SKIP LOCKED) o
-		UNION ALL
-		SELECT o.id, o.due + p.d AS eff
-		FROM p, LATERAL (SELECT t.id, t.due FROM cj_ticket t
-			WHERE t.queue = p.q AND t.preferred_agent = cj_claim.agent
-			  AND t.state = 'waiting'::text
-			  AND t.held_until = t.pinned_until
-			  AND (t.not_before IS NULL OR t.not_before <= cj_claim.now)
-			  AND (CASE WHEN t.requirement IS NULL THEN t.skills <@ (SELECT cj_skills(cj_claim.skills))
-				ELSE cj_satisfies(cj_claim.skills, t.requirement,
-					cj_claim.now - t.arrived_at) END)
-			ORDER BY t.due, t.id
-			LIMIT 1
-			FOR UPDATE SKIP LOCKED) o
-	)
-	UPDATE cj_ticket t
-	SET state = 'claimed'::text, agent = cj_claim.agent,
-		claimed_at = cj_claim.now, claims = t.claims + 1
-	WHERE t.id = (SELECT cand.id FROM cand ORDER BY cand.eff, cand.id LIMIT 1)
-	RETURNING t.*;
-END;
+SET jit = off;
 COMMENT ON FUNCTION cj_claim(text, cj_skillset, text, text[], interval[], timestamptz) IS 'claim with levelled skills (cj_skillset): the earliest-due waiting ticket whose requirement the skills meet at its wait so far (or whose skills they include), open or pinned to the agent, of one queue or a routing profile (FOR UPDATE SKIP LOCKED); no row when none';
 
 -- The place in line (doc/service.md, "Place in line"): the waiting

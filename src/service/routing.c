@@ -24,6 +24,8 @@
 #include "utils/builtins.h"
 #include "utils/timestamp.h"
 
+#include "service/routing.h"
+
 PG_FUNCTION_INFO_V1(cj_routing_window);
 PG_FUNCTION_INFO_V1(cj_routing_queues);
 PG_FUNCTION_INFO_V1(cj_routing_wait);

@@ -501,15 +501,21 @@ cj_skill_level(PG_FUNCTION_ARGS)
 	PG_RETURN_INT32(cj_skillset_level(s, VARDATA_ANY(name), VARSIZE_ANY_EXHDR(name)));
 }
 
-/* cj_skills(s): the skill names in canonical order */
-Datum
-cj_skills(PG_FUNCTION_ARGS)
+/* The skill names of a set in canonical order (see skills.h) */
+ArrayType *
+cj_skillset_names(const CjSkillset *s)
 {
-	const CjSkillset *s = cj_skillset_datum(PG_GETARG_DATUM(0));
 	Datum	   *d = palloc(sizeof(Datum) * (s->n + 1));
 	int			i;
 
 	for (i = 0; i < s->n; i++)
 		d[i] = PointerGetDatum(cstring_to_text(s->skills[i].name));
-	PG_RETURN_ARRAYTYPE_P(construct_array(d, s->n, TEXTOID, -1, false, TYPALIGN_INT));
+	return construct_array(d, s->n, TEXTOID, -1, false, TYPALIGN_INT);
+}
+
+/* cj_skills(s): the skill names in canonical order */
+Datum
+cj_skills(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_ARRAYTYPE_P(cj_skillset_names(cj_skillset_datum(PG_GETARG_DATUM(0))));
 }

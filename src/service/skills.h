@@ -36,6 +36,12 @@ extern const CjRequirement *cj_requirement_datum(Datum d);
 extern CjSkillset *cj_skillset_from_text_array(ArrayType *a);
 
 /*
+ * The skill names of a set as text[] in canonical (byte) order, palloc'd:
+ * what cj_skills returns.
+ */
+extern ArrayType *cj_skillset_names(const CjSkillset *s);
+
+/*
  * Microseconds of a wait given as an interval: months refused (22023),
  * negative kept (it selects the first step), past int64 saturated.
  */

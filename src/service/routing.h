@@ -1,0 +1,20 @@
+/*-------------------------------------------------------------------------
+ *
+ * routing.h
+ *	  The routing helpers of the queue kit that the C claim
+ *	  (route_claim.c) calls directly.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef CJ_SERVICE_ROUTING_H
+#define CJ_SERVICE_ROUTING_H
+
+#include "fmgr.h"
+
+/*
+ * cj_routing_queues(queue, queues, delays) -> text[]: checks a routing
+ * profile and returns the queues a claim probes ({queue} without one).
+ */
+extern Datum cj_routing_queues(PG_FUNCTION_ARGS);
+
+#endif							/* CJ_SERVICE_ROUTING_H */
