@@ -419,7 +419,8 @@ BgbbWindowPmf(const double *p, const double *v, double k, double t)
 	q = isinf(odds) ? 1.0 : odds / (1.0 + odds);
 	if (pa > 0.0)
 		f = pa * BgbbProbN(post, k, t);
-	return (k == 0.0) ? q + f : f;
+	/* a probability: q + f can pass 1 by an ulp where f is all but 1 - q */
+	return fmin(1.0, (k == 0.0) ? q + f : f);
 }
 
 /* P(alive at opportunity n+t+1 | x, t_x, n) (see BgbbWindowPmf) */
