@@ -81,3 +81,5 @@ CREATE AGGREGATE pg_temp.bad_clock(text, timestamptz) (
 	INITCOND = 'running since 2026-03-06 16:45:00+00, consumed 9000000000 us, target 7200000000 us');
 DROP TABLE service_clock_event, service_clock_copy, service_clock_copy2;
 RESET timezone;
+-- a year past PostgreSQL's range is rejected, not wrapped into it
+SELECT 'running since 600000-01-01 00:00:00+00, consumed 0 us'::cj_sla_clock_state;

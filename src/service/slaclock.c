@@ -188,7 +188,7 @@ ParseInstant(const char **p, int64 *t)
 		return false;
 	if (*s == '.' && (s++, !Digits(&s, 6, &frac)))
 		return false;
-	if (strncmp(s, "+00", 3) != 0 || y < 1 || mo < 1 || mo > 12 || d < 1 || d > 31 ||
+	if (strncmp(s, "+00", 3) != 0 || y < 1 || y > 294276 || mo < 1 || mo > 12 || d < 1 || d > 31 ||
 		h > 23 || mi > 59 || sec > 59)
 		return false;
 	cj_civil_from_days(cj_days_from_civil(y, mo, d), &yy, &mm, &dd);
@@ -247,15 +247,15 @@ cj_sla_clock_state_in(PG_FUNCTION_ARGS)
 		ok = ParseInstant(&p, &s->breached_at);
 	}
 	if (!ok || !cj_at_end(p))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-				 errmsg("invalid input syntax for type cj_sla_clock_state: \"%s\"", str),
-				 errdetail("Expected e.g. \"running since 2026-03-06 16:30:00+00, consumed 0 us, target 7200000000 us\".")));
+		cj_ereturn(CJ_ESCONTEXT(fcinfo), (Datum) 0,
+				   (errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+				   errmsg("invalid input syntax for type cj_sla_clock_state: \"%s\"", str),
+				   errdetail("Expected e.g. \"running since 2026-03-06 16:30:00+00, consumed 0 us, target 7200000000 us\".")));
 	if (!ClockValid(s))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("invalid value for type cj_sla_clock_state: \"%s\"", str),
-				 errdetail("Consumed time is not negative, a target is positive, and a clock is breached exactly when it consumed more than its target, at or before its last event.")));
+		cj_ereturn(CJ_ESCONTEXT(fcinfo), (Datum) 0,
+				   (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				   errmsg("invalid value for type cj_sla_clock_state: \"%s\"", str),
+				   errdetail("Consumed time is not negative, a target is positive, and a clock is breached exactly when it consumed more than its target, at or before its last event.")));
 	PG_RETURN_POINTER(s);
 }
 

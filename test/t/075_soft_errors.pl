@@ -55,8 +55,9 @@ $node->safe_psql('postgres', q{
 			INTO soft_state, soft_msg
 			FROM pg_input_error_info(lit, typ) e;
 		EXCEPTION WHEN OTHERS THEN
-			GET STACKED DIAGNOSTICS soft_msg = MESSAGE_TEXT;
-			soft_state := 'raised ' || RETURNED_SQLSTATE;
+			GET STACKED DIAGNOSTICS soft_msg = MESSAGE_TEXT,
+			                        soft_state = RETURNED_SQLSTATE;
+			soft_state := 'raised ' || soft_state;
 		END;
 	END
 	$f$;
