@@ -397,11 +397,15 @@ ShapeFrom(const CjFamily *f, const CovOptions *o, int nt, int nl,
 static int
 ArrayArg(FunctionCallInfo fcinfo, int argno, const char *what, double *v)
 {
-	ArrayType  *a = PG_GETARG_ARRAYTYPE_P(argno);
+	ArrayType  *a;
 	int			n,
 				i;
 	const double *d;
 
+	/* the usual row: read in place, no copy of the array */
+	if (cj_float8_array_inplace(PG_GETARG_DATUM(argno), CJ_COVFIT_MAX, v, &n))
+		return n;
+	a = PG_GETARG_ARRAYTYPE_P(argno);
 	if (ARR_NDIM(a) > 1)
 		ereport(ERROR,
 				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),

@@ -313,42 +313,59 @@ CovArrayChecked(Datum d, const CjCovariates *cov, int process, double *z)
 void
 cj_covariate_values(Datum d, const CjCovariates *cov, int process, double *z)
 {
+	int			n;
+
+	if (cj_float8_array_inplace(d, cov->n[process], z, &n) &&
+		n == cov->n[process])
+		return;
+	CovArrayChecked(d, cov, process, z);
+}
+
+/*
+ * The elements of a float8[] datum read where they lie, without the copy
+ * that PG_GETARG_ARRAYTYPE_P makes of a short-header array (per row, in
+ * scores and in the covariate fits' transition): true only for the common
+ * case, an inline array of one dimension (or none) with at most maxn
+ * elements, no NULLs and every element finite, with the values in z and
+ * their number in *n; false leaves the checks and their errors to the
+ * caller's full path.
+ */
+bool
+cj_float8_array_inplace(Datum d, int maxn, double *z, int *n)
+{
 	struct varlena *raw = (struct varlena *) DatumGetPointer(d);
 	const char *body;
 	int32		hdr[3],
 				dim;
 	Size		len,
 				off;
-	int			i,
-				n = cov->n[process];
-	bool		finite = true;
+	int			i;
 
 	if (VARATT_IS_EXTENDED(raw) && !VARATT_IS_SHORT(raw))
-	{
-		CovArrayChecked(d, cov, process, z);
-		return;
-	}
+		return false;
 	body = VARDATA_ANY(raw);
 	len = VARSIZE_ANY_EXHDR(raw);
 	if (len < sizeof(hdr))
-		goto slow;
+		return false;
 	memcpy(hdr, body, sizeof(hdr));	/* ndim, dataoffset, elemtype */
-	if (hdr[0] == 0 && n == 0)
-		return;
+	if (hdr[0] == 0)
+	{
+		*n = 0;
+		return true;
+	}
 	if (hdr[0] != 1 || hdr[1] != 0 || (Oid) hdr[2] != FLOAT8OID ||
 		len < sizeof(hdr) + 2 * sizeof(int32))
-		goto slow;
+		return false;
 	memcpy(&dim, body + sizeof(hdr), sizeof(dim));
 	off = ARR_OVERHEAD_NONULLS(1) - VARHDRSZ;
-	if (dim != n || len != off + sizeof(double) * n)
-		goto slow;
-	memcpy(z, body + off, sizeof(double) * n);
-	for (i = 0; i < n; i++)
-		finite &= isfinite(z[i]);
-	if (finite)
-		return;
-slow:
-	CovArrayChecked(d, cov, process, z);
+	if (dim < 0 || dim > maxn || len != off + sizeof(double) * dim)
+		return false;
+	memcpy(z, body + off, sizeof(double) * dim);
+	for (i = 0; i < dim; i++)
+		if (!isfinite(z[i]))
+			return false;
+	*n = dim;
+	return true;
 }
 
 /*

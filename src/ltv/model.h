@@ -74,6 +74,13 @@ extern char *cj_covariates_expected(const CjCovariates *cov);
 extern void cj_model_require_plain(const CjModel *m, const char *function);
 extern void cj_covariate_values(Datum a, const CjCovariates *cov, int process,
 								double *z);
+
+/*
+ * A float8[] datum's elements read in place when it is inline, 1-D (or
+ * empty), without NULLs, finite and at most maxn long; false otherwise
+ * (model.c).
+ */
+extern bool cj_float8_array_inplace(Datum d, int maxn, double *z, int *n);
 extern void cj_customer_params(const CjFamily *f, const double *p,
 							   const CjCovariates *cov, Datum ct, Datum cl,
 							   double *q);

@@ -612,6 +612,7 @@ ClvCompute(FunctionCallInfo fcinfo, const CjModelSlot *pm,
 {
 	double		key[9] = {v[0], v[1], v[2], periods, len, rate, 0, 0, 0};
 	const double *p = pm->b.params;
+	int			nkeys = 6;
 	double		spend,
 				sum;
 
@@ -640,24 +641,22 @@ ClvCompute(FunctionCallInfo fcinfo, const CjModelSlot *pm,
 		Assert(q[0] == pm->b.params[0]);
 		memcpy(key + 6, q + 1, sizeof(double) * 3);
 		p = q;
-		if (!MemoGet(fcinfo, key, 9, &sum))
-		{
-			sum = cj_score_result(cj_clv_discounted(pm->f, p, v, periods,
-													len, rate), "cj_clv");
-			MemoPut(fcinfo, key, 9, sum);
-		}
-		return cj_score_result(margin * spend * sum, "cj_clv");
+		nkeys = 9;
 	}
-	if (!MemoGet(fcinfo, key, 6, &sum))
+	if (!MemoGet(fcinfo, key, nkeys, &sum))
 	{
-		/* P(alive) times a part cached by (x, T) where the family has one */
-		if (pm->f->conditional_part && pm->f->p_alive)
-			sum = pm->f->p_alive(pm->b.params, v) *
+		/*
+		 * P(alive) times a part cached by (x, T) where the family has one
+		 * (the cache is keyed by the population's parameters: not with
+		 * covariates)
+		 */
+		if (q == NULL && pm->f->conditional_part && pm->f->p_alive)
+			sum = pm->f->p_alive(p, v) *
 				ClvPart(fcinfo, pm, v, periods, len, rate);
 		else
-			sum = cj_clv_discounted(pm->f, pm->b.params, v, periods, len, rate);
+			sum = cj_clv_discounted(pm->f, p, v, periods, len, rate);
 		sum = cj_score_result(sum, "cj_clv");
-		MemoPut(fcinfo, key, 6, sum);
+		MemoPut(fcinfo, key, nkeys, sum);
 	}
 	return cj_score_result(margin * spend * sum, "cj_clv");
 }

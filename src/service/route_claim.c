@@ -79,8 +79,7 @@ static const char *const OpenSql =
 "WHERE u.queue OPERATOR(pg_catalog.=) p.q "
 "AND u.state OPERATOR(pg_catalog.=) 'waiting'::pg_catalog.text "
 "AND u.held_until OPERATOR(pg_catalog.<=) $5 "
-"FOR UPDATE SKIP LOCKED) h "
-"WHERE $1 IS NOT NULL AND $5 IS NOT NULL))";
+"FOR UPDATE SKIP LOCKED) h))";
 
 /*
  * The agent qualifies for ticket t: a ticket with a requirement by
@@ -96,8 +95,7 @@ static const char *const OpenSql =
 static const char *const ClaimSql =
 "WITH p AS ("
 "SELECT u.q, COALESCE(u.d, '00:00:00'::pg_catalog.interval) AS d "
-"FROM ROWS FROM (pg_catalog.unnest($3), pg_catalog.unnest($4)) AS u(q, d) "
-"WHERE $1 IS NOT NULL AND $2 IS NOT NULL AND $5 IS NOT NULL"
+"FROM ROWS FROM (pg_catalog.unnest($3), pg_catalog.unnest($4)) AS u(q, d)"
 "), cand AS ("
 "SELECT o.id, o.due OPERATOR(pg_catalog.+) p.d AS eff "
 "FROM p, LATERAL (SELECT t.id, t.due FROM %1$s.cj_ticket t "
@@ -354,10 +352,18 @@ cj_claim_text(PG_FUNCTION_ARGS)
 Datum
 cj_claim_skillset(PG_FUNCTION_ARGS)
 {
-	Datum		names = (Datum) 0;
+	Datum		set = (Datum) 0,
+				names = (Datum) 0;
 
+	/*
+	 * Detoasted once here: the statement's cj_satisfies reads the set for
+	 * every ticket it checks, and would otherwise copy a short-header or
+	 * decompress a large one each time.
+	 */
 	if (!PG_ARGISNULL(1))
-		names = PointerGetDatum(cj_skillset_names(cj_skillset_datum(PG_GETARG_DATUM(1))));
-	return ClaimTicket(fcinfo, names, PG_ARGISNULL(1),
-					   PG_GETARG_DATUM(1), PG_ARGISNULL(1));
+	{
+		set = PointerGetDatum(PG_DETOAST_DATUM(PG_GETARG_DATUM(1)));
+		names = PointerGetDatum(cj_skillset_names(cj_skillset_datum(set)));
+	}
+	return ClaimTicket(fcinfo, names, PG_ARGISNULL(1), set, PG_ARGISNULL(1));
 }

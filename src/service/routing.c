@@ -5,12 +5,12 @@
  *	  the preferred-agent window of a ticket, the queue list of a routing
  *	  profile and the expected wait behind a queue position.
  *
- * The claim itself stays a SQL function (BEGIN ATOMIC, so its table and
- * function references are bound by OID and no search_path can capture
- * them); these helpers exist because only C can raise an error with the
- * right SQLSTATE from inside such a body.  Each returns what the SQL needs
- * (a timestamptz, a text[], an interval) and raises 22023, 22004 or 2202E
- * on bad input.  See doc/service.md, "Routing".
+ * The enqueue functions and cj_queue_position are SQL functions (BEGIN
+ * ATOMIC, so no search_path can capture their references) that call these
+ * helpers for the checks only C can raise with the right SQLSTATE; the
+ * claim, in C (route_claim.c), calls cj_routing_queues too.  Each returns
+ * what its caller needs (a timestamptz, a text[], an interval) and raises
+ * 22023, 22004 or 2202E on bad input.  See doc/service.md, "Routing".
  *
  *-------------------------------------------------------------------------
  */
@@ -32,22 +32,6 @@ PG_FUNCTION_INFO_V1(cj_routing_wait);
 
 /* the most queues one routing profile may name */
 #define CJ_ROUTING_MAX_QUEUES 64
-
-/*
- * IntervalIsPositive
- *		true when from + iv lies after from (months and days counted in the
- *		session time zone, as the ticket's own arithmetic does)
- */
-static bool
-IntervalIsPositive(TimestampTz from, Interval *iv)
-{
-	TimestampTz end;
-
-	end = DatumGetTimestampTz(DirectFunctionCall2(timestamptz_pl_interval,
-												  TimestampTzGetDatum(from),
-												  IntervalPGetDatum(iv)));
-	return end > from;
-}
 
 /*
  * cj_routing_window(arrived_at, due, preferred_agent, prefer_for,
@@ -72,6 +56,7 @@ cj_routing_window(PG_FUNCTION_ARGS)
 	bool		has_agent = !PG_ARGISNULL(2);
 	bool		has_for = !PG_ARGISNULL(3);
 	bool		required = !PG_ARGISNULL(4) && PG_GETARG_BOOL(4);
+	Interval   *pf;
 	TimestampTz end;
 
 	/* a missing arrival or due time is the table's NOT NULL error */
@@ -117,16 +102,22 @@ cj_routing_window(PG_FUNCTION_ARGS)
 	if (required)
 		PG_RETURN_TIMESTAMPTZ(due);
 
-	if (!IntervalIsPositive(arrived_at, PG_GETARG_INTERVAL_P(3)))
+	/*
+	 * The window ends at arrival + prefer_for (months and days counted in
+	 * the session time zone, as the ticket's own arithmetic does), which
+	 * must lie after the arrival.
+	 */
+	pf = PG_GETARG_INTERVAL_P(3);
+	end = DatumGetTimestampTz(DirectFunctionCall2(timestamptz_pl_interval,
+												  TimestampTzGetDatum(arrived_at),
+												  IntervalPGetDatum(pf)));
+	if (end <= arrived_at)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("prefer_for must be positive"),
 				 errdetail("The window is \"%s\".",
 						   DatumGetCString(DirectFunctionCall1(interval_out,
-															   IntervalPGetDatum(PG_GETARG_INTERVAL_P(3)))))));
-	end = DatumGetTimestampTz(DirectFunctionCall2(timestamptz_pl_interval,
-												  TimestampTzGetDatum(arrived_at),
-												  IntervalPGetDatum(PG_GETARG_INTERVAL_P(3))));
+															   IntervalPGetDatum(pf))))));
 	PG_RETURN_TIMESTAMPTZ(end);
 }
 

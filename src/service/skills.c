@@ -219,24 +219,28 @@ cj_skillset_send(PG_FUNCTION_ARGS)
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 
-/* Equal stored bytes: values are canonical (sorted, NUL-padded) */
+/*
+ * Equal stored bytes: values are canonical (sorted, NUL-padded).  Read in
+ * their packed form: a short-header value is compared where it lies,
+ * without the copy a full detoast makes.
+ */
 static bool
 SameBytes(Datum a, Datum b)
 {
-	struct varlena *x = PG_DETOAST_DATUM(a);
-	struct varlena *y = PG_DETOAST_DATUM(b);
+	struct varlena *x = PG_DETOAST_DATUM_PACKED(a);
+	struct varlena *y = PG_DETOAST_DATUM_PACKED(b);
 
-	return VARSIZE(x) == VARSIZE(y) &&
-		memcmp(VARDATA(x), VARDATA(y), VARSIZE(x) - VARHDRSZ) == 0;
+	return VARSIZE_ANY_EXHDR(x) == VARSIZE_ANY_EXHDR(y) &&
+		memcmp(VARDATA_ANY(x), VARDATA_ANY(y), VARSIZE_ANY_EXHDR(x)) == 0;
 }
 
 /* Hash of the stored bytes (consistent with SameBytes) */
 static Datum
 HashBytes(Datum a)
 {
-	struct varlena *x = PG_DETOAST_DATUM(a);
+	struct varlena *x = PG_DETOAST_DATUM_PACKED(a);
 
-	return hash_any((unsigned char *) VARDATA(x), VARSIZE(x) - VARHDRSZ);
+	return hash_any((unsigned char *) VARDATA_ANY(x), VARSIZE_ANY_EXHDR(x));
 }
 
 Datum
@@ -398,9 +402,12 @@ ArrayNames(ArrayType *a, const char ***names, int **lens)
 	return n;
 }
 
-/* A skill set of the elements of a text[] */
-CjSkillset *
-cj_skillset_from_text_array(ArrayType *a)
+/*
+ * A skill set of the elements of a text[] (level 1 each, NULLs dropped,
+ * repeats merged), palloc'd; errors as cj_skillset(text[]).
+ */
+static CjSkillset *
+SkillsetFromTextArray(ArrayType *a)
 {
 	const char **names;
 	int		   *lens;
@@ -417,7 +424,7 @@ cj_skillset_from_text_array(ArrayType *a)
 Datum
 cj_skillset_from_array(PG_FUNCTION_ARGS)
 {
-	CjSkillset *s = cj_skillset_from_text_array(PG_GETARG_ARRAYTYPE_P(0));
+	CjSkillset *s = SkillsetFromTextArray(PG_GETARG_ARRAYTYPE_P(0));
 
 	return Pack(s, CJ_SKILLSET_SIZE(s->n));
 }
@@ -437,9 +444,12 @@ cj_requirement_from_array(PG_FUNCTION_ARGS)
 	return Pack(r, CJ_REQ_SIZE(r->nsteps, r->nterms));
 }
 
-/* Microseconds of a wait (see skills.h) */
-int64
-cj_wait_us(const Interval *iv)
+/*
+ * Microseconds of a wait given as an interval: months refused (22023),
+ * negative kept (it selects the first step), past int64 saturated.
+ */
+static int64
+WaitUs(const Interval *iv)
 {
 	int64		us;
 
@@ -460,7 +470,7 @@ cj_satisfies(PG_FUNCTION_ARGS)
 {
 	const CjSkillset *s = cj_skillset_datum(PG_GETARG_DATUM(0));
 	const CjRequirement *r = cj_requirement_datum(PG_GETARG_DATUM(1));
-	int64		w = cj_wait_us(PG_GETARG_INTERVAL_P(2));
+	int64		w = WaitUs(PG_GETARG_INTERVAL_P(2));
 
 	PG_RETURN_BOOL(cj_skills_satisfy(s, r, cj_requirement_step_at(r, w)));
 }
@@ -470,7 +480,7 @@ Datum
 cj_requirement_step(PG_FUNCTION_ARGS)
 {
 	const CjRequirement *r = cj_requirement_datum(PG_GETARG_DATUM(0));
-	int64		w = cj_wait_us(PG_GETARG_INTERVAL_P(1));
+	int64		w = WaitUs(PG_GETARG_INTERVAL_P(1));
 
 	PG_RETURN_INT32(cj_requirement_step_at(r, w) + 1);
 }

@@ -30,21 +30,9 @@ extern const CjSkillset *cj_skillset_datum(Datum d);
 extern const CjRequirement *cj_requirement_datum(Datum d);
 
 /*
- * A skill set of the elements of a text[] (level 1 each, NULLs dropped,
- * repeats merged), palloc'd; errors as cj_skillset(text[]).
- */
-extern CjSkillset *cj_skillset_from_text_array(ArrayType *a);
-
-/*
  * The skill names of a set as text[] in canonical (byte) order, palloc'd:
  * what cj_skills returns.
  */
 extern ArrayType *cj_skillset_names(const CjSkillset *s);
-
-/*
- * Microseconds of a wait given as an interval: months refused (22023),
- * negative kept (it selects the first step), past int64 saturated.
- */
-extern int64 cj_wait_us(const Interval *iv);
 
 #endif							/* CJ_SERVICE_SKILLS_GLUE_H */

@@ -308,16 +308,6 @@ BgbbExpected(const double *p, double n)
 	return p[0] / (p[0] + p[1]) * exp(BgbbLogAliveSum(p, 0.0, n));
 }
 
-/* P(alive at opportunity n+1 | x, t_x, n) (FHS eq. 11) */
-static double
-BgbbPAlive(const double *p, const double *v)
-{
-	double		l = BgbbLogTerm(p, v[0], v[2] - v[0], 0.0, v[2] + 1.0, NULL);
-	double		pa = exp(l - cj_bgbb_loglik1(p, v, NULL));
-
-	/* rounding can put it a hair above 1; a NaN stays NaN (an error) */
-	return (pa > 1.0) ? 1.0 : pa;
-}
 
 /*
  * E[X(n, n+t) | x, t_x, n] (FHS eq. 13):
@@ -430,7 +420,15 @@ BgbbPAliveAt(const double *p, const double *v, double t)
 	double		l = BgbbLogTerm(p, v[0], v[2] - v[0], 0.0, v[2] + 1.0 + t, NULL);
 	double		pa = exp(l - cj_bgbb_loglik1(p, v, NULL));
 
+	/* rounding can put it a hair above 1; a NaN stays NaN (an error) */
 	return (pa > 1.0) ? 1.0 : pa;
+}
+
+/* P(alive at opportunity n+1 | x, t_x, n) (FHS eq. 11): the above at t = 0 */
+static double
+BgbbPAlive(const double *p, const double *v)
+{
+	return BgbbPAliveAt(p, v, 0.0);
 }
 
 /* A horizon of whole opportunities, at most CJ_BGBB_MAX_N */

@@ -669,7 +669,7 @@ cj_bg_p_alive_at(const double *p, const double *v, double t, int m)
 double
 cj_bg_window_pmf(const double *p, const double *v, double n, double t, int m)
 {
-	double		z = (v[0] == 0.0 && m == 0) ? -INFINITY : BgDropoutLogit(p, v, m),
+	double		z = BgDropoutLogit(p, v, m),
 				pa = BgSigmoidNeg(z),
 				q = BgSigmoidNeg(-z),
 				post[4] = {p[0] + v[0], p[1] + v[2], p[2], p[3] + v[0] + m},

@@ -439,7 +439,8 @@ cj_fit_family_scratch(const CjFamily *f, const CjData *d, CjTuple *scratch,
 	FamilyCtx	ctx = {f, d};
 	CjOptimResult best;
 	bool		have = false,
-				polished = false;
+				polished = false,
+				polish_failed = false;	/* best's Hessian is not PD */
 
 	memset(res, 0, sizeof(*res));
 	if (d->n == 0 || !(d->total_weight > 0))
@@ -495,11 +496,15 @@ cj_fit_family_scratch(const CjFamily *f, const CjData *d, CjTuple *scratch,
 		 * (a fifth of a fit's evaluations) stays for the fits where that
 		 * check fails.
 		 */
-		if (i == 1 && have && best.status == CJ_FIT_CONVERGED &&
-			cj_fit_polish(FamilyObjective, &ctx, k, best_theta, &best, &evals, cov, NULL))
+		if (i == 1 && have && best.status == CJ_FIT_CONVERGED)
 		{
-			polished = true;
-			break;
+			if (cj_fit_polish(FamilyObjective, &ctx, k, best_theta, &best,
+							  &evals, cov, NULL))
+			{
+				polished = true;
+				break;
+			}
+			polish_failed = true;
 		}
 		if (!isfinite(val[order[i]]))
 			break;
@@ -541,6 +546,7 @@ cj_fit_family_scratch(const CjFamily *f, const CjData *d, CjTuple *scratch,
 			best = r;
 			memcpy(best_theta, theta, sizeof(double) * k);
 			have = true;
+			polish_failed = false;
 		}
 	}
 	if (!have)
@@ -554,7 +560,9 @@ cj_fit_family_scratch(const CjFamily *f, const CjData *d, CjTuple *scratch,
 		res->hessian = CJ_HESSIAN_PD;
 	else if (best.status == CJ_FIT_CONVERGED)
 	{
-		if (cj_fit_polish(FamilyObjective, &ctx, k, best_theta, &best,
+		/* a failed polish of the same estimate would fail again */
+		if (!polish_failed &&
+			cj_fit_polish(FamilyObjective, &ctx, k, best_theta, &best,
 						  &evals, cov, NULL))
 			res->hessian = CJ_HESSIAN_PD;
 		else

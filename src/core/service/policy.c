@@ -73,7 +73,7 @@ ParseEntry(const char **p, CjPolicyMetric *m, CjError *err)
 			e.severity[0] = '\0';
 	}
 	(void) cj_accept_char(p, ':');
-	if (!cj_duration_parse(p, &e.target_us, err))
+	if (!cj_duration_parse(p, "Target waits", &e.target_us, err))
 		return false;
 	for (i = 0; i < m->nentries; i++)
 		if (SameSelector(&m->entries[i], &e))

@@ -601,25 +601,6 @@ cj_skillset_level(const CjSkillset *s, const char *name, size_t len)
 	return i < 0 ? 0 : s->skills[i].level;
 }
 
-/*
- * Detail prefix rewrite: the shared duration tokenizer words its range
- * errors for SLA targets ("Target waits must ..."); a step says "Step
- * durations must ...".
- */
-static void
-StepDurationError(CjError *err)
-{
-	const char *prefix = "Target waits ";
-
-	if (err->kind != CJ_ERR_SYNTAX && strncmp(err->detail, prefix, strlen(prefix)) == 0)
-	{
-		char		rest[sizeof(err->detail)];
-
-		snprintf(rest, sizeof(rest), "%s", err->detail + strlen(prefix));
-		snprintf(err->detail, sizeof(err->detail), "Step durations %.200s", rest);
-	}
-}
-
 /* Check that step k (0-based, k >= 1) is implied by step k - 1 */
 static bool
 CheckRelaxes(const CjRequirement *r, int k, CjError *err)
@@ -740,11 +721,8 @@ cj_requirement_parse(const char *text, CjRequirement *out, CjError *err)
 			if (has_for)
 			{
 				p = q;
-				if (!cj_duration_parse(&p, &st->for_us, err))
-				{
-					StepDurationError(err);
+				if (!cj_duration_parse(&p, "Step durations", &st->for_us, err))
 					return false;
-				}
 			}
 			if (!cj_accept_char(&p, ';'))
 				break;

@@ -23,6 +23,7 @@
 #define CJ_SKILLS_H
 
 #include "core/common/core.h"
+#include "core/service/sla.h"
 
 /* Longest skill name (bytes, without the NUL), as a PostgreSQL identifier */
 #define CJ_SKILL_NAME_MAX 63
@@ -34,7 +35,7 @@
 #define CJ_REQ_MAX_STEPS 16
 #define CJ_REQ_MAX_TERMS 16
 /* Longest step duration: 3650 days in microseconds (as cj_sla targets) */
-#define CJ_REQ_MAX_US ((int64_t) 3650 * 86400 * 1000000)
+#define CJ_REQ_MAX_US CJ_SLA_MAX_US	/* what cj_duration_parse accepts */
 
 /*
  * Longest canonical text of a name (quoted, every byte escaped), of a

@@ -87,9 +87,12 @@ FindUnit(const char *word)
 	return NULL;
 }
 
-/* Parse one duration into microseconds */
+/*
+ * Parse one duration into microseconds; what names the durations in the
+ * range errors ("Target waits", "Step durations").
+ */
 bool
-cj_duration_parse(const char **p, int64_t *us, CjError *err)
+cj_duration_parse(const char **p, const char *what, int64_t *us, CjError *err)
 {
 	double		v,
 				scaled;
@@ -127,12 +130,12 @@ cj_duration_parse(const char **p, int64_t *us, CjError *err)
 	scaled = v * (double) u->us;
 	if (!(scaled >= 0.5))
 	{
-		cj_error_set(err, CJ_ERR_PARAM, "Target waits must be positive (at least 1 microsecond).");
+		cj_error_set(err, CJ_ERR_PARAM, "%s must be positive (at least 1 microsecond).", what);
 		return false;
 	}
 	if (scaled > (double) CJ_SLA_MAX_US)
 	{
-		cj_error_set(err, CJ_ERR_RANGE, "Target waits must be at most 3650 days.");
+		cj_error_set(err, CJ_ERR_RANGE, "%s must be at most 3650 days.", what);
 		return false;
 	}
 	*us = (int64_t) llround(scaled);
@@ -192,7 +195,7 @@ ParseEntry(const char **p, CjSla *out, CjError *err)
 		cj_error_set(err, CJ_ERR_SYNTAX, "Expected \":\" after the tier name.");
 		return false;
 	}
-	if (!cj_duration_parse(p, &us, err))
+	if (!cj_duration_parse(p, "Target waits", &us, err))
 		return false;
 	if (dflt)
 	{

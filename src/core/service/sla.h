@@ -44,7 +44,8 @@ typedef struct CjSla
  * Parse one duration ("30s", "2 min", "1.5h", "1 day") into microseconds.
  * Advances *p past it.  Fails with CJ_ERR_SYNTAX or CJ_ERR_PARAM.
  */
-extern bool cj_duration_parse(const char **p, int64_t *us, CjError *err);
+extern bool cj_duration_parse(const char **p, const char *what, int64_t *us,
+							  CjError *err);
 
 /* Append the canonical form of a duration to buf (size at least 32). */
 extern void cj_duration_format(int64_t us, char *buf, size_t size);

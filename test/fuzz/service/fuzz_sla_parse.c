@@ -45,14 +45,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	else
 		FuzzCheckError(&err);
-	if (cj_duration_parse(&p, &us, &err))
+	if (cj_duration_parse(&p, "Target waits", &us, &err))
 	{
 		char		d[32];
 		const char *q = d;
 		int64_t		us2;
 
 		cj_duration_format(us, d, sizeof(d));
-		FUZZ_ASSERT(cj_duration_parse(&q, &us2, &err) && us2 == us);
+		FUZZ_ASSERT(cj_duration_parse(&q, "Target waits", &us2, &err) && us2 == us);
 	}
 	else
 		FuzzCheckError(&err);
