@@ -17,6 +17,7 @@
 use strict;
 use warnings;
 
+use Cwd qw(abs_path);
 use FindBin;
 use lib $FindBin::RealBin;
 
@@ -287,7 +288,9 @@ sub fingerprint
 		"SELECT id, v::text, encode($send(v), 'hex') FROM $tab ORDER BY id, v::text");
 }
 
-my $tmp = PostgreSQL::Test::Utils::tempdir;
+# (absolute: the server resolves COPY's file name, and PostgreSQL 17's
+# tempdir is relative to the test's directory)
+my $tmp = abs_path(PostgreSQL::Test::Utils::tempdir);
 my %src_fp;
 foreach my $tt (@tables)
 {
