@@ -81,8 +81,18 @@ PnbdLogF(CjHyp2f1Tab *tab, double b, double c, double z, double *d)
 }
 
 /*
+ * 1 - z = small / large below 1e-5: the series would need more than
+ * CJ_HYP2F1_A1_MAX_TERMS terms (about 40 / (1 - z)) and fail; G is then
+ * left NaN at once and the tuple's bracket is integrated instead
+ * (PnbdLogBracketQuad).
+ */
+#define PNBD_LL_SERIES_FAILS(small, large) ((small) < 1e-5 * (large))
+
+/*
  * Fill e with log G(t) (see the file header) for x purchases; tab (may be
- * NULL) carries the series coefficients between calls.
+ * NULL) carries the series coefficients between calls.  log G is NaN when
+ * the series does not converge (z within about 2e-5 of 1: one of alpha,
+ * beta some 1e5 times the other plus t).
  */
 static void
 PnbdLogG(const double *p, double x, double t, bool grad, PnbdG *e,
@@ -94,7 +104,7 @@ PnbdLogG(const double *p, double x, double t, bool grad, PnbdG *e,
 				be = p[3];
 	double		m = r + x,
 				a = r + s + x;
-	double		d[3];
+	double		d[3] = {NAN, NAN, NAN};
 	double		lf;
 	double	   *g = e->g;
 
@@ -108,7 +118,8 @@ PnbdLogG(const double *p, double x, double t, bool grad, PnbdG *e,
 	{
 		double		z = (al - be) / (al + t);
 
-		lf = PnbdLogF(tab, m, a + 1.0, z, grad ? d : NULL);
+		lf = PNBD_LL_SERIES_FAILS(be + t, al + t) ? NAN :
+			PnbdLogF(tab, m, a + 1.0, z, grad ? d : NULL);
 		e->lg = -m * e->la - s * e->lb + lf - log(a);
 		if (grad)
 		{
@@ -122,7 +133,8 @@ PnbdLogG(const double *p, double x, double t, bool grad, PnbdG *e,
 	{
 		double		z = (be - al) / (be + t);
 
-		lf = PnbdLogF(tab, s + 1.0, a + 1.0, z, grad ? d : NULL);
+		lf = PNBD_LL_SERIES_FAILS(al + t, be + t) ? NAN :
+			PnbdLogF(tab, s + 1.0, a + 1.0, z, grad ? d : NULL);
 		e->lg = -(s + 1.0) * e->lb + (1.0 - m) * e->la + lf - log(a);
 		if (grad)
 		{
@@ -258,6 +270,9 @@ PnbdBracket(const double *p, double ls, double is, double x,
 	return (sum != 1.0) ? mx + log(sum) : mx;	/* log(1) = 0 exactly */
 }
 
+static double PnbdLogBracketQuad(const double *p, double x, double tx,
+								 double T, double *g);
+
 /*
  * Log-likelihood of one customer given the hoisted per-x constant
  * c = log Gamma(r+x)/Gamma(r) + r log alpha + s log beta and its natural
@@ -273,7 +288,10 @@ PnbdTuple(const double *p, double ls, double is, double x, double c,
 	double		ll;
 	int			i;
 
-	ll = c + PnbdBracket(p, ls, is, x, e1, e2, NULL, grad ? gb : NULL);
+	if (cj_unlikely(isnan(e1->lg) || isnan(e2->lg)))
+		ll = c + PnbdLogBracketQuad(p, x, e1->t, e2->t, grad ? gb : NULL);
+	else
+		ll = c + PnbdBracket(p, ls, is, x, e1, e2, NULL, grad ? gb : NULL);
 	if (grad && isfinite(ll))
 		for (i = 0; i < 4; i++)
 			grad[i] += w * p[i] * (gc[i] + gb[i]);
@@ -464,14 +482,15 @@ PnbdExpected(const double *p, double t)
 	return p[0] / p[1] * PnbdExposure(p[2], p[3], t);
 }
 
-/* Integrand of PnbdRelDiffQuad */
+/* Integrand of PnbdRelDiffQuad and PnbdLogBracketQuad */
 typedef struct PnbdDiffArg
 {
 	double		m;				/* r + x */
 	double		s;
 	double		al;
 	double		be;
-	double		T;
+	double		ref;			/* the time the integrand is relative to */
+	double		T;				/* the end of the interval */
 } PnbdDiffArg;
 
 static double
@@ -479,8 +498,30 @@ PnbdDiffIntegrand(double u, void *arg)
 {
 	const PnbdDiffArg *a = arg;
 
-	return exp(a->m * log((a->al + a->T) / (a->al + u)) +
-			   a->s * log((a->be + a->T) / (a->be + u))) / (a->be + u);
+	return exp(a->m * log((a->al + a->ref) / (a->al + u)) +
+			   a->s * log((a->be + a->ref) / (a->be + u))) / (a->be + u);
+}
+
+/*
+ * The integrand f and f times the derivatives of log f in (r, alpha, s,
+ * beta) when the reference is T (the likelihood's gradient; see
+ * PnbdLogBracketQuad):
+ *   d/dr     log((alpha+T)/(alpha+u))
+ *   d/dalpha (r+x) (1/(alpha+T) - 1/(alpha+u))
+ *   d/ds     log((beta+T)/(beta+u))
+ *   d/dbeta  s/(beta+T) - (s+1)/(beta+u)
+ */
+static void
+PnbdDiffIntegrandGrad(double u, void *arg, double *v)
+{
+	const PnbdDiffArg *a = arg;
+	double		f = PnbdDiffIntegrand(u, arg);
+
+	v[0] = f;
+	v[1] = f * log((a->al + a->T) / (a->al + u));
+	v[2] = f * a->m * (1.0 / (a->al + a->T) - 1.0 / (a->al + u));
+	v[3] = f * log((a->be + a->T) / (a->be + u));
+	v[4] = f * (a->s / (a->be + a->T) - (a->s + 1.0) / (a->be + u));
 }
 
 /*
@@ -490,36 +531,45 @@ PnbdDiffIntegrand(double u, void *arg)
  *   w = scale * min((alpha+u) / max(1, (r+x)/4), (beta+u) / max(1, (s+1)/4))
  * changes it by at most about e^4 and stays far from both singularities
  * (at -alpha and -beta).  Panels grow with u; the loop stops once the rest,
- * below f(u) (T - u), is negligible.  NaN past PNBD_QUAD_MAX_PANELS.
+ * below f(u) (T - u), is negligible.  NaN past PNBD_QUAD_MAX_PANELS.  When
+ * g is not NULL it receives the four weighted integrals of
+ * PnbdDiffIntegrandGrad on the same panels.
  */
 #define PNBD_QUAD_MAX_PANELS 100000
 
 static double
-PnbdQuadPanels(PnbdDiffArg *a, double tx, double T, double scale)
+PnbdQuadPanels(PnbdDiffArg *a, double tx, double T, double scale, double *g)
 {
 	double		km = fmax(1.0, a->m / 4.0),
 				ks = fmax(1.0, (a->s + 1.0) / 4.0),
-				sum = 0.0,
+				v[5] = {0, 0, 0, 0, 0},
 				lo = tx;
-	int			n = 0;
+	int			n = 0,
+				k;
 
 	while (lo < T)
 	{
 		double		w = scale * fmin((a->al + lo) / km, (a->be + lo) / ks),
 					hi = fmin(T, lo + w);
 
-		sum += cj_quad_gl(PnbdDiffIntegrand, a, lo, hi, 1);
-		if (isinf(sum))
+		if (g)
+			cj_quad_gl_vec(PnbdDiffIntegrandGrad, a, lo, hi, 5, v);
+		else
+			v[0] += cj_quad_gl(PnbdDiffIntegrand, a, lo, hi, 1);
+		if (isinf(v[0]))
 			return INFINITY;
 		lo = hi;
-		if (PnbdDiffIntegrand(lo, a) * (T - lo) < 1e-17 * sum)
+		if (PnbdDiffIntegrand(lo, a) * (T - lo) < 1e-17 * v[0])
 			break;
 		if (++n >= PNBD_QUAD_MAX_PANELS)
 			return NAN;
 		if ((n & 0xfff) == 0)
 			cj_check_interrupts();
 	}
-	return sum;
+	if (g)
+		for (k = 0; k < 4; k++)
+			g[k] = v[k + 1];
+	return v[0];
 }
 
 /*
@@ -537,13 +587,75 @@ PnbdQuadPanels(PnbdDiffArg *a, double tx, double T, double scale)
 static CJ_NOINLINE double
 PnbdRelDiffQuad(const double *p, double x, double tx, double T)
 {
-	PnbdDiffArg a = {p[0] + x, p[2], p[1], p[3], T};
-	double		d1 = PnbdQuadPanels(&a, tx, T, 1.0),
-				d2 = PnbdQuadPanels(&a, tx, T, 0.5);
+	PnbdDiffArg a = {p[0] + x, p[2], p[1], p[3], T, T};
+	double		d1 = PnbdQuadPanels(&a, tx, T, 1.0, NULL),
+				d2 = PnbdQuadPanels(&a, tx, T, 0.5, NULL);
 
 	if (isinf(d1) && isinf(d2))
 		return INFINITY;
 	return (fabs(d1 - d2) <= 1e-10 * d2) ? d2 : NAN;
+}
+
+/*
+ * The likelihood's bracket log[e^L1 + e^L2] (PnbdBracket) where a series
+ * for G failed, with its gradient in the natural parameters when g is not
+ * NULL.  With D = R(t_x) - R(T) of PnbdRelDiffQuad, e^L2 = s D e^L1; D is
+ * integrated relative to t_x instead of T,
+ *   D = ((alpha+T)/(alpha+t_x))^(r+x) ((beta+T)/(beta+t_x))^s I,
+ *   I = int_{t_x}^{T} ((alpha+t_x)/(alpha+u))^(r+x)
+ *                     ((beta+t_x)/(beta+u))^s / (beta+u) du,
+ * whose integrand is at most 1 / (beta+u), so L2 = log s + log I
+ * - (r+x) log(alpha+t_x) - s log(beta+t_x) never overflows.  The
+ * derivatives of log D are the integrals of PnbdDiffIntegrandGrad over I,
+ * and the bracket's gradient is grad L1 + P(dead) (grad L2 - grad L1).
+ * NaN unless two meshes agree to 1e-10 (as in PnbdRelDiffQuad).
+ */
+static CJ_NOINLINE double
+PnbdLogBracketQuad(const double *p, double x, double tx, double T, double *g)
+{
+	double		m = p[0] + x,
+				al = p[1],
+				s = p[2],
+				be = p[3],
+				la = log(al + T),
+				lb = log(be + T),
+				l1 = -m * la - s * lb,
+				l2,
+				i1,
+				i2,
+				gi[4],
+				mx,
+				e1,
+				e2,
+				dead;
+	PnbdDiffArg a = {m, s, al, be, tx, T};
+
+	if (g)
+	{
+		g[0] = -la;
+		g[1] = -m / (al + T);
+		g[2] = -lb;
+		g[3] = -s / (be + T);
+	}
+	if (!(T > tx))
+		return l1;
+	i1 = PnbdQuadPanels(&a, tx, T, 1.0, NULL);
+	i2 = PnbdQuadPanels(&a, tx, T, 0.5, g ? gi : NULL);
+	if (!(i2 > 0.0 && fabs(i1 - i2) <= 1e-10 * i2))
+		return NAN;
+	l2 = log(s) + log(i2) - m * log(al + tx) - s * log(be + tx);
+	mx = fmax(l1, l2);
+	e1 = exp(l1 - mx);
+	e2 = exp(l2 - mx);
+	dead = e2 / (e1 + e2);
+	if (g)
+	{
+		g[0] += dead * gi[0] / i2;
+		g[1] += dead * gi[1] / i2;
+		g[2] += dead * (1.0 / s + gi[2] / i2);
+		g[3] += dead * gi[3] / i2;
+	}
+	return mx + log(e1 + e2);
 }
 
 /* Beyond this series argument P(alive) integrates instead (see above) */

@@ -53,6 +53,30 @@ cj_quad_gl(CjIntegrand f, void *arg, double a, double b, int panels)
 	return sum;
 }
 
+/* Integrals of nf functions over one panel [a, b], added to sums */
+void
+cj_quad_gl_vec(CjIntegrandVec f, void *arg, double a, double b, int nf,
+			   double *sums)
+{
+	double		mid = 0.5 * (a + b),
+				half = 0.5 * (b - a),
+				lo[CJ_QUAD_VEC_MAX],
+				hi[CJ_QUAD_VEC_MAX],
+				part[CJ_QUAD_VEC_MAX] = {0};
+	int			j,
+				k;
+
+	for (j = 0; j < 6; j++)
+	{
+		f(mid - half * GlNode[j], arg, lo);
+		f(mid + half * GlNode[j], arg, hi);
+		for (k = 0; k < nf; k++)
+			part[k] += GlWeight[j] * (lo[k] + hi[k]);
+	}
+	for (k = 0; k < nf; k++)
+		sums[k] += part[k] * half;
+}
+
 /* Integral of f over [a, b] on a doubling mesh (see the header) */
 double
 cj_quad_gl_graded(CjIntegrand f, void *arg, double a, double b, double h)

@@ -18,6 +18,18 @@ typedef double (*CjIntegrand) (double x, void *arg);
 extern double cj_quad_gl(CjIntegrand f, void *arg, double a, double b,
 						 int panels);
 
+/* nf <= CJ_QUAD_VEC_MAX integrands at once: f(x, arg, values) */
+#define CJ_QUAD_VEC_MAX 8
+typedef void (*CjIntegrandVec) (double x, void *arg, double *values);
+
+/*
+ * The integrals of nf functions over one panel [a, b] with the rule of
+ * cj_quad_gl (the same nodes for all: one evaluation of what they share),
+ * added to sums[0 .. nf-1].
+ */
+extern void cj_quad_gl_vec(CjIntegrandVec f, void *arg, double a, double b,
+						   int nf, double *sums);
+
 /*
  * Integral of f over [a, b] on a graded mesh: panels [a, a+h], then each
  * twice as wide as the one before.  For integrands with a singularity at

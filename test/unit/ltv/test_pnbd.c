@@ -144,6 +144,53 @@ TestLikelihoodForm(void)
 	}
 }
 
+/*
+ * One of alpha, beta 1e5 or more times the other plus t_x: the 2F1 series
+ * of G(t_x) cannot converge, and the bracket is integrated instead.  Such
+ * tuples used to lose the second part of the bracket silently (the first
+ * case gave log L = -13.8 for a probability of 0.99999987).  Values from
+ * mpmath at 40 digits (the 2F1 forms of the file header); the gradient
+ * against central differences on the log parameters.
+ */
+static void
+TestLikelihoodNearOne(void)
+{
+	static const double cases[5][8] = {
+		{0.01, 1e4, 1.0, 0.01, 0, 0, 1e4, -1.311656554436754376346274e-7},
+		{0.5, 1e7, 0.8, 0.05, 0, 0, 52, -3.7664859763430225703731e-8},
+		{2.0, 3e6, 1.5, 0.02, 4, 1.5, 30, -61.36510736602053799983876},
+		{0.7, 1e-3, 0.3, 2e5, 0, 0, 20, -6.932411409200010080715366},
+		{3.0, 0.002, 12.0, 5e7, 3, 0.5, 8, -26.69452944950272905341933}};
+	int			k,
+				i;
+
+	for (k = 0; k < 5; k++)
+	{
+		const double *c = cases[k];
+		double		g[4];
+		double		ll = cj_pnbd_loglik1(c, c + 4, g);
+		bool		ok = true;
+
+		CHECK_CLOSE(ll, c[7], 1e-13,
+					"LL with z near 1 matches mpmath");
+		for (i = 0; i < 4; i++)
+		{
+			double		pp[4] = {c[0], c[1], c[2], c[3]},
+						pm[4] = {c[0], c[1], c[2], c[3]},
+						h = 1e-5,
+						fd;
+
+			pp[i] *= exp(h);
+			pm[i] *= exp(-h);
+			fd = (cj_pnbd_loglik1(pp, c + 4, NULL) -
+				  cj_pnbd_loglik1(pm, c + 4, NULL)) / (2 * h);
+			if (!(fabs(g[i] - fd) <= 1e-6 * fmax(1.0, fabs(fd))))
+				ok = false;
+		}
+		CHECK(ok, "LL gradient with z near 1 matches central differences");
+	}
+}
+
 /* Published LL, worked values, gradients on the CDNOW sample */
 static void
 TestCdnow(void)
@@ -411,6 +458,7 @@ main(void)
 {
 	TestBlocks();
 	TestLikelihoodForm();
+	TestLikelihoodNearOne();
 	TestCdnow();
 	TestProbN();
 	TestProbNPeaked();
