@@ -1353,6 +1353,11 @@ CREATE FUNCTION cj_confint(m cj_model, name text, level float8 DEFAULT 0.95,
     RETURNS record
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION cj_confint(cj_model, text, float8) IS 'confidence interval of one parameter at a level, on the log scale so that it stays positive';
+CREATE FUNCTION cj_lr_test(restricted cj_model, "full" cj_model,
+                           OUT statistic float8, OUT df int4, OUT p_value float8)
+    RETURNS record
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION cj_lr_test(cj_model, cj_model) IS 'likelihood-ratio test of a restricted fit nested in a full fit of the same data: 2 (ll_full - ll_restricted), its degrees of freedom and its chi-square p-value';
 CREATE FUNCTION cj_param_draws(m cj_model, n int4, seed int8) RETURNS SETOF cj_model
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 1000;
 COMMENT ON FUNCTION cj_param_draws(cj_model, int4, int8) IS 'n draws of a fitted model''s parameters from their asymptotic normal on the log scale, deterministic for a seed: an interval for any score is a query over them';

@@ -45,6 +45,7 @@
 #include "common/state.h"
 #include "core/ltv/covstate.h"
 #include "core/ltv/fit_state_text.h"
+#include "core/ltv/lrtest.h"
 #include "ltv/cov_fit_state.h"
 #include "ltv/model.h"
 
@@ -652,6 +653,7 @@ cj_cov_fit_state_final(PG_FUNCTION_ARGS)
 	CjError		err;
 	double	   *rows;
 	size_t		n;
+	uint32		fp;
 
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
@@ -672,12 +674,13 @@ cj_cov_fit_state_final(PG_FUNCTION_ARGS)
 	pooled.n = cj_tuples_sort_merge(pooled_t, n);
 	pooled.total_weight = d.total_weight;
 	d.pooled = &pooled;
+	fp = cj_data_fingerprint(pooled.t, pooled.n);
 	names = palloc(sizeof(*names) * CJ_COVFIT_MAX_COEF);
 	cj_cov_shape_spec(&s->shape, &spec, names);
 	if (!cj_cov_fit(f, &spec, &d, &res, &err))
 		cj_raise(&err, psprintf("cannot fit the %s model with covariates to these data",
 								f->title));
-	PG_RETURN_DATUM(cj_cov_model_datum(f, &s->shape, &res, 0));
+	PG_RETURN_DATUM(cj_cov_model_datum(f, &s->shape, &res, 0, fp));
 }
 
 /* Text input (core/ltv/covstate.c) */

@@ -19,10 +19,11 @@
 /*
  * The cj_model datum of a covariate fit: the family parameters, the
  * coefficients under their names (trans.X, life.X, constr.X), their
- * covariance, the unpenalised log-likelihood and the penalty.
+ * covariance, the unpenalised log-likelihood and the penalty, and the
+ * fingerprint of the data fitted.
  */
 extern Datum cj_cov_model_datum(const CjFamily *f, const CjCovShape *shape,
 								const CjCovFitResult *res,
-								double unit_seconds);
+								double unit_seconds, uint32 data_fp);
 
 #endif							/* CJ_COV_FIT_STATE_H */

@@ -29,7 +29,8 @@ IsConstrained(const CjCovShape *s, const char *name)
 /* The model of a covariate fit (see the header) */
 Datum
 cj_cov_model_datum(const CjFamily *f, const CjCovShape *shape,
-				   const CjCovFitResult *res, double unit_seconds)
+				   const CjCovFitResult *res, double unit_seconds,
+				   uint32 data_fp)
 {
 	CjFitResult fit;
 	CjCovariates *cov = palloc0(sizeof(CjCovariates));
@@ -71,5 +72,6 @@ cj_cov_model_datum(const CjFamily *f, const CjCovShape *shape,
 	}
 	if (res->hessian == CJ_HESSIAN_PD)
 		memcpy(cov->vcov, res->vcov, sizeof(double) * dim * dim);
-	return PointerGetDatum(cj_model_make_cov(f, &fit, unit_seconds, cov));
+	return PointerGetDatum(cj_model_make_cov(f, &fit, unit_seconds, cov,
+											 data_fp));
 }

@@ -42,6 +42,7 @@
 #include "common/util.h"
 #include "common/state.h"
 #include "core/common/text.h"
+#include "core/ltv/lrtest.h"
 #include "core/ltv/tupleset.h"
 #include "core/ltv/sbg.h"
 #include "ltv/fit_state.h"
@@ -580,6 +581,7 @@ cj_fit_state_final(PG_FUNCTION_ARGS)
 	CjData		d;
 	CjFitResult fit;
 	CjError		err;
+	uint32		fp;
 
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
@@ -588,12 +590,13 @@ cj_fit_state_final(PG_FUNCTION_ARGS)
 		PG_RETURN_NULL();
 	f = StateFamily(s);
 	d = SortedData(s);
+	fp = cj_data_fingerprint(d.t, d.n);
 	/* scratch for the fit's sample of a large data set */
 	if (!cj_fit_family_scratch(f, &d,
 							   palloc(sizeof(CjTuple) * CJ_FIT_SCRATCH(d.n)),
 							   CJ_FIT_SCRATCH(d.n), &fit, &err))
 		cj_raise(&err, psprintf("cannot fit the %s model to these data", f->title));
-	PG_RETURN_CJ_MODEL_P(cj_model_make(f, &fit, s->unit));
+	PG_RETURN_CJ_MODEL_P(cj_model_make(f, &fit, s->unit, fp));
 }
 
 /* A compact state from a validated core form (tuples sorted, merged) */

@@ -52,11 +52,12 @@ ModelSize(const CjModelBody *b, Size cov_bytes)
 }
 
 /*
- * palloc a cj_model holding body and, when body->flags has
- * CJ_MODEL_HAS_COV, the covariates cov (finished: cj_covariates_finish).
+ * palloc a cj_model holding body, the data fingerprint data_fp (0 for
+ * none) and, when body->flags has CJ_MODEL_HAS_COV, the covariates cov
+ * (finished: cj_covariates_finish).
  */
 CjModel *
-cj_model_build(const CjModelBody *b, const CjCovariates *cov)
+cj_model_build(const CjModelBody *b, const CjCovariates *cov, uint32 data_fp)
 {
 	const CjFamily *f = cj_family_by_id(b->family);
 	bool		has_cov = (b->flags & CJ_MODEL_HAS_COV) != 0;
@@ -71,6 +72,7 @@ cj_model_build(const CjModelBody *b, const CjCovariates *cov)
 	m = palloc0(Max(sizeof(CjModel), ModelSize(b, cb)));
 	m->b = *b;
 	m->b.version = CJ_BINARY_VERSION;
+	m->data_fp = data_fp;
 	if (has_cov)
 		cj_covariates_store(cov, f->nparams, (b->flags & CJ_MODEL_HAS_VCOV) != 0,
 							(unsigned char *) (m + 1));
@@ -82,7 +84,7 @@ cj_model_build(const CjModelBody *b, const CjCovariates *cov)
 CjModel *
 cj_model_from_body(const CjModelBody *b)
 {
-	return cj_model_build(b, NULL);
+	return cj_model_build(b, NULL, 0);
 }
 
 /* A model datum with its whole body (see model.h) */
@@ -128,11 +130,12 @@ cj_model_covariates(const CjModel *m)
 	return cov;
 }
 
-/* A cj_model from a fit result */
+/* A cj_model from a fit result of data with fingerprint data_fp */
 CjModel *
-cj_model_make(const CjFamily *f, const CjFitResult *fit, double unit_seconds)
+cj_model_make(const CjFamily *f, const CjFitResult *fit, double unit_seconds,
+			  uint32 data_fp)
 {
-	return cj_model_make_cov(f, fit, unit_seconds, NULL);
+	return cj_model_make_cov(f, fit, unit_seconds, NULL, data_fp);
 }
 
 /*
@@ -143,7 +146,7 @@ cj_model_make(const CjFamily *f, const CjFitResult *fit, double unit_seconds)
  */
 CjModel *
 cj_model_make_cov(const CjFamily *f, const CjFitResult *fit,
-				  double unit_seconds, CjCovariates *cov)
+				  double unit_seconds, CjCovariates *cov, uint32 data_fp)
 {
 	CjModelBody b;
 	CjError		cerr;
@@ -193,7 +196,7 @@ cj_model_make_cov(const CjFamily *f, const CjFitResult *fit,
 		b.flags |= CJ_MODEL_HESS_INDEF;
 	if (cov != NULL && !cj_model_validate_cov(&b, cov, &cerr))
 		elog(ERROR, "fit produced an invalid model: %s", cerr.detail);
-	return cj_model_build(&b, cov);
+	return cj_model_build(&b, cov, data_fp);
 }
 
 /* The family of a stored model (validated on input, so never NULL) */
@@ -462,9 +465,12 @@ AppendCovariates(StringInfo buf, const CjCovariates *cov)
 	}
 }
 
-/* Text form of a model body and its covariates (NULL without) */
+/*
+ * Text form of a model body, its covariates (NULL without) and its data
+ * fingerprint (0 without)
+ */
 static char *
-ModelText(const CjModelBody *b, const CjCovariates *cov)
+ModelText(const CjModelBody *b, const CjCovariates *cov, uint32 data_fp)
 {
 	const CjFamily *f = cj_family_by_id(b->family);
 	StringInfoData buf;
@@ -500,6 +506,8 @@ ModelText(const CjModelBody *b, const CjCovariates *cov)
 		appendStringInfoString(&buf, " n=");
 		cj_append_float8(&buf, b->n);
 	}
+	if (data_fp != 0)
+		appendStringInfo(&buf, " data=%08x", data_fp);
 	if (b->flags & CJ_MODEL_HAS_ITER)
 		appendStringInfo(&buf, " iter=%d", b->iterations);
 	if (b->status)
@@ -539,15 +547,16 @@ cj_model_in(PG_FUNCTION_ARGS)
 	char	   *s = PG_GETARG_CSTRING(0);
 	CjModelBody b;
 	CjCovariates *cov = palloc(sizeof(CjCovariates));
+	uint32_t	fp;
 	CjError		err;
 
-	if (!cj_model_parse_cov(s, &b, cov, &err))
+	if (!cj_model_parse_full(s, &b, cov, &fp, &err))
 	{
 		cj_input_error(CJ_ESCONTEXT(fcinfo), "cj_model", s, &err);
 		PG_RETURN_NULL();
 	}
 	PG_RETURN_CJ_MODEL_P(cj_model_build(&b, (b.flags & CJ_MODEL_HAS_COV) ?
-										cov : NULL));
+										cov : NULL, fp));
 }
 
 /* Text output */
@@ -556,7 +565,7 @@ cj_model_out(PG_FUNCTION_ARGS)
 {
 	CjModel    *m = PG_GETARG_CJ_MODEL_P(0);
 
-	PG_RETURN_CSTRING(ModelText(&m->b, cj_model_covariates(m)));
+	PG_RETURN_CSTRING(ModelText(&m->b, cj_model_covariates(m), m->data_fp));
 }
 
 /*
@@ -674,6 +683,8 @@ RecvCovariates(StringInfo buf, const CjModelBody *b, int k, CjCovariates *cov)
  * and, when free, its
  * coefficient (float8), per constrained name the name and coefficient,
  * and with a covariance its coefficient rows (ncoef x (k + ncoef) float8).
+ * Last, for a fitted model that has one, the data fingerprint (uint32,
+ * not 0); a message without it (every one sent before 1.2) has none.
  */
 Datum
 cj_model_recv(PG_FUNCTION_ARGS)
@@ -683,6 +694,7 @@ cj_model_recv(PG_FUNCTION_ARGS)
 	CjCovariates *cov = NULL;
 	const CjFamily *f;
 	CjError		err;
+	uint32		fp = 0;
 	int			i;
 
 	memset(&b, 0, sizeof(b));
@@ -711,12 +723,22 @@ cj_model_recv(PG_FUNCTION_ARGS)
 		cov = palloc(sizeof(CjCovariates));
 		RecvCovariates(buf, &b, f->nparams, cov);
 	}
+	/* the fingerprint comes last, when there is one (none before 1.2) */
+	if (buf->cursor < buf->len)
+	{
+		fp = (uint32) pq_getmsgint(buf, 4);
+		if (fp == 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+					 errmsg("invalid binary data for type cj_model"),
+					 errdetail("A data fingerprint that is sent is not 0.")));
+	}
 	if (!cj_model_validate_cov(&b, cov, &err))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 				 errmsg("invalid binary data for type cj_model"),
 				 errdetail("%s", err.detail)));
-	PG_RETURN_CJ_MODEL_P(cj_model_build(&b, cov));
+	PG_RETURN_CJ_MODEL_P(cj_model_build(&b, cov, fp));
 }
 
 /* Binary output */
@@ -771,6 +793,8 @@ cj_model_send(PG_FUNCTION_ARGS)
 			for (i = f->nparams * dim; i < dim * dim; i++)
 				pq_sendfloat8(&buf, cov->vcov[i]);
 	}
+	if (m->data_fp != 0)
+		pq_sendint32(&buf, m->data_fp);
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 
@@ -939,7 +963,7 @@ JsonCovariates(StringInfo buf, const CjCovariates *cov)
 }
 
 /*
- * The model as jsonb: {"family", "params": {...}, "loglik", "n",
+ * The model as jsonb: {"family", "params": {...}, "loglik", "n", "data",
  * "iterations", "status", "grad_norm", "unit_seconds", "hessian", "vcov"};
  * absent facts null.  A model with covariates has "covariates" (above)
  * and "penalty" too, and its vcov covers the parameters then the
@@ -968,6 +992,10 @@ cj_model_jsonb(PG_FUNCTION_ARGS)
 	if (cov)
 		JsonNum(&buf, "penalty", cov->flags & CJ_COV_HAS_PENALTY, cov->penalty);
 	JsonNum(&buf, "n", m->b.flags & CJ_MODEL_HAS_N, m->b.n);
+	if (m->data_fp != 0)
+		appendStringInfo(&buf, ", \"data\": \"%08x\"", m->data_fp);
+	else
+		appendStringInfoString(&buf, ", \"data\": null");
 	JsonNum(&buf, "iterations", m->b.flags & CJ_MODEL_HAS_ITER, m->b.iterations);
 	if (m->b.status)
 		appendStringInfo(&buf, ", \"status\": \"%s\"",
@@ -1058,7 +1086,7 @@ ModelEqual(const CjModel *a, const CjModel *b)
 	CjCovariates *ca,
 			   *cb;
 
-	if (!cj_model_equal(&a->b, &b->b))
+	if (!cj_model_equal(&a->b, &b->b) || a->data_fp != b->data_fp)
 		return false;
 	if (!(a->b.flags & CJ_MODEL_HAS_COV))
 		return true;
@@ -1078,6 +1106,9 @@ ModelHashAll(const CjModel *m, uint64 seed)
 {
 	uint64		h = ModelHash(&m->b, seed);
 
+	/* (a model without a fingerprint hashes as it did before 1.2) */
+	if (m->data_fp != 0)
+		h = hash_combine64(h, hash_bytes_uint32_extended(m->data_fp, seed));
 	if (m->b.flags & CJ_MODEL_HAS_COV)
 	{
 		CjCovariates *cov = cj_model_covariates(m);

@@ -7,10 +7,11 @@
  * API for the rest of the lifetime-value glue:
  *   CjModel *DatumGetCjModelP(d) / PG_GETARG_CJ_MODEL_P(n)
  *   cj_model_from_body(body)          palloc a cj_model value
- *   cj_model_build(body, cov)         the same with covariates (cov NULL
- *                                     unless body.flags has HAS_COV)
- *   cj_model_make(f, fit, unit)       a cj_model from a fit result
- *   cj_model_make_cov(f, fit, unit, cov)   the same with covariates: cov
+ *   cj_model_build(body, cov, fp)     the same with covariates (cov NULL
+ *                                     unless body.flags has HAS_COV) and a
+ *                                     data fingerprint (0 for none)
+ *   cj_model_make(f, fit, unit, fp)   a cj_model from a fit result
+ *   cj_model_make_cov(f, fit, unit, cov, fp)  the same with covariates: cov
  *                                     (core/ltv/covariates.h) holds the
  *                                     names, coefficients, penalty and the
  *                                     (k + ncoef)^2 covariance
@@ -46,7 +47,10 @@
 typedef struct CjModel
 {
 	int32		vl_len_;		/* varlena header (do not touch directly) */
-	int32		pad;			/* must be zero */
+	uint32		data_fp;		/* fingerprint of the data fitted
+								 * (core/ltv/lrtest.h); 0 = none (a model
+								 * written by hand, or stored before 1.2,
+								 * whose padding here was zero) */
 	CjModelBody b;
 } CjModel;
 
@@ -64,11 +68,13 @@ extern CjModel *cj_model_detoast(Datum d);
 #define PG_RETURN_CJ_MODEL_P(x)	PG_RETURN_POINTER(x)
 
 extern CjModel *cj_model_from_body(const CjModelBody *b);
-extern CjModel *cj_model_build(const CjModelBody *b, const CjCovariates *cov);
+extern CjModel *cj_model_build(const CjModelBody *b, const CjCovariates *cov,
+							   uint32 data_fp);
 extern CjModel *cj_model_make(const CjFamily *f, const CjFitResult *fit,
-							  double unit_seconds);
+							  double unit_seconds, uint32 data_fp);
 extern CjModel *cj_model_make_cov(const CjFamily *f, const CjFitResult *fit,
-								  double unit_seconds, CjCovariates *cov);
+								  double unit_seconds, CjCovariates *cov,
+								  uint32 data_fp);
 extern CjCovariates *cj_model_covariates(const CjModel *m);
 extern char *cj_covariates_expected(const CjCovariates *cov);
 extern void cj_model_require_plain(const CjModel *m, const char *function);

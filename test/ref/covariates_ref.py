@@ -33,7 +33,7 @@ transactions merged, estimation end = first transaction date + 104 weeks
 (inclusive) or the last transaction date for the whole period;
 x = transactions in the period - 1, t_x = last - first, T = end - first.
 
-Usage: /usr/bin/python3 test/ref/covariates_ref.py [data directory]
+Usage: /usr/bin/python3 test/ref/covariates_ref.py [data directory] [fit name ...]
 Prints one line per fit: name, log-likelihood, penalty, estimates (about
 three minutes).  Needs python3-numpy, python3-scipy and python3-mpmath,
 the Debian packages (test/install-deps); the figures it prints are the
@@ -129,13 +129,14 @@ def bgnbd_ll(p, x, tx, T, w):
 class Problem:
     """A covariate fit: family, data, constraint and lambdas."""
 
-    def __init__(self, family, data, constr=(), lam_t=0.0, lam_l=0.0):
+    def __init__(self, family, data, constr=(), lam_t=0.0, lam_l=0.0,
+                 names=('Gender', 'Channel')):
         self.family = family
         self.x, self.tx, self.T = data[:, 0], data[:, 1], data[:, 2]
-        self.Z = data[:, 3:5]
+        self.names = list(names)
+        self.Z = data[:, [3 + ['Gender', 'Channel'].index(n) for n in self.names]]
         self.w = np.ones(len(data))
         self.N = len(data)
-        self.names = ['Gender', 'Channel']
         self.constr = list(constr)
         self.free = [n for n in self.names if n not in self.constr]
         self.lam_t, self.lam_l = lam_t, lam_l
@@ -267,9 +268,15 @@ def main():
         ('bgnbd_all_reg', 'bgnbd', sall, (), 0.05, 0.05),
         ('bgnbd_all_constr', 'bgnbd', sall, ('Gender',), 0, 0),
         ('bgnbd104', 'bgnbd', s104, (), 0, 0),
+        # the restricted fits of the likelihood-ratio tests (sql/model_lrtest.sql)
+        ('pnbd104_plain', 'pnbd', s104, (), 0, 0, ()),
+        ('pnbd104_channel', 'pnbd', s104, (), 0, 0, ('Channel',)),
     ]
-    for name, fam, data, constr, lt, ll in fits:
-        prob = Problem(fam, data, constr, lt, ll)
+    only = sys.argv[2:]
+    for name, fam, data, constr, lt, ll, *names in fits:
+        if only and name not in only:
+            continue
+        prob = Problem(fam, data, constr, lt, ll, *names)
         k = 4 + 2 * len(prob.free) + len(prob.constr)
         start = [0.0] * k
         th = prob.fit(start)

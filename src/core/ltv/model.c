@@ -7,6 +7,7 @@
  */
 #include "core/ltv/model.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <string.h>
 
@@ -180,9 +181,43 @@ ParseCovBlocks(const char **pp, CjModelBody *b, CjCovariates *cov,
 	return true;
 }
 
-/* One fit fact; false on a syntax error or a repeated fact */
+/*
+ * The data fingerprint: exactly 8 hexadecimal digits, not all zero (0
+ * means "no fingerprint"); false when absent, repeated or malformed
+ */
 static bool
-ParseFact(const char **pp, CjModelBody *b, CjCovariates *cov)
+ParseFingerprint(const char **pp, uint32_t *fp)
+{
+	const char *p = cj_skip_space(*pp);
+	uint32_t	v = 0;
+	int			i;
+
+	if (fp == NULL || *fp != 0)
+		return false;
+	for (i = 0; i < 8; i++)
+	{
+		char		c = p[i];
+		int			d = (c >= '0' && c <= '9') ? c - '0' :
+			(c >= 'a' && c <= 'f') ? c - 'a' + 10 :
+			(c >= 'A' && c <= 'F') ? c - 'A' + 10 : -1;
+
+		if (d < 0)
+			return false;
+		v = (v << 4) | (uint32_t) d;
+	}
+	if (v == 0 || isxdigit((unsigned char) p[8]))
+		return false;
+	*fp = v;
+	*pp = p + 8;
+	return true;
+}
+
+/*
+ * One fit fact; false on a syntax error or a repeated fact.  fp (NULL for
+ * callers that keep no fingerprint) receives data=.
+ */
+static bool
+ParseFact(const char **pp, CjModelBody *b, CjCovariates *cov, uint32_t *fp)
 {
 	char		name[32];
 	int			st;
@@ -213,6 +248,8 @@ ParseFact(const char **pp, CjModelBody *b, CjCovariates *cov)
 		bit = CJ_MODEL_HAS_UNIT;
 	else if (strcmp(name, "vcov") == 0)
 		return ParseVcov(pp, b, cov);
+	else if (strcmp(name, "data") == 0)
+		return ParseFingerprint(pp, fp);
 	else if (strcmp(name, "penalty") == 0)
 	{
 		if (!(b->flags & CJ_MODEL_HAS_COV) || (cov->flags & CJ_COV_HAS_PENALTY))
@@ -244,32 +281,42 @@ ParseFact(const char **pp, CjModelBody *b, CjCovariates *cov)
 	}
 }
 
-/* Parse the text form */
+/* Parse the text form with its data fingerprint */
 bool
-cj_model_parse_cov(const char *s, CjModelBody *b, CjCovariates *cov,
-				   CjError *err)
+cj_model_parse_full(const char *s, CjModelBody *b, CjCovariates *cov,
+					uint32_t *fp, CjError *err)
 {
 	const char *p = s;
 	const CjFamily *f;
 
 	memset(b, 0, sizeof(*b));
+	if (fp)
+		*fp = 0;
 	if (!ParseParams(&p, b, &f, err) || !ParseCovBlocks(&p, b, cov, err))
 		return false;
 	while (!cj_at_end(p))
 	{
-		if (!ParseFact(&p, b, cov))
+		if (!ParseFact(&p, b, cov, fp))
 		{
 			if (b->flags & CJ_MODEL_HAS_COV)
 				cj_error_set(err, CJ_ERR_SYNTAX,
-							 "Fit facts are ll=, penalty=, n=, iter=, grad=, unit=, vcov= (each once) and one verdict (converged, boundary, maxiter, stalled).");
+							 "Fit facts are ll=, penalty=, n=, data=, iter=, grad=, unit=, vcov= (each once) and one verdict (converged, boundary, maxiter, stalled).");
 			else
 				cj_error_set(err, CJ_ERR_SYNTAX,
-							 "Fit facts are ll=, n=, iter=, grad=, unit=, vcov= (each once) and one verdict (converged, boundary, maxiter, stalled).");
+							 "Fit facts are ll=, n=, data=, iter=, grad=, unit=, vcov= (each once) and one verdict (converged, boundary, maxiter, stalled).");
 			return false;
 		}
 	}
 	return cj_model_validate_cov(b, (b->flags & CJ_MODEL_HAS_COV) ? cov : NULL,
 								 err);
+}
+
+/* Parse the text form (a data= fact is then an error) */
+bool
+cj_model_parse_cov(const char *s, CjModelBody *b, CjCovariates *cov,
+				   CjError *err)
+{
+	return cj_model_parse_full(s, b, cov, NULL, err);
 }
 
 /* Parse a text form without covariates */

@@ -16,6 +16,9 @@
  *   converged | boundary | maxiter | stalled      the verdict (cj_optim.h)
  *   grad=<float>     largest |dLL/dlog(param)| at the estimate
  *   unit=<int>d | unit=<float>s   the time unit (days or seconds)
+ *   data=<8 hex digits>  fingerprint of the data fitted (core/ltv/lrtest.h),
+ *                    so that a likelihood-ratio test can refuse models
+ *                    fitted to different customers
  *
  * A model written by hand from published parameters has no facts.  The
  * family is stored by its stable registry id, never by an OID.
@@ -84,6 +87,13 @@ typedef struct CjModelBody
  */
 extern bool cj_model_parse_cov(const char *s, CjModelBody *body,
 							   CjCovariates *cov, CjError *err);
+/*
+ * The same with the data fingerprint of data= (0 when absent) in *fp; the
+ * fingerprint is not part of the body (the stored value keeps it in its
+ * header, ltv/model.h).
+ */
+extern bool cj_model_parse_full(const char *s, CjModelBody *body,
+								CjCovariates *cov, uint32_t *fp, CjError *err);
 extern bool cj_model_parse(const char *s, CjModelBody *body, CjError *err);
 
 /* Same model value (every field but the format version; -0 equals 0) */

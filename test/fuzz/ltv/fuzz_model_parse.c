@@ -5,7 +5,7 @@
  *
  * An accepted literal must name a known family and pass validation (the
  * checks recv applies to a binary form); with covariates, their stored
- * form must read back equal.
+ * form must read back equal (data= included in the literal's grammar).
  *
  * seeds: cj_model
  *
@@ -25,9 +25,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static CjCovariates cov,
 				back;
 	CjError		err;
+	uint32_t	fp;
 
 	memset(&body, 0x7f, sizeof(body));
-	if (cj_model_parse_cov(s, &body, &cov, &err))
+	if (cj_model_parse_full(s, &body, &cov, &fp, &err))
 	{
 		FUZZ_ASSERT(cj_model_validate_cov(&body, (body.flags & CJ_MODEL_HAS_COV) ?
 										  &cov : NULL, &err));
