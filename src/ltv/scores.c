@@ -91,9 +91,9 @@ PG_FUNCTION_INFO_V1(cj_dert_history_cov);
 #define EXPO_COV_BITS 8			/* with covariates: (T, t) x covariate cells */
 #define EXPO_COV_SIZE (1 << EXPO_COV_BITS)
 #define MEMO_SIZE (1 << MEMO_BITS)	/* entries per call site */
-#define CLVPART_BITS 10
-#define CLVPART_SIZE (1 << CLVPART_BITS)	/* CLV parts per call site */
-#define CLVPART_WORDS 7			/* generation, x, T, periods, len, rate, part */
+#define PART_BITS 10
+#define PART_SIZE (1 << PART_BITS)	/* parts by (x, T) per call site */
+#define PART_WORDS 7			/* generation, x, T, 3 more keys, part */
 
 /*
  * The memo is a flat array of MEMO_SIZE entries of mkeys + 2 doubles each:
@@ -115,7 +115,7 @@ typedef struct ScoreCache
 	double		expo_cov[EXPO_COV_SIZE][8]; /* the same with covariates: generation,
 										 * T, t, the customer's q[0..3], part */
 	double		horizon;		/* t of the memoised conditional scores */
-	double	   *clvpart;		/* CLVPART_SIZE entries of CLVPART_WORDS,
+	double	   *parts;			/* PART_SIZE entries of PART_WORDS,
 								 * allocated on first use */
 } ScoreCache;
 
@@ -132,8 +132,8 @@ NewGeneration(ScoreCache *c)
 	{
 		if (c->memo)
 			memset(c->memo, 0, sizeof(double) * (c->mkeys + 2) * MEMO_SIZE);
-		if (c->clvpart)
-			memset(c->clvpart, 0, sizeof(double) * CLVPART_WORDS * CLVPART_SIZE);
+		if (c->parts)
+			memset(c->parts, 0, sizeof(double) * PART_WORDS * PART_SIZE);
 		memset(c->expo, 0, sizeof(c->expo));
 		memset(c->expo_cov, 0, sizeof(c->expo_cov));
 		c->gen = 1;
@@ -558,26 +558,22 @@ cj_expected_spend(PG_FUNCTION_ARGS)
 }
 
 /*
- * The discounted sum of a lifetime value over P(alive), for a family that
- * splits its conditional expectation (family.h, conditional_part): it
- * depends on x, T and the horizon only, and real tables repeat (x, T)
- * (cohorts, calendar days) far more than whole histories, so the call
- * site keeps the last ones in a direct-mapped table of CLVPART_SIZE.
+ * The entry of the call site's table of parts by (x, T) for key (x, T and
+ * three more numbers): a direct-mapped table of PART_SIZE, hashed on x
+ * and T.  *hit says whether it holds key in the current generation; on a
+ * miss the entry is made key's, and the caller stores the part in e[6].
  */
-static double
-ClvPart(FunctionCallInfo fcinfo, const CjModelSlot *pm, const double *v,
-		int32 periods, double len, double rate)
+static double *
+PartEntry(FunctionCallInfo fcinfo, const double *key, bool *hit)
 {
 	ScoreCache *c = GetCache(fcinfo);
-	double		key[5] = {v[0], v[2], periods, len, rate};
 	uint64		h = 0;
 	double	   *e;
 	int			i;
 
-	if (unlikely(c->clvpart == NULL))
-		c->clvpart = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt,
-											sizeof(double) * CLVPART_WORDS *
-											CLVPART_SIZE);
+	if (unlikely(c->parts == NULL))
+		c->parts = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt,
+										  sizeof(double) * PART_WORDS * PART_SIZE);
 	for (i = 0; i < 2; i++)
 	{
 		uint64		b;
@@ -586,14 +582,34 @@ ClvPart(FunctionCallInfo fcinfo, const CjModelSlot *pm, const double *v,
 		h += (b ^ (b >> 32)) * (i ? 0xBF58476D1CE4E5B9u : 0x9E3779B97F4A7C15u);
 	}
 	h = (h ^ (h >> 29)) * 0x9E3779B97F4A7C15u;
-	e = &c->clvpart[(h >> (64 - CLVPART_BITS)) * CLVPART_WORDS];
-	if (e[0] != (double) c->gen || memcmp(e + 1, key, sizeof(key)) != 0)
+	e = &c->parts[(h >> (64 - PART_BITS)) * PART_WORDS];
+	*hit = e[0] == (double) c->gen && memcmp(e + 1, key, sizeof(double) * 5) == 0;
+	if (!*hit)
 	{
 		e[0] = (double) c->gen;
-		memcpy(e + 1, key, sizeof(key));
+		memcpy(e + 1, key, sizeof(double) * 5);
+	}
+	return e;
+}
+
+/*
+ * The discounted sum of a lifetime value over P(alive), for a family that
+ * splits its conditional expectation (family.h, conditional_part): it
+ * depends on x, T and the horizon only, and real tables repeat (x, T)
+ * (cohorts, calendar days) far more than whole histories, so the call
+ * site keeps the last ones (PartEntry).
+ */
+static double
+ClvPart(FunctionCallInfo fcinfo, const CjModelSlot *pm, const double *v,
+		int32 periods, double len, double rate)
+{
+	double		key[5] = {v[0], v[2], periods, len, rate};
+	bool		hit;
+	double	   *e = PartEntry(fcinfo, key, &hit);
+
+	if (!hit)
 		e[6] = cj_clv_discounted_part(pm->f, pm->b.params, v[0], v[2],
 									  periods, len, rate);
-	}
 	return e[6];
 }
 
@@ -813,6 +829,30 @@ WindowCount(int32 n)
 	return (double) n;
 }
 
+/*
+ * P(X(T, T+t) = n | history) for n >= 1 and t > 0 by the family's split
+ * (family.h, window_part): P(alive) per customer times the PMF of an
+ * alive customer, which depends on (x, T) only and is kept by (x, T, n, t)
+ * (PartEntry), so a scan pays for the PMF (a quadrature for Pareto/NBD)
+ * once per (x, T).  The same bits as window_pmf.
+ */
+static double
+WindowSplit(FunctionCallInfo fcinfo, const CjModelSlot *ms, const double *v,
+			double n, double t)
+{
+	double		pa = ms->f->p_alive(ms->b.params, v),
+				key[5] = {v[0], v[2], n, t, 0.0};
+	bool		hit;
+	double	   *e;
+
+	if (!(pa > 0.0))
+		return (pa == 0.0) ? 0.0 : pa;
+	e = PartEntry(fcinfo, key, &hit);
+	if (!hit)
+		e[6] = ms->f->window_part(ms->b.params, v[0], v[2], n, t);
+	return pa * e[6];
+}
+
 /* A window quantity that missed the memo: check, compute and remember */
 static double
 WindowMiss(FunctionCallInfo fcinfo, const CjModelSlot *ms, WindowKind kind,
@@ -822,7 +862,10 @@ WindowMiss(FunctionCallInfo fcinfo, const CjModelSlot *ms, WindowKind kind,
 	double		r;
 
 	t = WindowHorizon(ms, t);
-	if (kind == WINDOW_PMF)
+	if (kind == WINDOW_PMF && n > 0.0 && t > 0.0 && ms->f->window_part &&
+		ms->f->p_alive)
+		r = WindowSplit(fcinfo, ms, v, n, t);
+	else if (kind == WINDOW_PMF)
 		r = ms->f->window_pmf(ms->b.params, v, n, t);
 	else
 		r = ms->f->p_alive_at(ms->b.params, v, t);

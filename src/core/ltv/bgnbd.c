@@ -665,6 +665,22 @@ cj_bg_p_alive_at(const double *p, const double *v, double t, int m)
 							  p[3] + v[0] + m);
 }
 
+/*
+ * P(X(T, T+t) = n | alive at T, x, T): the new-customer PMF at the
+ * posterior (r+x, alpha+T, a, b+x+m); at n = 0
+ * ((alpha+T)/(alpha+T+t))^(r+x)
+ */
+double
+cj_bg_window_part(const double *p, double x, double T, double n, double t,
+				  int m)
+{
+	double		post[4] = {p[0] + x, p[1] + T, p[2], p[3] + x + m};
+
+	if (n == 0.0)
+		return exp(-post[0] * log1p(t / post[1]));
+	return cj_bg_prob_n(post, n, t, 0);
+}
+
 /* P(X(T, T+t) = n | x, t_x, T) (see above) */
 double
 cj_bg_window_pmf(const double *p, const double *v, double n, double t, int m)
@@ -672,15 +688,14 @@ cj_bg_window_pmf(const double *p, const double *v, double n, double t, int m)
 	double		z = BgDropoutLogit(p, v, m),
 				pa = BgSigmoidNeg(z),
 				q = BgSigmoidNeg(-z),
-				post[4] = {p[0] + v[0], p[1] + v[2], p[2], p[3] + v[0] + m},
 				f = 0.0;
 
 	if (t == 0.0)
 		return (n == 0.0) ? 1.0 : 0.0;
-	if (pa > 0.0 && n == 0.0)	/* P'(X(t) = 0) = ((alpha+T)/(alpha+T+t))^(r+x) */
-		f = pa * exp(-post[0] * log1p(t / post[1]));
-	else if (pa > 0.0)
-		f = pa * cj_bg_prob_n(post, n, t, 0);
+	if (isnan(pa))				/* an error, never 0 */
+		return NAN;
+	if (pa > 0.0)
+		f = pa * cj_bg_window_part(p, v[0], v[2], n, t, m);
 	return (n == 0.0) ? q + f : f;
 }
 
@@ -901,6 +916,12 @@ WindowPmf(const double *p, const double *v, double n, double t)
 }
 
 static double
+WindowPart(const double *p, double x, double T, double n, double t)
+{
+	return cj_bg_window_part(p, x, T, n, t, 0);
+}
+
+static double
 PAliveAt(const double *p, const double *v, double t)
 {
 	return cj_bg_p_alive_at(p, v, t, 0);
@@ -955,6 +976,7 @@ const CjFamily cj_family_bgnbd = {
 	.prob_n = ProbN,
 	.simulate = Simulate,
 	.window_pmf = WindowPmf,
+	.window_part = WindowPart,
 	.p_alive_at = PAliveAt,
 	.covariate_params = BgnbdCovariateParams,
 };

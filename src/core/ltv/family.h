@@ -185,6 +185,17 @@ typedef struct CjFamily
 	 */
 	double		(*window_pmf) (const double *p, const double *v, double n,
 							   double t);
+
+	/*
+	 * Optional split of window_pmf for n >= 1: window_pmf(p, v, n, t) =
+	 * p_alive(p, v) * window_part(p, x, T, n, t) to the last bit (for
+	 * t > 0), where window_part is P(X(T, T+t) = n) of a customer alive at
+	 * T, which depends on x = v[0] and T = v[2] only; a scan then computes
+	 * it once per (x, T) (what the family's PMF costs) and one P(alive)
+	 * per customer.
+	 */
+	double		(*window_part) (const double *p, double x, double T, double n,
+								double t);
 	double		(*p_alive_at) (const double *p, const double *v, double t);
 	bool		(*check_window) (double t, CjError *err);
 

@@ -69,6 +69,12 @@ WindowPmf(const double *p, const double *v, double n, double t)
 }
 
 static double
+WindowPart(const double *p, double x, double T, double n, double t)
+{
+	return cj_bg_window_part(p, x, T, n, t, 1);
+}
+
+static double
 PAliveAt(const double *p, const double *v, double t)
 {
 	return cj_bg_p_alive_at(p, v, t, 1);
@@ -105,5 +111,6 @@ const CjFamily cj_family_mbgnbd = {
 	.prob_n = ProbN,
 	.simulate = Simulate,
 	.window_pmf = WindowPmf,
+	.window_part = WindowPart,
 	.p_alive_at = PAliveAt,
 };

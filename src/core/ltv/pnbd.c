@@ -964,37 +964,47 @@ PnbdPmf(const double *p, double n, double t)
  * 1 - P(alive) is odds / (1 + odds), to full relative precision.
  * Alive at T+t: P(alive) E[e^(-mu t)] = P(alive) ((beta+T)/(beta+T+t))^s
  * (P(alive) at T+t given alive at T, by the same posterior).
+ * PnbdWindowPart is P'(X(t) = n) at the posterior (family.h, window_part).
  */
 static double
-PnbdWindowPmf(const double *p, const double *v, double n, double t)
+PnbdWindowPart(const double *p, double x, double T, double n, double t)
 {
-	double		odds = PnbdDropoutOdds(p, v),
-				pa = 1.0 / (1.0 + odds),
-				q = isinf(odds) ? 1.0 : odds / (1.0 + odds),
-				post[4] = {p[0] + v[0], p[1] + v[2], p[2], p[3] + v[2]},
-				f = 0.0;
+	double		post[4] = {p[0] + x, p[1] + T, p[2], p[3] + T};
 
-	if (t == 0.0)
-		return (n == 0.0) ? 1.0 : 0.0;
-	if (pa > 0.0 && n == 0.0)
+	if (n == 0.0)
 	{
 		/*
 		 * P'(X(t) = 0) is the likelihood of the history (0, 0, t) at the
 		 * posterior parameters, its alive part (alpha'/(alpha'+t))^r'
 		 * (beta'/(beta'+t))^s times 1 + the dropout odds of that history
 		 * (PnbdPAlive's series): faster than the quadrature and as
-		 * precise.  (Not cj_pnbd_loglik1: its value at (0, 0, t) is not
-		 * this probability for every parameter vector.)
+		 * precise.
 		 */
 		double		v0[3] = {0.0, 0.0, t},
 					l = -post[0] * log1p(t / post[1]) - post[2] * log1p(t / post[3]) +
 			log1p(PnbdDropoutOdds(post, v0));
 
 		/* where that series fails (r' far above 1e4), the quadrature */
-		f = pa * (isfinite(l) ? exp(l) : PnbdPmf(post, 0.0, t));
+		return isfinite(l) ? exp(l) : PnbdPmf(post, 0.0, t);
 	}
-	else if (pa > 0.0)
-		f = pa * PnbdPmf(post, n, t);
+	return PnbdPmf(post, n, t);
+}
+
+/* P(X(T, T+t) = n | x, t_x, T) (see above) */
+static double
+PnbdWindowPmf(const double *p, const double *v, double n, double t)
+{
+	double		odds = PnbdDropoutOdds(p, v),
+				pa = 1.0 / (1.0 + odds),
+				q = isinf(odds) ? 1.0 : odds / (1.0 + odds),
+				f = 0.0;
+
+	if (t == 0.0)
+		return (n == 0.0) ? 1.0 : 0.0;
+	if (isnan(pa))				/* the odds failed: an error, never 0 */
+		return NAN;
+	if (pa > 0.0)
+		f = pa * PnbdWindowPart(p, v[0], v[2], n, t);
 	return (n == 0.0) ? q + f : f;
 }
 
@@ -1159,6 +1169,7 @@ const CjFamily cj_family_pnbd = {
 	.conditional_part = PnbdConditionalPart,
 	.simulate = PnbdSimulate,
 	.window_pmf = PnbdWindowPmf,
+	.window_part = PnbdWindowPart,
 	.p_alive_at = PnbdPAliveAt,
 	.covariate_params = PnbdCovariateParams,
 };

@@ -4,6 +4,8 @@
  *	  (window_pmf, p_alive_at in src/core/ltv/bgnbd.c, pnbd.c, bgbb.c) and
  *	  of the Pareto/NBD PMF they use (PnbdPmf, also cj_prob_purchases).
  */
+#include <string.h>
+
 #include "unit.h"
 #include "core/ltv/family.h"
 
@@ -49,6 +51,42 @@ TestIdentities(const CjFamily *f, const double *p, const double (*v)[3],
 				  f->window_pmf(p, v[i], 0.0, 0.0) == 1.0 &&
 				  f->window_pmf(p, v[i], 1.0, 0.0) == 0.0, what);
 		}
+}
+
+/*
+ * The split of window_pmf that scans cache by (x, T) (family.h,
+ * window_part): for n >= 1 and t > 0, P(alive) times the part is the
+ * PMF to the last bit, on the histories and on extreme parameters.
+ */
+static void
+TestWindowSplit(const CjFamily *f, const double *p, const double (*v)[3],
+				int nv, const double *ts, int nt)
+{
+	char		what[160];
+	int			i,
+				j,
+				n,
+				bad = 0;
+
+	for (i = 0; i < nv; i++)
+		for (j = 0; j < nt; j++)
+			for (n = 1; n <= 40; n++)
+			{
+				double		pa = f->p_alive(p, v[i]),
+							w = f->window_pmf(p, v[i], n, ts[j]),
+							s = pa > 0.0 ?
+					pa * f->window_part(p, v[i][0], v[i][2], n, ts[j]) : 0.0;
+
+				if (memcmp(&w, &s, sizeof(w)) != 0)
+				{
+					if (bad++ < 3)
+						printf("# %s (%g, %g, %g) n=%d t=%g: %.17g != %.17g\n",
+							   f->name, v[i][0], v[i][1], v[i][2], n, ts[j], w, s);
+				}
+			}
+	snprintf(what, sizeof(what), "%s: P(alive) x window_part is window_pmf bit for bit",
+			 f->name);
+	CHECK(bad == 0, what);
 }
 
 /*
@@ -100,6 +138,19 @@ main(void)
 	TestIdentities(&cj_family_mbgnbd, bg, hist, 5, ts, 3, 400);
 	TestIdentities(&cj_family_pnbd, pn, hist, 5, ts, 3, 400);
 	TestIdentities(&cj_family_bgbb, bb, bhist, 4, bts, 3, 30);
+	TestWindowSplit(&cj_family_bgnbd, bg, hist, 5, ts, 3);
+	TestWindowSplit(&cj_family_mbgnbd, bg, hist, 5, ts, 3);
+	TestWindowSplit(&cj_family_pnbd, pn, hist, 5, ts, 3);
+	{
+		static const double pe[4] = {0.01, 1e4, 1.0, 0.01};
+		static const double pf[4] = {50, 0.02, 0.02, 2e4};
+		static const double eh[][3] = {{0, 0, 1e4}, {300, 20, 1e4}, {3, 1e-3, 2}};
+		static const double et[] = {1e-3, 100};
+
+		TestWindowSplit(&cj_family_pnbd, pe, eh, 3, et, 2);
+		TestWindowSplit(&cj_family_pnbd, pf, eh, 3, et, 2);
+		TestWindowSplit(&cj_family_bgnbd, pf, eh, 3, et, 2);
+	}
 	TestPnbdPmf();
 	return unit_done();
 }
