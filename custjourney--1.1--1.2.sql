@@ -360,6 +360,25 @@ COMMENT ON INDEX cj_ticket_open_idx IS 'waiting tickets open to every qualified 
 COMMENT ON INDEX cj_ticket_pinned_idx IS 'waiting tickets inside (or just past) their preferred agent''s window, per queue and agent in dispatch order';
 COMMENT ON INDEX cj_ticket_held_idx IS 'hidden and pinned tickets by the end of their phase: claims open those whose phase has ended';
 
+-- The queue registry: opt-in.  While cj_queue is empty every queue name is
+-- accepted (as in 1.1); once it lists queues, enqueueing to or claiming
+-- from a queue it does not list is an error (22023).  Readable by every
+-- role (it holds names only), so agents' roles need no new grant; written
+-- by the installer, who can pass that on.
+CREATE TABLE cj_queue (
+	name text PRIMARY KEY CHECK (name <> ''),
+	description text
+);
+COMMENT ON TABLE cj_queue IS 'the queue registry of the queue kit: when it has rows, only the queues it lists may be enqueued to and claimed from (22023 otherwise); empty, every name is accepted';
+SELECT pg_catalog.pg_extension_config_dump('cj_queue', '');
+GRANT SELECT ON TABLE cj_queue TO PUBLIC;
+GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE ON TABLE cj_queue
+	TO @extowner@ WITH GRANT OPTION;
+
+CREATE FUNCTION cj_queue_unknown(queue text) RETURNS boolean
+AS 'MODULE_PATHNAME' LANGUAGE C VOLATILE PARALLEL SAFE;
+COMMENT ON FUNCTION cj_queue_unknown(text) IS 'internal to the queue kit: raises the error of a queue the registry cj_queue does not list (22023; 22004 for NULL); never returns';
+
 DROP FUNCTION cj_enqueue(text, text, cj_sla, text[], timestamptz, float8, text);
 CREATE FUNCTION cj_enqueue(customer text, tier text, sla cj_sla,
 	skills text[] DEFAULT '{}'::text[],
@@ -391,6 +410,9 @@ BEGIN ATOMIC
 				cj_enqueue.preferred_agent, cj_enqueue.prefer_for,
 				cj_enqueue.prefer_required, cj_enqueue.not_before, cj_enqueue.skills,
 				cj_enqueue.requirement IS NOT NULL) AS pinned_until) w
+	WHERE NOT EXISTS (SELECT FROM cj_queue)
+		OR EXISTS (SELECT FROM cj_queue r WHERE r.name = cj_enqueue.queue)
+		OR cj_queue_unknown(cj_enqueue.queue)
 	RETURNING id;
 END;
 COMMENT ON FUNCTION cj_enqueue(text, text, cj_sla, text[], timestamptz, float8, text, text, interval, boolean, timestamptz, cj_requirement) IS 'add a waiting ticket due at arrival + the tier''s SLA target (a NULL tier takes the default), needing skills or a levelled requirement, optionally held for a preferred agent (prefer_for from arrival, or prefer_required until due) and not before a time; returns its id';
@@ -426,11 +448,15 @@ BEGIN ATOMIC
 				cj_enqueue_due.preferred_agent, cj_enqueue_due.prefer_for,
 				cj_enqueue_due.prefer_required, cj_enqueue_due.not_before, cj_enqueue_due.skills,
 				cj_enqueue_due.requirement IS NOT NULL) AS pinned_until) w
+	WHERE NOT EXISTS (SELECT FROM cj_queue)
+		OR EXISTS (SELECT FROM cj_queue r WHERE r.name = cj_enqueue_due.queue)
+		OR cj_queue_unknown(cj_enqueue_due.queue)
 	RETURNING id;
 END;
 COMMENT ON FUNCTION cj_enqueue_due(text, timestamptz, text[], timestamptz, text, float8, text, text, interval, boolean, timestamptz, cj_requirement) IS 'add a waiting ticket with a due time computed by the caller (e.g. the value-based cj_due), needing skills or a levelled requirement, optionally held for a preferred agent and not before a time; returns its id';
 
--- The claim: first open the tickets of the profile's queues whose hidden
+-- The claim: first check the profile's queues against the registry
+-- (cj_queue, when it lists any), then open the tickets of the profile's queues whose hidden
 -- or pinned phase has ended (SKIP LOCKED: a ticket another claimer is
 -- opening is that claimer's to take), then probe, per queue, the open
 -- pool and the agent's own pinned tickets for the earliest-due ticket it

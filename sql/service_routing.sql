@@ -367,12 +367,38 @@ SELECT cj_routing_wait(-1, 1, '1 min');
 SELECT cj_estimated_wait(:sla_ticket, -2, '1 min');
 \echo :LAST_ERROR_SQLSTATE
 
+-- the queue registry (opt-in): empty, every name is accepted (as in 1.1);
+-- with rows, only the queues it lists, for enqueues and for every queue of
+-- a claim's profile (22023; a NULL queue 22004)
+SELECT cj_enqueue_due('r0', '2030-01-01', queue => 'unregistered') IS NOT NULL AS empty_registry_accepts;
+SELECT count(*) AS empty_registry_claims FROM cj_claim('rita', '{}', 'nowhere', now => '2024-03-01 12:00+00');
+INSERT INTO cj_queue (name, description) VALUES ('reg_a', 'billing'), ('reg_b', NULL);
+SELECT cj_enqueue_due('r1', '2030-01-01', queue => 'reg_a') IS NOT NULL AS registered_accepted;
+SELECT cj_enqueue('r2', 'gold', 'gold:2min', queue => 'reg_b') IS NOT NULL AS registered_accepted;
+SELECT cj_enqueue_due('r3', '2030-01-01', queue => 'reg_c');
+\echo :LAST_ERROR_SQLSTATE
+SELECT cj_enqueue('r3', 'gold', 'gold:2min', queue => 'it''s');
+\echo :LAST_ERROR_SQLSTATE
+SELECT cj_enqueue_due('r3', '2030-01-01', queue => NULL);
+\echo :LAST_ERROR_SQLSTATE
+SELECT * FROM cj_claim('rita', '{}', 'reg_c', now => '2024-03-01 12:00+00');
+\echo :LAST_ERROR_SQLSTATE
+SELECT * FROM cj_claim('rita', 'x:1'::cj_skillset, queues => '{reg_a,reg_b,reg_c}', now => '2024-03-01 12:00+00');
+\echo :LAST_ERROR_SQLSTATE
+SELECT customer, queue FROM cj_claim('rita', '{}', queues => '{reg_b,reg_a}', now => '2031-01-01 00:00+00');
+SELECT customer, queue FROM cj_claim('rita', '{}', queues => '{reg_b,reg_a}', now => '2031-01-01 00:00+00');
+SELECT count(*) AS registered_queue_drained FROM cj_claim('rita', '{}', 'reg_a', now => '2031-01-01 00:00+00');
+INSERT INTO cj_queue (name) VALUES ('');
+\echo :LAST_ERROR_SQLSTATE
+DELETE FROM cj_queue;
+SELECT count(*) AS empty_again_accepts FROM cj_claim('rita', '{}', 'reg_c', now => '2024-03-01 12:00+00');
+
 -- the functions and their labels
 SELECT p.oid::regprocedure AS function, provolatile, proparallel, proisstrict
 FROM pg_proc p
 WHERE proname IN ('cj_claim', 'cj_enqueue', 'cj_enqueue_due', 'cj_queue_position',
                   'cj_estimated_wait', 'cj_routing_window', 'cj_routing_queues',
-                  'cj_routing_wait')
+                  'cj_routing_wait', 'cj_queue_unknown')
 ORDER BY p.oid::regprocedure::text;
 
 TRUNCATE cj_ticket;

@@ -14,6 +14,8 @@
  *
  * The statements, in order (custjourney--1.1--1.2.sql, "service: routing",
  * describes the routing model):
+ *   0. the first of the profile's queues the queue registry (cj_queue)
+ *	    does not list, when it lists any: an error (cj_raise_unknown_queue);
  *   1. open the tickets of the profile's queues whose hidden or pinned
  *	    phase has ended (FOR UPDATE SKIP LOCKED);
  *   2. probe, per queue, the open pool and the agent's pinned tickets for
@@ -67,6 +69,13 @@ PG_FUNCTION_INFO_V1(cj_claim_text);
 PG_FUNCTION_INFO_V1(cj_claim_skillset);
 
 #define CLAIM_NARGS 6
+
+/* Statement 0: a queue the registry does not list while it lists any */
+static const char *const KnownSql =
+"SELECT p.q FROM pg_catalog.unnest($3) AS p(q) "
+"WHERE EXISTS (SELECT FROM %1$s.cj_queue) "
+"AND NOT EXISTS (SELECT FROM %1$s.cj_queue r WHERE r.name OPERATOR(pg_catalog.=) p.q) "
+"LIMIT 1";
 
 /* Statement 1: open the tickets whose hidden or pinned phase has ended */
 static const char *const OpenSql =
@@ -132,11 +141,12 @@ typedef struct ClaimPlans
 	Oid			nsp;			/* the extension's schema */
 	char	   *nspname;		/* its name when prepared (TopMemoryContext) */
 	Oid			ticket;			/* its cj_ticket */
+	SPIPlanPtr	known;			/* statement 0 */
 	SPIPlanPtr	open;			/* statement 1 */
 	SPIPlanPtr	claim;			/* statement 2 */
 } ClaimPlans;
 
-static ClaimPlans plans = {InvalidOid, NULL, InvalidOid, NULL, NULL};
+static ClaimPlans plans = {InvalidOid, NULL, InvalidOid, NULL, NULL, NULL};
 
 /*
  * Prepares one statement of the claim for the schema quoted as qnsp, as a
@@ -170,6 +180,7 @@ ClaimPlansFor(Oid nsp)
 	Oid			ticket;
 	Oid			skillset;
 	Oid			argtypes[CLAIM_NARGS];
+	SPIPlanPtr	known;
 	SPIPlanPtr	open;
 	SPIPlanPtr	claim;
 
@@ -198,14 +209,17 @@ ClaimPlansFor(Oid nsp)
 	argtypes[4] = TIMESTAMPTZOID;
 	argtypes[5] = skillset;
 
-	/* prepare both before keeping either, so an error leaves no half */
+	/* prepare all before keeping any, so an error leaves no part */
+	known = PrepareClaimSql(KnownSql, quote_identifier(nspname), argtypes);
 	open = PrepareClaimSql(OpenSql, quote_identifier(nspname), argtypes);
 	claim = PrepareClaimSql(ClaimSql, quote_identifier(nspname), argtypes);
-	if (SPI_keepplan(open) != 0 || SPI_keepplan(claim) != 0)
+	if (SPI_keepplan(known) != 0 || SPI_keepplan(open) != 0 ||
+		SPI_keepplan(claim) != 0)
 		elog(ERROR, "cj_claim: SPI_keepplan failed");
 
 	if (plans.open != NULL)
 	{
+		SPI_freeplan(plans.known);
 		SPI_freeplan(plans.open);
 		SPI_freeplan(plans.claim);
 		pfree(plans.nspname);
@@ -213,6 +227,7 @@ ClaimPlansFor(Oid nsp)
 	plans.nsp = nsp;
 	plans.nspname = MemoryContextStrdup(TopMemoryContext, nspname);
 	plans.ticket = ticket;
+	plans.known = known;
 	plans.open = open;
 	plans.claim = claim;
 }
@@ -277,6 +292,14 @@ ClaimTicket(FunctionCallInfo fcinfo, Datum skills, bool skills_null,
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "cj_claim: SPI_connect failed");
 	ClaimPlansFor(get_func_namespace(fcinfo->flinfo->fn_oid));
+
+	rc = SPI_execute_plan(plans.known, values, nulls, true, 1);
+	if (rc != SPI_OK_SELECT)
+		elog(ERROR, "cj_claim: checking the queue registry failed: %s",
+			 SPI_result_code_string(rc));
+	if (SPI_processed > 0)
+		cj_raise_unknown_queue(SPI_getvalue(SPI_tuptable->vals[0],
+											SPI_tuptable->tupdesc, 1));
 
 	rc = SPI_execute_plan(plans.open, values, nulls, false, 0);
 	if (rc != SPI_OK_UPDATE)

@@ -8,7 +8,8 @@
  * The enqueue functions and cj_queue_position are SQL functions (BEGIN
  * ATOMIC, so no search_path can capture their references) that call these
  * helpers for the checks only C can raise with the right SQLSTATE; the
- * claim, in C (route_claim.c), calls cj_routing_queues too.  Each returns
+ * claim, in C (route_claim.c), calls cj_routing_queues and
+ * cj_raise_unknown_queue too.  Each returns
  * what its caller needs (a timestamptz, a text[], an interval) and raises
  * 22023, 22004 or 2202E on bad input.  See doc/service.md, "Routing".
  *
@@ -29,6 +30,7 @@
 PG_FUNCTION_INFO_V1(cj_routing_window);
 PG_FUNCTION_INFO_V1(cj_routing_queues);
 PG_FUNCTION_INFO_V1(cj_routing_wait);
+PG_FUNCTION_INFO_V1(cj_queue_unknown);
 
 /* the most queues one routing profile may name */
 #define CJ_ROUTING_MAX_QUEUES 64
@@ -267,4 +269,37 @@ cj_routing_wait(PG_FUNCTION_ARGS)
 	factor = ((float8) position + 1.0) / (float8) agents;
 	PG_RETURN_DATUM(DirectFunctionCall2(interval_mul, IntervalPGetDatum(aht),
 										Float8GetDatum(factor)));
+}
+
+/*
+ * The error of a queue name that the queue registry (cj_queue) does not
+ * list, while it lists any (an empty registry accepts every name): 22023,
+ * or 22004 for NULL.
+ */
+void
+cj_raise_unknown_queue(const char *queue)
+{
+	if (queue == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("queue must not be NULL")));
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("queue \"%s\" is not registered", queue),
+			 errdetail("The queues are the rows of cj_queue; with no rows there, every queue name is accepted."),
+			 errhint("INSERT INTO cj_queue (name) VALUES (%s) registers it.",
+					 quote_literal_cstr(queue))));
+}
+
+/*
+ * cj_queue_unknown(queue) -> boolean: raises cj_raise_unknown_queue's
+ * error; never returns.  The enqueue functions call it when the registry
+ * is not empty and does not list the queue.
+ */
+Datum
+cj_queue_unknown(PG_FUNCTION_ARGS)
+{
+	cj_raise_unknown_queue(PG_ARGISNULL(0) ? NULL :
+						   text_to_cstring(PG_GETARG_TEXT_PP(0)));
+	PG_RETURN_BOOL(false);
 }

@@ -17,4 +17,10 @@
  */
 extern Datum cj_routing_queues(PG_FUNCTION_ARGS);
 
+/*
+ * Raise the error of a queue the registry (cj_queue, when not empty) does
+ * not list; queue NULL: the error of a NULL queue.
+ */
+extern void cj_raise_unknown_queue(const char *queue) pg_attribute_noreturn();
+
 #endif							/* CJ_SERVICE_ROUTING_H */

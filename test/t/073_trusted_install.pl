@@ -200,7 +200,7 @@ my $victim_catalog = $node->safe_psql('victim', catalog_sql());
 my %queue_acl;
 my $mask = sub {
 	my ($cat, $who) = @_;
-	$cat =~ s{^(relation \S+\.(cj_ticket(?:_id_seq)?) .* acl=)(\S+)$}
+	$cat =~ s{^(relation \S+\.(cj_ticket(?:_id_seq)?|cj_queue) .* acl=)(\S+)$}
 			 {$queue_acl{$who}{$2} = $3; "$1(masked)"}gme;
 	return $cat;
 };
@@ -218,6 +218,13 @@ sub no_maintain
 is(no_maintain($queue_acl{ref}{cj_ticket} . ' ' . $queue_acl{ref}{cj_ticket_id_seq}),
    "{$su=a*r*w*d*D*xt/$su} {$su=r*w*U*/$su}",
    'superuser install: the owner holds the queue with grant option');
+is(no_maintain($queue_acl{ref}{cj_queue}), "{$su=a*r*w*d*D*xt/$su,=r/$su}",
+   'superuser install: the queue registry is readable by every role');
+is(no_maintain($queue_acl{victim}{cj_queue}),
+   $trusted
+   ? "{$su=arwdDxt/$su,=r/$su,installer=a*r*w*d*D*/$su}"
+   : "{$su=a*r*w*d*D*xt/$su,=r/$su}",
+   'trusted install: the installer holds the queue registry with grant option, every role reads it');
 is(no_maintain($queue_acl{victim}{cj_ticket} . ' ' . $queue_acl{victim}{cj_ticket_id_seq}),
    $trusted
    ? "{$su=arwdDxt/$su,installer=a*r*w*d*D*/$su} {$su=rwU/$su,installer=r*w*U*/$su}"
