@@ -19,6 +19,7 @@
 
 #include "core/common/core.h"
 #include "core/common/shortest.h"
+#include "core/common/sort.h"
 
 /* CJ_VERSION is default_version of custjourney.control (see Makefile) */
 #ifndef CJ_VERSION
@@ -43,11 +44,20 @@ CjCheckInterrupts(void)
 	CHECK_FOR_INTERRUPTS();
 }
 
+/* PostgreSQL's in-place qsort, for cj_sort (core/common/sort.h) */
+static void
+CjSort(void *base, size_t n, size_t size, CjSortCmp cmp)
+{
+	pg_qsort(base, n, size, cmp);
+}
+
 /* Register the core's hooks and reserve the custjourney.* GUC prefix */
 void
 _PG_init(void)
 {
 	cj_interrupt_hook = CjCheckInterrupts;
+	/* the core sorts with PostgreSQL's qsort, which allocates nothing */
+	cj_sort_hook = CjSort;
 	/* the core prints floats with float8out's own (much faster) Ryu */
 	cj_double_shortest_hook = double_to_shortest_decimal_buf;
 #if PG_VERSION_NUM >= 150000

@@ -10,6 +10,9 @@
 #      white space and a final newline in C, SQL, Perl and shell files.
 #   5. Every SQL function, aggregate and type is documented in the reference
 #      section of exactly one document under doc/.
+#   6. The core sorts with cj_sort (core/common/sort.h), never qsort: a sort
+#      of millions of elements must answer a cancel request, which the C
+#      library's qsort cannot do without leaking its buffer.
 set -u
 cd "$(dirname "$0")/.."
 n=0
@@ -34,6 +37,10 @@ csrc=$(find src -name '*.[ch]' | sort)
 bad=$(grep -Hn '#include' $(find src/core -name '*.[ch]') |
       grep -vE '#include (<[a-z0-9_/]+\.h>|"core/[a-z_]+/[a-z0-9_]+\.h")')
 check "the pure-C core includes no PostgreSQL header" "$bad"
+
+# 6. cancellable sorts in the core
+bad=$(grep -HnE '\bqsort *\(' $(find src/core -name '*.c' ! -name sort.c) || true)
+check "the core sorts with cj_sort, never qsort" "$bad"
 
 # 2. layers
 allowed() {	# allowed FROM_DIR INCLUDED_DIR

@@ -14,6 +14,7 @@
  *-------------------------------------------------------------------------
  */
 #include "core/journey/credits_text.h"
+#include "core/common/sort.h"
 
 #include <float.h>
 #include <math.h>
@@ -136,7 +137,7 @@ cj_credits_parse(const char *text, bool acc, CjCreditItem *items, char *names,
 		cj_error_set(err, CJ_ERR_SYNTAX, "Unexpected text after \"}\".");
 		return -1;
 	}
-	qsort(items, (size_t) n, sizeof(CjCreditItem), ItemCmp);
+	cj_sort(items, (size_t) n, sizeof(CjCreditItem), ItemCmp);
 	for (i = 1; i < n; i++)
 		if (ItemCmp(&items[i - 1], &items[i]) == 0)
 		{

@@ -15,6 +15,7 @@
  *-------------------------------------------------------------------------
  */
 #include "core/journey/transitions_text.h"
+#include "core/common/sort.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -193,7 +194,7 @@ SortUnique(CjChainText *c, CjError *err)
 {
 	int			i;
 
-	qsort(c->trans, (size_t) c->ntrans, sizeof(CjMarkovTrans), cj_markov_trans_cmp);
+	cj_sort(c->trans, (size_t) c->ntrans, sizeof(CjMarkovTrans), cj_markov_trans_cmp);
 	for (i = 1; i < c->ntrans; i++)
 		if (cj_markov_trans_cmp(&c->trans[i - 1], &c->trans[i]) == 0)
 		{

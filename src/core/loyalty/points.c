@@ -32,6 +32,7 @@
  *-------------------------------------------------------------------------
  */
 #include "core/loyalty/points.h"
+#include "core/common/sort.h"
 #include "core/common/decimal.h"
 
 #include <stdlib.h>
@@ -419,7 +420,7 @@ IndexLots(Replay *r, const CjMove *const *moves, int n)
 		nlots++;
 	}
 	SortReplay = r;
-	qsort(r->w->byref, (size_t) r->nref, sizeof(int32_t), RefCmp);
+	cj_sort(r->w->byref, (size_t) r->nref, sizeof(int32_t), RefCmp);
 	SortReplay = NULL;
 	for (i = 0; i < r->nref; i++)
 	{
@@ -574,7 +575,7 @@ cj_points_take_slices(const CjLot *lots, int nlots, int64_t amount,
 	for (i = 0; i < nlots; i++)
 		if (lots[i].state == CJ_LOT_ACTIVE && lots[i].remaining > 0)
 			scratch[nactive++] = &lots[i];
-	qsort(scratch, (size_t) nactive, sizeof(CjLot *), SliceCmp);
+	cj_sort(scratch, (size_t) nactive, sizeof(CjLot *), SliceCmp);
 	for (i = 0; i < nactive && left > 0; i++)
 	{
 		const CjLot *lot = scratch[i];

@@ -18,6 +18,7 @@
  *-------------------------------------------------------------------------
  */
 #include "core/ltv/covstate.h"
+#include "core/common/sort.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -305,7 +306,7 @@ cj_rows_sort_merge(double *rows, size_t n, int width)
 	if (n == 0)
 		return 0;
 	SortWidth = width;
-	qsort(rows, n, sizeof(double) * stride, RowCmp);
+	cj_sort(rows, n, sizeof(double) * stride, RowCmp);
 	for (i = 1; i < n; i++)
 	{
 		double	   *r = rows + i * stride,

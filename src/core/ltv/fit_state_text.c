@@ -15,6 +15,7 @@
  *-------------------------------------------------------------------------
  */
 #include "core/ltv/fit_state_text.h"
+#include "core/common/sort.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -72,7 +73,7 @@ Normalise(CjFitText *s, CjError *err)
 			s->t[k++] = s->t[i];
 	s->n = k;
 	if (s->n > 1)
-		qsort(s->t, s->n, sizeof(CjTuple), cj_tuple_cmp);
+		cj_sort(s->t, s->n, sizeof(CjTuple), cj_tuple_cmp);
 	for (i = 1, k = 0; i < s->n; i++)
 	{
 		if (cj_tuple_cmp(&s->t[k], &s->t[i]) != 0)

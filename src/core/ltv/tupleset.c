@@ -248,6 +248,9 @@ IntroSort(CjTuple *t, size_t n, int depth)
 			HeapSort(t, n);
 			return;
 		}
+		/* a cancel request is answered between large partitions */
+		if (n > 65536)
+			cj_check_interrupts();
 		j = Partition(t, n) + 1;
 		/* recurse into the smaller part, loop on the larger */
 		if (j < n - j)

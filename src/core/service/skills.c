@@ -44,6 +44,7 @@
  *-------------------------------------------------------------------------
  */
 #include "core/service/skills.h"
+#include "core/common/sort.h"
 #include "core/service/sla.h"
 #include "core/common/text.h"
 
@@ -473,7 +474,7 @@ cj_skillset_parse(const char *text, CjSkillset *out, CjError *err)
 		cj_error_set(err, CJ_ERR_SYNTAX, "Expected \",\" or the end of the skill set.");
 		return false;
 	}
-	qsort(out->skills, (size_t) out->n, sizeof(CjSkill), CmpSkill);
+	cj_sort(out->skills, (size_t) out->n, sizeof(CjSkill), CmpSkill);
 	return true;
 }
 
@@ -549,7 +550,7 @@ FromNames(int n, const char *const *names, const int *lens, CjSkill *out,
 			return false;
 		}
 	}
-	qsort(out, (size_t) *count, sizeof(CjSkill), CmpSkill);
+	cj_sort(out, (size_t) *count, sizeof(CjSkill), CmpSkill);
 	return true;
 }
 
@@ -658,7 +659,7 @@ cj_requirement_parse(const char *text, CjRequirement *out, CjError *err)
 			cj_error_set(err, CJ_ERR_SYNTAX, "Expected the end of the requirement after the array.");
 			return false;
 		}
-		qsort(terms, (size_t) steps[0].nterms, sizeof(CjSkill), CmpSkill);
+		cj_sort(terms, (size_t) steps[0].nterms, sizeof(CjSkill), CmpSkill);
 		nsteps = 1;
 		nterms = steps[0].nterms;
 	}
@@ -713,7 +714,7 @@ cj_requirement_parse(const char *text, CjRequirement *out, CjError *err)
 					if (!cj_accept_char(&p, '&'))
 						break;
 				}
-				qsort(terms + st->first, (size_t) st->nterms, sizeof(CjSkill), CmpSkill);
+				cj_sort(terms + st->first, (size_t) st->nterms, sizeof(CjSkill), CmpSkill);
 				nterms += st->nterms;
 			}
 			q = p;
