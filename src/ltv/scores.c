@@ -557,38 +557,58 @@ cj_expected_spend(PG_FUNCTION_ARGS)
 							 PG_GETARG_FLOAT8(2)));
 }
 
+/* Whether table entry e holds key in generation gen */
+static inline bool
+PartMatches(const double *e, uint32 gen, const double *key)
+{
+	return e[0] == (double) gen && memcmp(e + 1, key, sizeof(double) * 5) == 0;
+}
+
 /*
  * The entry of the call site's table of parts by (x, T) for key (x, T and
- * three more numbers): a direct-mapped table of PART_SIZE, hashed on x
- * and T.  *hit says whether it holds key in the current generation; on a
- * miss the entry is made key's, and the caller stores the part in e[6].
+ * three more numbers): PART_SIZE entries in pairs, a key hashed on x and T
+ * (splitmix64's finaliser) to a pair and kept in either of its two, the
+ * most recent first.  Two ways, because a scan's few frequent (x, T) that
+ * share a slot would otherwise evict each other on every row (with a
+ * Pareto/NBD PMF, a quadrature per row).  *hit says whether key was there;
+ * on a miss the pair's first entry is made key's (its former content moves
+ * to the second) and the caller stores the part in e[6].
  */
 static double *
 PartEntry(FunctionCallInfo fcinfo, const double *key, bool *hit)
 {
 	ScoreCache *c = GetCache(fcinfo);
-	uint64		h = 0;
-	double	   *e;
-	int			i;
+	uint64		bx,
+				bt,
+				h;
+	double	   *e,
+			   *e2,
+				tmp[PART_WORDS];
 
 	if (unlikely(c->parts == NULL))
 		c->parts = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt,
 										  sizeof(double) * PART_WORDS * PART_SIZE);
-	for (i = 0; i < 2; i++)
+	memcpy(&bx, &key[0], sizeof(bx));
+	memcpy(&bt, &key[1], sizeof(bt));
+	h = bx ^ (bt * 0x9E3779B97F4A7C15u);
+	h = (h ^ (h >> 30)) * 0xBF58476D1CE4E5B9u;
+	h = (h ^ (h >> 27)) * 0x94D049BB133111EBu;
+	h ^= h >> 31;
+	e = &c->parts[((h >> (64 - PART_BITS)) & ~(uint64) 1) * PART_WORDS];
+	e2 = e + PART_WORDS;
+	*hit = true;
+	if (PartMatches(e, c->gen, key))
+		return e;
+	memcpy(tmp, e2, sizeof(tmp));
+	memcpy(e2, e, sizeof(tmp));
+	if (PartMatches(tmp, c->gen, key))
 	{
-		uint64		b;
-
-		memcpy(&b, &key[i], sizeof(b));
-		h += (b ^ (b >> 32)) * (i ? 0xBF58476D1CE4E5B9u : 0x9E3779B97F4A7C15u);
+		memcpy(e, tmp, sizeof(tmp));
+		return e;
 	}
-	h = (h ^ (h >> 29)) * 0x9E3779B97F4A7C15u;
-	e = &c->parts[(h >> (64 - PART_BITS)) * PART_WORDS];
-	*hit = e[0] == (double) c->gen && memcmp(e + 1, key, sizeof(double) * 5) == 0;
-	if (!*hit)
-	{
-		e[0] = (double) c->gen;
-		memcpy(e + 1, key, sizeof(double) * 5);
-	}
+	*hit = false;
+	e[0] = (double) c->gen;
+	memcpy(e + 1, key, sizeof(double) * 5);
 	return e;
 }
 
@@ -830,27 +850,23 @@ WindowCount(int32 n)
 }
 
 /*
- * P(X(T, T+t) = n | history) for n >= 1 and t > 0 by the family's split
- * (family.h, window_part): P(alive) per customer times the PMF of an
- * alive customer, which depends on (x, T) only and is kept by (x, T, n, t)
- * (PartEntry), so a scan pays for the PMF (a quadrature for Pareto/NBD)
- * once per (x, T).  The same bits as window_pmf.
+ * P(X(T, T+t) = n | history) for t > 0 by the family's split (family.h,
+ * window_part and window_combine): the PMF of a customer alive at T
+ * depends on (x, T) only and is kept by (x, T, n, t) (PartEntry), so a
+ * scan pays for it (a quadrature for Pareto/NBD) once per (x, T) and for
+ * the customer's dropout odds once per row.  The same bits as window_pmf.
  */
 static double
 WindowSplit(FunctionCallInfo fcinfo, const CjModelSlot *ms, const double *v,
 			double n, double t)
 {
-	double		pa = ms->f->p_alive(ms->b.params, v),
-				key[5] = {v[0], v[2], n, t, 0.0};
+	double		key[5] = {v[0], v[2], n, t, 0.0};
 	bool		hit;
-	double	   *e;
+	double	   *e = PartEntry(fcinfo, key, &hit);
 
-	if (!(pa > 0.0))
-		return (pa == 0.0) ? 0.0 : pa;
-	e = PartEntry(fcinfo, key, &hit);
 	if (!hit)
 		e[6] = ms->f->window_part(ms->b.params, v[0], v[2], n, t);
-	return pa * e[6];
+	return ms->f->window_combine(ms->b.params, v, n, e[6]);
 }
 
 /* A window quantity that missed the memo: check, compute and remember */
@@ -862,8 +878,8 @@ WindowMiss(FunctionCallInfo fcinfo, const CjModelSlot *ms, WindowKind kind,
 	double		r;
 
 	t = WindowHorizon(ms, t);
-	if (kind == WINDOW_PMF && n > 0.0 && t > 0.0 && ms->f->window_part &&
-		ms->f->p_alive)
+	if (kind == WINDOW_PMF && t > 0.0 && ms->f->window_part &&
+		ms->f->window_combine)
 		r = WindowSplit(fcinfo, ms, v, n, t);
 	else if (kind == WINDOW_PMF)
 		r = ms->f->window_pmf(ms->b.params, v, n, t);

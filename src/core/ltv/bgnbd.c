@@ -681,22 +681,34 @@ cj_bg_window_part(const double *p, double x, double T, double n, double t,
 	return cj_bg_prob_n(post, n, t, 0);
 }
 
-/* P(X(T, T+t) = n | x, t_x, T) (see above) */
+/*
+ * [n = 0] P(dead) + P(alive) part, both from the dropout logit of the
+ * history (see above)
+ */
 double
-cj_bg_window_pmf(const double *p, const double *v, double n, double t, int m)
+cj_bg_window_combine(const double *p, const double *v, double n, double part,
+					 int m)
 {
 	double		z = BgDropoutLogit(p, v, m),
 				pa = BgSigmoidNeg(z),
 				q = BgSigmoidNeg(-z),
 				f = 0.0;
 
-	if (t == 0.0)
-		return (n == 0.0) ? 1.0 : 0.0;
 	if (isnan(pa))				/* an error, never 0 */
 		return NAN;
 	if (pa > 0.0)
-		f = pa * cj_bg_window_part(p, v[0], v[2], n, t, m);
+		f = pa * part;
 	return (n == 0.0) ? q + f : f;
+}
+
+/* P(X(T, T+t) = n | x, t_x, T) (see above) */
+double
+cj_bg_window_pmf(const double *p, const double *v, double n, double t, int m)
+{
+	if (t == 0.0)
+		return (n == 0.0) ? 1.0 : 0.0;
+	return cj_bg_window_combine(p, v, n,
+								cj_bg_window_part(p, v[0], v[2], n, t, m), m);
 }
 
 /*
@@ -932,6 +944,12 @@ WindowPart(const double *p, double x, double T, double n, double t)
 }
 
 static double
+WindowCombine(const double *p, const double *v, double n, double part)
+{
+	return cj_bg_window_combine(p, v, n, part, 0);
+}
+
+static double
 PAliveAt(const double *p, const double *v, double t)
 {
 	return cj_bg_p_alive_at(p, v, t, 0);
@@ -987,6 +1005,7 @@ const CjFamily cj_family_bgnbd = {
 	.simulate = Simulate,
 	.window_pmf = WindowPmf,
 	.window_part = WindowPart,
+	.window_combine = WindowCombine,
 	.p_alive_at = PAliveAt,
 	.covariate_params = BgnbdCovariateParams,
 };

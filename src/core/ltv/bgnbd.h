@@ -30,6 +30,8 @@ extern double cj_bg_expected(const double *p, double t, int m);
 extern double cj_bg_prob_n(const double *p, double n, double t, int m);
 extern double cj_bg_window_part(const double *p, double x, double T, double n,
 								double t, int m);
+extern double cj_bg_window_combine(const double *p, const double *v, double n,
+								   double part, int m);
 extern double cj_bg_window_pmf(const double *p, const double *v, double n,
 							   double t, int m);
 extern double cj_bg_p_alive_at(const double *p, const double *v, double t, int m);

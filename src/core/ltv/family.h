@@ -187,15 +187,19 @@ typedef struct CjFamily
 							   double t);
 
 	/*
-	 * Optional split of window_pmf for n >= 1: window_pmf(p, v, n, t) =
-	 * p_alive(p, v) * window_part(p, x, T, n, t) to the last bit (for
-	 * t > 0), where window_part is P(X(T, T+t) = n) of a customer alive at
-	 * T, which depends on x = v[0] and T = v[2] only; a scan then computes
-	 * it once per (x, T) (what the family's PMF costs) and one P(alive)
-	 * per customer.
+	 * Optional split of window_pmf: for t > 0, window_pmf(p, v, n, t) =
+	 * window_combine(p, v, n, window_part(p, x, T, n, t)) to the last bit,
+	 * where window_part is P(X(T, T+t) = n) of a customer alive at T, which
+	 * depends on x = v[0] and T = v[2] only, and window_combine is
+	 * [n = 0] P(dead) + P(alive) part from the customer's own odds of
+	 * having dropped out (so P(dead) keeps its relative precision).  A
+	 * scan then computes the part once per (x, T) (what the family's PMF
+	 * costs) and the odds per customer.
 	 */
 	double		(*window_part) (const double *p, double x, double T, double n,
 								double t);
+	double		(*window_combine) (const double *p, const double *v, double n,
+								   double part);
 	double		(*p_alive_at) (const double *p, const double *v, double t);
 	bool		(*check_window) (double t, CjError *err);
 

@@ -75,6 +75,12 @@ WindowPart(const double *p, double x, double T, double n, double t)
 }
 
 static double
+WindowCombine(const double *p, const double *v, double n, double part)
+{
+	return cj_bg_window_combine(p, v, n, part, 1);
+}
+
+static double
 PAliveAt(const double *p, const double *v, double t)
 {
 	return cj_bg_p_alive_at(p, v, t, 1);
@@ -112,5 +118,6 @@ const CjFamily cj_family_mbgnbd = {
 	.simulate = Simulate,
 	.window_pmf = WindowPmf,
 	.window_part = WindowPart,
+	.window_combine = WindowCombine,
 	.p_alive_at = PAliveAt,
 };

@@ -990,22 +990,29 @@ PnbdWindowPart(const double *p, double x, double T, double n, double t)
 	return PnbdPmf(post, n, t);
 }
 
-/* P(X(T, T+t) = n | x, t_x, T) (see above) */
+/* [n = 0] P(dead) + P(alive) part, from the dropout odds (see above) */
 static double
-PnbdWindowPmf(const double *p, const double *v, double n, double t)
+PnbdWindowCombine(const double *p, const double *v, double n, double part)
 {
 	double		odds = PnbdDropoutOdds(p, v),
 				pa = 1.0 / (1.0 + odds),
 				q = isinf(odds) ? 1.0 : odds / (1.0 + odds),
 				f = 0.0;
 
-	if (t == 0.0)
-		return (n == 0.0) ? 1.0 : 0.0;
 	if (isnan(pa))				/* the odds failed: an error, never 0 */
 		return NAN;
 	if (pa > 0.0)
-		f = pa * PnbdWindowPart(p, v[0], v[2], n, t);
+		f = pa * part;
 	return (n == 0.0) ? q + f : f;
+}
+
+/* P(X(T, T+t) = n | x, t_x, T) (see above) */
+static double
+PnbdWindowPmf(const double *p, const double *v, double n, double t)
+{
+	if (t == 0.0)
+		return (n == 0.0) ? 1.0 : 0.0;
+	return PnbdWindowCombine(p, v, n, PnbdWindowPart(p, v[0], v[2], n, t));
 }
 
 /* P(alive at T+t | x, t_x, T) (see PnbdWindowPmf) */
@@ -1170,6 +1177,7 @@ const CjFamily cj_family_pnbd = {
 	.simulate = PnbdSimulate,
 	.window_pmf = PnbdWindowPmf,
 	.window_part = PnbdWindowPart,
+	.window_combine = PnbdWindowCombine,
 	.p_alive_at = PnbdPAliveAt,
 	.covariate_params = PnbdCovariateParams,
 };

@@ -55,8 +55,9 @@ TestIdentities(const CjFamily *f, const double *p, const double (*v)[3],
 
 /*
  * The split of window_pmf that scans cache by (x, T) (family.h,
- * window_part): for n >= 1 and t > 0, P(alive) times the part is the
- * PMF to the last bit, on the histories and on extreme parameters.
+ * window_part, window_combine): for t > 0, the combination of the part
+ * is the PMF to the last bit, for every n, on the histories and on
+ * extreme parameters.
  */
 static void
 TestWindowSplit(const CjFamily *f, const double *p, const double (*v)[3],
@@ -70,12 +71,12 @@ TestWindowSplit(const CjFamily *f, const double *p, const double (*v)[3],
 
 	for (i = 0; i < nv; i++)
 		for (j = 0; j < nt; j++)
-			for (n = 1; n <= 40; n++)
+			for (n = 0; n <= 40; n++)
 			{
-				double		pa = f->p_alive(p, v[i]),
-							w = f->window_pmf(p, v[i], n, ts[j]),
-							s = pa > 0.0 ?
-					pa * f->window_part(p, v[i][0], v[i][2], n, ts[j]) : 0.0;
+				double		w = f->window_pmf(p, v[i], n, ts[j]),
+							s = f->window_combine(p, v[i], n,
+												  f->window_part(p, v[i][0], v[i][2],
+																 n, ts[j]));
 
 				if (memcmp(&w, &s, sizeof(w)) != 0)
 				{
@@ -84,7 +85,7 @@ TestWindowSplit(const CjFamily *f, const double *p, const double (*v)[3],
 							   f->name, v[i][0], v[i][1], v[i][2], n, ts[j], w, s);
 				}
 			}
-	snprintf(what, sizeof(what), "%s: P(alive) x window_part is window_pmf bit for bit",
+	snprintf(what, sizeof(what), "%s: window_combine of window_part is window_pmf bit for bit",
 			 f->name);
 	CHECK(bad == 0, what);
 }
