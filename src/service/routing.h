@@ -11,6 +11,8 @@
 
 #include "fmgr.h"
 
+#include "common/util.h"
+
 /*
  * cj_routing_queues(queue, queues, delays) -> text[]: checks a routing
  * profile and returns the queues a claim probes ({queue} without one).
@@ -21,6 +23,6 @@ extern Datum cj_routing_queues(PG_FUNCTION_ARGS);
  * Raise the error of a queue the registry (cj_queue, when not empty) does
  * not list; queue NULL: the error of a NULL queue.
  */
-extern void cj_raise_unknown_queue(const char *queue) pg_attribute_noreturn();
+cj_noreturn extern void cj_raise_unknown_queue(const char *queue);
 
 #endif							/* CJ_SERVICE_ROUTING_H */
