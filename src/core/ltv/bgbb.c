@@ -90,8 +90,7 @@ BgbbLogTerm(const double *p, double x, double y, double c, double z,
 		g[2] = cj_digamma(ga + c) - pcz - cj_digamma(ga) + pgd;
 		g[3] = cj_digamma(de + z) - pcz - cj_digamma(de) + pgd;
 	}
-	return cj_lbeta(al + x, be + y) - cj_lbeta(al, be) +
-		cj_lbeta(ga + c, de + z) - cj_lbeta(ga, de);
+	return cj_lbeta_ratio(al, be, x, y) + cj_lbeta_ratio(ga, de, c, z);
 }
 
 /* Log-likelihood of one customer (see the header) */
@@ -250,8 +249,7 @@ BgbbLogAliveSum(const double *p, double n1, double n2)
 {
 	double		ga = p[2],
 				de = p[3];
-	double		lr1 = cj_lgamma(ga + de) + cj_lgamma(1.0 + de + n1) -
-		cj_lgamma(ga + de + n1) - cj_lgamma(1.0 + de);
+	double		lr1 = cj_lgamma_ratio(1.0 + de, n1) - cj_lgamma_ratio(ga + de, n1);
 	double		f;
 
 	if (n2 <= n1)
@@ -286,8 +284,8 @@ BgbbLogAliveSum(const double *p, double n1, double n2)
 	}
 	else if (fabs(ga - 1.0) > 1e-5)
 	{
-		double		dd = cj_lgamma(1.0 + de + n2) - cj_lgamma(ga + de + n2) -
-			cj_lgamma(1.0 + de + n1) + cj_lgamma(ga + de + n1);
+		double		dd = cj_lgamma_ratio(1.0 + de + n1, n2 - n1) -
+			cj_lgamma_ratio(ga + de + n1, n2 - n1);
 
 		f = -expm1(dd) / (ga - 1.0);
 	}
@@ -321,7 +319,7 @@ BgbbConditional(const double *p, const double *v, double t)
 
 	if (!(t > 0.0))
 		return 0.0;
-	return exp(cj_lbeta(p[0] + x + 1.0, p[1] + n - x) - cj_lbeta(p[0], p[1]) +
+	return exp(cj_lbeta_ratio(p[0], p[1], x + 1.0, n - x) +
 			   BgbbLogAliveSum(p, n, n + t) - cj_bgbb_loglik1(p, v, NULL));
 }
 

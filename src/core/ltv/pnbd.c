@@ -943,7 +943,7 @@ PnbdPmf(const double *p, double n, double t)
 		return 0.0;
 	if (t == 0.0)
 		return (n == 0.0) ? 1.0 : 0.0;
-	lc = cj_lgamma(p[0] + n) - cj_lgamma(p[0]) - cj_lgamma(n + 1.0);
+	lc = cj_lgamma_ratio(p[0], n) - cj_lgamma(n + 1.0);
 	l1 = -p[2] * log1p(t / p[3]) + cj_nbd_log_pmf(p[0], p[1], n, t);
 	l2 = log(p[2]) + p[2] * log(p[3]) + lc + PnbdPmfLogIntegral(&a, log(t));
 	return exp(cj_logaddexp(l1, l2));

@@ -38,8 +38,7 @@ SbgLogLik(const CjData *d, const double *p, double *grad)
 {
 	double		al = p[0],
 				be = p[1];
-	double		lb = cj_lbeta(al, be),
-				pab = cj_digamma(al + be),
+	double		pab = cj_digamma(al + be),
 				pa = cj_digamma(al),
 				pb = cj_digamma(be),
 				pa1 = cj_digamma(al + 1.0);
@@ -55,7 +54,7 @@ SbgLogLik(const CjData *d, const double *p, double *grad)
 
 		if (d->t[i].v[1] != 0.0)
 		{
-			sum += w * (cj_lbeta(al + 1.0, be + k) - lb);
+			sum += w * cj_lbeta_ratio(al, be, 1.0, k);
 			if (grad)
 			{
 				double		pk = cj_digamma(al + be + k + 1.0);
@@ -66,7 +65,7 @@ SbgLogLik(const CjData *d, const double *p, double *grad)
 		}
 		else
 		{
-			sum += w * (cj_lbeta(al, be + k) - lb);
+			sum += w * cj_lbeta_ratio(al, be, 0.0, k);
 			if (grad)
 			{
 				double		pk = cj_digamma(al + be + k);
@@ -126,7 +125,7 @@ cj_sbg_survival(const double *p, double t)
 {
 	if (!(t > 0.0))
 		return 1.0;
-	return exp(cj_lbeta(p[0], p[1] + t) - cj_lbeta(p[0], p[1]));
+	return exp(cj_lbeta_ratio(p[0], p[1], 0.0, t));
 }
 
 /* r(t) (see the header) */
@@ -142,7 +141,7 @@ cj_sbg_churn_prob(const double *p, double t)
 {
 	if (!(t >= 1.0))
 		return 0.0;
-	return exp(cj_lbeta(p[0] + 1.0, p[1] + t - 1.0) - cj_lbeta(p[0], p[1]));
+	return exp(cj_lbeta_ratio(p[0], p[1], 1.0, t - 1.0));
 }
 
 #define SBG_DEL_SERIES_MIN_D 1e-6

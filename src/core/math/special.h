@@ -11,8 +11,14 @@
 /* log Gamma(x) for x > 0 */
 extern double cj_lgamma(double x);
 
+/* log Gamma(a+k) - log Gamma(a), a > 0, a + k > 0, precise for large a */
+extern double cj_lgamma_ratio(double a, double k);
+
 /* log Beta(a, b) = lgamma(a) + lgamma(b) - lgamma(a + b), a, b > 0 */
 extern double cj_lbeta(double a, double b);
+
+/* log[B(a+c, b+d) / B(a, b)], a, b, a+c, b+d > 0 */
+extern double cj_lbeta_ratio(double a, double b, double c, double d);
 
 /* digamma psi(x) = d/dx log Gamma(x), x > 0 */
 extern double cj_digamma(double x);
