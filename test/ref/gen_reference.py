@@ -33,7 +33,8 @@ around the integrand's peak (Pareto/NBD PMF, twice), or a different
 formula through other mpmath functions at other working digits (DPS_ALT):
 Pfaff's transformation of the 2F1 (BG/NBD bracket, sBG DEL for small d),
 the other substitution of the Pareto/NBD likelihood integral (2F1 at a
-negative argument), the incomplete gamma instead of Tricomi's U (DERT).
+negative argument), a quadrature and the incomplete gamma's continued
+fraction instead of Tricomi's U (DERT).
 mpmath's hyp2f1 is wrong in places (2F1(107.6, 3531; 5965.3; 0.845) comes
 back negative), so one evaluation alone is never trusted; points where the
 two disagree, where an evaluation fails, or that take longer than
@@ -543,21 +544,63 @@ def pnbd_prob(r, al, s, be, n, t):
     return alive + dying
 
 
+def dert_discount_cf(s, z):
+    """z^s e^z Gamma(1-s, z) by Legendre's continued fraction for the upper
+    incomplete gamma (DLMF 8.9.2, the even contraction), evaluated by
+    Lentz's method: every partial denominator is positive, so nothing
+    cancels.  None when it has not converged in 20,000 terms (small z)."""
+    with mp.workdps(DPS_ALT):
+        a = 1 - s
+        tiny = mpf(10) ** -(DPS_ALT * 3)
+        b = z + 1 - a
+        c, d = 1 / tiny, 1 / b
+        h = d
+        for i in range(1, 20001):
+            an = -i * (i - a)
+            b += 2
+            d = an * d + b
+            d = tiny if d == 0 else d
+            c = b + an / c
+            c = tiny if c == 0 else c
+            d = 1 / d
+            step = d * c
+            h *= step
+            if abs(step - 1) < mpf(10) ** -(DPS_ALT - 5):
+                return z * h
+    return None
+
+
+def dert_discount(s, z):
+    """delta int_0^inf e^(-delta v) ((be+T)/(be+T+v))^s dv
+    = int_0^inf e^-u (1 + u/z)^-s du  (u = delta v, z = delta (be + T)),
+    which lies in (z/(z+s), 1].  First route: tanh-sinh quadrature of that
+    integral, break points at the integrand's scale z/s and at z.  Second:
+    the continued fraction of z^s e^z Gamma(1-s, z) where it converges,
+    else Tricomi's U, z^s U(s, s, z).  The closed forms through mpmath's
+    hyperu and gammainc are not trusted alone: for s in the thousands they
+    cancel beyond any working precision under a thousand digits and agree
+    with each other on a wrong value (-8.0e1531 for s = 9269.7,
+    z = 3440.4, where the value is 0.2707)."""
+    with mp.workdps(DPS_QUAD):
+        sq, zq = mpf(s), mpf(z)
+        pts = sorted(set([mpf(0), zq / sq, zq])) + [mpmath.inf]
+        q = quad(lambda u: mpmath.exp(-u - sq * mpmath.log1p(u / zq)), pts,
+                 'pnbd dert discount quadrature')
+    c = dert_discount_cf(s, z)
+    if c is None:
+        with mp.workdps(DPS_CLOSED):
+            c = z ** s * mpmath.hyperu(s, s, z)
+    return agree(q, c, 'pnbd dert discount')
+
+
 def pnbd_dert(r, al, s, be, x, tx, T, delta):
-    """DERT (FHL 2005 RFM/CLV eq. 2): Tricomi U form, and P(alive) times the
-    discounted residual exposure integral."""
+    """DERT (FHL 2005 RFM/CLV eq. 2): P(alive) times (r + x)/(alpha + T)
+    times the discounted residual lifetime, whose discount factor is
+    dert_discount."""
     pa = pnbd_p_alive(r, al, s, be, x, tx, T)
     with mp.workdps(DPS_CLOSED):
         z = delta * (be + T)
-        D1 = z ** s * mpmath.hyperu(s, s, z)          # int_0^inf e^-dv ((be+T)/(be+T+v))^s dv * delta
-
-    # int_0^inf e^-dv ((be+T)/(be+T+v))^s dv * delta = z^s e^z Gamma(1-s, z)
-    # (the upper incomplete gamma, another mpmath function and formula),
-    # at other working digits; replaces a tanh-sinh quadrature
-    with mp.workdps(DPS_ALT):
-        zz = mpf(delta) * (mpf(be) + mpf(T))
-        D2 = mpmath.exp(s * mpmath.log(zz) + zz) * mpmath.gammainc(1 - mpf(s), zz)
-    return pa * (r + x) / (al + T) * agree(D1, D2, 'pnbd dert discount') / delta
+    return pa * (r + x) / (al + T) * dert_discount(s, z) / delta
 
 
 # ---------------------------------------------------------------------------
