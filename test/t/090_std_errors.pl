@@ -35,10 +35,12 @@ $node->safe_psql('postgres', qq{
 	COPY cdnow FROM '$csv' WITH (FORMAT csv, HEADER);
 	CREATE TABLE fits AS
 	SELECT 'bgnbd'::text AS family, cj_fit_bgnbd(x, t_x, age) AS m FROM cdnow
+	UNION ALL SELECT 'mbgnbd', cj_fit_mbgnbd(x, t_x, age) FROM cdnow
+	UNION ALL SELECT 'pnbd', cj_fit_pnbd(x, t_x, age) FROM cdnow
 	UNION ALL SELECT 'gg', cj_fit_gg(x, zbar) FROM cdnow WHERE x > 0;
 });
 
-for my $family ('bgnbd', 'gg')
+for my $family ('bgnbd', 'mbgnbd', 'pnbd', 'gg')
 {
 	# estimates and standard errors, in the family's parameter order
 	my $rows = $node->safe_psql('postgres', qq{
