@@ -10,6 +10,11 @@
  * bracket or its quadrature, against the PMF's NBD term plus a positive
  * integral; BG/NBD and MBG/NBD: the likelihood's log-sum against FHL
  * eq. 8; BG/BB: the likelihood's sum over death times against FHS eq. 7).
+ * Likewise a history observed for no time at all (0, 0, 0) says nothing,
+ * so the conditional expectation of X(0, t) given it is the new-customer
+ * expectation E[X(t)]: BG/BB's FHS eq. 13 against eq. 9 (the BG/NBD-style
+ * families and Pareto/NBD compute E[X(t)] as that conditional, so there
+ * it would compare a route with itself).
  * The grid takes every parameter from 1e-3 to 1e4 (all 1,296 corners of
  * six values each) and T from 1e-3 to 1e4, where a formula that is right
  * in the middle of the domain can fail.
@@ -77,6 +82,47 @@ CheckFamily(const CjFamily *f, const double *ts, int nts)
 	CHECK(bad == 0, what);
 }
 
+/* conditional(p, (0, 0, 0), t) = expected(p, t) over the grid */
+static void
+CheckNoHistory(const CjFamily *f, const double *ts, int nts)
+{
+	int			i,
+				bad = 0,
+				total = 0;
+	double		worst = 0.0;
+	char		what[128];
+
+	for (i = 0; i < (int) (NGRID * NGRID * NGRID * NGRID); i++)
+	{
+		double		p[4] = {Grid[i % NGRID], Grid[i / NGRID % NGRID],
+		Grid[i / (NGRID * NGRID) % NGRID], Grid[i / (NGRID * NGRID * NGRID)]};
+		double		v[3] = {0.0, 0.0, 0.0};
+		int			k;
+
+		for (k = 0; k < nts; k++)
+		{
+			double		c = f->conditional(p, v, ts[k]),
+						e = f->expected(p, ts[k]),
+						d = fabs(c - e) / fmax(e, 1e-300);
+
+			total++;
+			if (!(d <= 1e-9) && !(c < 1e-250 && e < 1e-250))
+			{
+				if (bad < 5)
+					printf("# %s(%g, %g, %g, %g) t=%g: conditional %.17g, expected %.17g\n",
+						   f->name, p[0], p[1], p[2], p[3], ts[k], c, e);
+				bad++;
+			}
+			else if (d > worst && e >= 1e-250)
+				worst = d;
+		}
+	}
+	snprintf(what, sizeof(what),
+			 "%s: E[X(0, t) | 0, 0, 0] = E[X(t)] within 1e-9 at %d points"
+			 " (worst agreeing %.1e)", f->name, total, worst);
+	CHECK(bad == 0, what);
+}
+
 int
 main(void)
 {
@@ -87,5 +133,6 @@ main(void)
 	CheckFamily(&cj_family_mbgnbd, times, 5);
 	CheckFamily(&cj_family_pnbd, times, 5);
 	CheckFamily(&cj_family_bgbb, opportunities, 4);
+	CheckNoHistory(&cj_family_bgbb, opportunities, 4);
 	return unit_done();
 }
