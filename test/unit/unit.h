@@ -39,6 +39,13 @@ unit_ok(int ok, const char *what, const char *file, int line)
 	if (!ok_) printf("# %s: got %.17g want %.17g\n", what, g_, w_); \
 	unit_ok(ok_, what, __FILE__, __LINE__); } while (0)
 
+/* |got - want| <= tol * |want| (for values far below 1) */
+#define CHECK_REL(got, want, tol, what) do { \
+	double g_ = (got), w_ = (want); \
+	int ok_ = fabs(g_ - w_) <= (tol) * fabs(w_); \
+	if (!ok_) printf("# %s: got %.17g want %.17g\n", what, g_, w_); \
+	unit_ok(ok_, what, __FILE__, __LINE__); } while (0)
+
 /* Print the plan; exit status 1 when anything failed */
 static inline int
 unit_done(void)

@@ -42,6 +42,7 @@
 #include "core/math/quad.h"
 #include "core/math/special.h"
 
+#include <float.h>
 #include <math.h>
 
 static const char *const PnbdParamNames[] = {"r", "alpha", "s", "beta"};
@@ -730,11 +731,99 @@ PnbdDropoutOdds(const double *p, const double *v)
 	return (d <= 0.0) ? 0.0 : NAN;
 }
 
-/* P(alive) = 1 / (1 + s (R(t_x) - R(T))) (see above) */
+/*
+ * log of the dropout odds where the odds themselves overflow: the series
+ * of PnbdRelDiffSeries with e(t_x) kept as its logarithm le,
+ *   log(e f1 c1 - f2 c2) = le + log(f1 c1) + log1p(-(f2 c2)/(f1 c1) e^-le)
+ * (c1 = c2 = 1 when alpha >= beta, else the ratios (alpha+t)/(beta+t)),
+ * or, where the series argument is near 1, le plus the log of the
+ * difference integrated relative to t_x.  NaN when a route fails.
+ */
+static double
+PnbdLogDropoutOdds(const double *p, const double *v)
+{
+	double		r = p[0],
+				al = p[1],
+				s = p[2],
+				be = p[3],
+				x = v[0],
+				tx = v[1],
+				T = v[2],
+				m = r + x,
+				a = r + s + x,
+				le = m * log((al + T) / (al + tx)) + s * log((be + T) / (be + tx)),
+				c1 = 1.0,
+				c2 = 1.0,
+				f1,
+				f2;
+
+	if (fabs(al - be) > PNBD_SERIES_ZMAX * (fmax(al, be) + tx))
+	{
+		/*
+		 * the quadrature's regime: R(t_x) - R(T) = e(t_x) I with I the
+		 * integral relative to t_x (as in PnbdLogBracketQuad), two meshes
+		 */
+		PnbdDiffArg q = {m, s, al, be, tx, T};
+		double		i1 = PnbdQuadPanels(&q, tx, T, 1.0, NULL),
+					i2 = PnbdQuadPanels(&q, tx, T, 0.5, NULL);
+
+		if (!(i2 > 0.0 && fabs(i1 - i2) <= 1e-10 * i2))
+			return NAN;
+		return log(s) + le + log(i2);
+	}
+	if (al >= be)
+		cj_hyp2f1_a1_pair(m, a + 1.0, (al - be) / (al + tx), (al - be) / (al + T),
+						  &f1, &f2);
+	else
+	{
+		cj_hyp2f1_a1_pair(s + 1.0, a + 1.0, (be - al) / (be + tx),
+						  (be - al) / (be + T), &f1, &f2);
+		c1 = (al + tx) / (be + tx);
+		c2 = (al + T) / (be + T);
+	}
+	if (!(f1 > 0.0 && f2 >= 0.0))
+		return NAN;
+	return log(s) - log(a) + le + log(f1 * c1) +
+		log1p(-(f2 * c2) / (f1 * c1) * exp(-le));
+}
+
+/*
+ * P(alive) f for a factor f >= 0 (the conditional expectation's and DERT's
+ * other factors) where P(alive) itself underflows but the product need
+ * not: a heavy buyer long silent has odds beyond 1e308 (R(t_x) overflows)
+ * while P(alive) times an expected million purchases is still a double
+ * (1.2e-299 on the reference grid, which came back 0).  The callers take
+ * it only when P(alive) is below DBL_MIN, so every other result keeps its
+ * bits.
+ */
+static double
+PnbdAliveTimesLog(const double *p, const double *v, double f)
+{
+	double		lo;
+
+	if (!(f > 0.0))
+		return 0.0;
+	lo = PnbdLogDropoutOdds(p, v);
+	if (isnan(lo))
+		return NAN;
+	/* log P(alive) = -log(1 + odds) = -(lo + log1p(e^-lo)) */
+	return exp(log(f) - lo - log1p(exp(-lo)));
+}
+
+/*
+ * P(alive) = 1 / (1 + s (R(t_x) - R(T))) (see above); through the log of
+ * the odds where it would underflow (R(t_x) overflows for a heavy buyer
+ * long silent although P(alive) can still be a double, 3.6e-306 on the
+ * reference grid)
+ */
 static double
 PnbdPAlive(const double *p, const double *v)
 {
-	return 1.0 / (1.0 + PnbdDropoutOdds(p, v));
+	double		pa = 1.0 / (1.0 + PnbdDropoutOdds(p, v));
+
+	if (cj_unlikely(pa < DBL_MIN))
+		return PnbdAliveTimesLog(p, v, 1.0);
+	return pa;
 }
 
 /*
@@ -752,7 +841,11 @@ PnbdCondExposure(const double *p, double T, double t)
 static double
 PnbdConditionalGiven(const double *p, const double *v, double e)
 {
-	return PnbdPAlive(p, v) * (p[0] + v[0]) / (p[1] + v[2]) * e;
+	double		pa = PnbdPAlive(p, v);
+
+	if (cj_unlikely(pa < DBL_MIN))
+		return PnbdAliveTimesLog(p, v, (p[0] + v[0]) / (p[1] + v[2]) * e);
+	return pa * (p[0] + v[0]) / (p[1] + v[2]) * e;
 }
 
 /* E[X(T, T+t) | x, t_x, T] / P(alive) = (r+x)/(alpha+T) * exposure */
@@ -1085,8 +1178,12 @@ PnbdDiscount(double s, double z)
 double
 cj_pnbd_dert(const double *p, const double *v, double delta)
 {
-	return PnbdPAlive(p, v) * (p[0] + v[0]) / (p[1] + v[2]) *
-		PnbdDiscount(p[2], delta * (p[3] + v[2])) / delta;
+	double		pa = PnbdPAlive(p, v),
+				d = PnbdDiscount(p[2], delta * (p[3] + v[2]));
+
+	if (cj_unlikely(pa < DBL_MIN))
+		return PnbdAliveTimesLog(p, v, (p[0] + v[0]) / (p[1] + v[2]) * d / delta);
+	return pa * (p[0] + v[0]) / (p[1] + v[2]) * d / delta;
 }
 
 /*

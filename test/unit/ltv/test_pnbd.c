@@ -453,6 +453,28 @@ TestGrid(void)
 		  "P(alive | 221, 103.43, 103.57) in (0, 1]");
 }
 
+/*
+ * A heavy buyer long silent: 2,899 purchases by 0.159, nothing to 0.207.
+ * R(t_x) overflows, so P(alive) (3.6e-306) and the products with it came
+ * back 0 although all three are doubles (40-digit values from
+ * test/ref/gen_reference.py; the conditional is a reference grid row).
+ */
+static void
+TestUnderflowingAlive(void)
+{
+	static const double p[4] = {61.236118173771814, 0.015764101476288588,
+	14.180664053385087, 3295.7567136895955};
+	static const double v[3] = {2899, 0.158952655075397, 0.20694792437190648};
+
+	CHECK_REL(cj_family_pnbd.p_alive(p, v), 3.6239460769221626999e-306, 1e-9,
+			  "P(alive) below 1e-305 is a number, not 0");
+	CHECK_REL(cj_family_pnbd.conditional(p, v, 3596.5486347929004),
+			  1.2044354995479997867e-299, 1e-9,
+			  "E[X] = P(alive) times a large expectation, not 0");
+	CHECK_REL(cj_pnbd_dert(p, v, 0.01), 3.3888673274560476155e-300, 1e-9,
+			  "DERT likewise");
+}
+
 int
 main(void)
 {
@@ -464,6 +486,7 @@ main(void)
 	TestProbNPeaked();
 	TestProbNMesh();
 	TestDert();
+	TestUnderflowingAlive();
 	TestGrid();
 	return unit_done();
 }
