@@ -607,30 +607,32 @@ cj_bg_expected(const double *p, double t, int m)
  * logit(p) like that bracket (BracketQuad with alive set).
  */
 
-/* E_p[(1 + p w)^-A] by the positive series; NaN when it does not converge */
+/*
+ * E_p[(1 + p w)^-A] by the positive series; NaN when it does not converge.
+ * The term P(N = k) (B)_k / (a+B)_k is carried as one product: kept apart,
+ * the NBD factor alone overflowed (to e^1000 for A = 3831, w = 0.31) while
+ * the moment factor underflowed, and the sum came back infinite, which the
+ * caller's clamp turned into a factor of 1 (P(alive at T+t) equal to
+ * P(alive), where it is below 1e-300; found by the 40-digit window grid).
+ */
 static double
 AliveAtSeries(double A, double w, double a, double B)
 {
 	const double big = 0x1.0p600;
 	double		z = w / (1.0 + w),
 				lscale = -A * log1p(w),
-				pk = 1.0,
-				mom = 1.0,
+				term = 1.0,
 				s = 1.0;
 	int			k;
 
 	for (k = 1; k <= BRACKET_SERIES_MAX_TERMS; k++)
 	{
-		double		term;
-
-		pk *= (A + k - 1.0) * z / k;
-		mom *= (B + k - 1.0) / (a + B + k - 1.0);
-		term = pk * mom;
+		term *= (A + k - 1.0) * z / k * ((B + k - 1.0) / (a + B + k - 1.0));
 		s += term;
 		if (s > big)
 		{
 			s /= big;
-			pk /= big;
+			term /= big;
 			lscale += 600.0 * M_LN2;
 		}
 		if (term <= 1e-17 * s && k > A * w)
@@ -649,7 +651,7 @@ AliveAtFactor(double A, double w, double a, double B)
 		return 1.0;
 	if (A * w <= BRACKET_SERIES_MAX_AW && w <= 1e3)
 		k = AliveAtSeries(A, w, a, B);
-	if (isnan(k))
+	if (!isfinite(k))
 		k = BracketQuad(A, w, a, B, true);
 	return (k > 1.0) ? 1.0 : k;
 }

@@ -522,6 +522,29 @@ NbdTailComplement(void)
 					"BG/NBD P(X(t) = n) with an NBD tail near 1 - 1e-3, to 5e-10");
 }
 
+/*
+ * P(alive at T+t) of a heavy buyer: the series of E_p[(1 + p w)^-A]
+ * overflowed in its NBD factor (A = 10,873, w = 0.128) and the factor came
+ * back 1, i.e. P(alive at T+t) = P(alive) = 0.554 where it is 3.5e-259
+ * (40-digit values from test/ref/gen_reference.py's window routes).
+ */
+static void
+AliveAtHeavyBuyer(void)
+{
+	static const double p[4] = {12.35655038114128, 1.2892127583598234,
+	8749.294274977103, 0.003791638552689634};
+	static const double v[3] = {10861, 0.11029864270478917, 0.11029864270478917};
+	static const double p2[4] = {3816.4890718201555, 1.451706388377805,
+	452.69137358773474, 0.4620289135194042};
+	static const double v2[3] = {15, 0.001, 0.001};
+
+	CHECK_REL(cj_bg_p_alive_at(p, v, 0.17962287923651105, 0),
+			  3.5006860032512558227e-259, 1e-9,
+			  "BG/NBD P(alive at T+t) of a heavy buyer, not P(alive)");
+	CHECK_REL(cj_bg_p_alive_at(p2, v2, 0.2, 0), 2.4179944588871112752e-201,
+			  1e-9, "BG/NBD P(alive at T+t) with A w near 1,000");
+}
+
 int
 main(void)
 {
@@ -553,5 +576,6 @@ main(void)
 	ClvSplit();
 	SampleFit();
 	NbdTailComplement();
+	AliveAtHeavyBuyer();
 	return unit_done();
 }
