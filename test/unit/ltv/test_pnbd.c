@@ -475,6 +475,30 @@ TestUnderflowingAlive(void)
 			  "DERT likewise");
 }
 
+/*
+ * The probability of being dead after a short silence (the window PMF's
+ * mass at 0 beyond the alive part: window_combine with part 0).  The 2F1
+ * series' difference R(t_x) - R(T) lost up to 6e-8 relative here; the
+ * values are mpmath's integral of its definition times s, over 1 + that.
+ */
+static void
+TestShortSilence(void)
+{
+	static const double p1[4] = {0.010677122684200201, 32.130622661776776,
+	0.0040964701904402136, 2254.318442679898};
+	static const double v1[3] = {0, 0, 0.0012703984729156377};
+	static const double p2[4] = {0.020539018289316199, 8376.0510346542815,
+	3.6968374645683348, 135.93715127968068};
+	static const double v2[3] = {43178, 0.001294941061347899, 0.0013119522874144678};
+
+	CHECK_REL(cj_family_pnbd.window_combine(p1, v1, 0.0, 0.0),
+			  2.3085243867194606902e-9, 1e-12,
+			  "P(dead) after a silence of 0.00127 (no purchase yet)");
+	CHECK_REL(cj_family_pnbd.window_combine(p2, v2, 0.0, 0.0),
+			  4.6263936771589949198e-7, 1e-12,
+			  "P(dead) after a silence of 1.7e-5 (43,178 purchases)");
+}
+
 int
 main(void)
 {
@@ -487,6 +511,7 @@ main(void)
 	TestProbNMesh();
 	TestDert();
 	TestUnderflowingAlive();
+	TestShortSilence();
 	TestGrid();
 	return unit_done();
 }
