@@ -38,7 +38,8 @@ SbgLogLik(const CjData *d, const double *p, double *grad)
 {
 	double		al = p[0],
 				be = p[1];
-	double		pab = cj_digamma(al + be),
+	double		lb = cj_lbeta(al, be),
+				pab = cj_digamma(al + be),
 				pa = cj_digamma(al),
 				pb = cj_digamma(be),
 				pa1 = cj_digamma(al + 1.0);
@@ -54,7 +55,7 @@ SbgLogLik(const CjData *d, const double *p, double *grad)
 
 		if (d->t[i].v[1] != 0.0)
 		{
-			sum += w * cj_lbeta_ratio(al, be, 1.0, k);
+			sum += w * (cj_lbeta(al + 1.0, be + k) - lb);
 			if (grad)
 			{
 				double		pk = cj_digamma(al + be + k + 1.0);
@@ -65,7 +66,7 @@ SbgLogLik(const CjData *d, const double *p, double *grad)
 		}
 		else
 		{
-			sum += w * cj_lbeta_ratio(al, be, 0.0, k);
+			sum += w * (cj_lbeta(al, be + k) - lb);
 			if (grad)
 			{
 				double		pk = cj_digamma(al + be + k);
