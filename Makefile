@@ -71,8 +71,8 @@ unittest: $(UNIT_BINS)
 MICRO_SRCS = $(sort $(wildcard test/bench/*/micro/bench_*.c))
 MICRO_BINS = $(MICRO_SRCS:.c=.bin)
 
-test/bench/%.bin: test/bench/%.c $(CORE_LIB) $(CORE_HDRS)
-	$(CC) $(UNIT_CFLAGS) -o $@ $< $(CORE_LIB) -lm
+test/bench/%.bin: test/bench/%.c $(CORE_LIB) $(CORE_HDRS) test/bench/micro.h
+	$(CC) $(UNIT_CFLAGS) -Itest/bench -o $@ $< $(CORE_LIB) -lm
 
 microbench: $(MICRO_BINS)
 	@for b in $(MICRO_BINS); do echo "== $$b"; ./$$b || exit 1; done

@@ -30,21 +30,12 @@
 #include "core/ltv/sbg.h"
 #include "core/ltv/tupleset.h"
 #include "core/math/rng.h"
+#include "micro.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
-
-/* CPU seconds of this process */
-static double
-CpuSeconds(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-	return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
 
 /* rows data tuples of family f (see the header); v is 3 doubles a row */
 static void
@@ -93,49 +84,6 @@ Simulate(const CjFamily *f, double *v, size_t rows)
 	}
 }
 
-/* Best of reps CPU times of the fit of f; fills *fit */
-static double
-TimeFit(const CjFamily *f, const CjData *d, CjTuple *scratch, int reps,
-		CjFitResult *fit)
-{
-	double		best = INFINITY;
-	CjError		err;
-	int			i;
-
-	for (i = 0; i < reps; i++)
-	{
-		double		t0 = CpuSeconds();
-
-		if (!cj_fit_family_scratch(f, d, scratch, CJ_FIT_SCRATCH(d->n), fit,
-								   &err))
-		{
-			fprintf(stderr, "%s fit failed: %s\n", f->name, err.detail);
-			exit(1);
-		}
-		best = fmin(best, CpuSeconds() - t0);
-	}
-	return best;
-}
-
-/* Best of reps CPU times of one likelihood-and-gradient evaluation at p */
-static double
-TimeEval(const CjFamily *f, const CjData *d, const double *p, int reps)
-{
-	double		best = INFINITY,
-				g[CJ_MAX_PARAMS];
-	int			i;
-
-	for (i = 0; i < reps; i++)
-	{
-		double		t0 = CpuSeconds();
-
-		if (!isfinite(f->loglik(d, p, g)))
-			exit(1);
-		best = fmin(best, CpuSeconds() - t0);
-	}
-	return best;
-}
-
 /* Score number which (0: bare loop) of family f at p for row u */
 static double
 Score(const CjFamily *f, const double *p, const double *u, int which)
@@ -162,13 +110,13 @@ TimeRows(const CjFamily *f, const double *p, const double *v, size_t rows,
 
 	for (i = 0; i < reps; i++)
 	{
-		double		t0 = CpuSeconds(),
+		double		t0 = micro_cpu_seconds(),
 					s = 0.0;
 		size_t		k;
 
 		for (k = 0; k < rows; k++)
 			s += Score(f, p, &v[3 * k], which);
-		best = fmin(best, CpuSeconds() - t0);
+		best = fmin(best, micro_cpu_seconds() - t0);
 		*sum = s;
 	}
 	return best;
@@ -209,8 +157,8 @@ main(int argc, char **argv)
 		d.t = t;
 		d.n = cj_tuples_sort_merge(t, rows);
 		d.total_weight = rows;
-		tfit = TimeFit(f, &d, t + d.n, reps, &fit);
-		teval = TimeEval(f, &d, fit.p, reps);
+		tfit = micro_time_fit(f, &d, t + d.n, reps, &fit);
+		teval = micro_time_eval(f, &d, fit.p, reps);
 		printf("%s: %zu customers, %zu distinct tuples; fit %.2f ms CPU, %d evaluations of %.4f ms, fit/evaluation = %.1f\n ",
 			   f->name, rows, d.n, tfit * 1e3, fit.evaluations, teval * 1e3,
 			   tfit / teval);

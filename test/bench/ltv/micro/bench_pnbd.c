@@ -22,6 +22,7 @@
 #include "core/ltv/fit.h"
 #include "core/math/rng.h"
 #include "core/ltv/tupleset.h"
+#include "micro.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -31,16 +32,6 @@
 
 #define CDNOW_MASTER "test/data/CDNOW_master.txt"
 #define CDNOW_CUSTOMERS 23570
-
-/* CPU seconds of this process */
-static double
-CpuSeconds(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-	return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
 
 /* Days since 1970-01-01 of a yyyymmdd number (civil calendar) */
 static long
@@ -130,33 +121,14 @@ TimeFit(const CjData *d, int reps, CjFitResult *fit)
 
 	for (i = 0; i < reps; i++)
 	{
-		double		t0 = CpuSeconds();
+		double		t0 = micro_cpu_seconds();
 
 		if (!cj_fit_family(&cj_family_pnbd, d, fit, &err))
 		{
 			fprintf(stderr, "fit failed: %s\n", err.detail);
 			exit(1);
 		}
-		best = fmin(best, CpuSeconds() - t0);
-	}
-	return best;
-}
-
-/* Best of reps CPU times of one likelihood-and-gradient evaluation at p */
-static double
-TimeEval(const CjData *d, const double *p, int reps)
-{
-	double		best = INFINITY,
-				g[CJ_MAX_PARAMS];
-	int			i;
-
-	for (i = 0; i < reps * 10; i++)
-	{
-		double		t0 = CpuSeconds();
-
-		if (!isfinite(cj_family_pnbd.loglik(d, p, g)))
-			exit(1);
-		best = fmin(best, CpuSeconds() - t0);
+		best = fmin(best, micro_cpu_seconds() - t0);
 	}
 	return best;
 }
@@ -171,7 +143,7 @@ TimeRows(const double *p, const double *v, size_t rows, int reps, bool bare,
 
 	for (i = 0; i < reps; i++)
 	{
-		double		t0 = CpuSeconds(),
+		double		t0 = micro_cpu_seconds(),
 					s = 0.0;
 		size_t		k;
 
@@ -181,7 +153,7 @@ TimeRows(const double *p, const double *v, size_t rows, int reps, bool bare,
 		else
 			for (k = 0; k < rows; k++)
 				s += cj_family_pnbd.p_alive(p, &v[3 * k]);
-		best = fmin(best, CpuSeconds() - t0);
+		best = fmin(best, micro_cpu_seconds() - t0);
 		*sum = s;
 	}
 	return best;
@@ -212,7 +184,7 @@ main(int argc, char **argv)
 	d.n = LoadCdnowMaster(t);
 	d.total_weight = CDNOW_CUSTOMERS;
 	tfit = TimeFit(&d, reps, &fit);
-	teval = TimeEval(&d, fit.p, reps);
+	teval = micro_time_eval(&cj_family_pnbd, &d, fit.p, reps * 10);
 	printf("fit on full CDNOW (%zu distinct histories): %.2f ms CPU, %d evaluations\n",
 		   d.n, tfit * 1e3, fit.evaluations);
 	printf("  r=%.6f alpha=%.6f s=%.6f beta=%.6f ll=%.4f\n",

@@ -34,22 +34,13 @@
 #include "core/ltv/fit.h"
 #include "core/ltv/tupleset.h"
 #include "core/math/rng.h"
+#include "micro.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-/* CPU seconds of this process */
-static double
-CpuSeconds(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-	return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
 
 /*
  * rows customers at the CDNOW Pareto/NBD estimates: cohort d (0 ..
@@ -76,52 +67,6 @@ Simulate(double *v, size_t rows, int cohorts, int last, int res)
 	}
 }
 
-/*
- * Best of reps CPU times of the fit of f, with scratch memory for a sample
- * as the aggregate gives it; fills *fit
- */
-static double
-TimeFit(const CjFamily *f, const CjData *d, CjTuple *scratch, int reps,
-		CjFitResult *fit)
-{
-	double		best = INFINITY;
-	CjError		err;
-	int			i;
-
-	for (i = 0; i < reps; i++)
-	{
-		double		t0 = CpuSeconds();
-
-		if (!cj_fit_family_scratch(f, d, scratch, CJ_FIT_SCRATCH(d->n), fit,
-								   &err))
-		{
-			fprintf(stderr, "%s fit failed: %s\n", f->name, err.detail);
-			exit(1);
-		}
-		best = fmin(best, CpuSeconds() - t0);
-	}
-	return best;
-}
-
-/* Best of reps CPU times of one likelihood-and-gradient evaluation at p */
-static double
-TimeEval(const CjFamily *f, const CjData *d, const double *p, int reps)
-{
-	double		best = INFINITY,
-				g[CJ_MAX_PARAMS];
-	int			i;
-
-	for (i = 0; i < reps; i++)
-	{
-		double		t0 = CpuSeconds();
-
-		if (!isfinite(f->loglik(d, p, g)))
-			exit(1);
-		best = fmin(best, CpuSeconds() - t0);
-	}
-	return best;
-}
-
 /* What TimeRows computes per row */
 typedef enum Score
 {
@@ -141,7 +86,7 @@ TimeRows(const CjFamily *f, const double *p, const double *v, size_t rows,
 
 	for (i = 0; i < reps; i++)
 	{
-		double		t0 = CpuSeconds(),
+		double		t0 = micro_cpu_seconds(),
 					s = 0.0;
 		size_t		k;
 
@@ -165,7 +110,7 @@ TimeRows(const CjFamily *f, const double *p, const double *v, size_t rows,
 					break;
 			}
 		}
-		best = fmin(best, CpuSeconds() - t0);
+		best = fmin(best, micro_cpu_seconds() - t0);
 		*sum = s;
 	}
 	return best;
@@ -206,8 +151,8 @@ main(int argc, char **argv)
 	{
 		const CjFamily *f = fams[i];
 		CjFitResult fit;
-		double		tfit = TimeFit(f, &d, t + d.n, reps, &fit),
-					teval = TimeEval(f, &d, fit.p, reps),
+		double		tfit = micro_time_fit(f, &d, t + d.n, reps, &fit),
+					teval = micro_time_eval(f, &d, fit.p, reps),
 					tp,
 					tc,
 					tv,
