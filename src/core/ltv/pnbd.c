@@ -583,20 +583,28 @@ PnbdQuadPanels(PnbdDiffArg *a, double tx, double T, double scale, double *g)
  *   R(t_x) - R(T) = int_{t_x}^{T} ((alpha+T)/(alpha+u))^(r+x)
  *                                 ((beta+T)/(beta+u))^s / (beta+u) du,
  * a positive integrand, decreasing in u, analytic up to its singularities
- * at -alpha and -beta.  Computed on two meshes (PnbdQuadPanels, the second
- * twice as fine): NaN (an error for the caller) unless they agree to
- * 1e-10; +inf when the integrand overflows, correctly (P(alive) is 0).
+ * at -alpha and -beta.  Computed on two meshes (PnbdTwoMeshDiff:
+ * PnbdQuadPanels, the second twice as fine): NaN (an error for the caller)
+ * unless they agree to 1e-10; +inf when the integrand overflows, correctly
+ * (P(alive) is 0).
  */
-static CJ_NOINLINE double
-PnbdRelDiffQuad(const double *p, double x, double tx, double T)
+static double
+PnbdTwoMeshDiff(PnbdDiffArg *a, double tx, double T)
 {
-	PnbdDiffArg a = {p[0] + x, p[2], p[1], p[3], T, T};
-	double		d1 = PnbdQuadPanels(&a, tx, T, 1.0, NULL),
-				d2 = PnbdQuadPanels(&a, tx, T, 0.5, NULL);
+	double		d1 = PnbdQuadPanels(a, tx, T, 1.0, NULL),
+				d2 = PnbdQuadPanels(a, tx, T, 0.5, NULL);
 
 	if (isinf(d1) && isinf(d2))
 		return INFINITY;
 	return (fabs(d1 - d2) <= 1e-10 * d2) ? d2 : NAN;
+}
+
+static CJ_NOINLINE double
+PnbdRelDiffQuad(const double *p, double x, double tx, double T)
+{
+	PnbdDiffArg a = {p[0] + x, p[2], p[1], p[3], T, T};
+
+	return PnbdTwoMeshDiff(&a, tx, T);
 }
 
 /*
@@ -665,32 +673,50 @@ PnbdLogBracketQuad(const double *p, double x, double tx, double T, double *g)
 #define PNBD_SERIES_ZMAX 0.999
 
 /*
- * R(t_x) - R(T) from the series (see PnbdPAlive): both 2F1 (at t_x and
- * at T) from one paired pass; NaN when the series does not converge.
+ * The parts of the series of R(t_x) - R(T) (see PnbdPAlive): log e(t_x)
+ * and both 2F1 (at t_x and at T) from one paired pass, in the form of the
+ * larger of alpha, beta
  */
-static inline double
-PnbdRelDiffSeries(const double *p, double x, double tx, double T)
+static inline void
+PnbdSeriesParts(const double *p, double x, double tx, double T, double *le,
+				double *f1, double *f2)
 {
 	double		r = p[0],
 				al = p[1],
 				s = p[2],
-				be = p[3];
-	double		m = r + x,
+				be = p[3],
+				m = r + x,
 				a = r + s + x;
-	double		e,
+
+	/* plain log of the ratios: its rounding is far below what P(alive) shows */
+	*le = m * log((al + T) / (al + tx)) + s * log((be + T) / (be + tx));
+	if (al >= be)
+		cj_hyp2f1_a1_pair(m, a + 1.0, (al - be) / (al + tx), (al - be) / (al + T),
+						  f1, f2);
+	else
+		cj_hyp2f1_a1_pair(s + 1.0, a + 1.0, (be - al) / (be + tx),
+						  (be - al) / (be + T), f1, f2);
+}
+
+/*
+ * R(t_x) - R(T) from the series (see PnbdPAlive); NaN when the series
+ * does not converge.
+ */
+static inline double
+PnbdRelDiffSeries(const double *p, double x, double tx, double T)
+{
+	double		al = p[1],
+				be = p[3],
+				a = p[0] + p[2] + x,
+				le,
+				e,
 				f1,
 				f2;
 
-	/* plain log of the ratios: its rounding is far below what P(alive) shows */
-	e = exp(m * log((al + T) / (al + tx)) + s * log((be + T) / (be + tx)));
+	PnbdSeriesParts(p, x, tx, T, &le, &f1, &f2);
+	e = exp(le);
 	if (al >= be)
-	{
-		cj_hyp2f1_a1_pair(m, a + 1.0, (al - be) / (al + tx), (al - be) / (al + T),
-						  &f1, &f2);
 		return (e * f1 - f2) / a;
-	}
-	cj_hyp2f1_a1_pair(s + 1.0, a + 1.0, (be - al) / (be + tx),
-					  (be - al) / (be + T), &f1, &f2);
 	return (e * (al + tx) / (be + tx) * f1 - (al + T) / (be + T) * f2) / a;
 }
 
@@ -758,7 +784,7 @@ PnbdRelDiffShort(const double *p, double x, double tx, double T)
 			return g / B * sum;
 	}
 	{
-		/* not reached for U below 1/4; the integral by one panel */
+		/* not reached below PNBD_SHORT_GAP; the integral by one panel */
 		PnbdDiffArg a = {m, p[2], p[1], p[3], T, T};
 
 		return cj_quad_gl(PnbdDiffIntegrand, &a, tx, T, 1);
@@ -827,18 +853,16 @@ PnbdDropoutOdds(const double *p, const double *v, bool dead)
 static CJ_NOINLINE double
 PnbdLogDropoutOdds(const double *p, const double *v)
 {
-	double		r = p[0],
+	double		s = p[2],
 				al = p[1],
-				s = p[2],
 				be = p[3],
 				x = v[0],
 				tx = v[1],
 				T = v[2],
-				m = r + x,
-				a = r + s + x,
-				le = m * log((al + T) / (al + tx)) + s * log((be + T) / (be + tx)),
+				m = p[0] + x,
 				c1 = 1.0,
 				c2 = 1.0,
+				le,
 				f1,
 				f2;
 
@@ -846,29 +870,25 @@ PnbdLogDropoutOdds(const double *p, const double *v)
 	{
 		/*
 		 * the quadrature's regime: R(t_x) - R(T) = e(t_x) I with I the
-		 * integral relative to t_x (as in PnbdLogBracketQuad), two meshes
+		 * integral relative to t_x (as in PnbdLogBracketQuad)
 		 */
 		PnbdDiffArg q = {m, s, al, be, tx, T};
-		double		i1 = PnbdQuadPanels(&q, tx, T, 1.0, NULL),
-					i2 = PnbdQuadPanels(&q, tx, T, 0.5, NULL);
+		double		i = PnbdTwoMeshDiff(&q, tx, T);
 
-		if (!(i2 > 0.0 && fabs(i1 - i2) <= 1e-10 * i2))
+		if (!(i > 0.0 && isfinite(i)))
 			return NAN;
-		return log(s) + le + log(i2);
+		le = m * log((al + T) / (al + tx)) + s * log((be + T) / (be + tx));
+		return log(s) + le + log(i);
 	}
-	if (al >= be)
-		cj_hyp2f1_a1_pair(m, a + 1.0, (al - be) / (al + tx), (al - be) / (al + T),
-						  &f1, &f2);
-	else
+	PnbdSeriesParts(p, x, tx, T, &le, &f1, &f2);
+	if (al < be)
 	{
-		cj_hyp2f1_a1_pair(s + 1.0, a + 1.0, (be - al) / (be + tx),
-						  (be - al) / (be + T), &f1, &f2);
 		c1 = (al + tx) / (be + tx);
 		c2 = (al + T) / (be + T);
 	}
 	if (!(f1 > 0.0 && f2 >= 0.0))
 		return NAN;
-	return log(s) - log(a) + le + log(f1 * c1) +
+	return log(s) - log(p[0] + s + x) + le + log(f1 * c1) +
 		log1p(-(f2 * c2) / (f1 * c1) * exp(-le));
 }
 
