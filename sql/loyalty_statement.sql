@@ -187,3 +187,24 @@ INSERT INTO loyalty_tr SELECT 's', 'transfer_in', points, '2024-03-15', expires_
 SELECT m, (cj_points_balance(loyalty_tr_ledger(m), '2024-03-16')).available,
        (SELECT string_agg(e.expires_at::date || ':' || e.points, ', ' ORDER BY e.expires_at) FROM cj_points_expiring(loyalty_tr_ledger(m), '2024-03-16', '1 year') e) AS expiring
   FROM unnest(ARRAY['s', 'r']) m;
+
+-- amounts are built straight in numeric's stored form: each must be the
+-- value numeric_in gives for its shortest text, byte for byte (same text,
+-- same stored size once both are in a table)
+CREATE TEMP TABLE num_cases AS
+WITH v(i, p) AS (
+  SELECT row_number() OVER (), p FROM (VALUES (0.000001), (0.00001), (0.0001), (0.001), (0.01), (0.1), (0.5), (1), (9.99),
+     (10), (100.01), (9999.9999), (10000), (10000.000001), (12345.6789), (99990000), (100000000.000001),
+     (123456789.123456), (4611686018427.387904), (-7), (-0.000001), (-10000.5), (-4611686018427.387903)) x(p)),
+     l AS (SELECT cj_points_ledger('adjust', p, timestamptz '2024-01-01' + i * interval '1 day', NULL) AS l FROM v)
+SELECT v.p, s.points, trim_scale(v.p) AS want,
+       s.available_after AS running, trim_scale(s.available_after::text::numeric) AS running_want
+  FROM l, cj_points_statement(l, '2023-12-31', '2025-01-01') s
+  JOIN v ON s.at = timestamptz '2024-01-01' + v.i * interval '1 day'
+ WHERE s.kind = 'adjust';
+SELECT count(*) AS amounts,
+       bool_and(points = p AND points::text = want::text
+                AND pg_column_size(points) = pg_column_size(want)) AS points_exact,
+       bool_and(running::text = running_want::text
+                AND pg_column_size(running) = pg_column_size(running_want)) AS running_exact
+  FROM num_cases;

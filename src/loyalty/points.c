@@ -495,19 +495,6 @@ cj_ledger_replay(Datum ledger, TimestampTz as_of, CjPointsBalance *bal,
 		pfree(w.lots);
 }
 
-/* numeric Datum of millionths */
-Datum
-cj_millionths_numeric(int64 v)
-{
-	char		buf[CJ_DEC_BUFLEN];
-
-	if (v % CJ_DEC_ONE == 0)
-		return DirectFunctionCall1(int8_numeric, Int64GetDatum(v / CJ_DEC_ONE));
-	cj_dec_format(v, buf);
-	return DirectFunctionCall3(numeric_in, CStringGetDatum(buf),
-							   ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1));
-}
-
 /* The cj_points_balance composite of a replay */
 static Datum
 BalanceTuple(FunctionCallInfo fcinfo, const CjPointsBalance *b)

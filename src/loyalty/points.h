@@ -13,6 +13,7 @@
 #include "fmgr.h"
 #include "utils/timestamp.h"
 
+#include "common/numeric.h"
 #include "core/loyalty/points.h"
 
 /* Replay a cj_points_ledger Datum as of a time (lots optional) */
@@ -21,9 +22,6 @@ extern void cj_ledger_replay(Datum ledger, TimestampTz as_of,
 
 /* The movements of a cj_points_ledger Datum sorted in replay order */
 extern const CjMove **cj_ledger_sorted_moves(Datum ledger, int *n);
-
-/* numeric Datum of an amount in millionths */
-extern Datum cj_millionths_numeric(int64 v);
 
 /* qsort comparator over CjMove pointers */
 extern int	cj_move_qsort_cmp(const void *a, const void *b);

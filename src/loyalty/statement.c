@@ -21,7 +21,6 @@
 #include "funcapi.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
-#include "utils/numeric.h"
 #include "utils/date.h"
 #include "utils/datetime.h"
 #include "utils/timestamp.h"
@@ -109,26 +108,6 @@ PlusInterval(TimestampTz base, Interval *span, const char *name)
 	return end;
 }
 
-/*
- * numeric Datum of millionths, as cj_millionths_numeric prints it (the
- * shortest scale) without a text round trip: statements build several
- * per row.
- */
-static Datum
-Num(int64 v)
-{
-	int			scale = 6;
-
-	if (v % CJ_DEC_ONE == 0)
-		return NumericGetDatum(int64_to_numeric(v / CJ_DEC_ONE));
-	while (v % 10 == 0)
-	{
-		v /= 10;
-		scale--;
-	}
-	return NumericGetDatum(int64_div_fast_to_numeric(v, scale));
-}
-
 /* One replay with events: work arrays in the current context */
 static void
 ReplayEvents(Datum ledger, TimestampTz from, TimestampTz moves_until,
@@ -158,42 +137,32 @@ ReplayEvents(Datum ledger, TimestampTz from, TimestampTz moves_until,
 
 #define STATEMENT_COLS 9
 
-#define MEMO_SLOTS 16
+/* Longest kind, note or reference copied into a row without allocating */
+#define ROW_TEXT 256
 
 typedef struct StatementOut
 {
 	SetOut		so;
 	int64		net;			/* available + pending - negative so far */
-	/* numerics already built (most rows repeat 0 and their points) */
-	bool		memo_used[MEMO_SLOTS];
-	int64		memo_val[MEMO_SLOTS];
-	Datum		memo_num[MEMO_SLOTS];
 } StatementOut;
 
-/* Num(v) through a small direct-mapped memo */
+/* A text Datum of s in buf when it fits, else palloc'd */
 static Datum
-MemoNum(StatementOut *st, int64 v)
+TextIn(const char *s, size_t len, char *buf)
 {
-	int			k = (int) ((uint64) v % MEMO_SLOTS);
+	char	   *t = len <= ROW_TEXT ? buf : palloc(VARHDRSZ + len);
 
-	if (!st->memo_used[k] || st->memo_val[k] != v)
-	{
-		st->memo_used[k] = true;
-		st->memo_val[k] = v;
-		st->memo_num[k] = Num(v);
-	}
-	return st->memo_num[k];
+	SET_VARSIZE(t, VARHDRSZ + len);
+	memcpy(VARDATA(t), s, len);
+	return PointerGetDatum(t);
 }
 
-static Datum
-RefDatum(const CjMove *m, bool *isnull)
-{
-	*isnull = m == NULL || m->reflen == 0;
-	return *isnull ? (Datum) 0 :
-		PointerGetDatum(cstring_to_text_with_len(cj_move_ref(m), m->reflen));
-}
-
-/* One statement row */
+/*
+ * One statement row.  Its text and numeric columns are built in local
+ * buffers (tuplestore_putvalues copies them into the row): a statement
+ * returns about nine rows per member, and allocating each column costs as
+ * much as the replay.
+ */
 static void
 StatementRow(StatementOut *st, TimestampTz at, const char *kind,
 			 const CjMove *m, bool has_points, int64 points,
@@ -202,36 +171,34 @@ StatementRow(StatementOut *st, TimestampTz at, const char *kind,
 	Datum		values[STATEMENT_COLS];
 	bool		nulls[STATEMENT_COLS] = {0};
 	int64		net = avail + pend - neg;
+	CjNumericBuf num[5];
+	union
+	{
+		int32		align;
+		char		b[VARHDRSZ + ROW_TEXT];
+	}			txt[3];
 
 	values[0] = TimestampTzGetDatum(at);
-	values[1] = CStringGetTextDatum(kind);
-	values[2] = RefDatum(m, &nulls[2]);
+	values[1] = TextIn(kind, strlen(kind), txt[0].b);
+	nulls[2] = m == NULL || m->reflen == 0;
+	if (!nulls[2])
+		values[2] = TextIn(cj_move_ref(m), m->reflen, txt[1].b);
 	if (has_points)
 	{
-		values[3] = MemoNum(st, points);
-		values[4] = MemoNum(st, net - st->net);
+		values[3] = cj_millionths_numeric_in(points, &num[0]);
+		values[4] = cj_millionths_numeric_in(net - st->net, &num[1]);
 	}
 	else
 		nulls[3] = nulls[4] = true;
-	values[5] = MemoNum(st, avail);
-	values[6] = MemoNum(st, pend);
-	values[7] = MemoNum(st, neg);
+	values[5] = cj_millionths_numeric_in(avail, &num[2]);
+	values[6] = cj_millionths_numeric_in(pend, &num[3]);
+	values[7] = cj_millionths_numeric_in(neg, &num[4]);
 	if (note)
-		values[8] = CStringGetTextDatum(note);
+		values[8] = TextIn(note, strlen(note), txt[2].b);
 	else
 		nulls[8] = true;
 	st->net = net;
 	tuplestore_putvalues(st->so.store, st->so.desc, values, nulls);
-}
-
-/* A time in the canonical text of the ledger, for notes */
-static char *
-InstantText(int64 t)
-{
-	char	   *buf = palloc(64);
-
-	cj_format_instant(t, buf);
-	return buf;
 }
 
 static void
@@ -239,6 +206,7 @@ StatementEvent(void *arg, const CjPointsEvent *ev)
 {
 	StatementOut *st = (StatementOut *) arg;
 	const CjMove *m = ev->move;
+	char		note_buf[CJ_DEC_BUFLEN + 64];
 	char	   *note = NULL;
 	const char *kind;
 
@@ -257,13 +225,16 @@ StatementEvent(void *arg, const CjPointsEvent *ev)
 		default:
 			kind = cj_move_kind_name(m->kind);
 			if (cj_move_is_credit(m) && m->available > m->occurred)
-				note = psprintf("pending until %s", InstantText(m->available));
+			{
+				note = note_buf;
+				strcpy(note, "pending until ");
+				cj_format_instant(m->available, note + strlen(note));
+			}
 			else if (m->kind == CJ_MOVE_REVERSE && ev->unexpired > 0)
 			{
-				char		buf[CJ_DEC_BUFLEN];
-
-				cj_dec_format(ev->unexpired, buf);
-				note = psprintf("%s of the points taken back had already expired", buf);
+				note = note_buf;
+				cj_dec_format(ev->unexpired, note);
+				strcat(note, " of the points taken back had already expired");
 			}
 			break;
 	}
@@ -287,7 +258,6 @@ cj_points_statement(PG_FUNCTION_ARGS)
 				 errmsg("to must not be before from")));
 	SetBegin(fcinfo, &st.so);
 	st.net = 0;
-	memset(st.memo_used, 0, sizeof(st.memo_used));
 	ReplayEvents(PG_GETARG_DATUM(0), from, to, to, &bal, NULL, &nlots,
 				 StatementEvent, &st);
 	StatementRow(&st, to, "closing", NULL, false, 0, bal.available,
@@ -316,7 +286,7 @@ ExpiryFlush(ExpiryOut *eo)
 	if (!eo->have)
 		return;
 	values[0] = TimestampTzGetDatum(eo->at);
-	values[1] = Num(eo->points);
+	values[1] = cj_millionths_numeric(eo->points);
 	tuplestore_putvalues(eo->so.store, eo->so.desc, values, nulls);
 	eo->have = false;
 }
@@ -454,8 +424,8 @@ cj_points_liability(PG_FUNCTION_ARGS)
 		bool		nulls[3] = {0};
 
 		values[0] = DateADTGetDatum(cj_month_index_date(first + i));
-		values[1] = Num(pairs[2 * i]);
-		values[2] = Num(pairs[2 * i + 1]);
+		values[1] = cj_millionths_numeric(pairs[2 * i]);
+		values[2] = cj_millionths_numeric(pairs[2 * i + 1]);
 		tuplestore_putvalues(so.store, so.desc, values, nulls);
 	}
 	return (Datum) 0;
@@ -515,7 +485,7 @@ cj_points_transfer_lots(PG_FUNCTION_ARGS)
 		Datum		values[2];
 		bool		nulls[2] = {0};
 
-		values[0] = Num(pts[i]);
+		values[0] = cj_millionths_numeric(pts[i]);
 		if (exp[i] == CJ_TS_NEVER)
 			nulls[1] = true;
 		else
