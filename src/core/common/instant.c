@@ -11,7 +11,6 @@
 #include "core/common/instant.h"
 #include "core/common/text.h"
 
-#include <stdio.h>
 #include <string.h>
 
 /* UTC day of an instant, rounding towards minus infinity */
@@ -66,7 +65,30 @@ CivilFromDays(int64_t z, int64_t *y, int *m, int *d)
 /* Days from 1970-01-01 to 2000-01-01, the PostgreSQL epoch */
 #define EPOCH_SHIFT 10957
 
-/* Format an instant as ISO 8601 UTC: [-]YYYY-MM-DDTHH:MM:SS[.ffffff]Z */
+/* v in decimal, zero-padded to at least width digits, at p; returns the end */
+static char *
+PutDigits(char *p, int64_t v, int width)
+{
+	char		tmp[20];
+	int			n = 0;
+
+	do
+	{
+		tmp[n++] = (char) ('0' + v % 10);
+		v /= 10;
+	} while (v > 0);
+	while (n < width)
+		tmp[n++] = '0';
+	while (n > 0)
+		*p++ = tmp[--n];
+	return p;
+}
+
+/*
+ * Format an instant as ISO 8601 UTC: [-]YYYY-MM-DDTHH:MM:SS[.ffffff]Z, the
+ * fraction without trailing zeros.  Written digit by digit, not through
+ * snprintf: statements and ledger text print one per movement.
+ */
 size_t
 cj_format_instant(int64_t at, char *buf)
 {
@@ -76,13 +98,23 @@ cj_format_instant(int64_t at, char *buf)
 				y;
 	int			frac = (int) (us % 1000000),
 				m,
-				d,
-				n;
+				d;
+	char	   *p = buf;
 
 	CivilFromDays((int64_t) day + EPOCH_SHIFT, &y, &m, &d);
-	n = snprintf(buf, 40, "%s%04lld-%02d-%02dT%02d:%02d:%02d",
-				 y < 0 ? "-" : "", (long long) (y < 0 ? -y : y), m, d,
-				 (int) (secs / 3600), (int) (secs / 60 % 60), (int) (secs % 60));
+	if (y < 0)
+		*p++ = '-';
+	p = PutDigits(p, y < 0 ? -y : y, 4);
+	*p++ = '-';
+	p = PutDigits(p, m, 2);
+	*p++ = '-';
+	p = PutDigits(p, d, 2);
+	*p++ = 'T';
+	p = PutDigits(p, secs / 3600, 2);
+	*p++ = ':';
+	p = PutDigits(p, secs / 60 % 60, 2);
+	*p++ = ':';
+	p = PutDigits(p, secs % 60, 2);
 	if (frac != 0)
 	{
 		int			digits = 6;
@@ -92,11 +124,12 @@ cj_format_instant(int64_t at, char *buf)
 			frac /= 10;
 			digits--;
 		}
-		n += snprintf(buf + n, 40 - n, ".%0*d", digits, frac);
+		*p++ = '.';
+		p = PutDigits(p, frac, digits);
 	}
-	buf[n++] = 'Z';
-	buf[n] = '\0';
-	return (size_t) n;
+	*p++ = 'Z';
+	*p = '\0';
+	return (size_t) (p - buf);
 }
 
 /* Parse exactly n digits into *out */
