@@ -5,6 +5,8 @@
 #              MOVES movements (default 1,000,000 / 10,000,000), every row
 #              returned, versus cj_points_balance of the same ledgers
 #              (the benchmark of test/bench/loyalty.sh); target <= 1.5;
+#              beside it the floor of any statement: the balance plus nine
+#              bare rows a member through a set-returning function;
 #   earn:      cj_earn(amount, rule, tier) over ROWS amounts (default
 #              10,000,000) versus a bare numeric multiplication of the same
 #              amounts; target <= 1.5.
@@ -64,6 +66,10 @@ q_stmt="SELECT count(*)::text FROM bench_ledgers, cj_points_statement(l, '2024-0
 q_bal="SELECT sum((cj_points_balance(l, '2025-01-01')).available)::text FROM bench_ledgers"
 q_earn="SELECT sum(cj_earn(a, $rule, tier))::text FROM bench_amt"
 q_mul="SELECT sum(a * 1.25)::text FROM bench_amt"
+# the floor of any statement: the balance's replay plus as many bare rows
+# per member through a set-returning function, without columns
+q_rows="SELECT count(*)::text FROM bench_ledgers, generate_series(1, 9)"
+q_scan="SELECT count(*)::text FROM bench_ledgers"
 
 psql -At <<SQL
 SELECT 'statement rows per member: ' || round(($q_stmt)::numeric / $MEMBERS, 1);
@@ -82,12 +88,18 @@ BEGIN
         INSERT INTO t VALUES ('balance', bench_ms(\$q\$$q_bal\$q\$));
         INSERT INTO t VALUES ('earn', bench_ms(\$q\$$q_earn\$q\$));
         INSERT INTO t VALUES ('multiply', bench_ms(\$q\$$q_mul\$q\$));
+        INSERT INTO t VALUES ('rows', bench_ms(\$q\$$q_rows\$q\$));
+        INSERT INTO t VALUES ('scan', bench_ms(\$q\$$q_scan\$q\$));
     END LOOP;
 END \$\$;
 SELECT format('%-10s %10s ms', name, round(min(ms)::numeric, 0)) FROM t GROUP BY name ORDER BY 1;
 SELECT format('ratio statement/balance = %s  (cj_points_statement over a year vs cj_points_balance, per member)',
               round(((SELECT min(ms) FROM t WHERE name = 'statement') /
                      (SELECT min(ms) FROM t WHERE name = 'balance'))::numeric, 2));
+SELECT format('floor                   = %s  ((balance + 9 bare rows a member - scan) / balance: no statement can go below it)',
+              round(((SELECT min(ms) FROM t WHERE name = 'balance') + (SELECT min(ms) FROM t WHERE name = 'rows')
+                     - (SELECT min(ms) FROM t WHERE name = 'scan'))::numeric /
+                    (SELECT min(ms) FROM t WHERE name = 'balance')::numeric, 2));
 SELECT format('ratio earn/multiply     = %s  (cj_earn per row vs bare numeric multiplication)',
               round(((SELECT min(ms) FROM t WHERE name = 'earn') /
                      (SELECT min(ms) FROM t WHERE name = 'multiply'))::numeric, 2));
