@@ -80,18 +80,32 @@ cj_memory_getstate(FunctionCallInfo fcinfo, int n)
 	return m;
 }
 
+/*
+ * Fold m's log in place (m has the room), with a string index; errors
+ * raised with what as their message
+ */
+void
+cj_memory_fold_glue(CjMemory *m, const char *what)
+{
+	size_t		size = cj_memory_fold_scratch(m);
+	void	   *scratch = palloc(size);
+	CjError		err;
+
+	if (cj_memory_fold(m, scratch, size, &err) != CJ_MEM_ADDED)
+		cj_raise(&err, what);
+	pfree(scratch);
+}
+
 CjMemory *
 cj_memory_folded(const CjMemory *m)
 {
 	int32		cap[CJ_MS_N];
 	CjMemory   *g;
-	CjError		err;
 
 	cj_memory_fold_caps(m, false, cap);
 	g = cj_memory_alloc(cap, m->k);
 	cj_memory_copy_into(g, m);
-	if (cj_memory_fold(g, &err) != CJ_MEM_ADDED)
-		cj_raise(&err, "cannot fold the contact log of a customer memory");
+	cj_memory_fold_glue(g, "cannot fold the contact log of a customer memory");
 	return g;
 }
 
@@ -136,13 +150,15 @@ cj_memory_merged(const CjMemory *a, const CjMemory *b)
 	int32		cap[CJ_MS_N];
 	CjMemory   *out;
 	void	   *scratch;
+	size_t		size;
 	CjError		err;
 
 	cj_memory_merge_caps(a, b, cap);
 	out = cj_memory_alloc(cap, cap[CJ_MS_RECENT]);
-	scratch = palloc(cj_memory_merge_scratch(a, b ? b : a));
-	if (!cj_memory_merge_into(out, a, scratch, &err) ||
-		(b && !cj_memory_merge_into(out, b, scratch, &err)))
+	size = cj_memory_merge_scratch(a, b);
+	scratch = palloc(size);
+	if (!cj_memory_merge_into(out, a, scratch, size, &err) ||
+		(b && !cj_memory_merge_into(out, b, scratch, size, &err)))
 		cj_raise(&err, "cannot merge customer memories");
 	pfree(scratch);
 	return out;

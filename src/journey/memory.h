@@ -30,6 +30,9 @@ extern CjMemory *cj_memory_getstate(FunctionCallInfo fcinfo, int n);
 /* A copy of m with its contact log folded in */
 extern CjMemory *cj_memory_folded(const CjMemory *m);
 
+/* Fold m's log in place (m has the room); errors say what */
+extern void cj_memory_fold_glue(CjMemory *m, const char *what);
+
 /* The canonical form of m (m itself when it already is) */
 extern CjMemory *cj_memory_canonicalize(CjMemory *m);
 

@@ -191,8 +191,7 @@ cj_memory_trans(PG_FUNCTION_ARGS)
 				cj_memory_copy_into(g, m);
 				m = g;
 			}
-			if (cj_memory_fold(m, &err) != CJ_MEM_ADDED)
-				cj_raise(&err, "cannot add the contact to the customer memory");
+			cj_memory_fold_glue(m, "cannot add the contact to the customer memory");
 		}
 		if (!cj_memory_log_append(m, &in))
 			elog(ERROR, "customer memory log did not grow enough");

@@ -271,13 +271,127 @@ cj_mem_hash(const char *s, int32_t len)
 	return h;
 }
 
+/*
+ * A string index: open addressing over a pool's string ids by their
+ * stored hash, in caller memory (the scratch of a fold, a merge or a
+ * canonical form), so interning costs a probe instead of a scan of the
+ * pool, with the topic and case entries by string id beside it.  A pool
+ * holds up to CJ_MEMORY_MAX_STRINGS strings (a customer with thousands of
+ * cases), where scanning the pool, the topics and the cases for each
+ * contact made folding and merging quadratic.  Without an index (NULL)
+ * lookups scan, which small pools and one-off lookups want.
+ */
+typedef struct StrIndex
+{
+	int32_t    *slot;			/* string id, or -1 */
+	uint32_t	mask;
+	int32_t    *topic_of;		/* by string id: topic entry, or -1 */
+	int32_t    *case_of;		/* by string id: case entry, or -1 */
+	int32_t		null_topic;		/* topic entry of NULL topics, or -1 */
+	CjMemStr   *strs;			/* the indexed memory's pool (its sections */
+	char	   *bytes;			/* do not move while an index is in use) */
+} StrIndex;
+
+/* Slots of an index for a pool of cap strings: a power of two >= 2 cap */
+static size_t
+IndexSlots(int32_t cap)
+{
+	size_t		n = 16;
+
+	while (n < 2 * (size_t) (cap > 0 ? cap : 0))
+		n *= 2;
+	return n;
+}
+
+/* Bytes of an index for a pool of cap strings */
+static size_t
+IndexBytes(int32_t cap)
+{
+	return (IndexSlots(cap) + 2 * (size_t) (cap > 0 ? cap : 0)) * sizeof(int32_t);
+}
+
+/* Put string id of m into ix */
+static void
+IndexAdd(StrIndex *ix, int32_t id)
+{
+	uint32_t	h = ix->strs[id].hash & ix->mask;
+
+	while (ix->slot[h] >= 0)
+		h = (h + 1) & ix->mask;
+	ix->slot[h] = id;
+}
+
+/* Record topic entry i (of string topic) in ix */
+static void
+IndexTopic(StrIndex *ix, int32_t topic, int32_t i)
+{
+	if (ix == NULL)
+		return;
+	if (topic < 0)
+		ix->null_topic = i;
+	else
+		ix->topic_of[topic] = i;
+}
+
+/* Record case entry i (of string ref) in ix */
+static void
+IndexCase(StrIndex *ix, int32_t ref, int32_t i)
+{
+	if (ix)
+		ix->case_of[ref] = i;
+}
+
+/*
+ * An index of m's pool, topics and cases in mem (size bytes), or NULL
+ * when mem is too small for the pool's capacity
+ */
+static StrIndex *
+IndexBuild(StrIndex *ix, void *mem, size_t size, const CjMemory *m)
+{
+	int32_t		cap = m->cap[CJ_MS_STRS];
+	size_t		nslots = IndexSlots(cap);
+
+	if (mem == NULL || size < IndexBytes(cap))
+		return NULL;
+	ix->slot = mem;
+	ix->mask = (uint32_t) (nslots - 1);
+	ix->topic_of = ix->slot + nslots;
+	ix->case_of = ix->topic_of + cap;
+	ix->null_topic = -1;
+	ix->strs = cj_mem_strs(m);
+	ix->bytes = cj_mem_bytes(m);
+	memset(mem, 0xFF, IndexBytes(cap));	/* every entry -1 */
+	for (int32_t i = 0; i < m->n[CJ_MS_STRS]; i++)
+		IndexAdd(ix, i);
+	for (int32_t i = 0; i < m->n[CJ_MS_TOPICS]; i++)
+		IndexTopic(ix, cj_mem_topics(m)[i].topic, i);
+	for (int32_t i = 0; i < m->n[CJ_MS_CASES]; i++)
+		IndexCase(ix, cj_mem_cases(m)[i].last.ref, i);
+	return ix;
+}
+
 /* Slot of a string in m's pool, -1 if absent */
 static int32_t
-StrFindHashed(const CjMemory *m, const char *s, int32_t len, uint32_t h)
+StrFindHashed(const CjMemory *m, const StrIndex *ix, const char *s,
+			  int32_t len, uint32_t h)
 {
-	const CjMemStr *strs = cj_mem_strs(m);
-	const char *bytes = cj_mem_bytes(m);
+	const CjMemStr *strs;
+	const char *bytes;
 
+	if (ix)
+	{
+		for (uint32_t i = h & ix->mask; ix->slot[i] >= 0; i = (i + 1) & ix->mask)
+		{
+			const CjMemStr *e = &ix->strs[ix->slot[i]];
+
+			if (e->hash == h && e->len == len &&
+				memcmp(ix->bytes + e->off, s, (size_t) len) == 0)
+				return ix->slot[i];
+		}
+		return -1;
+	}
+	strs = cj_mem_strs(m);
+	bytes = cj_mem_bytes(m);
 	for (int32_t i = 0; i < m->n[CJ_MS_STRS]; i++)
 		if (strs[i].hash == h && strs[i].len == len &&
 			memcmp(bytes + strs[i].off, s, (size_t) len) == 0)
@@ -286,12 +400,12 @@ StrFindHashed(const CjMemory *m, const char *s, int32_t len, uint32_t h)
 }
 
 static int32_t
-StrFind(const CjMemory *m, const char *s, int32_t len)
+StrFind(const CjMemory *m, const StrIndex *ix, const char *s, int32_t len)
 {
-	return StrFindHashed(m, s, len, cj_mem_hash(s, len));
+	return StrFindHashed(m, ix, s, len, cj_mem_hash(s, len));
 }
 
-static int32_t StrIntern(CjMemory *m, const char *s, int32_t len);
+static int32_t StrIntern(CjMemory *m, StrIndex *ix, const char *s, int32_t len);
 
 int32_t
 cj_mem_intern(CjMemory *m, const char *s, int32_t len)
@@ -300,17 +414,17 @@ cj_mem_intern(CjMemory *m, const char *s, int32_t len)
 
 	if (s == NULL)
 		return -1;
-	if ((id = StrFind(m, s, len)) >= 0)
+	if ((id = StrFind(m, NULL, s, len)) >= 0)
 		return id;
 	if (m->n[CJ_MS_STRS] >= m->cap[CJ_MS_STRS] ||
 		len > m->cap[CJ_MS_BYTES] - m->n[CJ_MS_BYTES])
 		return -2;
-	return StrIntern(m, s, len);
+	return StrIntern(m, NULL, s, len);
 }
 
 /* Slot of a string, adding it (room must have been checked); NULL -> -1 */
 static int32_t
-StrIntern(CjMemory *m, const char *s, int32_t len)
+StrIntern(CjMemory *m, StrIndex *ix, const char *s, int32_t len)
 {
 	int32_t		id;
 	CjMemStr   *e;
@@ -320,48 +434,54 @@ StrIntern(CjMemory *m, const char *s, int32_t len)
 	if (s == NULL)
 		return -1;
 	h = cj_mem_hash(s, len);
-	if ((id = StrFindHashed(m, s, len, h)) >= 0)
+	if ((id = StrFindHashed(m, ix, s, len, h)) >= 0)
 		return id;
 	id = m->n[CJ_MS_STRS]++;
-	e = cj_mem_strs(m) + id;
+	e = (ix ? ix->strs : cj_mem_strs(m)) + id;
 	e->off = m->n[CJ_MS_BYTES];
 	e->len = len;
 	e->hash = h;
 	e->pad = 0;
-	memcpy(cj_mem_bytes(m) + e->off, s, (size_t) len);
+	memcpy((ix ? ix->bytes : cj_mem_bytes(m)) + e->off, s, (size_t) len);
 	m->n[CJ_MS_BYTES] += len;
+	if (ix)
+		IndexAdd(ix, id);
 	return id;
 }
 
 /* Translate a contact of src into dst's string slots (room checked) */
 static CjMemContact
-Translate(CjMemory *dst, const CjMemory *src, const CjMemContact *c)
+Translate(CjMemory *dst, StrIndex *ix, const CjMemory *src, const CjMemContact *c)
 {
 	CjMemContact t = *c;
-	const char *s;
-	int32_t		len;
+	const CjMemStr *ss;
+	const char *sb;
+	const int32_t *from[4] = {&c->channel, &c->agent, &c->topic, &c->ref};
+	int32_t    *to[4] = {&t.channel, &t.agent, &t.topic, &t.ref};
 
 	if (dst == src)
 		return t;
-	s = cj_mem_str(src, c->channel, &len);
-	t.channel = StrIntern(dst, s, len);
-	s = cj_mem_str(src, c->agent, &len);
-	t.agent = StrIntern(dst, s, len);
-	s = cj_mem_str(src, c->topic, &len);
-	t.topic = StrIntern(dst, s, len);
-	s = cj_mem_str(src, c->ref, &len);
-	t.ref = StrIntern(dst, s, len);
+	/* src's pool located once for the four strings */
+	ss = cj_mem_strs(src);
+	sb = cj_mem_bytes(src);
+	for (int i = 0; i < 4; i++)
+	{
+		int32_t		id = *from[i];
+
+		*to[i] = id < 0 ? -1 :
+			StrIntern(dst, ix, sb + ss[id].off, ss[id].len);
+	}
 	return t;
 }
 
 static int32_t
-TranslateId(CjMemory *dst, const CjMemory *src, int32_t id)
+TranslateId(CjMemory *dst, StrIndex *ix, const CjMemory *src, int32_t id)
 {
 	const char *s;
 	int32_t		len;
 
 	s = cj_mem_str(src, id, &len);
-	return StrIntern(dst, s, len);
+	return StrIntern(dst, ix, s, len);
 }
 
 /* ---------- section lookups ---------- */
@@ -428,7 +548,7 @@ cj_mem_find_channel(const CjMemory *m, const char *s, int32_t len)
 {
 	int32_t		id = -1;
 
-	if (s != NULL && (id = StrFind(m, s, len)) < 0)
+	if (s != NULL && (id = StrFind(m, NULL, s, len)) < 0)
 		return -1;
 	return ChanFind(m, id);
 }
@@ -442,6 +562,24 @@ cj_mem_find_topic(const CjMemory *m, int32_t topic)
 		if (t[i].topic == topic)
 			return i;
 	return -1;
+}
+
+/* Entry of topic string topic (-1: NULL) through ix when there is one */
+static int32_t
+TopicFind(const CjMemory *m, const StrIndex *ix, int32_t topic)
+{
+	if (ix == NULL)
+		return cj_mem_find_topic(m, topic);
+	return topic < 0 ? ix->null_topic : ix->topic_of[topic];
+}
+
+static int32_t CaseFind(const CjMemory *m, int32_t ref);
+
+/* Entry of case reference ref (>= 0) through ix when there is one */
+static int32_t
+CaseFindIx(const CjMemory *m, const StrIndex *ix, int32_t ref)
+{
+	return ix ? ix->case_of[ref] : CaseFind(m, ref);
 }
 
 static int32_t
@@ -543,8 +681,19 @@ CaseUpdate(CjMemory *m, CjMemCase *cs, const CjMemContact *c, bool fresh)
 	}
 }
 
+static CjMemAdd AddContact(CjMemory *m, StrIndex *ix, const CjMemInput *in,
+						   int k, CjError *err);
+
 CjMemAdd
 cj_memory_add(CjMemory *m, const CjMemInput *in, int k, CjError *err)
+{
+	return AddContact(m, NULL, in, k, err);
+}
+
+/* cj_memory_add, strings looked up through ix when there is one */
+static CjMemAdd
+AddContact(CjMemory *m, StrIndex *ix, const CjMemInput *in, int k,
+		   CjError *err)
 {
 	int32_t		id[4];
 	int32_t		newstr = 0,
@@ -560,7 +709,7 @@ cj_memory_add(CjMemory *m, const CjMemInput *in, int k, CjError *err)
 	for (int i = 0; i < 4; i++)
 	{
 		id[i] = -1;
-		if (in->str[i] && (id[i] = StrFind(m, in->str[i], in->len[i])) < 0)
+		if (in->str[i] && (id[i] = StrFind(m, ix, in->str[i], in->len[i])) < 0)
 		{
 			id[i] = -2;			/* new */
 			newstr++;
@@ -571,9 +720,9 @@ cj_memory_add(CjMemory *m, const CjMemInput *in, int k, CjError *err)
 	if (id[0] != -2)
 		ci = ChanFind(m, id[0]);
 	if (id[2] != -2)
-		ti = cj_mem_find_topic(m, id[2]);
+		ti = TopicFind(m, ix, id[2]);
 	if (in->str[3] && id[3] != -2)
-		ki = CaseFind(m, id[3]);
+		ki = CaseFindIx(m, ix, id[3]);
 
 	if (di < 0 && m->n[CJ_MS_DAYS] >= CJ_MEMORY_MAX_DAYS)
 		return LimitError(CJ_MS_DAYS, err), CJ_MEM_ERROR;
@@ -600,10 +749,10 @@ cj_memory_add(CjMemory *m, const CjMemInput *in, int k, CjError *err)
 	/* now apply */
 	c.at = in->at;
 	/* only new strings need interning (which also merges equal new ones) */
-	c.channel = id[0] != -2 ? id[0] : StrIntern(m, in->str[0], in->len[0]);
-	c.agent = id[1] != -2 ? id[1] : StrIntern(m, in->str[1], in->len[1]);
-	c.topic = id[2] != -2 ? id[2] : StrIntern(m, in->str[2], in->len[2]);
-	c.ref = id[3] != -2 ? id[3] : StrIntern(m, in->str[3], in->len[3]);
+	c.channel = id[0] != -2 ? id[0] : StrIntern(m, ix, in->str[0], in->len[0]);
+	c.agent = id[1] != -2 ? id[1] : StrIntern(m, ix, in->str[1], in->len[1]);
+	c.topic = id[2] != -2 ? id[2] : StrIntern(m, ix, in->str[2], in->len[2]);
+	c.ref = id[3] != -2 ? id[3] : StrIntern(m, ix, in->str[3], in->len[3]);
 	c.status = in->status;
 	c.pad = 0;
 
@@ -652,6 +801,7 @@ cj_memory_add(CjMemory *m, const CjMemInput *in, int k, CjError *err)
 
 		if (ti < 0)
 		{
+			IndexTopic(ix, c.topic, m->n[CJ_MS_TOPICS]);
 			t = cj_mem_topics(m) + m->n[CJ_MS_TOPICS]++;
 			memset(t, 0, sizeof(*t));
 			t->topic = c.topic;
@@ -669,6 +819,7 @@ cj_memory_add(CjMemory *m, const CjMemInput *in, int k, CjError *err)
 
 		if (fresh)
 		{
+			IndexCase(ix, c.ref, m->n[CJ_MS_CASES]);
 			cs = cj_mem_cases(m) + m->n[CJ_MS_CASES]++;
 			memset(cs, 0, sizeof(*cs));
 		}
@@ -807,13 +958,21 @@ cj_memory_fold_caps(const CjMemory *m, bool keep_log, int32_t cap[CJ_MS_N])
 		cap[CJ_MS_LOG] = m->n[CJ_MS_LOG];
 }
 
+size_t
+cj_memory_fold_scratch(const CjMemory *m)
+{
+	return IndexBytes(m->cap[CJ_MS_STRS]);
+}
+
 CjMemAdd
-cj_memory_fold(CjMemory *m, CjError *err)
+cj_memory_fold(CjMemory *m, void *scratch, size_t scratch_size, CjError *err)
 {
 	int32_t		pos = 0;
 	int32_t		done = 0;
 	CjMemInput	in;
 	CjMemAdd	r = CJ_MEM_ADDED;
+	StrIndex	index;
+	StrIndex   *ix = IndexBuild(&index, scratch, scratch_size, m);
 
 	while (pos < m->n[CJ_MS_LOG])
 	{
@@ -822,7 +981,7 @@ cj_memory_fold(CjMemory *m, CjError *err)
 			cj_error_set(err, CJ_ERR_PARAM, "The customer memory's contact log is corrupt.");
 			return CJ_MEM_ERROR;
 		}
-		if ((r = cj_memory_add(m, &in, m->k, err)) != CJ_MEM_ADDED)
+		if ((r = AddContact(m, ix, &in, m->k, err)) != CJ_MEM_ADDED)
 			break;
 		done = pos;
 	}
@@ -889,7 +1048,8 @@ cj_memory_merge_caps(const CjMemory *a, const CjMemory *b, int32_t cap[CJ_MS_N])
 
 /* Merge the day entries of src into dst (both sorted by day) */
 static bool
-MergeDays(CjMemory *dst, const CjMemory *src, CjMemDay *scratch, CjError *err)
+MergeDays(CjMemory *dst, StrIndex *ix, const CjMemory *src, CjMemDay *scratch,
+		  CjError *err)
 {
 	CjMemDay   *d = cj_mem_days(dst);
 	const CjMemDay *s = cj_mem_days(src);
@@ -899,7 +1059,7 @@ MergeDays(CjMemory *dst, const CjMemory *src, CjMemDay *scratch, CjError *err)
 	/* add to existing entries; new ones go after the old, in day order */
 	for (int32_t j = 0; j < src->n[CJ_MS_DAYS]; j++)
 	{
-		int32_t		ch = TranslateId(dst, src, s[j].channel);
+		int32_t		ch = TranslateId(dst, ix, src, s[j].channel);
 		int32_t		i;
 
 		if ((j & 1023) == 1023)
@@ -941,16 +1101,39 @@ MergeDays(CjMemory *dst, const CjMemory *src, CjMemDay *scratch, CjError *err)
 	return true;
 }
 
+/*
+ * Merge scratch: the day entries' merge buffer (room for dst's day
+ * capacity), then dst's string index
+ */
+static size_t
+MergeDayBytes(const int32_t cap[CJ_MS_N])
+{
+	return ((size_t) cap[CJ_MS_DAYS] * sizeof(CjMemDay) + 7) & ~(size_t) 7;
+}
+
 size_t
 cj_memory_merge_scratch(const CjMemory *a, const CjMemory *b)
 {
-	return ((size_t) a->n[CJ_MS_DAYS] + (size_t) b->n[CJ_MS_DAYS]) * sizeof(CjMemDay) + 8;
+	int32_t		cap[CJ_MS_N];
+
+	cj_memory_merge_caps(a, b, cap);
+	return MergeDayBytes(cap) + IndexBytes(cap[CJ_MS_STRS]);
 }
 
 bool
 cj_memory_merge_into(CjMemory *dst, const CjMemory *src, void *scratch,
-					 CjError *err)
+					 size_t scratch_size, CjError *err)
 {
+	size_t		days = MergeDayBytes(dst->cap);
+	StrIndex	index;
+	StrIndex   *ix;
+
+	if (scratch_size < days)
+	{
+		cj_error_set(err, CJ_ERR_PARAM, "The merge scratch is too small.");
+		return false;
+	}
+	ix = IndexBuild(&index, (char *) scratch + days, scratch_size - days, dst);
 	if (src->n[CJ_MS_LOG] != 0)
 	{
 		cj_error_set(err, CJ_ERR_PARAM, "A customer memory must be folded before a merge.");
@@ -980,7 +1163,7 @@ cj_memory_merge_into(CjMemory *dst, const CjMemory *src, void *scratch,
 			CjMemContact t;
 
 			if (j < src->n[CJ_MS_RECENT])
-				t = Translate(dst, src, &sr[j]);
+				t = Translate(dst, ix, src, &sr[j]);
 			if (j >= src->n[CJ_MS_RECENT] ||
 				(i < dst->n[CJ_MS_RECENT] && cj_mem_contact_cmp(dst, &r[i], dst, &t) >= 0))
 				merged[n++] = r[i++];
@@ -994,13 +1177,13 @@ cj_memory_merge_into(CjMemory *dst, const CjMemory *src, void *scratch,
 		dst->n[CJ_MS_RECENT] = n;
 	}
 
-	if (!MergeDays(dst, src, scratch, err))
+	if (!MergeDays(dst, ix, src, scratch, err))
 		return false;
 
 	for (int32_t j = 0; j < src->n[CJ_MS_CHANS]; j++)
 	{
 		const CjMemChannel *sc = cj_mem_chans(src) + j;
-		CjMemContact t = Translate(dst, src, &sc->last);
+		CjMemContact t = Translate(dst, ix, src, &sc->last);
 		int32_t		i = ChanFind(dst, t.channel);
 
 		if (i < 0)
@@ -1020,8 +1203,8 @@ cj_memory_merge_into(CjMemory *dst, const CjMemory *src, void *scratch,
 	for (int32_t j = 0; j < src->n[CJ_MS_TOPICS]; j++)
 	{
 		const CjMemTopic *st = cj_mem_topics(src) + j;
-		int32_t		tp = TranslateId(dst, src, st->topic);
-		int32_t		i = cj_mem_find_topic(dst, tp);
+		int32_t		tp = TranslateId(dst, ix, src, st->topic);
+		int32_t		i = TopicFind(dst, ix, tp);
 		CjMemTopic *t;
 		int64_t		v[4];
 		int			nv = 0;
@@ -1033,6 +1216,7 @@ cj_memory_merge_into(CjMemory *dst, const CjMemory *src, void *scratch,
 			if (dst->n[CJ_MS_TOPICS] >= dst->cap[CJ_MS_TOPICS])
 				return LimitError(CJ_MS_TOPICS, err);
 			i = dst->n[CJ_MS_TOPICS]++;
+			IndexTopic(ix, tp, i);
 			t = cj_mem_topics(dst) + i;
 			memset(t, 0, sizeof(*t));
 			t->topic = tp;
@@ -1064,8 +1248,8 @@ cj_memory_merge_into(CjMemory *dst, const CjMemory *src, void *scratch,
 	for (int32_t j = 0; j < src->n[CJ_MS_CASES]; j++)
 	{
 		const CjMemCase *sc = cj_mem_cases(src) + j;
-		CjMemContact last = Translate(dst, src, &sc->last);
-		int32_t		i = CaseFind(dst, last.ref);
+		CjMemContact last = Translate(dst, ix, src, &sc->last);
+		int32_t		i = CaseFindIx(dst, ix, last.ref);
 		CjMemCase  *c;
 
 		if ((j & 255) == 255)
@@ -1074,11 +1258,12 @@ cj_memory_merge_into(CjMemory *dst, const CjMemory *src, void *scratch,
 		{
 			if (dst->n[CJ_MS_CASES] >= dst->cap[CJ_MS_CASES])
 				return LimitError(CJ_MS_CASES, err);
+			IndexCase(ix, last.ref, dst->n[CJ_MS_CASES]);
 			c = cj_mem_cases(dst) + dst->n[CJ_MS_CASES]++;
 			*c = *sc;
 			c->last = last;
 			if (sc->flags & CJ_CASE_HAS_STATUS)
-				c->last_status = Translate(dst, src, &sc->last_status);
+				c->last_status = Translate(dst, ix, src, &sc->last_status);
 			continue;
 		}
 		c = cj_mem_cases(dst) + i;
@@ -1086,7 +1271,7 @@ cj_memory_merge_into(CjMemory *dst, const CjMemory *src, void *scratch,
 			c->last = last;
 		if (sc->flags & CJ_CASE_HAS_STATUS)
 		{
-			CjMemContact ls = Translate(dst, src, &sc->last_status);
+			CjMemContact ls = Translate(dst, ix, src, &sc->last_status);
 
 			if (!(c->flags & CJ_CASE_HAS_STATUS) ||
 				cj_mem_contact_cmp(dst, &ls, dst, &c->last_status) > 0)
@@ -1173,16 +1358,26 @@ cj_memory_canonical_caps(const CjMemory *src, int32_t cap[CJ_MS_N])
 	cap[CJ_MS_LOG] = 0;
 }
 
-size_t
-cj_memory_canonical_scratch(const CjMemory *src)
+/*
+ * Canonical-form scratch: the merge sort's buffer (the largest section),
+ * then the string index of the canonical pool (src's live strings at most)
+ */
+static size_t
+CanonSortBytes(const CjMemory *src)
 {
 	size_t		most = 0;
 
 	for (int s = CJ_MS_DAYS; s <= CJ_MS_CASES; s++)
 		if ((size_t) src->n[s] * ElemSize[s] > most)
 			most = (size_t) src->n[s] * ElemSize[s];
+	return (most + 8 + 7) & ~(size_t) 7;
+}
+
+size_t
+cj_memory_canonical_scratch(const CjMemory *src)
+{
 	/* a sorted copy of each section lives in dst while building */
-	return most + 8;
+	return CanonSortBytes(src) + IndexBytes(src->n[CJ_MS_STRS]);
 }
 
 /*
@@ -1197,16 +1392,20 @@ cj_memory_canonical(const CjMemory *src, CjMemory *dst, void *scratch,
 {
 	int32_t		cap[CJ_MS_N];
 	const CjMemContact *sr = cj_mem_recent(src);
+	StrIndex	index;
+	StrIndex   *ix;
 
 	cj_memory_canonical_caps(src, cap);
 	/* dst's byte and string sections must hold all live strings */
 	cj_memory_init(dst, src->k, cap);
+	ix = IndexBuild(&index, (char *) scratch + CanonSortBytes(src),
+					IndexBytes(src->n[CJ_MS_STRS]), dst);
 	dst->first_at = src->first_at;
 	dst->last_at = src->last_at;
 	dst->total = src->total;
 
 	for (int32_t i = 0; i < src->n[CJ_MS_RECENT]; i++)
-		cj_mem_recent(dst)[i] = Translate(dst, src, &sr[i]);
+		cj_mem_recent(dst)[i] = Translate(dst, ix, src, &sr[i]);
 	dst->n[CJ_MS_RECENT] = src->n[CJ_MS_RECENT];
 
 	/* days: copy, sort by (day, channel string) in src's terms, translate */
@@ -1220,7 +1419,7 @@ cj_memory_canonical(const CjMemory *src, CjMemory *dst, void *scratch,
 		{
 			if ((i & 4095) == 4095)
 				cj_check_interrupts();
-			d[i].channel = TranslateId(dst, src, d[i].channel);
+			d[i].channel = TranslateId(dst, ix, src, d[i].channel);
 		}
 		dst->n[CJ_MS_DAYS] = n;
 	}
@@ -1231,7 +1430,7 @@ cj_memory_canonical(const CjMemory *src, CjMemory *dst, void *scratch,
 		memcpy(c, cj_mem_chans(src), (size_t) n * sizeof(CjMemChannel));
 		MergeSort((char *) c, (size_t) n, sizeof(CjMemChannel), scratch, ChanCmp, src);
 		for (int32_t i = 0; i < n; i++)
-			c[i].last = Translate(dst, src, &c[i].last);
+			c[i].last = Translate(dst, ix, src, &c[i].last);
 		dst->n[CJ_MS_CHANS] = n;
 	}
 	{
@@ -1241,7 +1440,7 @@ cj_memory_canonical(const CjMemory *src, CjMemory *dst, void *scratch,
 		memcpy(t, cj_mem_topics(src), (size_t) n * sizeof(CjMemTopic));
 		MergeSort((char *) t, (size_t) n, sizeof(CjMemTopic), scratch, TopicCmp, src);
 		for (int32_t i = 0; i < n; i++)
-			t[i].topic = TranslateId(dst, src, t[i].topic);
+			t[i].topic = TranslateId(dst, ix, src, t[i].topic);
 		dst->n[CJ_MS_TOPICS] = n;
 	}
 	{
@@ -1254,9 +1453,9 @@ cj_memory_canonical(const CjMemory *src, CjMemory *dst, void *scratch,
 		{
 			if ((i & 1023) == 1023)
 				cj_check_interrupts();
-			c[i].last = Translate(dst, src, &c[i].last);
+			c[i].last = Translate(dst, ix, src, &c[i].last);
 			if (c[i].flags & CJ_CASE_HAS_STATUS)
-				c[i].last_status = Translate(dst, src, &c[i].last_status);
+				c[i].last_status = Translate(dst, ix, src, &c[i].last_status);
 			else
 				memset(&c[i].last_status, 0, sizeof(CjMemContact));
 			if (!(c[i].flags & CJ_CASE_HAS_OPEN))

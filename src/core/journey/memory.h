@@ -239,8 +239,14 @@ extern size_t cj_memory_log_entry_size(const CjMemInput *in);
 extern void cj_memory_fold_caps(const CjMemory *m, bool keep_log,
 								int32_t cap[CJ_MS_N]);
 
-/* Fold the log into the sections (the log ends empty) */
-extern CjMemAdd cj_memory_fold(CjMemory *m, CjError *err);
+/*
+ * Fold the log into the sections (the log ends empty).  scratch is room
+ * for cj_memory_fold_scratch(m) bytes (an index of the string pool); with
+ * less (or NULL) the pool is scanned instead, which gives the same result.
+ */
+extern size_t cj_memory_fold_scratch(const CjMemory *m);
+extern CjMemAdd cj_memory_fold(CjMemory *m, void *scratch, size_t scratch_size,
+							   CjError *err);
 
 /* Capacities for growing m so that one more contact fits */
 extern void cj_memory_grow_caps(const CjMemory *m, const CjMemInput *in,
@@ -257,13 +263,17 @@ extern void cj_memory_merge_caps(const CjMemory *a, const CjMemory *b,
 								 int32_t cap[CJ_MS_N]);
 
 /*
- * Merge src into dst in place (dst has the room cj_memory_merge_caps
- * computes; dst may be empty), with scratch of cj_memory_merge_scratch
- * bytes.  Fails on a limit or count overflow.
+ * Merge src into dst in place (dst has the room cj_memory_merge_caps(a, b)
+ * computes; dst may be empty), with scratch_size bytes of scratch:
+ * cj_memory_merge_scratch(a, b) for such a dst (a buffer for the day
+ * entries and an index of dst's string pool; the index is left out when
+ * the scratch is smaller, the result is the same).  Fails on a limit or
+ * count overflow.
  */
-extern size_t cj_memory_merge_scratch(const CjMemory *dst, const CjMemory *src);
+extern size_t cj_memory_merge_scratch(const CjMemory *a, const CjMemory *b);
 extern bool cj_memory_merge_into(CjMemory *dst, const CjMemory *src,
-								 void *scratch, CjError *err);
+								 void *scratch, size_t scratch_size,
+								 CjError *err);
 
 /*
  * Canonical form of src into dst, which has the capacities

@@ -52,6 +52,20 @@ Contact(int i, CjMemInput *in)
 	}
 }
 
+/* Contact i of the large-pool test: its agent, topic and case in names */
+static void
+BigContact(int i, char names[3][16], CjMemInput *c)
+{
+	c->at = (int64_t) ((i * 37) % 5000) * HOUR;
+	c->status = (int32_t) (i % 5);
+	c->str[0] = Chans[i % 4];
+	c->str[1] = names[0];
+	c->str[2] = names[1];
+	c->str[3] = names[2];
+	for (int k = 0; k < 4; k++)
+		c->len[k] = c->str[k] ? (int32_t) strlen(c->str[k]) : 0;
+}
+
 static CjMemory *
 New(const int32_t cap[CJ_MS_N], int k)
 {
@@ -79,7 +93,8 @@ Add(CjMemory *m, const CjMemInput *in, int k)
 		cj_memory_copy_into(g, m);
 		free(m);
 		m = g;
-		if (cj_memory_fold(m, &err) != CJ_MEM_ADDED)
+		/* folded scanning the string pool (Folded uses the index) */
+		if (cj_memory_fold(m, NULL, 0, &err) != CJ_MEM_ADDED)
 			return NULL;
 	}
 	return m;
@@ -92,11 +107,17 @@ Folded(const CjMemory *m)
 	CjMemory   *g;
 	CjError		err;
 
+	size_t		size;
+	void	   *scratch;
+
 	cj_memory_fold_caps(m, false, cap);
 	g = New(cap, m->k);
 	cj_memory_copy_into(g, m);
-	if (cj_memory_fold(g, &err) != CJ_MEM_ADDED)
-		return NULL;
+	size = cj_memory_fold_scratch(g);
+	scratch = malloc(size);
+	if (cj_memory_fold(g, scratch, size, &err) != CJ_MEM_ADDED)
+		g = NULL;
+	free(scratch);
 	return g;
 }
 
@@ -129,12 +150,14 @@ Merged(const CjMemory *a0, const CjMemory *b0)
 			   *b = Folded(b0);
 	int32_t		cap[CJ_MS_N];
 	CjMemory   *out;
-	void	   *scratch = malloc(cj_memory_merge_scratch(a, b));
+	size_t		size = cj_memory_merge_scratch(a, b);
+	void	   *scratch = malloc(size);
 	CjError		err;
 
 	cj_memory_merge_caps(a, b, cap);
 	out = New(cap, cap[CJ_MS_RECENT]);
-	if (!cj_memory_merge_into(out, a, scratch, &err) || !cj_memory_merge_into(out, b, scratch, &err))
+	if (!cj_memory_merge_into(out, a, scratch, size, &err) ||
+		!cj_memory_merge_into(out, b, scratch, size, &err))
 		out = NULL;
 	free(scratch);
 	free(a);
@@ -346,5 +369,89 @@ main(void)
 		free(l);
 	}
 	free(want);
+	/*
+	 * Large string pools (thousands of case references and agents): the
+	 * folds that scan the pool (Add), the fold through the string index
+	 * (Folded) and the merge of two halves give the same memory
+	 */
+	{
+		enum {H = 6000};
+		static char names[H][3][16];
+		int32_t		big[CJ_MS_N] = {0};
+		CjMemory   *scan = NULL,
+				   *a = NULL,
+				   *b = NULL,
+				   *whole,
+				   *halves;
+		char	   *ts,
+				   *tw,
+				   *th;
+
+		big[CJ_MS_RECENT] = 5;
+		big[CJ_MS_LOG] = 4096;
+		scan = New(big, 5);
+		a = New(big, 5);
+		b = New(big, 5);
+		for (int i = 0; i < H; i++)
+		{
+			CjMemInput	c;
+
+			snprintf(names[i][0], 16, "agent%d", (i * 7) % 1500);
+			snprintf(names[i][1], 16, "topic%d", (i * 13) % 900);
+			snprintf(names[i][2], 16, "case%d", (i * 11) % 4000);
+			BigContact(i, names[i], &c);
+			scan = Add(scan, &c, 5);
+			if (i % 2)
+				a = Add(a, &c, 5);
+			else
+				b = Add(b, &c, 5);
+		}
+		ts = Text(scan);
+		/* one fold of a log holding everything, through the index */
+		{
+			int32_t		cap[CJ_MS_N] = {0};
+			CjMemory   *log;
+
+			cap[CJ_MS_RECENT] = 5;
+			cap[CJ_MS_LOG] = H * 64;
+			log = New(cap, 5);
+			for (int i = 0; i < H; i++)
+			{
+				CjMemInput	c;
+
+				BigContact(i, names[i], &c);
+				cj_memory_log_append(log, &c);
+			}
+			whole = Folded(log);
+			free(log);
+		}
+		tw = Text(whole);
+		halves = Merged(a, b);
+		th = halves ? Text(halves) : NULL;
+		CHECK(scan && whole && strcmp(ts, tw) == 0,
+			  "4,000 cases: folding through the string index equals scanning the pool");
+		CHECK(th && strcmp(ts, th) == 0,
+			  "4,000 cases: the merge of two halves equals the whole");
+		{
+			bool		all = true;
+
+			for (int i = 0; i < 4000 && all; i++)
+			{
+				char		ref[24];
+
+				snprintf(ref, sizeof(ref), "\"case%d\"", i);
+				all = strstr(ts, ref) != NULL;
+			}
+			CHECK(all, "4,000 cases: every case kept");
+		}
+		free(ts);
+		free(tw);
+		free(th);
+		free(scan);
+		free(a);
+		free(b);
+		free(whole);
+		free(halves);
+	}
 	return unit_done();
 }
