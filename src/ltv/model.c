@@ -383,13 +383,23 @@ cj_customer_params(const CjFamily *f, const double *p, const CjCovariates *cov,
 				   Datum ct, Datum cl, double *q)
 {
 	double		zt[CJ_COV_MAX],
-				zl[CJ_COV_MAX],
-				et,
-				el;
-	int			i;
+				zl[CJ_COV_MAX];
 
 	cj_covariate_values(ct, cov, CJ_COV_TRANS, zt);
 	cj_covariate_values(cl, cov, CJ_COV_LIFE, zl);
+	cj_customer_params_z(f, p, cov, zt, zl, q);
+}
+
+/* The same from covariate values already read and checked */
+void
+cj_customer_params_z(const CjFamily *f, const double *p,
+					 const CjCovariates *cov, const double *zt,
+					 const double *zl, double *q)
+{
+	double		et,
+				el;
+	int			i;
+
 	et = cj_covariates_linear(cov, CJ_COV_TRANS, zt);
 	el = cj_covariates_linear(cov, CJ_COV_LIFE, zl);
 

@@ -90,6 +90,9 @@ extern bool cj_float8_array_inplace(Datum d, int maxn, double *z, int *n);
 extern void cj_customer_params(const CjFamily *f, const double *p,
 							   const CjCovariates *cov, Datum ct, Datum cl,
 							   double *q);
+extern void cj_customer_params_z(const CjFamily *f, const double *p,
+								 const CjCovariates *cov, const double *zt,
+								 const double *zl, double *q);
 extern int	cj_model_name_index(const CjFamily *f, const CjCovariates *cov,
 								const char *name);
 extern const CjFamily *cj_model_family_of(const CjModel *m);

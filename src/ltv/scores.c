@@ -94,6 +94,10 @@ PG_FUNCTION_INFO_V1(cj_dert_history_cov);
 #define PART_BITS 10
 #define PART_SIZE (1 << PART_BITS)	/* parts by (x, T) per call site */
 #define PART_WORDS 7			/* generation, x, T, 3 more keys, part */
+#define QCACHE_BITS 5
+#define QCACHE_SIZE (1 << QCACHE_BITS)	/* customers' parameters per call site */
+#define QCACHE_Z 8				/* covariates (both processes) it keys on */
+#define QCACHE_WORDS (1 + CJ_MAX_PARAMS + QCACHE_Z)	/* generation, q, z */
 
 /*
  * The memo is a flat array of MEMO_SIZE entries of mkeys + 2 doubles each:
@@ -115,6 +119,7 @@ typedef struct ScoreCache
 	double		expo_cov[EXPO_COV_SIZE][8]; /* the same with covariates: generation,
 										 * T, t, the customer's q[0..3], part */
 	double		horizon;		/* t of the memoised conditional scores */
+	double		qcache[QCACHE_SIZE][QCACHE_WORDS]; /* covariates -> q */
 	double	   *parts;			/* PART_SIZE entries of PART_WORDS,
 								 * allocated on first use */
 } ScoreCache;
@@ -134,6 +139,7 @@ NewGeneration(ScoreCache *c)
 			memset(c->memo, 0, sizeof(double) * (c->mkeys + 2) * MEMO_SIZE);
 		if (c->parts)
 			memset(c->parts, 0, sizeof(double) * PART_WORDS * PART_SIZE);
+		memset(c->qcache, 0, sizeof(c->qcache));
 		memset(c->expo, 0, sizeof(c->expo));
 		memset(c->expo_cov, 0, sizeof(c->expo_cov));
 		c->gen = 1;
@@ -1131,12 +1137,22 @@ cj_derl(PG_FUNCTION_ARGS)
 /*
  * The customer's parameters q under the model in ms from the covariate
  * arguments targ, targ + 1.  A model without covariates is refused: the
- * plain overload is the one to call.
+ * plain overload is the one to call.  q of the last covariate vectors seen
+ * (up to QCACHE_Z values in all) is kept per call site in a direct-mapped
+ * table of the current generation: customers of a covariate cell share it,
+ * so most rows skip the linear predictors and their exponentials.
  */
 static void
 CovParams(FunctionCallInfo fcinfo, const CjModelSlot *ms, int targ, double *q)
 {
 	const CjCovariates *cov = ms->cov;
+	ScoreCache *c = GetCache(fcinfo);
+	double		z[2 * CJ_COV_MAX],
+			   *e;
+	int			nt,
+				nz,
+				i;
+	uint64		h = 0;
 
 	if (ms->raw == NULL)
 		ereport(ERROR,
@@ -1144,8 +1160,34 @@ CovParams(FunctionCallInfo fcinfo, const CjModelSlot *ms, int targ, double *q)
 				 errmsg("%s got covariates for a model without covariates",
 						get_func_name(fcinfo->flinfo->fn_oid)),
 				 errdetail("The model has no coefficients; call the overload without cov_trans and cov_life.")));
-	cj_customer_params(ms->f, ms->b.params, cov, PG_GETARG_DATUM(targ),
-					   PG_GETARG_DATUM(targ + 1), q);
+	nt = cov->n[CJ_COV_TRANS];
+	nz = nt + cov->n[CJ_COV_LIFE];
+	cj_covariate_values(PG_GETARG_DATUM(targ), cov, CJ_COV_TRANS, z);
+	cj_covariate_values(PG_GETARG_DATUM(targ + 1), cov, CJ_COV_LIFE, z + nt);
+	if (nz > QCACHE_Z)
+	{
+		cj_customer_params_z(ms->f, ms->b.params, cov, z, z + nt, q);
+		return;
+	}
+	/* customers of one covariate cell share q: remember the last ones */
+	for (i = 0; i < nz; i++)
+	{
+		uint64		b;
+
+		memcpy(&b, &z[i], sizeof(b));
+		h = (h + (b ^ (b >> 32))) * 0x9E3779B97F4A7C15u;
+	}
+	e = c->qcache[h >> (64 - QCACHE_BITS)];
+	if (e[0] == (double) c->gen &&
+		memcmp(e + 1 + CJ_MAX_PARAMS, z, sizeof(double) * nz) == 0)
+	{
+		memcpy(q, e + 1, sizeof(double) * CJ_MAX_PARAMS);
+		return;
+	}
+	cj_customer_params_z(ms->f, ms->b.params, cov, z, z + nt, q);
+	e[0] = (double) c->gen;
+	memcpy(e + 1, q, sizeof(double) * CJ_MAX_PARAMS);
+	memcpy(e + 1 + CJ_MAX_PARAMS, z, sizeof(double) * nz);
 }
 
 /* cj_expected_purchases(m, t, cov_trans, cov_life): E[X(t)] of a new customer */
