@@ -499,11 +499,12 @@ for my $name (sort keys %agent)
 		if ($best < $rank{$id})
 		{
 			$violations++;
-			if ($violations <= 3)
+			# "TODO detail:" lines are echoed by test/run when a TODO fails
+			if ($violations <= 10)
 			{
 				my $y = $order[ $best - 1 ];
 				my $t = $tk{$y};
-				diag "claim of $id by $name (clock $cnow, window $s..$e) passed over "
+				diag "TODO detail: claim of $id by $name (clock $cnow, window $s..$e) passed over "
 				  . "$y (rank $best < $rank{$id}): queue $t->{q}, need $t->{need}, req $t->{req}, due $t->{due}, "
 				  . "enqueued $t->{enq}, claimed from $t->{cstart}, not_before $t->{nb}, "
 				  . "pinned to '$t->{pa}' until $t->{pu}, busy "
@@ -515,6 +516,8 @@ for my $name (sort keys %agent)
 }
 is($checked, $total, 'every claim checked for order');
 note "$violations of $checked claims passed over an earlier ticket the logs show free";
+diag "TODO detail: $violations of $checked claims passed over an earlier ticket the logs show free"
+  if $violations;
 # A wrong choice of ticket (order, skills, window) shows in thousands of
 # claims; with lock releases bounded by the client's next claim, runs of
 # 20,000 and 100,000 tickets on PostgreSQL 15 and 18 found none, but one
