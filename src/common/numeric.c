@@ -16,8 +16,9 @@
  * weight 0 and a positive sign.  This is the stored form of numeric, which
  * PostgreSQL keeps across major versions (pg_upgrade copies data files
  * as they are), and exactly what make_result() writes for the same value
- * and display scale; sql/loyalty_statement.sql checks every statement
- * amount against numeric_in's reading of its text, byte for byte.
+ * and display scale; sql/loyalty_statement.sql checks statement amounts
+ * from 1e-6 to 4.6e12 of both signs against numeric_in's reading of their
+ * text, byte for byte.
  *
  *-------------------------------------------------------------------------
  */

@@ -160,8 +160,8 @@ TextIn(const char *s, size_t len, char *buf)
 /*
  * One statement row.  Its text and numeric columns are built in local
  * buffers (tuplestore_putvalues copies them into the row): a statement
- * returns about nine rows per member, and allocating each column costs as
- * much as the replay.
+ * returns about nine rows per member, so an allocation per column would
+ * be paid some forty times per member.
  */
 static void
 StatementRow(StatementOut *st, TimestampTz at, const char *kind,
