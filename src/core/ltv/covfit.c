@@ -325,6 +325,71 @@ BaseObjective(void *ctx, const double *theta, double *grad)
 }
 
 /*
+ * A_g: the np x k linear map from theta to group g's log parameters
+ * (identity on the family parameters, the signed covariates of the links
+ * on the coefficients)
+ */
+static void
+GroupMap(const CovCtx *c, const CjCovGroup *g, double *A)
+{
+	const CjCovSpec *s = c->s;
+	const CovLink *l = LinkOf(c->f);
+	int			np = c->f->nparams,
+				k = np + s->ncoef,
+				i,
+				j;
+
+	memset(A, 0, sizeof(double) * np * k);
+	for (i = 0; i < np; i++)
+	{
+		A[i * k + i] = 1.0;
+		for (j = 0; j < s->ntrans; j++)
+			A[i * k + np + s->trans_coef[j]] += l->trans[i] * g->z[j];
+		for (j = 0; j < s->nlife; j++)
+			A[i * k + np + s->life_coef[j]] += l->life[i] * g->z[s->ntrans + j];
+	}
+}
+
+/* H (k x k) += scale A' Hg A, Hg (np x np) symmetrised */
+static void
+AddSandwich(double *H, int k, int np, const double *A, const double *Hg,
+			double scale)
+{
+	for (int a = 0; a < np; a++)
+		for (int b = 0; b < np; b++)
+		{
+			double		hab = scale * 0.5 * (Hg[a * np + b] + Hg[b * np + a]);
+
+			if (hab == 0.0)
+				continue;
+			for (int i = 0; i < k; i++)
+			{
+				double		ai = A[a * k + i] * hab;
+
+				if (ai == 0.0)
+					continue;
+				for (int j = 0; j < k; j++)
+					H[i * k + j] += ai * A[b * k + j];
+			}
+		}
+}
+
+/* The penalty's 2 N lambda on the coefficients' diagonal; false if H is not finite */
+static bool
+AddPenaltyFinite(const CovCtx *c, double *H)
+{
+	int			np = c->f->nparams,
+				k = np + c->s->ncoef;
+
+	for (int i = 0; i < c->s->ncoef; i++)
+		H[(np + i) * k + np + i] += 2.0 * c->d->total_weight * LambdaOf(c->s, i);
+	for (int i = 0; i < k * k; i++)
+		if (!isfinite(H[i]))
+			return false;
+	return true;
+}
+
+/*
  * Negative Hessian of the penalised objective at theta, from the groups'
  * structure.  The log-likelihood is sum_g L_g(A_g theta), where L_g is the
  * family's likelihood of group g as a function of its log parameters
@@ -349,9 +414,7 @@ CovNegHessian(CovCtx *c, const double *theta, double *H, int *evals)
 	int			np = f->nparams,
 				k = np + s->ncoef,
 				i,
-				j,
-				a,
-				b;
+				j;
 	size_t		gi;
 
 	memset(H, 0, sizeof(double) * k * k);
@@ -385,42 +448,59 @@ CovNegHessian(CovCtx *c, const double *theta, double *H, int *evals)
 			for (i = 0; i < np; i++)
 				Hg[j * np + i] = -(gp[i] - gm[i]) / (2 * h);
 		}
-		/* A_g: np x k */
-		memset(A, 0, sizeof(double) * np * k);
-		for (i = 0; i < np; i++)
-		{
-			A[i * k + i] = 1.0;
-			for (j = 0; j < s->ntrans; j++)
-				A[i * k + np + s->trans_coef[j]] += l->trans[i] * g->z[j];
-			for (j = 0; j < s->nlife; j++)
-				A[i * k + np + s->life_coef[j]] += l->life[i] * g->z[s->ntrans + j];
-		}
-		/* H += A' Hg A, Hg symmetrised */
-		for (a = 0; a < np; a++)
-			for (b = 0; b < np; b++)
-			{
-				double		hab = 0.5 * (Hg[a * np + b] + Hg[b * np + a]);
-
-				if (hab == 0.0)
-					continue;
-				for (i = 0; i < k; i++)
-				{
-					double		ai = A[a * k + i] * hab;
-
-					if (ai == 0.0)
-						continue;
-					for (j = 0; j < k; j++)
-						H[i * k + j] += ai * A[b * k + j];
-				}
-			}
+		GroupMap(c, g, A);
+		AddSandwich(H, k, np, A, Hg, 1.0);
 	}
 	*evals += 2 * np;
-	for (i = 0; i < s->ncoef; i++)
-		H[(np + i) * k + np + i] += 2.0 * c->d->total_weight * LambdaOf(s, i);
-	for (i = 0; i < k * k; i++)
-		if (!isfinite(H[i]))
-			return false;
-	return true;
+	return AddPenaltyFinite(c, H);
+}
+
+/*
+ * A start for the inverse Hessian of stage 2 without passes over the data.
+ * At zero coefficients every group has the pooled fit's parameters, and
+ * the pooled log-likelihood is the sum of the groups', so its observed
+ * information in log parameters, -H = (D^-1 V D^-1)^-1 with V the pooled
+ * covariance of p and D = diag(p), is exactly sum_g -H_g.  Taking each
+ * group's share as its share of the customers, -H_g ~ (w_g / W) (-H),
+ * gives the whole negative Hessian as sum_g (w_g / W) A_g' (-H) A_g plus
+ * the penalty's 2 N lambda (A_g as in CovNegHessian): exact in the
+ * parameter block, approximate in the coefficients', which BFGS corrects
+ * as it goes.  False when V is not usable.
+ */
+static bool
+CovStartInverseHessian(CovCtx *c, const CjFitResult *pf, double *Hinv)
+{
+	const CjFamily *f = c->f;
+	const CjCovSpec *s = c->s;
+	int			np = f->nparams,
+				k = np + s->ncoef,
+				i,
+				j;
+	double		cth[CJ_MAX_PARAMS * CJ_MAX_PARAMS],
+				Hp[CJ_MAX_PARAMS * CJ_MAX_PARAMS],
+				H[CJ_OPTIM_MAX_DIM * CJ_OPTIM_MAX_DIM],
+				A[CJ_MAX_PARAMS * CJ_OPTIM_MAX_DIM];
+	size_t		gi;
+
+	if (pf->hessian != CJ_HESSIAN_PD)
+		return false;
+	for (i = 0; i < np; i++)
+		for (j = 0; j < np; j++)
+			cth[i * np + j] = pf->vcov[i * np + j] / (pf->p[i] * pf->p[j]);
+	if (!cj_fit_invert_pd(np, cth, Hp))
+		return false;
+	memset(H, 0, sizeof(double) * k * k);
+	for (gi = 0; gi < c->d->ngroups; gi++)
+	{
+		const CjCovGroup *g = &c->d->g[gi];
+		double		share = g->d.total_weight / c->d->total_weight;
+
+		if (g->d.n == 0)
+			continue;
+		GroupMap(c, g, A);
+		AddSandwich(H, k, np, A, Hp, share);
+	}
+	return AddPenaltyFinite(c, H) && cj_fit_invert_pd(k, H, Hinv);
 }
 
 /* Inverse of CovNegHessian when positive definite */
@@ -582,6 +662,8 @@ cj_cov_fit(const CjFamily *f, const CjCovSpec *s, const CjCovData *d,
 				j;
 	CjOptimResult best,
 				r;
+	CjFitResult pf;
+	bool		pooled = false;
 	size_t		gi;
 
 	memset(res, 0, sizeof(*res));
@@ -613,7 +695,6 @@ cj_cov_fit(const CjFamily *f, const CjCovSpec *s, const CjCovData *d,
 		 * covariate and history rows).  Its failure is not final: the
 		 * grouped starts below may still work.
 		 */
-		CjFitResult pf;
 		CjError		perr;
 
 		if (cj_fit_family(f, d->pooled, &pf, &perr) &&
@@ -622,6 +703,7 @@ cj_cov_fit(const CjFamily *f, const CjCovSpec *s, const CjCovData *d,
 			for (i = 0; i < np; i++)
 				theta[i] = fmin(CJ_LOGPARAM_MAX, fmax(CJ_LOGPARAM_MIN, log(pf.p[i])));
 			evals += pf.evaluations;
+			pooled = true;
 		}
 		else if (!FitBase(&ctx, theta, &best, &evals))
 			goto nostart;
@@ -641,7 +723,13 @@ cj_cov_fit(const CjFamily *f, const CjCovSpec *s, const CjCovData *d,
 		goto nostart;
 	for (round = 0; round < 2; round++)
 	{
-		bool		hok = CovInverseNegHessian(&ctx, theta, Hinv, &evals);
+		/*
+		 * the first round from the pooled fit's information (no pass over
+		 * the data) where it has one, the restart from the exact one
+		 */
+		bool		hok = (round == 0 && pooled &&
+						   CovStartInverseHessian(&ctx, &pf, Hinv)) ||
+			CovInverseNegHessian(&ctx, theta, Hinv, &evals);
 
 		if (!cj_optim_maximise_from(CovObjective, &ctx, k, theta,
 									CJ_LOGPARAM_MIN, CJ_LOGPARAM_MAX,
