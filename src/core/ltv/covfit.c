@@ -780,7 +780,12 @@ cj_cov_fit(const CjFamily *f, const CjCovSpec *s, const CjCovData *d,
 				res->vcov[i * k + j] = res->vcov[j * k + i] =
 					si * sj * 0.5 * (cov[i * k + j] + cov[j * k + i]);
 			}
-	res->loglik = cj_cov_loglik(f, s, d, theta, NULL);
+	/*
+	 * the objective at theta is the log-likelihood itself when nothing is
+	 * penalised (it subtracts exact zeros): no pass over the data for it
+	 */
+	res->loglik = (s->lambda_trans == 0.0 && s->lambda_life == 0.0) ?
+		best.value : cj_cov_loglik(f, s, d, theta, NULL);
 	res->penalty = cj_cov_penalty(s, res->coef);
 	res->n = d->total_weight;
 	res->grad_norm = best.grad_norm;

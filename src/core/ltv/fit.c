@@ -227,7 +227,8 @@ cj_fit_inverse_neg_hessian(CjObjective fn, void *ctx, int k,
  * Then up to two Newton steps theta += A^-1 g are taken while they do not
  * lower the likelihood: the estimate then no longer depends on the path
  * BFGS took (to ~1e-12 instead of the stopping tolerance), so fits of the
- * same data agree to the last digits however they were started.
+ * same data agree to the last digits however they were started.  *best
+ * is the optimizer's result at theta: its gradient is taken as it is.
  */
 bool
 cj_fit_polish(CjObjective fn, void *ctx, int k, double *theta,
@@ -242,8 +243,12 @@ cj_fit_polish(CjObjective fn, void *ctx, int k, double *theta,
 				i,
 				j;
 
-	fn(ctx, theta, g);
-	(*evals)++;
+	/*
+	 * the gradient at theta is the optimizer's last one (best->grad, from
+	 * the same deterministic objective at the same point): no pass over
+	 * the data to recompute it
+	 */
+	memcpy(g, best->grad, sizeof(double) * k);
 	/* central differences: the inverse is also the reported covariance */
 	if (hinv)
 		memcpy(Hinv, hinv, sizeof(double) * k * k);
