@@ -19,8 +19,9 @@
  * the options (names_trans, names_life, lambda_trans, lambda_life,
  * constrain); every later row must have arrays of the same lengths and the
  * same options, and states combine only with states of the same shape.
- * The final function sorts a copy of the rows, which groups them by
- * covariate vector, and fits (core/ltv/covfit.c): the model does not
+ * The final function groups the rows by covariate vector, the groups in
+ * the order of their covariates and each group's tuples sorted
+ * (cj_cov_group_rows), and fits (core/ltv/covfit.c): the model does not
  * depend on the order rows arrived in.
  *
  * Text form: see core/ltv/covstate.c; the binary form is its text
@@ -651,7 +652,7 @@ cj_cov_fit_state_final(PG_FUNCTION_ARGS)
 	CjData		pooled;
 	CjCovFitResult res;
 	CjError		err;
-	double	   *rows;
+	uint32	   *scratch;
 	size_t		n;
 	uint32		fp;
 
@@ -661,12 +662,14 @@ cj_cov_fit_state_final(PG_FUNCTION_ARGS)
 	if (s->n == 0 || s->shape.ntrans < 0)
 		PG_RETURN_NULL();
 	f = cj_family_by_id(s->shape.family);
-	rows = SortedRows(s, &n);
-	tuples = palloc_extended(sizeof(CjTuple) * n, MCXT_ALLOC_HUGE);
-	groups = palloc_extended(sizeof(CjCovGroup) * n, MCXT_ALLOC_HUGE);
+	tuples = palloc_extended(sizeof(CjTuple) * s->n, MCXT_ALLOC_HUGE);
+	groups = palloc_extended(sizeof(CjCovGroup) * s->n, MCXT_ALLOC_HUGE);
+	scratch = palloc_extended(sizeof(uint32) * cj_cov_group_scratch(s->n),
+							  MCXT_ALLOC_HUGE);
 	d.g = groups;
-	d.ngroups = cj_cov_group_rows(&s->shape, rows, n, tuples, groups,
-								  &d.total_weight);
+	d.ngroups = cj_cov_group_rows(&s->shape, CSTATE_ROWS(s), s->n, tuples,
+								  groups, scratch, &n, &d.total_weight);
+	pfree(scratch);
 	/* every group's tuples merged: the fit without covariates, the start */
 	pooled_t = palloc_extended(sizeof(CjTuple) * n, MCXT_ALLOC_HUGE);
 	memcpy(pooled_t, tuples, sizeof(CjTuple) * n);

@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/common/core.h"
 #include "core/common/shortest.h"
 #include "core/common/text.h"
 #include "core/ltv/fit_state_text.h"
@@ -337,38 +338,143 @@ cj_cov_row_check(const CjCovShape *s, const double *v, CjError *err)
 	return f->check_data(v + nz, err);
 }
 
-/* Group sorted rows by covariate vector (see the header) */
+/* Hash index size of the grouping for n rows: a power of two >= 2n + 2 */
+static size_t
+GroupSlots(size_t n)
+{
+	size_t		nslots = 16;
+
+	while (nslots < 2 * n + 2)
+		nslots *= 2;
+	return nslots;
+}
+
+/* Scratch of cj_cov_group_rows (see the header) */
+size_t
+cj_cov_group_scratch(size_t n)
+{
+	return GroupSlots(n) + 3 * n;
+}
+
+/* The covariate vectors the comparison below sees (one sort at a time) */
+static const double *GroupRows;
+static const uint32_t *GroupRep;
+static int	GroupWidth;
+static int	GroupStride;
+
+/* Order of two groups: their covariate vectors, lexicographically */
+static int
+GroupCmp(const void *a, const void *b)
+{
+	const double *x = GroupRows + (size_t) GroupRep[*(const uint32_t *) a] * GroupStride,
+			   *y = GroupRows + (size_t) GroupRep[*(const uint32_t *) b] * GroupStride;
+	int			i;
+
+	for (i = 0; i < GroupWidth; i++)
+		if (x[i] != y[i])
+			return x[i] < y[i] ? -1 : 1;
+	return 0;
+}
+
+/*
+ * Group rows by covariate vector (see the header).  What sorting the whole
+ * rows and cutting the runs of equal covariates gives, without sorting
+ * rows of up to 24 values: each row's covariate vector is looked up in a
+ * hash index of the distinct ones (rep: a row of each), the distinct
+ * vectors alone are sorted, the rows' tuples are laid out group by group
+ * (a counting sort on the group's rank) and each group's tuples are sorted
+ * and merged by the tuple sort.  Same groups, same order, same tuples.
+ */
 size_t
 cj_cov_group_rows(const CjCovShape *s, const double *rows, size_t n,
-				  CjTuple *tuples, CjCovGroup *groups, double *total)
+				  CjTuple *tuples, CjCovGroup *groups, uint32_t *scratch,
+				  size_t *ntuples, double *total)
 {
 	int			nz = s->ntrans + s->nlife,
 				width = nz + 3,
 				stride = width + 1;
-	size_t		i,
-				ng = 0;
+	size_t		nslots = GroupSlots(n),
+				mask = nslots - 1,
+				i,
+				g,
+				ng = 0,
+				out = 0;
+	uint32_t   *slots = scratch,
+			   *rep = scratch + nslots,
+			   *gid = rep + n,
+			   *order = gid + n,
+			   *rank = slots,	/* reused once the index is done */
+			   *start = slots + n + 1;
 
 	*total = 0.0;
+	for (i = 0; i < nslots; i++)
+		slots[i] = UINT32_MAX;
+	for (i = 0; i < n; i++)
+	{
+		const double *z = rows + i * stride;
+		size_t		h = (size_t) HashRow(z, nz) & mask;
+
+		while (slots[h] != UINT32_MAX &&
+			   memcmp(rows + (size_t) rep[slots[h]] * stride, z,
+					  sizeof(double) * nz) != 0)
+			h = (h + 1) & mask;
+		if (slots[h] == UINT32_MAX)
+		{
+			rep[ng] = (uint32_t) i;
+			slots[h] = (uint32_t) ng++;
+		}
+		gid[i] = slots[h];
+		if ((i & 0xffff) == 0xffff)
+			cj_check_interrupts();
+	}
+	for (g = 0; g < ng; g++)
+		order[g] = (uint32_t) g;
+	GroupRows = rows;
+	GroupRep = rep;
+	GroupWidth = nz;
+	GroupStride = stride;
+	cj_sort(order, ng, sizeof(uint32_t), GroupCmp);
+	/* rank of each group, and where its tuples start */
+	for (g = 0; g <= ng; g++)
+		start[g] = 0;
+	for (g = 0; g < ng; g++)
+		rank[order[g]] = (uint32_t) g;
+	for (i = 0; i < n; i++)
+		start[rank[gid[i]] + 1]++;
+	for (g = 0; g < ng; g++)
+		start[g + 1] += start[g];
 	for (i = 0; i < n; i++)
 	{
 		const double *r = rows + i * stride;
+		CjTuple    *t = &tuples[start[rank[gid[i]]]++];
 
-		if (ng == 0 || memcmp(groups[ng - 1].z, r, sizeof(double) * nz) != 0)
-		{
-			groups[ng].z = r;
-			groups[ng].d.t = tuples + i;
-			groups[ng].d.n = 0;
-			groups[ng].d.total_weight = 0.0;
-			ng++;
-		}
-		tuples[i].v[0] = r[nz];
-		tuples[i].v[1] = r[nz + 1];
-		tuples[i].v[2] = r[nz + 2];
-		tuples[i].w = r[width];
-		groups[ng - 1].d.n++;
-		groups[ng - 1].d.total_weight += r[width];
-		*total += r[width];
+		t->v[0] = r[nz];
+		t->v[1] = r[nz + 1];
+		t->v[2] = r[nz + 2];
+		t->w = r[width];
 	}
+	/* start[g] is now the end of group g: sort, merge and pack each */
+	for (g = 0; g < ng; g++)
+	{
+		size_t		from = g == 0 ? 0 : start[g - 1],
+					m,
+					j;
+		CjCovGroup *gr = &groups[g];
+
+		m = cj_tuples_sort_merge(tuples + from, start[g] - from);
+		memmove(tuples + out, tuples + from, sizeof(CjTuple) * m);
+		gr->z = rows + (size_t) rep[order[g]] * stride;
+		gr->d.t = tuples + out;
+		gr->d.n = m;
+		gr->d.total_weight = 0.0;
+		for (j = 0; j < m; j++)
+		{
+			gr->d.total_weight += tuples[out + j].w;
+			*total += tuples[out + j].w;
+		}
+		out += m;
+	}
+	*ntuples = out;
 	return ng;
 }
 

@@ -103,13 +103,19 @@ extern bool cj_cov_row_check(const CjCovShape *s, const double *v,
 							 CjError *err);
 
 /*
- * Group sorted, merged rows by covariate vector for the likelihood:
- * tuples (n of them) and groups (at most n) are the caller's; groups
- * point into rows for their covariates and into tuples.  Returns the
- * number of groups; *total gets the sum of the weights.
+ * Group rows (in any order) by covariate vector for the likelihood, as
+ * sorting them and cutting the runs of equal covariates would: groups in
+ * the lexicographic order of their covariates, each with its tuples
+ * sorted and equal ones merged.  tuples (n of them), groups (at most n)
+ * and scratch (cj_cov_group_scratch(n) values) are the caller's; groups
+ * point into rows for their covariates and into tuples, which hold
+ * *ntuples tuples afterwards.  Returns the number of groups; *total gets
+ * the sum of the weights.
  */
+extern size_t cj_cov_group_scratch(size_t n);
 extern size_t cj_cov_group_rows(const CjCovShape *s, const double *rows,
 								size_t n, CjTuple *tuples, CjCovGroup *groups,
+								uint32_t *scratch, size_t *ntuples,
 								double *total);
 
 /* Text form: rows a literal of textlen bytes can hold */
