@@ -74,6 +74,31 @@ SELECT model_type_merge(s) FROM (VALUES ('bgnbd{(0,0,38.86):2} unit=7d'::cj_fit_
                                         ('bgnbd{(1,3,38.86):4}'::cj_fit_state)) v(s);
 SELECT model_type_merge(s) FROM (VALUES ('bgnbd{(0,0,38.86):2}'::cj_fit_state), ('gg{(1,3):1}'::cj_fit_state)) v(s);
 SELECT model_type_merge(s) FROM (VALUES ('bgnbd{} unit=7d'::cj_fit_state), ('bgnbd{} unit=1d'::cj_fit_state)) v(s);
+-- large states (merged into an expanded state from 4,096 tuples on), in
+-- either order and from a NULL or an empty start: the state of all rows
+CREATE TEMP TABLE model_type_rows AS
+SELECT i % 5 AS k, (i % 40)::float8 AS x,
+       CASE WHEN i % 40 = 0 THEN 0 ELSE ((i * 7919) % 9973) / 9973.0 * (20 + i % 17) END::float8 AS t_x,
+       (20 + i % 17)::float8 AS age
+FROM generate_series(1, 30000) i;
+CREATE AGGREGATE model_type_collect(float8, float8, float8) (
+    SFUNC = cj_fit_state_add3, STYPE = cj_fit_state, INITCOND = 'pnbd{}');
+CREATE AGGREGATE model_type_merge0(cj_fit_state) (
+    SFUNC = cj_fit_state_combine, STYPE = cj_fit_state, INITCOND = 'pnbd{}');
+WITH parts AS (SELECT k, model_type_collect(x, t_x, age) AS s FROM model_type_rows GROUP BY k),
+     whole AS (SELECT model_type_collect(x, t_x, age)::text AS w FROM model_type_rows)
+SELECT (SELECT min(length(s::text) - length(replace(s::text, ':', ''))) FROM parts) > 4096 AS parts_large,
+       (SELECT model_type_merge(s ORDER BY k) FROM parts)::text = w AS null_start,
+       (SELECT model_type_merge(s ORDER BY k DESC) FROM parts)::text = w AS null_start_reversed,
+       (SELECT model_type_merge0(s ORDER BY k) FROM parts)::text = w AS empty_start,
+       (SELECT model_type_merge0(s ORDER BY k DESC) FROM parts)::text = w AS empty_start_reversed,
+       (SELECT model_type_merge(s) FROM (SELECT s FROM parts UNION ALL SELECT s FROM parts) d)::text =
+       (SELECT model_type_merge(s) FROM (SELECT model_type_collect(x, t_x, age) AS s FROM
+            (SELECT * FROM model_type_rows UNION ALL SELECT * FROM model_type_rows) r GROUP BY k) p)::text AS weights_add
+FROM whole;
+DROP AGGREGATE model_type_merge0(cj_fit_state);
+DROP AGGREGATE model_type_collect(float8, float8, float8);
+DROP TABLE model_type_rows;
 DROP AGGREGATE model_type_merge(cj_fit_state);
 -- support functions outside their aggregates, and a family/arity mismatch
 SELECT cj_fit_state_add3('bgnbd{}', 1, 1, 2);

@@ -230,19 +230,6 @@ AddToGrown(CjFitState *s, const double *v, double w)
 		elog(ERROR, "could not add to a grown fit state");
 }
 
-/*
- * Add v with weight w; *sp may be replaced by a grown copy allocated in
- * mcxt (the caller frees nothing: the old one belongs to the executor).
- */
-static void
-StateAdd(CjFitState **sp, MemoryContext mcxt, const double *v, double w)
-{
-	if (AddTuple(*sp, v, w))
-		return;
-	*sp = Regrow(mcxt, *sp, NextCapacity(*sp));
-	AddToGrown(*sp, v, w);
-}
-
 /* A large transition state: an expanded object holding the flat state */
 #define EXPAND_AT 4096			/* tuple capacity from which states expand */
 
@@ -519,40 +506,104 @@ cj_fit_state_add3w(PG_FUNCTION_ARGS)
 	return AddNumbers(fcinfo, 3, true);
 }
 
-/* Combine: add the tuples of arg 1 into arg 0 */
+/*
+ * The state that a combine merges into: a itself when it is our expanded
+ * object (grown to capacity cap) or a flat state with room for cap tuples;
+ * otherwise a copy of big (the larger of a and b) with that room, as an
+ * expanded object from EXPAND_AT tuples (the executor then adopts it
+ * without a copy, and later combines merge into it in place).  *ep gets
+ * the expanded object or NULL.
+ */
+static CjFitState *
+CombineTarget(MemoryContext aggctx, FitExpanded *ea, CjFitState *a,
+			  const CjFitState *big, uint32 cap, FitExpanded **ep)
+{
+	*ep = ea;
+	if (ea)
+	{
+		if (ea->flat->capacity < cap)
+			GrowExpanded(ea, cap);
+		return ea->flat;
+	}
+	if (big == a && a->capacity >= cap)
+		return a;
+	cap = Max(cap, big->capacity);
+	if (cap >= EXPAND_AT)
+	{
+		*ep = Expand(aggctx, big, cap);
+		return (*ep)->flat;
+	}
+	return Regrow(CurrentMemoryContext, big, cap);
+}
+
+/*
+ * Combine: merge the tuples of arg 1 and arg 0.  The larger state is
+ * copied once with room for both (CombineTarget) and the smaller one's
+ * tuples are added to it: merging the partial states of a parallel or
+ * distributed fit costs one hash insertion per tuple of the smaller state,
+ * where adding one state to the other cost one per tuple of the second
+ * and a regrowth (two copies) at every fourfold.  The final function sorts
+ * the tuples, so the fit does not depend on which state was copied.
+ */
 Datum
 cj_fit_state_combine(PG_FUNCTION_ARGS)
 {
-	CjFitState *a,
-			   *b;
-	CjTuple    *t;
-	Datum		result;
-	bool		isnull;
+	MemoryContext aggctx = TransContext(fcinfo);
+	FitExpanded *ea = NULL,
+			   *e;
+	CjFitState *a = NULL,
+			   *b,
+			   *s,
+			   *small;
+	double		unit;
+	uint64		need;
 	uint32		i;
 
-	if (!AggCheckCallContext(fcinfo, NULL))
-		NotInAggregate();
-	if (cj_state_combine_start(fcinfo, "cj_fit_state_combine", &FitType,
-							   &result, &isnull, (void **) &a, (void **) &b))
+	if (PG_ARGISNULL(1))
 	{
-		if (isnull)
+		if (PG_ARGISNULL(0))
 			PG_RETURN_NULL();
-		PG_RETURN_DATUM(result);
+		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
 	}
-	if (a->family != b->family)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("cannot combine fit states of families %s and %s",
-						StateFamily(a)->name, StateFamily(b)->name)));
-	a->unit = MergeUnit(a->unit, b->unit);
-	t = STATE_TUPLES(b);
-	for (i = 0; i < b->n; i++)
+	b = StateOf(PG_GETARG_DATUM(1));
+	unit = b->unit;
+	if (!PG_ARGISNULL(0))
 	{
-		StateAdd(&a, CurrentMemoryContext, t[i].v, t[i].w);
+		Datum		da = PG_GETARG_DATUM(0);
+
+		ea = VARATT_IS_EXTERNAL_EXPANDED_RW(DatumGetPointer(da)) ?
+			OurExpanded(da) : NULL;
+		a = ea ? ea->flat : StateOf(da);
+		if (a->family != b->family)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("cannot combine fit states of families %s and %s",
+							StateFamily(a)->name, StateFamily(b)->name)));
+		unit = MergeUnit(a->unit, b->unit);
+	}
+	need = (uint64) (a ? a->n : 0) + b->n;
+	small = (ea == NULL && (a == NULL || b->n > a->n)) ? a : b;
+	s = CombineTarget(aggctx, ea, a, small == b ? a : b,
+					  (uint32) Min(need, (uint64) CJ_FIT_MAX_TUPLES), &e);
+	s->unit = unit;
+	for (i = 0; small && i < small->n; i++)
+	{
+		const CjTuple *t = &STATE_TUPLES(small)[i];
+
+		if (!AddTuple(s, t->v, t->w))
+		{
+			/* more than the size cap in all: distinct ones may still fit */
+			if (e)
+				GrowExpanded(e, NextCapacity(s));
+			else
+				e = Expand(aggctx, s, NextCapacity(s));
+			s = e->flat;
+			AddToGrown(s, t->v, t->w);
+		}
 		if ((i & 65535) == 65535)
 			CHECK_FOR_INTERRUPTS();
 	}
-	PG_RETURN_POINTER(a);
+	return e ? EOHPGetRWDatum(&e->hdr) : PointerGetDatum(s);
 }
 
 /* The state's tuples, sorted, as a fitting data set (palloc'd copy) */
