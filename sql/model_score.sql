@@ -84,6 +84,24 @@ FROM model_score_m b, model_score_m g WHERE b.name = 'bg' AND g.name = 'gg';
 SELECT cj_clv(g.m, b.m, 2, 30.43, 38.86, 22.35, 12, 4.35, 0.01)
 FROM model_score_m b, model_score_m g WHERE b.name = 'bg' AND g.name = 'gg';
 
+-- cj_clv over repeated histories: a row whose history and horizon the
+-- call site has scored before takes the memoised sum (same value as a
+-- fresh call below), and its spend and margin are still checked
+SELECT o, round(cj_clv('bgnbd(r=0.2426, alpha=4.4135, a=0.7929, b=2.4257)', 'gg(p=6.2488, q=3.7446, gamma=15.4477)',
+                       x, 30.43, 38.86, m, 12, 4.35, 0.01, margin)::numeric, 6) AS clv
+FROM (VALUES (1, 2, 22.35, 1.0), (2, 2, 30.0, 0.5), (3, 3, 22.35, 1.0), (4, 2, 22.35, 1.0)) v(o, x, m, margin);
+SELECT round(cj_clv('bgnbd(r=0.2426, alpha=4.4135, a=0.7929, b=2.4257)', 'gg(p=6.2488, q=3.7446, gamma=15.4477)',
+                    2, 30.43, 38.86, 30.0, 12, 4.35, 0.01, 0.5)::numeric, 6) AS fresh;
+SELECT cj_clv('bgnbd(r=0.2426, alpha=4.4135, a=0.7929, b=2.4257)', 'gg(p=6.2488, q=3.7446, gamma=15.4477)',
+              2, 30.43, 38.86, m, 12, 4.35, 0.01, margin)
+FROM (VALUES (1, 22.35, 1.0), (2, 22.35, -1.0)) v(o, m, margin);
+SELECT cj_clv('bgnbd(r=0.2426, alpha=4.4135, a=0.7929, b=2.4257)', 'gg(p=6.2488, q=3.7446, gamma=15.4477)',
+              2, 30.43, 38.86, m, 12, 4.35, 0.01)
+FROM (VALUES (1, 22.35), (2, 'NaN')) v(o, m);
+SELECT cj_clv('bgnbd(r=0.2426, alpha=4.4135, a=0.7929, b=2.4257)', 'gg(p=6.2488, q=3.7446, gamma=15.4477)',
+              2, 30.43, 38.86, m, 12, 4.35, 0.01)
+FROM (VALUES (1, 22.35), (2, -1)) v(o, m);
+
 -- one call site, alternating models and repeated histories: the memo of
 -- recent scores follows the model
 SELECT name, x, round(cj_p_alive(m, x, 30.43, 38.86)::numeric, 6) AS p_alive,

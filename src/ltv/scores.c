@@ -639,6 +639,17 @@ ClvPart(FunctionCallInfo fcinfo, const CjModelSlot *pm, const double *v,
 	return e[6];
 }
 
+/* The margin of a lifetime value: finite and >= 0 */
+static double
+ClvMargin(double margin)
+{
+	if (!(margin >= 0.0 && isfinite(margin)))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("margin must be a finite number >= 0")));
+	return margin;
+}
+
 /*
  * CLV = margin E[M | x, m] sum_{i=1..periods}
  *       (E[X(iL) | hist] - E[X((i-1)L) | hist]) / (1 + d)^i
@@ -672,10 +683,7 @@ ClvCompute(FunctionCallInfo fcinfo, const CjModelSlot *pm,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("discount rate must be in [0, 1)"),
 				 errdetail("It is the rate per period (0.01 for 1 %% a month).")));
-	if (!(margin >= 0.0 && isfinite(margin)))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("margin must be a finite number >= 0")));
+	ClvMargin(margin);
 	spend = SpendScore(sm, v[0], m);
 	/* with covariates: the customer's q[1..3] are part of the key */
 	if (q != NULL)
@@ -706,14 +714,34 @@ ClvCompute(FunctionCallInfo fcinfo, const CjModelSlot *pm,
 /*
  * cj_clv(purchase_model, spend_model, x, t_x, T, m, periods,
  *        period_length, discount_rate [, margin])
+ *
+ * The memo is probed first, with the arguments as they come: it holds
+ * only histories and horizons that passed the checks below and were
+ * scored under the current models (a new model starts a new generation),
+ * so on a hit only the spend and the margin are new to check and score,
+ * as cj_p_alive skips its checks on a hit.  A miss takes the full path
+ * (ClvCompute), with the same errors in the same order as ever.
  */
 Datum
 cj_clv(PG_FUNCTION_ARGS)
 {
 	const CjModelSlot *pm = cj_score_model(fcinfo, 0, 0);
 	const CjModelSlot *sm = cj_score_model(fcinfo, 1, 1);
-	double		v[CJ_TUPLE_DIM];
+	double		key[6] = {PG_GETARG_FLOAT8(2), PG_GETARG_FLOAT8(3),
+		PG_GETARG_FLOAT8(4), PG_GETARG_INT32(6), PG_GETARG_FLOAT8(7),
+	PG_GETARG_FLOAT8(8)};
+	double		v[CJ_TUPLE_DIM],
+				sum;
 
+	if (MemoGet(fcinfo, key, 6, &sum))
+	{
+		double		spend = SpendScore(sm, key[0],
+									   cj_finite_arg(PG_GETARG_FLOAT8(5), "m"));
+
+		return Float8GetDatum(cj_score_result(ClvMargin(PG_NARGS() > 9 ?
+														PG_GETARG_FLOAT8(9) : 1.0) *
+											  spend * sum, "cj_clv"));
+	}
 	cj_require_score(pm->f, (const void *) pm->f->conditional, "cj_clv");
 	TupleArgs(fcinfo, 2, pm, v);
 	PG_RETURN_FLOAT8(ClvCompute(fcinfo, pm, sm, v,
