@@ -187,7 +187,10 @@ SELECT n, cvf_err(q) FROM (VALUES
  (19, $q$SELECT cj_fit_pnbd(x, t_x, age, z, z, -1::int8) FROM cvf_summary(104)$q$),
  (20, $q$SELECT cj_fit_pnbd(x, age + 1, age, z, z) FROM cvf_summary(104)$q$),
  (21, $q$SELECT cvf_comb(s) FROM (VALUES ('pnbd[trans=a;life=;constr=;lambda_trans=0;lambda_life=0]{}'::cj_cov_fit_state), ('pnbd[trans=b;life=;constr=;lambda_trans=0;lambda_life=0]{}')) v(s)$q$),
- (22, $q$SELECT cvf_comb(s) FROM (VALUES ('pnbd{}'::cj_cov_fit_state), ('bgnbd{}')) v(s)$q$)
+ (22, $q$SELECT cvf_comb(s) FROM (VALUES ('pnbd{}'::cj_cov_fit_state), ('bgnbd{}')) v(s)$q$),
+ (23, $q$SELECT cj_fit_pnbd(x, t_x, age, '{}'::float8[], '{}'::float8[]) FROM cvf_summary(104)$q$),
+ (24, $q$SELECT cj_fit_bgnbd(x, t_x, age, '{}'::float8[], '{}'::float8[]) FROM cvf_summary(104)$q$),
+ (25, $q$SELECT 'pnbd[trans=;life=;constr=;lambda_trans=0;lambda_life=0]{(1,2,3||):1}'::cj_cov_fit_state$q$)
 ) v(n, q) ORDER BY n;
 -- a NULL anywhere in a row skips the row, as the other fits do
 SELECT cj_model_jsonb(cj_fit_pnbd(x, t_x, age, CASE WHEN id % 10 <> 0 THEN z END, z))->>'n' AS customers

@@ -117,6 +117,12 @@ cj_cov_shape_check(const CjCovShape *s, CjError *err)
 					 "A process takes at most %d covariates.", CJ_COVFIT_MAX);
 		return false;
 	}
+	if (s->ntrans + s->nlife == 0)
+	{
+		cj_error_set(err, CJ_ERR_PARAM,
+					 "A fit with covariates needs at least one, in cov_trans or cov_life; without any, use the fit without covariates.");
+		return false;
+	}
 	if (!CheckNames(s->trans, s->ntrans, "trans", err) ||
 		!CheckNames(s->life, s->nlife, "life", err) ||
 		!CheckNames(s->constr, s->nconstr, "constrained", err))

@@ -54,8 +54,9 @@ typedef struct CjCovShape
 extern bool cj_cov_name_valid(const char *name);
 
 /*
- * Check a shape: counts, names valid and distinct within a process,
- * constrained names present in both processes, lambdas finite >= 0.
+ * Check a shape: counts (at least one covariate in all), names valid and
+ * distinct within a process, constrained names present in both
+ * processes, lambdas finite >= 0.
  */
 extern bool cj_cov_shape_check(const CjCovShape *s, CjError *err);
 
