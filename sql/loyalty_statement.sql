@@ -121,8 +121,15 @@ SELECT q, loyalty_st_err(q) FROM (VALUES
   ($$SELECT '2024-01: -1/100'::cj_liability$$),
   ($$SELECT ''::cj_liability$$),
   ($$SELECT cj_liability_sfunc(NULL, l, now(), '1 month') FROM loyalty_st$$),
-  ($$SELECT * FROM cj_points_liability((SELECT l FROM loyalty_st WHERE id = 2), '2024-03-15', '101 years')$$)
+  ($$SELECT * FROM cj_points_liability((SELECT l FROM loyalty_st WHERE id = 2), '2024-03-15', '101 years')$$),
+  ($$SELECT cj_points_liability_sum(l, '9999-12-15', '1 month') FROM loyalty_st$$),
+  ($$SELECT cj_points_liability_sum(l, '0001-06-15 BC', '1 month') FROM loyalty_st$$)
 ) v(q);
+-- months of BC years (year 0 is 1 BC): the set-returning form dates them
+SELECT month, expiring, outstanding FROM cj_points_liability(
+  (SELECT cj_points_ledger('earn', 100, '0100-01-01 BC', NULL, NULL, 'a')), '0002-01-15 BC', '2 months');
+SELECT month FROM cj_points_liability(
+  (SELECT cj_points_ledger('earn', 100, '0100-01-01 BC', NULL, NULL, 'a')), '0001-11-15 BC', '3 months');
 
 -- hostile aggregates built by an ordinary role from the support functions:
 -- mismatched, truncated or foreign states are refused with an error

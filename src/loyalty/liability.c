@@ -193,6 +193,7 @@ cj_liability_sfunc(PG_FUNCTION_ARGS)
 	int32		first;
 	int			n;
 	int64	   *pairs;
+	CjError		err = {0};
 
 	aggcxt = cj_agg_context(fcinfo, "cj_liability_sfunc");
 	if (PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3))
@@ -208,6 +209,9 @@ cj_liability_sfunc(PG_FUNCTION_ARGS)
 				 errmsg("as_of must be a finite time")));
 	cj_points_liability_months(PG_GETARG_DATUM(1), as_of, PG_GETARG_INTERVAL_P(3),
 							   &first, &n, &pairs);
+	/* the months a cj_liability can hold (the set-returning form has no bound) */
+	if (!cj_liability_validate(first, n, pairs, &err))
+		cj_raise(&err, "cannot total the points liability over these months");
 	if (PG_ARGISNULL(0))
 	{
 		old = MemoryContextSwitchTo(aggcxt);

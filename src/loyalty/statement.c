@@ -397,11 +397,17 @@ cj_points_liability_months(Datum ledger, TimestampTz as_of, Interval *horizon,
 	*pairs = la.pairs;
 }
 
-/* First day of the month of a month index */
+/*
+ * First day of the month of a month index.  The year is the floor of
+ * idx / 12, not C's quotient, which truncates toward zero: the months of
+ * BC years (year 0 is 1 BC) have negative indexes.
+ */
 DateADT
 cj_month_index_date(int32 idx)
 {
-	return date2j(idx / 12, idx % 12 + 1, 1) - POSTGRES_EPOCH_JDATE;
+	int32		y = idx >= 0 ? idx / 12 : -((-(int64) idx + 11) / 12);
+
+	return date2j(y, idx - y * 12 + 1, 1) - POSTGRES_EPOCH_JDATE;
 }
 
 /* cj_points_liability(ledger, as_of, horizon) */
