@@ -75,6 +75,9 @@ cj_tier_keep_gap(PG_FUNCTION_ARGS)
 	Datum		fig = FiniteNumeric(fcinfo, 2, "qualifying figure");
 	Datum		gap;
 
+	/* the lowest tier is every member's: no figure, not even below 0, loses it */
+	if (cur == 0)
+		PG_RETURN_DATUM(DirectFunctionCall1(int4_numeric, Int32GetDatum(0)));
 	gap = DirectFunctionCall2(numeric_sub, MillionthsNumeric(l->tiers[cur].keep), fig);
 	if (DatumGetBool(DirectFunctionCall2(numeric_le, gap,
 										 DirectFunctionCall1(int4_numeric, Int32GetDatum(0)))))
