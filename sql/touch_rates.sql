@@ -35,6 +35,11 @@ SELECT ch, (cj_contact_rates(cu, at, tp, st, rf, '2 days')).* FROM rates_small G
 -- no rows: NULL
 SELECT cj_contact_rates(cu, at, tp, st, rf, '1 day') IS NULL AS empty FROM rates_small WHERE false;
 
+-- a window past int64 microseconds (292,000 years) is the longest one
+SELECT (cj_contact_rates(cu, at, tp, st, rf, interval '106751991 days' * 2)).repeat_contacts AS huge_window,
+       (cj_contact_rates(cu, at, tp, st, rf, '100000 days')).repeat_contacts AS long_window
+FROM rates_small;
+
 SELECT name, rates_state(q) AS sqlstate FROM (VALUES
 	('unknown status', $q$SELECT cj_contact_rates(cu, at, tp, 'done', rf, '1 day') FROM rates_small$q$),
 	('negative window', $q$SELECT cj_contact_rates(cu, at, tp, st, rf, '-1 day') FROM rates_small$q$),

@@ -13,7 +13,9 @@
 
 #include <math.h>
 
+#include "common/int.h"
 #include "common/shortest_dec.h"
+#include "datatype/timestamp.h"
 #include "utils/builtins.h"
 
 #include "common/util.h"
@@ -104,6 +106,24 @@ cj_interval_seconds(const Interval *iv, const char *what, bool positive)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("%s must be positive", what)));
 	return secs;
+}
+
+/* Microseconds of a window of time (see the header) */
+int64
+cj_interval_us_window(const Interval *iv, const char *what)
+{
+	int64		us;
+
+	(void) cj_interval_seconds(iv, what, false);	/* rejects months */
+	if (pg_mul_s64_overflow((int64) iv->day, USECS_PER_DAY, &us))
+		us = iv->day > 0 ? PG_INT64_MAX : PG_INT64_MIN;
+	else if (pg_add_s64_overflow(us, iv->time, &us))
+		us = iv->time > 0 ? PG_INT64_MAX : PG_INT64_MIN;
+	if (us < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s must not be negative", what)));
+	return us;
 }
 
 /* Error unless v is finite */

@@ -80,6 +80,14 @@ extern void cj_append_float8(StringInfo buf, double v);
 extern double cj_interval_seconds(const Interval *iv, const char *what,
 								  bool positive);
 
+/*
+ * Microseconds of a window of time (what names it in errors): months
+ * rejected as by cj_interval_seconds, a negative length rejected (22023),
+ * lengths past the int64 range of microseconds (292,000 years) taken as
+ * that range's end.
+ */
+extern int64 cj_interval_us_window(const Interval *iv, const char *what);
+
 /* Error (22023) unless v is finite; name is the argument's name. */
 extern double cj_finite_arg(double v, const char *name);
 

@@ -11,7 +11,6 @@
 #include "postgres.h"
 
 #include "access/htup_details.h"
-#include "common/int.h"
 #include "funcapi.h"
 #include "libpq/pqformat.h"
 #include "mb/pg_wchar.h"
@@ -164,21 +163,6 @@ CheckAggContext(FunctionCallInfo fcinfo, const char *fn)
 	(void) cj_agg_context(fcinfo, fn);
 }
 
-/* The window argument in microseconds: fixed length, not negative */
-static int64
-Within(const Interval *iv)
-{
-	int64		w;
-
-	(void) cj_interval_seconds(iv, "within", false);	/* rejects months */
-	if (pg_mul_s64_overflow((int64) iv->day, USECS_PER_DAY, &w) ||
-		pg_add_s64_overflow(w, iv->time, &w) || w < 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("within must be a non-negative length of time")));
-	return w;
-}
-
 static void
 TextArg(FunctionCallInfo fcinfo, int n, CjContactEvent *e, int k)
 {
@@ -219,7 +203,7 @@ cj_contact_rates_trans(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("within must not be NULL")));
-	within = Within(PG_GETARG_INTERVAL_P(6));
+	within = cj_interval_us_window(PG_GETARG_INTERVAL_P(6), "within");
 	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
 	{
 		if (PG_ARGISNULL(0))

@@ -589,14 +589,7 @@ cj_repeat_contact(PG_FUNCTION_ARGS)
 	int32		i;
 	const CjMemTopic *t;
 
-	(void) cj_interval_seconds(iv, "within", false);	/* rejects months */
-	if (pg_mul_s64_overflow((int64) iv->day, USECS_PER_DAY, &within) ||
-		pg_add_s64_overflow(within, iv->time, &within))
-		within = (iv->day > 0 || iv->time > 0) ? PG_INT64_MAX : PG_INT64_MIN;
-	if (within < 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("within must not be negative")));
+	within = cj_interval_us_window(iv, "within");
 	if (last->topic < 0)
 		PG_RETURN_BOOL(false);
 	i = cj_mem_find_topic(m, last->topic);
