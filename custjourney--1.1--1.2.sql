@@ -502,7 +502,9 @@ COMMENT ON FUNCTION cj_claim(text, cj_skillset, text, text[], interval[], timest
 -- tickets of the same queue before this one in dispatch order (due, id)
 -- that an agent holding every skill would take first at now: open
 -- tickets, tickets whose phase has ended, and, while this ticket is in its
--- own preferred agent's window, that agent's other pinned tickets.
+-- own preferred agent's window, that agent's other tickets in their
+-- windows (pinned, or callbacks past their not_before that no claim has
+-- moved into the pinned phase yet).
 CREATE FUNCTION cj_queue_position(ticket bigint,
 	now timestamptz DEFAULT pg_catalog.now())
 RETURNS bigint
@@ -517,7 +519,9 @@ BEGIN ATOMIC
 			WHERE u.queue = me.queue AND u.state = 'waiting'::text
 			  AND u.held_until IS NOT NULL
 			  AND u.held_until <= cj_queue_position.now
-			  AND (u.pinned_until IS NULL OR u.pinned_until <= cj_queue_position.now)
+			  AND (u.pinned_until IS NULL OR u.pinned_until <= cj_queue_position.now
+				   OR (u.preferred_agent = me.preferred_agent
+					   AND me.pinned_until > cj_queue_position.now))
 			  AND (u.due, u.id) < (me.due, me.id))
 		+ (SELECT count(*) FROM cj_ticket u
 			WHERE u.queue = me.queue AND u.preferred_agent = me.preferred_agent

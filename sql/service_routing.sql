@@ -158,6 +158,20 @@ FROM cj_ticket WHERE state = 'waiting' ORDER BY due, id;
 -- not waiting, or no such ticket: NULL
 SELECT cj_queue_position(1, '2024-03-01 12:11+00') IS NULL AS claimed,
        cj_queue_position(999) IS NULL AS missing;
+-- a callback pinned to ann whose not_before has passed is in ann's window
+-- whether or not a claim has moved it out of its hidden phase: it counts
+-- for ann's other ticket both before and after an unrelated claim
+SELECT cj_enqueue_due('cb-ann', '2024-03-01 12:00+00', '{}', '2024-03-01 10:00+00', queue => 'qpos',
+                      preferred_agent => 'ann', prefer_for => '1 hour',
+                      not_before => '2024-03-01 10:10+00') AS u,
+       cj_enqueue_due('ann-3', '2024-03-01 12:30+00', '{}', '2024-03-01 10:05+00', queue => 'qpos',
+                      preferred_agent => 'ann', prefer_for => '1 hour') AS t \gset
+SELECT cj_queue_position(:t, '2024-03-01 10:20+00') AS before_any_claim,
+       cj_queue_position(:t, '2024-03-01 10:05+00') AS while_hidden;
+SELECT count(*) AS bob_takes FROM cj_claim('bob', '{}', 'qpos', now => '2024-03-01 10:20+00');
+SELECT cj_queue_position(:t, '2024-03-01 10:20+00') AS after_a_claim;
+SELECT customer FROM cj_claim('ann', '{}', 'qpos', now => '2024-03-01 10:20+00');
+SELECT cj_queue_position(:t, '2024-03-01 10:20+00') AS after_ann_took_it;
 -- expected wait: (position + 1) * aht / agents
 SELECT cj_estimated_wait(5, 2, '4 min', '2024-03-01 12:11+00') AS o5_2_agents,
        cj_estimated_wait(2, 3, '90 s', '2024-03-01 12:11+00') AS o2_3_agents,
@@ -366,6 +380,30 @@ SELECT cj_routing_wait(-1, 1, '1 min');
 \echo :LAST_ERROR_SQLSTATE
 SELECT cj_estimated_wait(:sla_ticket, -2, '1 min');
 \echo :LAST_ERROR_SQLSTATE
+-- a handle time in months has no fixed length (as every duration here)
+SELECT cj_routing_wait(0, 8, '1 month');
+\echo :LAST_ERROR_SQLSTATE
+-- delays lie within a year either way; a window needs a finite arrival;
+-- a claim needs a finite clock
+SELECT * FROM cj_claim('ann', '{}', queues => '{a,b}', delays => '{0, -300000 years}');
+\echo :LAST_ERROR_SQLSTATE
+SELECT * FROM cj_claim('ann', '{}', queues => '{a,b}', delays => '{0, 366 days}');
+\echo :LAST_ERROR_SQLSTATE
+SELECT count(*) AS year_delays_ok FROM cj_claim('ann', '{}', queues => '{a,b}', delays => '{1 year, -1 year}',
+                                                now => '2024-03-01 12:00+00');
+SELECT cj_enqueue_due('inf', 'infinity', arrived_at => 'infinity', preferred_agent => 'ann', prefer_for => '1 min');
+\echo :LAST_ERROR_SQLSTATE
+SELECT * FROM cj_claim('ann', '{}', 'qpos', now => 'infinity');
+\echo :LAST_ERROR_SQLSTATE
+-- completing under a claim that was never made says so
+DO $$
+DECLARE id bigint := cj_enqueue_due('never', '2030-01-01', queue => 'never_q'); d text;
+BEGIN
+  PERFORM cj_complete(id, 'ann', 1);
+EXCEPTION WHEN OTHERS THEN
+  GET STACKED DIAGNOSTICS d = PG_EXCEPTION_DETAIL;
+  RAISE NOTICE '%: % / %', SQLSTATE, replace(SQLERRM, id::text, 'N'), d;
+END $$;
 
 -- the queue registry (opt-in): empty, every name is accepted (as in 1.1);
 -- with rows, only the queues it lists, for enqueues and for every queue of

@@ -83,6 +83,15 @@ cj_claim_error(PG_FUNCTION_ARGS)
 						action, ticket, claim, agent),
 				 errdetail("The ticket's current claim is %d of agent \"%s\".", held, holder ? holder : "")));
 
+	/* held is the ticket's count of claims: a later number was never made */
+	if (strcmp(state, "waiting") == 0 && claim > held)
+		ereport(ERROR,
+				(errcode(ERRCODE_CJ_STALE_CLAIM),
+				 errmsg("cannot %s ticket " INT64_FORMAT ": claim %d of agent \"%s\" does not exist",
+						action, ticket, claim, agent),
+				 held == 0 ?
+				 errdetail("The ticket is waiting and has never been claimed.") :
+				 errdetail("The ticket is waiting and has had %d claims.", held)));
 	if (strcmp(state, "waiting") == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_CJ_STALE_CLAIM),

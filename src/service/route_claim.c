@@ -275,6 +275,11 @@ ClaimTicket(FunctionCallInfo fcinfo, Datum skills, bool skills_null,
 	/* no agent or no clock: nothing to open, nothing to claim */
 	if (PG_ARGISNULL(0) || PG_ARGISNULL(5))
 		return (Datum) 0;
+	/* a claim happens at a time: it is stored as the ticket's claimed_at */
+	if (TIMESTAMP_NOT_FINITE(PG_GETARG_TIMESTAMPTZ(5)))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("now must be a finite time")));
 
 	values[0] = PG_GETARG_DATUM(0);
 	nulls[0] = ' ';

@@ -25,6 +25,7 @@
 #include "utils/builtins.h"
 #include "utils/timestamp.h"
 
+#include "common/util.h"
 #include "service/routing.h"
 
 PG_FUNCTION_INFO_V1(cj_routing_window);
@@ -110,6 +111,11 @@ cj_routing_window(PG_FUNCTION_ARGS)
 	 * must lie after the arrival.
 	 */
 	pf = PG_GETARG_INTERVAL_P(3);
+	if (TIMESTAMP_NOT_FINITE(arrived_at))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("arrived_at must be a finite time for a prefer_for window"),
+				 errdetail("The window runs from the arrival for prefer_for.")));
 	end = DatumGetTimestampTz(DirectFunctionCall2(timestamptz_pl_interval,
 												  TimestampTzGetDatum(arrived_at),
 												  IntervalPGetDatum(pf)));
@@ -124,12 +130,51 @@ cj_routing_window(PG_FUNCTION_ARGS)
 }
 
 /*
+ * Each delay of a profile lies within a year either way (months counted
+ * as 30 days, as interval comparison does): a delay shifts a queue's due
+ * times for one agent by minutes or hours, and a bound keeps due + delay
+ * a valid time for every ticket the claim compares.
+ */
+static void
+CheckDelays(ArrayType *da)
+{
+	Datum	   *ds;
+	int			nd,
+				i;
+	Interval	year,
+				minus_year;
+
+	memset(&year, 0, sizeof(year));
+	year.month = 12;
+	minus_year = year;
+	minus_year.month = -12;
+	deconstruct_array(da, INTERVALOID, sizeof(Interval), false, TYPALIGN_DOUBLE,
+					  &ds, NULL, &nd);
+	for (i = 0; i < nd; i++)
+	{
+		Interval   *d = DatumGetIntervalP(ds[i]);
+
+		if (DatumGetInt32(DirectFunctionCall2(interval_cmp, ds[i],
+											  IntervalPGetDatum(&year))) > 0 ||
+			DatumGetInt32(DirectFunctionCall2(interval_cmp, ds[i],
+											  IntervalPGetDatum(&minus_year))) < 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("a delay in a routing profile must lie between -1 year and 1 year"),
+					 errdetail("Delay %d is \"%s\".", i + 1,
+							   DatumGetCString(DirectFunctionCall1(interval_out,
+																   IntervalPGetDatum(d))))));
+	}
+}
+
+/*
  * cj_routing_queues(queue, queues, delays) -> text[]
  *
  * The queue list of a claim.  Without a profile (queues NULL) it is
  * {queue}.  A profile names 1 to CJ_ROUTING_MAX_QUEUES distinct, non-empty
- * queues; delays, when given, has one non-NULL entry per queue (negative
- * delays are allowed: they raise a queue's priority).  A profile replaces
+ * queues; delays, when given, has one non-NULL entry per queue within a
+ * year either way (negative delays are allowed: they raise a queue's
+ * priority).  A profile replaces
  * queue, so a queue other than the default beside it is an error.  NULL
  * queue and queues give NULL (the claim returns no row, as the STRICT
  * claim of 1.0 did).
@@ -227,6 +272,7 @@ cj_routing_queues(PG_FUNCTION_ARGS)
 			ereport(ERROR,
 					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 					 errmsg("delays in a routing profile must not be null")));
+		CheckDelays(da);
 	}
 	PG_RETURN_ARRAYTYPE_P(qa);
 }
@@ -249,10 +295,8 @@ cj_routing_wait(PG_FUNCTION_ARGS)
 	int64		position = PG_GETARG_INT64(0);
 	int32		agents = PG_GETARG_INT32(1);
 	Interval   *aht = PG_GETARG_INTERVAL_P(2);
-	Interval	zero;
 	float8		factor;
 
-	memset(&zero, 0, sizeof(zero));
 	if (position < 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -261,11 +305,8 @@ cj_routing_wait(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("number of agents must be positive")));
-	if (DatumGetInt32(DirectFunctionCall2(interval_cmp, IntervalPGetDatum(aht),
-										  IntervalPGetDatum(&zero))) <= 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("average handle time must be positive")));
+	/* a fixed, positive length (months have none): 22023 otherwise */
+	(void) cj_interval_seconds(aht, "average handle time", true);
 	factor = ((float8) position + 1.0) / (float8) agents;
 	PG_RETURN_DATUM(DirectFunctionCall2(interval_mul, IntervalPGetDatum(aht),
 										Float8GetDatum(factor)));
