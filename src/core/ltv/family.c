@@ -42,16 +42,26 @@ cj_family_by_name(const char *name)
 	return NULL;
 }
 
-/* Family with the given stable id, or NULL */
+/*
+ * Family with the given stable id, or NULL.  Ids are below 256 (states
+ * store them in a byte); the table by id is filled on first use, as
+ * states look their family up on every row they take.
+ */
 const CjFamily *
 cj_family_by_id(int id)
 {
+	static const CjFamily *by_id[256];
+	static bool filled = false;
 	int			i;
 
-	for (i = 0; i < REGISTRY_SIZE; i++)
-		if (Registry[i]->id == id)
-			return Registry[i];
-	return NULL;
+	if (!filled)
+	{
+		for (i = 0; i < REGISTRY_SIZE; i++)
+			if (Registry[i]->id >= 0 && Registry[i]->id < 256)
+				by_id[Registry[i]->id] = Registry[i];
+		filled = true;
+	}
+	return (id >= 0 && id < 256) ? by_id[id] : NULL;
 }
 
 /* Stable id of a family */

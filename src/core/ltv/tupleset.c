@@ -15,18 +15,20 @@
 #include <string.h>
 
 /*
- * Hash-index size: power of two >= 2 * capacity (capped at 2^31, which
- * no allocatable set reaches, so that the doubling cannot wrap to 0 and
- * loop forever)
+ * Hash-index size: the least power of two >= 2 * capacity, at least 8 and
+ * at most 2^31 (which no allocatable set reaches).  In O(1): the states'
+ * header checks compare it with the stored size on every row.
  */
 uint32_t
 cj_tupleset_nslots(uint32_t capacity)
 {
-	uint32_t	n = 8;
+	uint64_t	want = 2 * (uint64_t) capacity;
 
-	while (n < 2 * (uint64_t) capacity && n < (UINT32_C(1) << 31))
-		n *= 2;
-	return n;
+	if (want <= 8)
+		return 8;
+	if (want >= (UINT64_C(1) << 31))
+		return UINT32_C(1) << 31;
+	return (uint32_t) (UINT64_C(1) << (64 - __builtin_clzll(want - 1)));
 }
 
 /* 64-bit mix of the bits of a tuple (splitmix finaliser per value) */

@@ -356,6 +356,17 @@ SortMerge(void)
 }
 
 /* A tuple set refuses a full set and a weight past the cap, changing nothing */
+/* Hash-index size by doubling from 8 (the definition) */
+static uint64_t
+RefSlots(uint64_t capacity)
+{
+	uint64_t	n = 8;
+
+	while (n < 2 * capacity && n < (UINT64_C(1) << 31))
+		n *= 2;
+	return n;
+}
+
 static void
 TupleSetAdd(void)
 {
@@ -380,6 +391,23 @@ TupleSetAdd(void)
 		  "a full set is reported");
 	CHECK(cj_tupleset_nslots(UINT32_MAX) == (UINT32_C(1) << 31),
 		  "index size of a huge capacity stops at 2^31");
+	{
+		/* the reference loop, over a sweep and at every power of two */
+		bool		same = true;
+		uint64_t	c;
+		int			b;
+
+		for (c = 0; c <= UINT32_MAX && same; c = c < 4096 ? c + 1 : c * 3 / 2 + 1)
+			same = cj_tupleset_nslots((uint32_t) c) == RefSlots(c);
+		for (b = 0; b < 32 && same; b++)
+		{
+			c = UINT64_C(1) << b;
+			same = cj_tupleset_nslots((uint32_t) c) == RefSlots(c) &&
+				cj_tupleset_nslots((uint32_t) (c - 1)) == RefSlots(c - 1) &&
+				cj_tupleset_nslots((uint32_t) (c + 1)) == RefSlots(c + 1);
+		}
+		CHECK(same, "index size: the least power of two >= 2 capacity, from 8 to 2^31");
+	}
 }
 
 /*
