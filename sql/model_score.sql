@@ -92,6 +92,12 @@ SELECT o, round(cj_clv('bgnbd(r=0.2426, alpha=4.4135, a=0.7929, b=2.4257)', 'gg(
 FROM (VALUES (1, 2, 22.35, 1.0), (2, 2, 30.0, 0.5), (3, 3, 22.35, 1.0), (4, 2, 22.35, 1.0)) v(o, x, m, margin);
 SELECT round(cj_clv('bgnbd(r=0.2426, alpha=4.4135, a=0.7929, b=2.4257)', 'gg(p=6.2488, q=3.7446, gamma=15.4477)',
                     2, 30.43, 38.86, 30.0, 12, 4.35, 0.01, 0.5)::numeric, 6) AS fresh;
+-- the memo is per horizon: a horizon that changes from row to row
+-- (periods, length or rate) gives each row its own value
+SELECT o, round(cj_clv('bgnbd(r=0.2426, alpha=4.4135, a=0.7929, b=2.4257)', 'gg(p=6.2488, q=3.7446, gamma=15.4477)',
+                       2, 30.43, 38.86, 22.35, p, l, r)::numeric, 6) AS clv
+FROM (VALUES (1, 12, 4.35, 0.01), (2, 6, 4.35, 0.01), (3, 12, 4.35, 0.01), (4, 12, 2.0, 0.01),
+             (5, 12, 4.35, 0.02), (6, 12, 4.35, 0.01)) v(o, p, l, r);
 SELECT cj_clv('bgnbd(r=0.2426, alpha=4.4135, a=0.7929, b=2.4257)', 'gg(p=6.2488, q=3.7446, gamma=15.4477)',
               2, 30.43, 38.86, m, 12, 4.35, 0.01, margin)
 FROM (VALUES (1, 22.35, 1.0), (2, 22.35, -1.0)) v(o, m, margin);

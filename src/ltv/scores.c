@@ -73,7 +73,7 @@ PG_FUNCTION_INFO_V1(cj_clv_history_cov);
 PG_FUNCTION_INFO_V1(cj_dert_cov);
 PG_FUNCTION_INFO_V1(cj_dert_history_cov);
 
-/* Keys a memo entry may have (CLV with covariates: 6 + 3 parameters) */
+/* Keys a memo entry may have (CLV with covariates: 3 + 3 parameters) */
 #define CJ_MEMO_KEYS 9
 
 
@@ -119,6 +119,8 @@ typedef struct ScoreCache
 	double		expo_cov[EXPO_COV_SIZE][8]; /* the same with covariates: generation,
 										 * T, t, the customer's q[0..3], part */
 	double		horizon;		/* t of the memoised conditional scores */
+	double		clv_horizon[3]; /* periods, length, rate of the memoised
+								 * lifetime values */
 	double		qcache[QCACHE_SIZE][QCACHE_WORDS]; /* covariates -> q */
 	double	   *parts;			/* PART_SIZE entries of PART_WORDS,
 								 * allocated on first use */
@@ -651,6 +653,29 @@ ClvMargin(double margin)
 }
 
 /*
+ * A query values lifetimes over one horizon (periods, period length,
+ * discount rate), so the lifetime-value memo is keyed by the history (and
+ * the customer's parameters with covariates) and a new horizon starts a
+ * new generation, as ConditionalHorizon does: entries of 5 doubles instead
+ * of 8 and a shorter hash.  Not-equal tests, so a NaN never matches and
+ * reaches the argument checks.
+ */
+static pg_attribute_always_inline void
+ClvHorizon(FunctionCallInfo fcinfo, int32 periods, double len, double rate)
+{
+	ScoreCache *c = GetCache(fcinfo);
+
+	if (!((double) periods == c->clv_horizon[0] && len == c->clv_horizon[1] &&
+		  rate == c->clv_horizon[2]))
+	{
+		NewGeneration(c);
+		c->clv_horizon[0] = (double) periods;
+		c->clv_horizon[1] = len;
+		c->clv_horizon[2] = rate;
+	}
+}
+
+/*
  * CLV = margin E[M | x, m] sum_{i=1..periods}
  *       (E[X(iL) | hist] - E[X((i-1)L) | hist]) / (1 + d)^i
  * The discounted sum (the costly part: one conditional expectation per
@@ -663,12 +688,13 @@ ClvCompute(FunctionCallInfo fcinfo, const CjModelSlot *pm,
 		   const CjModelSlot *sm, const double *v, double m, int32 periods,
 		   double len, double rate, double margin, const double *q)
 {
-	double		key[9] = {v[0], v[1], v[2], periods, len, rate, 0, 0, 0};
+	double		key[6] = {v[0], v[1], v[2], 0, 0, 0};
 	const double *p = pm->b.params;
-	int			nkeys = 6;
+	int			nkeys = 3;
 	double		spend,
 				sum;
 
+	ClvHorizon(fcinfo, periods, len, rate);
 	if (periods < 1 || periods > CJ_CLV_MAX_PERIODS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -689,9 +715,9 @@ ClvCompute(FunctionCallInfo fcinfo, const CjModelSlot *pm,
 	if (q != NULL)
 	{
 		Assert(q[0] == pm->b.params[0]);
-		memcpy(key + 6, q + 1, sizeof(double) * 3);
+		memcpy(key + 3, q + 1, sizeof(double) * 3);
 		p = q;
-		nkeys = 9;
+		nkeys = 6;
 	}
 	if (!MemoGet(fcinfo, key, nkeys, &sum))
 	{
@@ -727,13 +753,13 @@ cj_clv(PG_FUNCTION_ARGS)
 {
 	const CjModelSlot *pm = cj_score_model(fcinfo, 0, 0);
 	const CjModelSlot *sm = cj_score_model(fcinfo, 1, 1);
-	double		key[6] = {PG_GETARG_FLOAT8(2), PG_GETARG_FLOAT8(3),
-		PG_GETARG_FLOAT8(4), PG_GETARG_INT32(6), PG_GETARG_FLOAT8(7),
-	PG_GETARG_FLOAT8(8)};
+	double		key[3] = {PG_GETARG_FLOAT8(2), PG_GETARG_FLOAT8(3),
+	PG_GETARG_FLOAT8(4)};
 	double		v[CJ_TUPLE_DIM],
 				sum;
 
-	if (MemoGet(fcinfo, key, 6, &sum))
+	ClvHorizon(fcinfo, PG_GETARG_INT32(6), PG_GETARG_FLOAT8(7), PG_GETARG_FLOAT8(8));
+	if (MemoGet(fcinfo, key, 3, &sum))
 	{
 		double		spend = SpendScore(sm, key[0],
 									   cj_finite_arg(PG_GETARG_FLOAT8(5), "m"));
