@@ -108,6 +108,21 @@ SELECT cj_clv('bgnbd(r=0.2426, alpha=4.4135, a=0.7929, b=2.4257)', 'gg(p=6.2488,
               2, 30.43, 38.86, m, 12, 4.35, 0.01)
 FROM (VALUES (1, 22.35), (2, -1)) v(o, m);
 
+-- BG/NBD with b near 0: every customer drops out at the first repeat
+-- purchase, so E[X(t)] = 1 - (alpha / (alpha + t))^r whatever a (the
+-- Beta average's right tail has rate b there: it decides the value)
+SELECT r, alpha, a::float8 AS a, b::float8 AS b, t,
+       abs(cj_expected_purchases(format('bgnbd(r=%s, alpha=%s, a=%s, b=%s)', r, alpha, a, b)::cj_model, t)
+           / (1 - (alpha / (alpha + t)) ^ r) - 1) < 1e-9 AS limit_holds
+FROM (VALUES (0.1, 0.1, 0.5, 1e-20, 10.0), (0.1, 0.1, 0.5, 1e-20, 100.0), (0.1, 0.1, 0.5, 1e-20, 1000.0),
+             (0.01, 0.01, 0.5, 1e-40, 10.0), (0.01, 0.01, 1e-12, 1e-300, 10.0), (0.01, 0.01, 5, 1e-20, 10.0),
+             (2.0, 3.0, 0.8, 1e-15, 1e4)) v(r, alpha, a, b, t);
+-- and it grows with the horizon
+SELECT bool_and(e2 >= e1) AS grows_with_t
+FROM (SELECT cj_expected_purchases('bgnbd(r=0.1, alpha=0.1, a=0.5, b=1e-20)', t) AS e1,
+             cj_expected_purchases('bgnbd(r=0.1, alpha=0.1, a=0.5, b=1e-20)', t * 1.5) AS e2
+      FROM generate_series(1, 40) i, LATERAL (SELECT 2.0 ^ (i / 2.0) AS t) s) q;
+
 -- one call site, alternating models and repeated histories: the memo of
 -- recent scores follows the model
 SELECT name, x, round(cj_p_alive(m, x, 30.43, 38.86)::numeric, 6) AS p_alive,

@@ -523,8 +523,18 @@ BracketQuad(double A, double w, double a, double B, bool alive)
 				 (side > 0 || a >= 1.0 || alive || s < sg - 5.0)) ||
 				(side < 0 && s < fmin(sg, 0.0) - 40.0) || (side > 0 && s > 40.0))
 			{
-				/* the rest of an exponential tail of rate slope */
-				sum += exp(l) / slope;
+				/*
+				 * The rest of an exponential tail.  Past s = 40 on the
+				 * right its rate is B: the integrand is q^B times factors
+				 * constant to e^-40 (p^(a-1), the purchase factor), and
+				 * although the local slope there, (a-1) q - B p + ...,
+				 * can be far from B when B is below e^-40 (b = 1e-20),
+				 * the factors it comes from change the integral by
+				 * e^-40 relative only (taking it as the rate made E[X(t)]
+				 * of bgnbd(r=0.1, alpha=0.1, a=0.5, b=1e-20) fall with t).
+				 * Elsewhere the local slope.
+				 */
+				sum += exp(l) / ((side > 0 && s > 40.0) ? g.B : slope);
 				break;
 			}
 			if (++panels > BRACKET_QUAD_MAX_PANELS || isnan(l))
