@@ -78,3 +78,10 @@ SELECT cj_fit_bgbb(x, t_x, n) FROM (VALUES (1::float8, 2::float8, 'NaN'::float8)
 SELECT cj_dert(m, 1, 2, 6, 0.1) FROM model2_bgbb;
 SELECT cj_prob_purchases(m, 1, 6.5) FROM model2_bgbb;
 \set VERBOSITY terse
+-- no interior maximum: a customer who bought at every opportunity, with or
+-- without one who had none (who adds no information), is a boundary fit
+-- without a covariance, whatever rounding makes of the Hessian there
+SELECT d, cj_model_jsonb(m)->>'status' AS status, cj_model_jsonb(m)->>'hessian' AS hessian
+FROM (SELECT 'one buyer' AS d, cj_fit_bgbb(x, tx, n) m FROM (VALUES (1, 1, 1)) v(x, tx, n)
+      UNION ALL
+      SELECT 'and one without opportunities', cj_fit_bgbb(x, tx, n) FROM (VALUES (0, 0, 0), (1, 1, 1)) v(x, tx, n)) s;

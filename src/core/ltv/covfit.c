@@ -619,31 +619,6 @@ FitBase(CovCtx *ctx, double *theta, CjOptimResult *best, int *evals)
 }
 
 /* Fit with covariates (see the header) */
-
-/*
- * Whether a converged maximum is identified by the data.  Along a ridge
- * of the likelihood (BG/NBD with a and b running off together while a
- * dropout coefficient runs to -infinity: the apparel data's 104 weeks)
- * the numerical Hessian can come out positive definite by rounding on
- * one platform and not on another; its inverse then gives a standard
- * error above CJ_COV_SE_MAX on the optimizer's scale (log parameters, raw
- * coefficients: a factor of e^5 either way), which no estimate worth
- * reporting has.  Such a fit is reported as on the boundary, as one whose
- * Hessian is not positive definite.
- */
-#define CJ_COV_SE_MAX 5.0
-
-static bool
-CovIdentified(int k, const double *cov)
-{
-	int			i;
-
-	for (i = 0; i < k; i++)
-		if (!(cov[i * k + i] <= CJ_COV_SE_MAX * CJ_COV_SE_MAX))
-			return false;
-	return true;
-}
-
 bool
 cj_cov_fit(const CjFamily *f, const CjCovSpec *s, const CjCovData *d,
 		   CjCovFitResult *res, CjError *err)
@@ -752,7 +727,7 @@ cj_cov_fit(const CjFamily *f, const CjCovSpec *s, const CjCovData *d,
 	{
 		if (CovInverseNegHessian(&ctx, theta, Hinv, &evals) &&
 			cj_fit_polish(CovObjective, &ctx, k, theta, &best, &evals, cov,
-						  Hinv) && CovIdentified(k, cov))
+						  Hinv))
 			res->hessian = CJ_HESSIAN_PD;
 		else
 		{

@@ -218,8 +218,33 @@ cj_fit_inverse_neg_hessian(CjObjective fn, void *ctx, int k,
 }
 
 /*
+ * Whether a maximum with a positive definite negative Hessian is
+ * identified by the data.  Along a ridge of the likelihood, or where it
+ * only approaches its supremum as parameters run off (BG/BB on one
+ * customer who bought at every opportunity plus one with none: alpha /
+ * beta without bound), the numerical Hessian can come out positive
+ * definite by rounding; its inverse then gives a standard error above
+ * CJ_FIT_SE_MAX on the optimizer's scale (log parameters, raw
+ * coefficients: a factor of e^5 either way), which no estimate worth
+ * reporting has.  Such a fit is reported on the boundary, as one whose
+ * Hessian is not positive definite.
+ */
+#define CJ_FIT_SE_MAX 5.0
+
+static bool
+FitIdentified(int k, const double *cov)
+{
+	int			i;
+
+	for (i = 0; i < k; i++)
+		if (!(cov[i * k + i] <= CJ_FIT_SE_MAX * CJ_FIT_SE_MAX))
+			return false;
+	return true;
+}
+
+/*
  * Newton polish of a converged estimate, which also checks that it is
- * identified.  At the BFGS optimum the negative Hessian A (finite
+ * identified (FitIdentified as well).  At the BFGS optimum the negative Hessian A (finite
  * differences of the analytic gradient) must be positive definite, else
  * the likelihood is flat in some direction there: the estimate is not
  * identified by the data (one customer: r and alpha drift to infinity with
@@ -255,6 +280,8 @@ cj_fit_polish(CjObjective fn, void *ctx, int k, double *theta,
 	else if (!cj_fit_inverse_neg_hessian(fn, ctx, k, theta, NULL, Hinv, evals))
 		return false;
 	memcpy(cov, Hinv, sizeof(double) * k * k);
+	if (!FitIdentified(k, cov))
+		return false;
 	/* the Hessian hardly changes over such short steps: reuse it */
 	for (step = 0; step < 2; step++)
 	{
