@@ -138,3 +138,9 @@ SELECT cj_attribution('a', '-infinity', '2024-01-02', 'linear');
 SELECT cj_attribution('a', '2024-01-01', 'infinity', 'linear');
 SELECT cj_attribution('', '2024-01-01', '2024-01-02', 'linear');
 SELECT cj_attribution(repeat('x', 256), '2024-01-01', '2024-01-02', 'linear');
+-- touches further from their conversion than int64 microseconds reach
+-- (4713 BC to 294276 AD): ages in floating point, never wrapped
+SELECT cj_attribution(ch, at, '294276-01-01+00', 'time_decay', '1000 hours')
+FROM (VALUES ('old', '4713-01-01 BC'::timestamptz), ('recent', '294275-12-31+00')) v(ch, at);
+SELECT cj_attribution(ch, at, '294276-01-01+00', 'time_decay', '100000000 hours')
+FROM (VALUES ('old', '4713-01-01 BC'::timestamptz), ('recent', '294275-12-31+00')) v(ch, at);

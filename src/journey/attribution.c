@@ -21,6 +21,7 @@
 
 #include <math.h>
 
+#include "common/int.h"
 #include "libpq/pqformat.h"
 #include "mb/pg_wchar.h"
 #include "utils/builtins.h"
@@ -335,6 +336,21 @@ TouchList(const CjTouches *t)
 	return recs;
 }
 
+/*
+ * Seconds from a touch to its conversion.  Finite timestamps can be
+ * further apart than int64 microseconds reach (4713 BC to 294276 AD):
+ * such a difference is taken in floating point instead of wrapping.
+ */
+static double
+TouchAge(TimestampTz converted, TimestampTz at)
+{
+	int64		us;
+
+	if (pg_sub_s64_overflow(converted, at, &us))
+		return ((double) converted - (double) at) / 1e6;
+	return (double) us / 1e6;
+}
+
 /* cj_attribution final: credit the conversion's touches */
 Datum
 cj_attribution_final(PG_FUNCTION_ARGS)
@@ -390,7 +406,7 @@ cj_attribution_final(PG_FUNCTION_ARGS)
 				hi = mid;
 		}
 		chan[i] = lo;
-		age[i] = (double) (t->converted - recs[i]->at) / 1e6;
+		age[i] = TouchAge(t->converted, recs[i]->at);
 	}
 	cj_attrib_credit((CjAttribModel) t->model, n, chan, age, t->half_life,
 					 nchan, weight, credit);
