@@ -157,7 +157,7 @@ CheckTracking(const CjTrackingHead *h, const double *cum)
 	CjError		err;
 
 	if (!cj_tracking_head_check(h, &err) ||
-		(cum && !cj_tracking_series_check(cum, h->periods, &err)))
+		(cum && !cj_tracking_series_check(h, cum, &err)))
 		cj_raise(&err, "invalid cj_tracking value");
 }
 

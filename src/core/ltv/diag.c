@@ -215,13 +215,19 @@ cj_tracking_head_check(const CjTrackingHead *h, CjError *err)
 	return true;
 }
 
-/* Validate a cumulative series: finite and >= 0 */
+/*
+ * Validate a cumulative series: finite, >= 0, non-decreasing (to 1e-12
+ * relative: the aggregates sum non-negative increments), and all zero
+ * without customers (as a holdout bucket)
+ */
 bool
-cj_tracking_series_check(const double *cum, int periods, CjError *err)
+cj_tracking_series_check(const CjTrackingHead *h, const double *cum,
+						 CjError *err)
 {
 	int			i;
 
-	for (i = 0; i < periods; i++)
+	for (i = 0; i < h->periods; i++)
+	{
 		if (!(isfinite(cum[i]) && cum[i] >= 0.0))
 		{
 			cj_error_set(err, CJ_ERR_RANGE,
@@ -229,6 +235,20 @@ cj_tracking_series_check(const double *cum, int periods, CjError *err)
 						 i + 1);
 			return false;
 		}
+		if (i > 0 && cum[i] < cum[i - 1] * (1.0 - 1e-12))
+		{
+			cj_error_set(err, CJ_ERR_RANGE,
+						 "Cumulative expected purchases must not decrease (period %d).",
+						 i + 1);
+			return false;
+		}
+		if (h->customers == 0 && cum[i] != 0.0)
+		{
+			cj_error_set(err, CJ_ERR_RANGE,
+						 "A series without customers must be all zero.");
+			return false;
+		}
+	}
 	return true;
 }
 
@@ -311,5 +331,5 @@ cj_tracking_parse_comp(const char *s, CjTrackingHead *h, double *cum,
 	}
 	h->periods = n;
 	return cj_tracking_head_check(h, err) &&
-		cj_tracking_series_check(cum, n, err);
+		cj_tracking_series_check(h, cum, err);
 }

@@ -73,11 +73,12 @@ typedef struct CjTrackingHead
 extern bool cj_tracking_head_check(const CjTrackingHead *h, CjError *err);
 
 /*
- * Validate the cumulative series: finite, >= 0 and non-decreasing (up to
- * rounding).  false with err.
+ * Validate the cumulative series of h's periods: finite, >= 0,
+ * non-decreasing (up to rounding) and all zero without customers.  false
+ * with err.
  */
-extern bool cj_tracking_series_check(const double *cum, int periods,
-									 CjError *err);
+extern bool cj_tracking_series_check(const CjTrackingHead *h,
+									 const double *cum, CjError *err);
 
 /*
  * Parse the tracking text form; cum has room for CJ_TRACKING_MAX_PERIODS

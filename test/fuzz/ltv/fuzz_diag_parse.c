@@ -43,7 +43,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	{
 		FUZZ_ASSERT(h.periods >= 1 && h.periods <= CJ_TRACKING_MAX_PERIODS);
 		FUZZ_ASSERT(cj_tracking_head_check(&h, &err));
-		FUZZ_ASSERT(cj_tracking_series_check(cum, h.periods, &err));
+		FUZZ_ASSERT(cj_tracking_series_check(&h, cum, &err));
 	}
 	else
 		FuzzCheckError(&err);
