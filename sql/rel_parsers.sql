@@ -47,7 +47,7 @@ SELECT relp_err($$SELECT cj_stale_cutoff('2000000000 days')$$) AS huge_timeout;
 CREATE TABLE relp_vals (typ text, lit text);
 INSERT INTO relp_vals VALUES
   ('cj_wait_state', 'sl n=10 within=8'),
-  ('cj_wait_state', ' ws n=3 sum=4750000 min=250000 max=3000000 buckets=250:1,304:1,336:1 '),
+  ('cj_wait_state', ' ws n=3 sum=4750000 min=250000 max=3000000 buckets=126:1,206:1,238:1 '),
   ('cj_wait_state', 'ws n=0 sum=0 min=0 max=0 buckets='),
   ('cj_credits', '{"search"=>0.75, "e\"mail"=>0.1, "x\\y"=>1e-320}'),
   ('cj_credits', '{"a"=>0.30000000000000004, "b"=>1e16, "c"=>-1.7976931348623157e308}'),
@@ -73,7 +73,7 @@ CREATE TABLE relp_bin (w cj_wait_state, c cj_credits, a cj_credits_acc, t cj_tou
 INSERT INTO relp_bin
 SELECT w::cj_wait_state, c::cj_credits, a::cj_credits_acc, t::cj_touches, m::cj_transitions, f::cj_fit_state
 FROM (VALUES
-  ('ws n=3 sum=4750000 min=250000 max=3000000 buckets=250:1,304:1,336:1',
+  ('ws n=3 sum=4750000 min=250000 max=3000000 buckets=126:1,206:1,238:1',
    '{"search"=>0.75, "e\"mail"=>0.1}', '{"a"=>0.3+5.5e-18}',
    'time_decay(1.5e5)@758160000000000{757382400000000:"email", 757468800000000:"se\"arch"}',
    '{order=2; "a"=3, "b"=4; 2.1>conv=1, 0.1>2=4, 0.2>null=1}',

@@ -53,18 +53,21 @@ SELECT cj_wait_stats('2 mons'::interval);
 
 -- the state type: exact text round trip and validation
 SELECT 'sl n=10 within=8'::cj_wait_state;
-SELECT 'ws n=3 sum=4750000 min=250000 max=3000000 buckets=250:1,304:1,336:1'::cj_wait_state;
+SELECT 'ws n=3 sum=4750000 min=250000 max=3000000 buckets=126:1,206:1,238:1'::cj_wait_state;
 SELECT 'sl n=10 within=11'::cj_wait_state;
 SELECT 'sl n=10'::cj_wait_state;
 SELECT 'xx n=1'::cj_wait_state;
 SELECT 'ws n=2 sum=1 min=1 max=1 buckets=0:1'::cj_wait_state;
 SELECT 'ws n=1 sum=1 min=1 max=1 buckets=5:1,3:0'::cj_wait_state;
 SELECT 'ws n=1 sum=1 min=2 max=1 buckets=0:1'::cj_wait_state;
+SELECT 'ws n=1 sum=99999999 min=5 max=5 buckets=0:1'::cj_wait_state;
+SELECT 'ws n=1 sum=5 min=5 max=5 buckets=5:1'::cj_wait_state;
+SELECT 'ws n=2 sum=3000 min=1000 max=2000 buckets=1:1,2:1'::cj_wait_state;
 SELECT 'ws n=1 sum=1 min=1 max=1 buckets=0:1 extra'::cj_wait_state;
 CREATE TABLE service_level_states (s cj_wait_state);
 INSERT INTO service_level_states
 SELECT 'sl n=10 within=8'::cj_wait_state UNION ALL
-SELECT 'ws n=3 sum=4750000 min=250000 max=3000000 buckets=250:1,304:1,336:1'::cj_wait_state;
+SELECT 'ws n=3 sum=4750000 min=250000 max=3000000 buckets=126:1,206:1,238:1'::cj_wait_state;
 \copy service_level_states TO 'results/service_level.bin' WITH (FORMAT binary)
 CREATE TABLE service_level_states2 (s cj_wait_state);
 \copy service_level_states2 FROM 'results/service_level.bin' WITH (FORMAT binary)

@@ -11,7 +11,7 @@
  * functions and run in parallel and as Citus partial aggregates.  The
  * text form (the one Citus ships between nodes) is exact:
  *		sl n=10 within=8
- *		ws n=3 sum=4500000 min=500000 max=3000000 buckets=0:1,64:2
+ *		ws n=3 sum=4750000 min=250000 max=3000000 buckets=126:1,206:1,238:1
  * (times in microseconds, buckets as index:count, ascending).
  *
  *-------------------------------------------------------------------------

@@ -239,7 +239,7 @@ my @boundary = (
 	  q{raw_slmax('1 s', '2 s')} ],
 	[ 'rt_cj_wait_state', 5001, 'a wait total past int64',
 	  q{raw_wsc(s) FROM (VALUES ('ws n=1 sum=9223372036854775807 min=9223372036854775807 max=9223372036854775807 buckets=1119:1'::cj_wait_state),
-	                            ('ws n=1 sum=1 min=1 max=1 buckets=1:1')) v(s)} ]);
+	                            ('ws n=1 sum=1 min=1 max=1 buckets=0:1')) v(s)} ]);
 $node->safe_psql('src', q{
 	CREATE AGGREGATE raw_hoc(cj_holdout) (sfunc = cj_holdout_combine, stype = cj_holdout);
 	CREATE AGGREGATE raw_trc(cj_tracking) (sfunc = cj_tracking_combine, stype = cj_tracking);

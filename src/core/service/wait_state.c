@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "core/common/text.h"
+#include "core/service/waithist.h"
 
 /* Parse "key=int64"; false on mismatch */
 static bool
@@ -91,6 +92,44 @@ cj_wait_state_parse(const char *text, CjWaitState *s, CjError *err)
 	return cj_wait_state_validate(s, err);
 }
 
+/*
+ * For a state with waits: the mean lies between min and max (n min <= sum
+ * <= n max), and the lowest and highest non-empty buckets are those of min
+ * and max, as every state the aggregate builds has them.
+ */
+static bool
+WaitsConsistent(const CjWaitState *s, CjError *err)
+{
+	int64_t		lo,
+				hi;
+	int			first = -1,
+				last = -1,
+				b;
+
+	/* a product past int64 is above any sum */
+	if (__builtin_mul_overflow(s->min, s->n, &lo) || s->sum < lo ||
+		(!__builtin_mul_overflow(s->max, s->n, &hi) && s->sum > hi))
+	{
+		cj_error_set(err, CJ_ERR_PARAM, "The sum must lie between count * min and count * max.");
+		return false;
+	}
+	for (b = 0; b < CJ_WAITHIST_BUCKETS; b++)
+		if (s->counts[b] > 0)
+		{
+			if (first < 0)
+				first = b;
+			last = b;
+		}
+	if (first != cj_waithist_bucket(s->min) || last != cj_waithist_bucket(s->max))
+	{
+		cj_error_set(err, CJ_ERR_PARAM,
+					 "The lowest and highest non-empty buckets must be those of min and max (%d and %d).",
+					 cj_waithist_bucket(s->min), cj_waithist_bucket(s->max));
+		return false;
+	}
+	return true;
+}
+
 /* Invariants of a state */
 bool
 cj_wait_state_validate(const CjWaitState *s, CjError *err)
@@ -156,7 +195,7 @@ cj_wait_state_validate(const CjWaitState *s, CjError *err)
 		cj_error_set(err, CJ_ERR_PARAM, "The bucket counts must add up to the count.");
 		return false;
 	}
-	return true;
+	return s->n == 0 || WaitsConsistent(s, err);
 }
 
 /* Canonical text */

@@ -5,7 +5,7 @@
  *	  cj_service_level and cj_wait_stats (pure C).
  *
  *		sl n=10 within=8
- *		ws n=3 sum=4500000 min=500000 max=3000000 buckets=0:1,64:2
+ *		ws n=3 sum=4750000 min=250000 max=3000000 buckets=126:1,206:1,238:1
  *
  * Times are whole microseconds; buckets (see cj_waithist.h) are written
  * as index:count in ascending index order, empty buckets omitted.
@@ -44,8 +44,10 @@ extern bool cj_wait_state_parse(const char *text, CjWaitState *s, CjError *err);
 
 /*
  * Check a decoded state (binary input) with every rule of the parser: a
- * known kind, counts 0 <= within <= n, min <= max, a non-negative sum,
- * bucket counts adding up to n, and zero fields of the other kind.
+ * known kind, counts 0 <= within <= n, min <= max, a non-negative sum
+ * between n min and n max, bucket counts adding up to n with the lowest
+ * and highest non-empty buckets those of min and max, and zero fields of
+ * the other kind.
  */
 extern bool cj_wait_state_validate(const CjWaitState *s, CjError *err);
 

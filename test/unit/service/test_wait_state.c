@@ -50,15 +50,15 @@ main(void)
 
 	CHECK(Canon("sl n=10 within=8", "sl n=10 within=8"), "service level");
 	CHECK(Canon("  sl n = 0  within=0 ", "sl n=0 within=0"), "white space");
-	CHECK(Canon("ws n=3 sum=4750000 min=250000 max=3000000 buckets=250:1,304:1,336:1",
-				"ws n=3 sum=4750000 min=250000 max=3000000 buckets=250:1,304:1,336:1"),
+	CHECK(Canon("ws n=3 sum=4750000 min=250000 max=3000000 buckets=126:1,206:1,238:1",
+				"ws n=3 sum=4750000 min=250000 max=3000000 buckets=126:1,206:1,238:1"),
 		  "wait stats");
 	CHECK(Canon("ws n=0 sum=0 min=0 max=0 buckets=", "ws n=0 sum=0 min=0 max=0 buckets="),
 		  "empty wait stats");
 	CHECK(Canon("ws n=2 sum=9223372036854775807 min=0 max=9223372036854775807 buckets=0:1,1119:1",
 				"ws n=2 sum=9223372036854775807 min=0 max=9223372036854775807 buckets=0:1,1119:1"),
 		  "extremes");
-	CHECK(Canon("ws n=2 sum=2 min=1 max=1 buckets=0:0,1:2", "ws n=2 sum=2 min=1 max=1 buckets=1:2"),
+	CHECK(Canon("ws n=2 sum=2000 min=1000 max=1000 buckets=0:0,1:2", "ws n=2 sum=2000 min=1000 max=1000 buckets=1:2"),
 		  "zero bucket dropped");
 
 	CHECK(Fails("", CJ_ERR_SYNTAX), "empty");
