@@ -77,6 +77,8 @@ SELECT cj_fit_bgbb(x, t_x, n) FROM (VALUES (1::float8, 0::float8, 6::float8)) AS
 SELECT cj_fit_bgbb(x, t_x, n) FROM (VALUES (1::float8, 2::float8, 'NaN'::float8)) AS v(x, t_x, n);
 SELECT cj_dert(m, 1, 2, 6, 0.1) FROM model2_bgbb;
 SELECT cj_prob_purchases(m, 1, 6.5) FROM model2_bgbb;
+SELECT cj_prob_purchases(m, 0, 100001) FROM model2_bgbb;
+SELECT * FROM cj_simulate('bgbb(alpha=1.2, beta=0.75, gamma=0.66, delta=2.78)', 3, 6.5, 1);
 \set VERBOSITY terse
 -- no interior maximum: a customer who bought at every opportunity, with or
 -- without one who had none (who adds no information), is a boundary fit

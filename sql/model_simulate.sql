@@ -50,3 +50,9 @@ SELECT * FROM cj_simulate('bgnbd(r=0.2426, alpha=4.4135, a=0.7929, b=2.4257)', -
 SELECT * FROM cj_simulate('bgnbd(r=0.2426, alpha=4.4135, a=0.7929, b=2.4257)', 5, 0, 1);
 SELECT * FROM cj_simulate('bgnbd(r=0.2426, alpha=4.4135, a=0.7929, b=2.4257)',
                           'bgnbd(r=0.2426, alpha=4.4135, a=0.7929, b=2.4257)', 5, 38.86, 1);
+-- a spend model at the edge of the double range: a repeat buyer's mean
+-- spend must come out finite and > 0, or the draw is an error
+SELECT * FROM cj_simulate('bgnbd(r=0.243, alpha=4.414, a=0.793, b=2.426)',
+                          'gg(p=1e300, q=1e-300, gamma=1e300)', 3, 39, 1);
+SELECT * FROM cj_simulate('bgnbd(r=0.243, alpha=4.414, a=0.793, b=2.426)',
+                          'gg(p=1e-300, q=1e300, gamma=1e-300)', 3, 39, 1);

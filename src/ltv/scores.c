@@ -365,6 +365,21 @@ Horizon(double t, const char *name)
 	return t;
 }
 
+/*
+ * The horizon t of a window quantity or PMF of the model in ms, checked:
+ * finite, >= 0 and what the family takes (BG/BB: whole opportunities)
+ */
+static double
+WindowHorizon(const CjModelSlot *ms, double t)
+{
+	CjError		err;
+
+	t = Horizon(t, "t");
+	if (ms->f->check_window && !ms->f->check_window(t, &err))
+		cj_raise(&err, "invalid horizon t");
+	return t;
+}
+
 /* Read a (x, t_x, T)-style tuple from arguments first.. and check it */
 static inline void
 TupleArgs(FunctionCallInfo fcinfo, int first, const CjModelSlot *ms, double *v)
@@ -526,7 +541,7 @@ cj_prob_purchases(PG_FUNCTION_ARGS)
 {
 	const CjModelSlot *ms = cj_score_model(fcinfo, 0, 0);
 	int32		n = PG_GETARG_INT32(1);
-	double		t = Horizon(PG_GETARG_FLOAT8(2), "t");
+	double		t = WindowHorizon(ms, PG_GETARG_FLOAT8(2));
 
 	cj_require_score(ms->f, ms->f->prob_n, "cj_prob_purchases");
 	if (n < 0)
@@ -884,18 +899,6 @@ typedef enum WindowKind
 	WINDOW_PMF,
 	WINDOW_ALIVE
 } WindowKind;
-
-/* The horizon t of a window quantity of the model in ms, checked */
-static double
-WindowHorizon(const CjModelSlot *ms, double t)
-{
-	CjError		err;
-
-	t = Horizon(t, "t");
-	if (ms->f->check_window && !ms->f->check_window(t, &err))
-		cj_raise(&err, "invalid horizon t");
-	return t;
-}
 
 /* A PMF count argument: n >= 0 */
 static double
@@ -1264,7 +1267,7 @@ cj_prob_purchases_cov(PG_FUNCTION_ARGS)
 {
 	const CjModelSlot *ms = cj_score_model_cov(fcinfo, 0, 0);
 	int32		n = PG_GETARG_INT32(1);
-	double		t = Horizon(PG_GETARG_FLOAT8(2), "t"),
+	double		t = WindowHorizon(ms, PG_GETARG_FLOAT8(2)),
 				q[CJ_MAX_PARAMS];
 
 	cj_require_score(ms->f, ms->f->prob_n, "cj_prob_purchases");

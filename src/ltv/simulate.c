@@ -96,8 +96,32 @@ SimSetup(FunctionCallInfo fcinfo)
 						CJ_BGBB_MAX_N),
 				 errdetail("A BG/BB customer can have at most %d opportunities.",
 						   CJ_BGBB_MAX_N)));
+	/* the scores and fits refuse a fractional count of opportunities too */
+	if (st->pf == &cj_family_bgbb && st->T != floor(st->T))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("observation period T must be a whole number of opportunities for a BG/BB model"),
+				 errdetail("Got %g.", st->T)));
 	cj_rng_seed(&st->rng, (uint64) PG_GETARG_INT64(a + 2));
 	return st;
+}
+
+/*
+ * The mean spend of a simulated customer with x > 0 repeat purchases:
+ * finite and > 0, as a repeat buyer's mean spend is, or 22003 (spend
+ * models at the edge of the double range draw 0 or infinity)
+ */
+static double
+SimSpend(SimState *st, double x)
+{
+	double		m = st->sf->simulate_spend(st->sm.params, x, &st->rng);
+
+	if (!(m > 0.0 && isfinite(m)))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("simulated spend is not a finite number > 0 for this spend model"),
+				 errdetail("Got %g for a customer with x = %g.", m, x)));
+	return m;
 }
 
 /*
@@ -146,8 +170,7 @@ cj_simulate(PG_FUNCTION_ARGS)
 	values[2] = Float8GetDatum(v[1]);
 	values[3] = Float8GetDatum(v[2]);
 	if (st->sf)
-		values[4] = Float8GetDatum(v[0] > 0 ?
-								   st->sf->simulate_spend(st->sm.params, v[0], &st->rng) : 0.0);
+		values[4] = Float8GetDatum(v[0] > 0 ? SimSpend(st, v[0]) : 0.0);
 	tup = heap_form_tuple(fctx->tuple_desc, values, nulls);
 	SRF_RETURN_NEXT(fctx, HeapTupleGetDatum(tup));
 }
