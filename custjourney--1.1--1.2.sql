@@ -410,9 +410,11 @@ BEGIN ATOMIC
 				cj_enqueue.preferred_agent, cj_enqueue.prefer_for,
 				cj_enqueue.prefer_required, cj_enqueue.not_before, cj_enqueue.skills,
 				cj_enqueue.requirement IS NOT NULL) AS pinned_until) w
-	WHERE NOT EXISTS (SELECT FROM cj_queue)
-		OR EXISTS (SELECT FROM cj_queue r WHERE r.name = cj_enqueue.queue)
-		OR cj_queue_unknown(cj_enqueue.queue)
+	WHERE (cj_enqueue.queue IS NULL
+			OR cj_routing_queues(cj_enqueue.queue, NULL::text[], NULL::interval[]) IS NOT NULL)
+		AND (NOT EXISTS (SELECT FROM cj_queue)
+			OR EXISTS (SELECT FROM cj_queue r WHERE r.name = cj_enqueue.queue)
+			OR cj_queue_unknown(cj_enqueue.queue))
 	RETURNING id;
 END;
 COMMENT ON FUNCTION cj_enqueue(text, text, cj_sla, text[], timestamptz, float8, text, text, interval, boolean, timestamptz, cj_requirement) IS 'add a waiting ticket due at arrival + the tier''s SLA target (a NULL tier takes the default), needing skills or a levelled requirement, optionally held for a preferred agent (prefer_for from arrival, or prefer_required until due) and not before a time; returns its id';
@@ -448,9 +450,11 @@ BEGIN ATOMIC
 				cj_enqueue_due.preferred_agent, cj_enqueue_due.prefer_for,
 				cj_enqueue_due.prefer_required, cj_enqueue_due.not_before, cj_enqueue_due.skills,
 				cj_enqueue_due.requirement IS NOT NULL) AS pinned_until) w
-	WHERE NOT EXISTS (SELECT FROM cj_queue)
-		OR EXISTS (SELECT FROM cj_queue r WHERE r.name = cj_enqueue_due.queue)
-		OR cj_queue_unknown(cj_enqueue_due.queue)
+	WHERE (cj_enqueue_due.queue IS NULL
+			OR cj_routing_queues(cj_enqueue_due.queue, NULL::text[], NULL::interval[]) IS NOT NULL)
+		AND (NOT EXISTS (SELECT FROM cj_queue)
+			OR EXISTS (SELECT FROM cj_queue r WHERE r.name = cj_enqueue_due.queue)
+			OR cj_queue_unknown(cj_enqueue_due.queue))
 	RETURNING id;
 END;
 COMMENT ON FUNCTION cj_enqueue_due(text, timestamptz, text[], timestamptz, text, float8, text, text, interval, boolean, timestamptz, cj_requirement) IS 'add a waiting ticket with a due time computed by the caller (e.g. the value-based cj_due), needing skills or a levelled requirement, optionally held for a preferred agent and not before a time; returns its id';

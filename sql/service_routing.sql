@@ -395,6 +395,15 @@ SELECT cj_enqueue_due('inf', 'infinity', arrived_at => 'infinity', preferred_age
 \echo :LAST_ERROR_SQLSTATE
 SELECT * FROM cj_claim('ann', '{}', 'qpos', now => 'infinity');
 \echo :LAST_ERROR_SQLSTATE
+-- an empty agent or queue name is no name
+SELECT * FROM cj_claim('', '{}', 'qpos', now => '2024-03-01 12:00+00');
+\echo :LAST_ERROR_SQLSTATE
+SELECT * FROM cj_claim('ann', '{}', '', now => '2024-03-01 12:00+00');
+\echo :LAST_ERROR_SQLSTATE
+SELECT cj_enqueue_due('e', '2030-01-01', queue => '');
+\echo :LAST_ERROR_SQLSTATE
+SELECT cj_enqueue('e', 'gold', 'gold:2min', queue => '');
+\echo :LAST_ERROR_SQLSTATE
 -- completing under a claim that was never made says so
 DO $$
 DECLARE id bigint := cj_enqueue_due('never', '2030-01-01', queue => 'never_q'); d text;

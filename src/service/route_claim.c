@@ -275,6 +275,10 @@ ClaimTicket(FunctionCallInfo fcinfo, Datum skills, bool skills_null,
 	/* no agent or no clock: nothing to open, nothing to claim */
 	if (PG_ARGISNULL(0) || PG_ARGISNULL(5))
 		return (Datum) 0;
+	if (VARSIZE_ANY_EXHDR(PG_GETARG_TEXT_PP(0)) == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("agent must not be empty")));
 	/* a claim happens at a time: it is stored as the ticket's claimed_at */
 	if (TIMESTAMP_NOT_FINITE(PG_GETARG_TIMESTAMPTZ(5)))
 		ereport(ERROR,

@@ -171,7 +171,7 @@ CheckDelays(ArrayType *da)
  * cj_routing_queues(queue, queues, delays) -> text[]
  *
  * The queue list of a claim.  Without a profile (queues NULL) it is
- * {queue}.  A profile names 1 to CJ_ROUTING_MAX_QUEUES distinct, non-empty
+ * {queue}, queue not empty (the enqueue functions check their queue so).  A profile names 1 to CJ_ROUTING_MAX_QUEUES distinct, non-empty
  * queues; delays, when given, has one non-NULL entry per queue within a
  * year either way (negative delays are allowed: they raise a queue's
  * priority).  A profile replaces
@@ -199,6 +199,10 @@ cj_routing_queues(PG_FUNCTION_ARGS)
 					 errmsg("delays need a queues list")));
 		if (PG_ARGISNULL(0))
 			PG_RETURN_NULL();
+		if (VARSIZE_ANY_EXHDR(PG_GETARG_TEXT_PP(0)) == 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("queue must not be empty")));
 		one = PG_GETARG_DATUM(0);
 		PG_RETURN_ARRAYTYPE_P(construct_array(&one, 1, TEXTOID, -1, false, TYPALIGN_INT));
 	}
