@@ -395,6 +395,16 @@ SELECT cj_enqueue_due('inf', 'infinity', arrived_at => 'infinity', preferred_age
 \echo :LAST_ERROR_SQLSTATE
 SELECT * FROM cj_claim('ann', '{}', 'qpos', now => 'infinity');
 \echo :LAST_ERROR_SQLSTATE
+-- a text[] skill list may hold '' (for the skills column); it meets no
+-- requirement term, and the other skills still meet requirements
+SELECT cj_enqueue_due('req-any', '2024-03-01 12:05+00', arrived_at => '2024-03-01 12:00+00',
+                      queue => 'qempty', requirement => 'any') IS NOT NULL AS r1,
+       cj_enqueue_due('req-billing', '2024-03-01 12:06+00', arrived_at => '2024-03-01 12:00+00',
+                      queue => 'qempty', requirement => 'billing>=1') IS NOT NULL AS r2,
+       cj_enqueue_due('no-req', '2024-03-01 12:07+00', '{}', '2024-03-01 12:01+00', queue => 'qempty') IS NOT NULL AS r3;
+SELECT customer FROM cj_claim('a', '{""}'::text[], 'qempty', now => '2024-03-01 12:02+00');
+SELECT customer FROM cj_claim('a', '{""}'::text[], 'qempty', now => '2024-03-01 12:02+00');
+SELECT customer FROM cj_claim('b', '{billing,""}'::text[], 'qempty', now => '2024-03-01 12:02+00');
 -- an empty agent or queue name is no name
 SELECT * FROM cj_claim('', '{}', 'qpos', now => '2024-03-01 12:00+00');
 \echo :LAST_ERROR_SQLSTATE

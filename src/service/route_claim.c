@@ -364,14 +364,21 @@ ClaimTicket(FunctionCallInfo fcinfo, Datum skills, bool skills_null,
  * cj_claim(agent text, skills text[], queue text, queues text[],
  *			delays interval[], now timestamptz) RETURNS SETOF cj_ticket
  *
- * The text[] form: each skill at level 1; the statement converts the list
- * to a cj_skillset when it first checks a requirement.
+ * The text[] form: each skill at level 1.  Tickets without a requirement
+ * are checked against the list as given; requirements against the set of
+ * its elements that can name a skill (cj_skillset_for_claim: a '' the
+ * list may hold for the skills column meets no requirement term), made
+ * here once, or by the statement when the list makes no set.
  */
 Datum
 cj_claim_text(PG_FUNCTION_ARGS)
 {
+	Datum		set = (Datum) 0;
+
+	if (!PG_ARGISNULL(1))
+		set = cj_skillset_for_claim(PG_GETARG_ARRAYTYPE_P(1));
 	return ClaimTicket(fcinfo, PG_GETARG_DATUM(1), PG_ARGISNULL(1),
-					   (Datum) 0, true);
+					   set, set == (Datum) 0);
 }
 
 /*

@@ -420,6 +420,39 @@ SkillsetFromTextArray(ArrayType *a)
 	return s;
 }
 
+/*
+ * The skill set a text[] skill list meets requirements with, for the
+ * text[] form of cj_claim: the elements that can name a skill (a
+ * requirement names only such skills, so '' or an over-long name cannot
+ * meet any of its terms, and the text[] form keeps them for the skills
+ * column), at level 1, NULLs dropped, repeats merged.  (Datum) 0 when
+ * even those make no set (more than CJ_SKILLSET_MAX skills): the claim
+ * then converts the list, and fails, only if it meets a requirement.
+ */
+Datum
+cj_skillset_for_claim(ArrayType *a)
+{
+	const char **names;
+	int		   *lens;
+	int			n = ArrayNames(a, &names, &lens),
+				k = 0,
+				i;
+	CjSkillset *s = palloc(CJ_SKILLSET_SIZE(CJ_SKILLSET_MAX));
+	CjError		err;
+
+	for (i = 0; i < n; i++)
+		if (names[i] != NULL && lens[i] > 0 && lens[i] <= CJ_SKILL_NAME_MAX &&
+			memchr(names[i], '\0', lens[i]) == NULL)
+		{
+			names[k] = names[i];
+			lens[k] = lens[i];
+			k++;
+		}
+	if (!cj_skillset_from_names(k, names, lens, s, &err))
+		return (Datum) 0;
+	return Pack(s, CJ_SKILLSET_SIZE(s->n));
+}
+
 /* cj_skillset(text[]): each element a skill of level 1 */
 Datum
 cj_skillset_from_array(PG_FUNCTION_ARGS)

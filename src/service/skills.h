@@ -35,4 +35,11 @@ extern const CjRequirement *cj_requirement_datum(Datum d);
  */
 extern ArrayType *cj_skillset_names(const CjSkillset *s);
 
+/*
+ * The skill set (a cj_skillset datum) a text[] skill list of cj_claim
+ * meets requirements with: its elements that can name a skill; (Datum) 0
+ * when they make no set (see skills.c).
+ */
+extern Datum cj_skillset_for_claim(ArrayType *a);
+
 #endif							/* CJ_SERVICE_SKILLS_GLUE_H */
