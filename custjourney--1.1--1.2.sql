@@ -379,7 +379,13 @@ CREATE FUNCTION cj_queue_unknown(queue text) RETURNS boolean
 AS 'MODULE_PATHNAME' LANGUAGE C VOLATILE PARALLEL SAFE;
 COMMENT ON FUNCTION cj_queue_unknown(text) IS 'internal to the queue kit: raises the error of a queue the registry cj_queue does not list (22023; 22004 for NULL); never returns';
 
-DROP FUNCTION cj_enqueue(text, text, cj_sla, text[], timestamptz, float8, text);
+-- The 1.1 signatures of cj_enqueue, cj_enqueue_due and cj_claim are
+-- renamed (cj_*_1_1), not dropped: a function written against 1.1 with a
+-- BEGIN ATOMIC body refers to them by identity, and a DROP would make
+-- ALTER EXTENSION UPDATE fail (2BP01) until it is dropped.  Each renamed
+-- function then calls the 1.2 function of its former name.
+ALTER FUNCTION cj_enqueue(text, text, cj_sla, text[], timestamptz, float8, text)
+	RENAME TO cj_enqueue_1_1;
 CREATE FUNCTION cj_enqueue(customer text, tier text, sla cj_sla,
 	skills text[] DEFAULT '{}'::text[],
 	arrived_at timestamptz DEFAULT pg_catalog.now(),
@@ -419,7 +425,8 @@ BEGIN ATOMIC
 END;
 COMMENT ON FUNCTION cj_enqueue(text, text, cj_sla, text[], timestamptz, float8, text, text, interval, boolean, timestamptz, cj_requirement) IS 'add a waiting ticket due at arrival + the tier''s SLA target (a NULL tier takes the default), needing skills or a levelled requirement, optionally held for a preferred agent (prefer_for from arrival, or prefer_required until due) and not before a time; returns its id';
 
-DROP FUNCTION cj_enqueue_due(text, timestamptz, text[], timestamptz, text, float8, text);
+ALTER FUNCTION cj_enqueue_due(text, timestamptz, text[], timestamptz, text, float8, text)
+	RENAME TO cj_enqueue_due_1_1;
 CREATE FUNCTION cj_enqueue_due(customer text, due timestamptz,
 	skills text[] DEFAULT '{}'::text[],
 	arrived_at timestamptz DEFAULT pg_catalog.now(),
@@ -472,7 +479,7 @@ COMMENT ON FUNCTION cj_enqueue_due(text, timestamptz, text[], timestamptz, text,
 -- are given and share one C implementation (src/service/route_claim.c):
 -- the same two statements, prepared once per backend and kept, since a
 -- SQL-language function re-plans its statements on every call.
-DROP FUNCTION cj_claim(text, text[], text);
+ALTER FUNCTION cj_claim(text, text[], text) RENAME TO cj_claim_1_1;
 CREATE FUNCTION cj_claim(agent text, skills text[] DEFAULT '{}'::text[],
 	queue text DEFAULT 'default'::text,
 	queues text[] DEFAULT NULL::text[],
@@ -501,6 +508,43 @@ LANGUAGE C VOLATILE PARALLEL UNSAFE ROWS 1
 -- without this, JIT compilation would cost more than the claim itself
 SET jit = off;
 COMMENT ON FUNCTION cj_claim(text, cj_skillset, text, text[], interval[], timestamptz) IS 'claim with levelled skills (cj_skillset): the earliest-due waiting ticket whose requirement the skills meet at its wait so far (or whose skills they include), open or pinned to the agent, of one queue or a routing profile (FOR UPDATE SKIP LOCKED); no row when none';
+
+-- the renamed 1.1 signatures (see above), each calling the 1.2 function
+CREATE OR REPLACE FUNCTION cj_enqueue_1_1(customer text, tier text, sla cj_sla,
+	skills text[] DEFAULT '{}'::text[],
+	arrived_at timestamptz DEFAULT pg_catalog.now(),
+	value float8 DEFAULT NULL::float8,
+	queue text DEFAULT 'default'::text)
+RETURNS bigint
+LANGUAGE SQL VOLATILE PARALLEL UNSAFE
+BEGIN ATOMIC
+	SELECT cj_enqueue(cj_enqueue_1_1.customer, cj_enqueue_1_1.tier, cj_enqueue_1_1.sla,
+		cj_enqueue_1_1.skills, cj_enqueue_1_1.arrived_at, cj_enqueue_1_1.value,
+		cj_enqueue_1_1.queue);
+END;
+COMMENT ON FUNCTION cj_enqueue_1_1(text, text, cj_sla, text[], timestamptz, float8, text) IS 'the 1.1 signature of cj_enqueue, kept for functions written against 1.1 (their bodies refer to it); calls cj_enqueue';
+CREATE OR REPLACE FUNCTION cj_enqueue_due_1_1(customer text, due timestamptz,
+	skills text[] DEFAULT '{}'::text[],
+	arrived_at timestamptz DEFAULT pg_catalog.now(),
+	tier text DEFAULT NULL::text,
+	value float8 DEFAULT NULL::float8,
+	queue text DEFAULT 'default'::text)
+RETURNS bigint
+LANGUAGE SQL VOLATILE PARALLEL UNSAFE
+BEGIN ATOMIC
+	SELECT cj_enqueue_due(cj_enqueue_due_1_1.customer, cj_enqueue_due_1_1.due,
+		cj_enqueue_due_1_1.skills, cj_enqueue_due_1_1.arrived_at, cj_enqueue_due_1_1.tier,
+		cj_enqueue_due_1_1.value, cj_enqueue_due_1_1.queue);
+END;
+COMMENT ON FUNCTION cj_enqueue_due_1_1(text, timestamptz, text[], timestamptz, text, float8, text) IS 'the 1.1 signature of cj_enqueue_due, kept for functions written against 1.1 (their bodies refer to it); calls cj_enqueue_due';
+CREATE OR REPLACE FUNCTION cj_claim_1_1(agent text, skills text[] DEFAULT '{}'::text[],
+	queue text DEFAULT 'default'::text)
+RETURNS SETOF cj_ticket
+LANGUAGE SQL VOLATILE STRICT PARALLEL UNSAFE ROWS 1
+BEGIN ATOMIC
+	SELECT * FROM cj_claim(cj_claim_1_1.agent, cj_claim_1_1.skills, cj_claim_1_1.queue);
+END;
+COMMENT ON FUNCTION cj_claim_1_1(text, text[], text) IS 'the 1.1 signature of cj_claim, kept for functions written against 1.1 (their bodies refer to it); calls cj_claim';
 
 -- The place in line (doc/service.md, "Place in line"): the waiting
 -- tickets of the same queue before this one in dispatch order (due, id)

@@ -405,6 +405,21 @@ SELECT cj_enqueue_due('req-any', '2024-03-01 12:05+00', arrived_at => '2024-03-0
 SELECT customer FROM cj_claim('a', '{""}'::text[], 'qempty', now => '2024-03-01 12:02+00');
 SELECT customer FROM cj_claim('a', '{""}'::text[], 'qempty', now => '2024-03-01 12:02+00');
 SELECT customer FROM cj_claim('b', '{billing,""}'::text[], 'qempty', now => '2024-03-01 12:02+00');
+-- the 1.1 signatures kept for functions written against 1.1 call the 1.2
+-- functions: the same tickets, the same checks
+SELECT cj_enqueue_1_1('v11-a', 'gold', 'gold:2min', '{}', '2024-03-01 12:00+00', NULL, 'q11') IS NOT NULL AS enqueued,
+       cj_enqueue_due_1_1('v11-b', '2024-03-01 12:01+00', '{}', '2024-03-01 12:00+00', NULL, NULL, 'q11') IS NOT NULL AS enqueued_due;
+SELECT customer, due FROM cj_ticket WHERE queue = 'q11' ORDER BY due;
+SELECT customer, agent FROM cj_claim_1_1('ann', '{}', 'q11');
+SELECT customer, agent FROM cj_claim_1_1('ann', '{}', 'q11');
+SELECT count(*) AS none_left FROM cj_claim_1_1('ann', '{}', 'q11');
+SELECT count(*) AS strict_null FROM cj_claim_1_1(NULL, '{}', 'q11');
+SELECT cj_enqueue_1_1('v11-c', 'gold', 'gold:2min', queue => '');
+\echo :LAST_ERROR_SQLSTATE
+SELECT cj_enqueue_due_1_1('v11-c', '2024-03-01 12:01+00', queue => '');
+\echo :LAST_ERROR_SQLSTATE
+SELECT * FROM cj_claim_1_1('', '{}', 'q11');
+\echo :LAST_ERROR_SQLSTATE
 -- an empty agent or queue name is no name
 SELECT * FROM cj_claim('', '{}', 'qpos', now => '2024-03-01 12:00+00');
 \echo :LAST_ERROR_SQLSTATE
