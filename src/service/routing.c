@@ -171,11 +171,12 @@ CheckDelays(ArrayType *da)
  * cj_routing_queues(queue, queues, delays) -> text[]
  *
  * The queue list of a claim.  Without a profile (queues NULL) it is
- * {queue}, queue not empty (the enqueue functions check their queue so).  A profile names 1 to CJ_ROUTING_MAX_QUEUES distinct, non-empty
- * queues; delays, when given, has one non-NULL entry per queue within a
- * year either way (negative delays are allowed: they raise a queue's
- * priority).  A profile replaces
- * queue, so a queue other than the default beside it is an error.  NULL
+ * {queue}, queue not empty (the enqueue functions check their queue so).
+ * A profile names 1 to CJ_ROUTING_MAX_QUEUES distinct, non-empty queues;
+ * delays, when given, has one non-NULL entry per queue within a year
+ * either way (negative delays are allowed: they raise a queue's
+ * priority).  A profile replaces queue, so a queue other than the default
+ * beside it is an error.  NULL
  * queue and queues give NULL (the claim returns no row, as the STRICT
  * claim of 1.0 did).
  */
