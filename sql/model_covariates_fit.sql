@@ -156,6 +156,9 @@ SELECT 'bgnbd[trans=;life=Age;constr=;lambda_trans=0;lambda_life=1e-3]{(2,5.5,10
 SELECT 'pnbd{}'::cj_cov_fit_state, cj_cov_fit_state_final('pnbd{}') IS NULL AS empty_is_null;
 
 -- bad input: SQLSTATE, message and detail of each
+-- an aggregate of the user's without the initial state the transition needs
+CREATE AGGREGATE cvf_noinit(float8, float8, float8, float8[], float8[]) (
+    sfunc = cj_cov_fit_state_add, stype = cj_cov_fit_state);
 CREATE FUNCTION cvf_err(q text) RETURNS text LANGUAGE plpgsql AS $$
 DECLARE st text; msg text; det text;
 BEGIN
@@ -190,7 +193,8 @@ SELECT n, cvf_err(q) FROM (VALUES
  (22, $q$SELECT cvf_comb(s) FROM (VALUES ('pnbd{}'::cj_cov_fit_state), ('bgnbd{}')) v(s)$q$),
  (23, $q$SELECT cj_fit_pnbd(x, t_x, age, '{}'::float8[], '{}'::float8[]) FROM cvf_summary(104)$q$),
  (24, $q$SELECT cj_fit_bgnbd(x, t_x, age, '{}'::float8[], '{}'::float8[]) FROM cvf_summary(104)$q$),
- (25, $q$SELECT 'pnbd[trans=;life=;constr=;lambda_trans=0;lambda_life=0]{(1,2,3||):1}'::cj_cov_fit_state$q$)
+ (25, $q$SELECT 'pnbd[trans=;life=;constr=;lambda_trans=0;lambda_life=0]{(1,2,3||):1}'::cj_cov_fit_state$q$),
+ (26, $q$SELECT cvf_noinit(x, t_x, age, z, z) FROM cvf_summary(104)$q$)
 ) v(n, q) ORDER BY n;
 -- a NULL anywhere in a row skips the row, as the other fits do
 SELECT cj_model_jsonb(cj_fit_pnbd(x, t_x, age, CASE WHEN id % 10 <> 0 THEN z END, z))->>'n' AS customers
@@ -198,6 +202,7 @@ FROM cvf_summary(104);
 
 DROP AGGREGATE cvf_state(float8, float8, float8, float8[], float8[], jsonb);
 DROP AGGREGATE cvf_comb(cj_cov_fit_state);
+DROP AGGREGATE cvf_noinit(float8, float8, float8, float8[], float8[]);
 DROP FUNCTION cvf_summary(int);
 DROP FUNCTION cvf_err(text);
 DROP TABLE cvf_tx, cvf_cov, cvf_ref, cvf_fit, cvf_states;

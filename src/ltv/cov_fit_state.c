@@ -475,7 +475,10 @@ CovAdd(FunctionCallInfo fcinfo, int warg, int oarg)
 	CjError		err;
 
 	if (PG_ARGISNULL(0))
-		elog(ERROR, "cj_cov_fit_state transition needs an initial state");
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("cj_cov_fit_state transition needs an initial state"),
+				 errhint("Declare the aggregate with INITCOND 'pnbd{}' or 'bgnbd{}', as cj_fit_pnbd and cj_fit_bgnbd are.")));
 	s = cj_state_arg(fcinfo, 0, &CovType);
 	for (i = 1; i <= 5; i++)
 		if (PG_ARGISNULL(i))
