@@ -656,15 +656,19 @@ ClvPart(FunctionCallInfo fcinfo, const CjModelSlot *pm, const double *v,
 	return e[6];
 }
 
-/* The margin of a lifetime value: finite and >= 0 */
+/*
+ * margin E[M | x, m], the factor of a lifetime value's discounted sum:
+ * the margin checked (finite, >= 0) before the spend, on the memo's hit
+ * path as on its miss path
+ */
 static double
-ClvMargin(double margin)
+ClvSpendFactor(const CjModelSlot *sm, double x, double m, double margin)
 {
 	if (!(margin >= 0.0 && isfinite(margin)))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("margin must be a finite number >= 0")));
-	return margin;
+	return margin * SpendScore(sm, x, m);
 }
 
 /*
@@ -706,7 +710,7 @@ ClvCompute(FunctionCallInfo fcinfo, const CjModelSlot *pm,
 	double		key[6] = {v[0], v[1], v[2], 0, 0, 0};
 	const double *p = pm->b.params;
 	int			nkeys = 3;
-	double		spend,
+	double		factor,
 				sum;
 
 	ClvHorizon(fcinfo, periods, len, rate);
@@ -724,8 +728,7 @@ ClvCompute(FunctionCallInfo fcinfo, const CjModelSlot *pm,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("discount rate must be in [0, 1)"),
 				 errdetail("It is the rate per period (0.01 for 1 %% a month).")));
-	ClvMargin(margin);
-	spend = SpendScore(sm, v[0], m);
+	factor = ClvSpendFactor(sm, v[0], m, margin);
 	/* with covariates: the customer's q[1..3] are part of the key */
 	if (q != NULL)
 	{
@@ -749,7 +752,7 @@ ClvCompute(FunctionCallInfo fcinfo, const CjModelSlot *pm,
 		sum = cj_score_result(sum, "cj_clv");
 		MemoPut(fcinfo, key, nkeys, sum);
 	}
-	return cj_score_result(margin * spend * sum, "cj_clv");
+	return cj_score_result(factor * sum, "cj_clv");
 }
 
 /*
@@ -775,14 +778,10 @@ cj_clv(PG_FUNCTION_ARGS)
 
 	ClvHorizon(fcinfo, PG_GETARG_INT32(6), PG_GETARG_FLOAT8(7), PG_GETARG_FLOAT8(8));
 	if (MemoGet(fcinfo, key, 3, &sum))
-	{
-		double		spend = SpendScore(sm, key[0],
-									   cj_finite_arg(PG_GETARG_FLOAT8(5), "m"));
-
-		return Float8GetDatum(cj_score_result(ClvMargin(PG_NARGS() > 9 ?
-														PG_GETARG_FLOAT8(9) : 1.0) *
-											  spend * sum, "cj_clv"));
-	}
+		PG_RETURN_FLOAT8(cj_score_result(ClvSpendFactor(sm, key[0],
+														cj_finite_arg(PG_GETARG_FLOAT8(5), "m"),
+														PG_NARGS() > 9 ? PG_GETARG_FLOAT8(9) : 1.0) * sum,
+										 "cj_clv"));
 	cj_require_score(pm->f, (const void *) pm->f->conditional, "cj_clv");
 	TupleArgs(fcinfo, 2, pm, v);
 	PG_RETURN_FLOAT8(ClvCompute(fcinfo, pm, sm, v,

@@ -344,16 +344,11 @@ cj_cov_row_check(const CjCovShape *s, const double *v, CjError *err)
 	return f->check_data(v + nz, err);
 }
 
-/* Hash index size of the grouping for n rows: a power of two >= 2n + 2 */
-static size_t
-GroupSlots(size_t n)
-{
-	size_t		nslots = 16;
-
-	while (nslots < 2 * n + 2)
-		nslots *= 2;
-	return nslots;
-}
+/*
+ * Hash index size of the grouping for n rows: the row sets' size for n + 1
+ * (a power of two >= 2n + 2, room for the rank and start arrays too)
+ */
+#define GroupSlots(n) ((size_t) cj_tupleset_nslots((uint32_t) (n) + 1))
 
 /* Scratch of cj_cov_group_rows (see the header) */
 size_t

@@ -244,9 +244,10 @@ FitIdentified(int k, const double *cov)
 
 /*
  * Newton polish of a converged estimate, which also checks that it is
- * identified (FitIdentified as well).  At the BFGS optimum the negative Hessian A (finite
- * differences of the analytic gradient) must be positive definite, else
- * the likelihood is flat in some direction there: the estimate is not
+ * identified (and FitIdentified).  At the BFGS optimum the negative
+ * Hessian A (finite differences of the analytic gradient) must be
+ * positive definite, else the likelihood is flat in some direction
+ * there: the estimate is not
  * identified by the data (one customer: r and alpha drift to infinity with
  * r/alpha fixed) although the gradient is tiny, and false is returned.
  * Then up to two Newton steps theta += A^-1 g are taken while they do not
