@@ -45,6 +45,13 @@ SELECT cj_sla_clock(s, a ORDER BY a) FROM (VALUES ('running', '2026-03-06 10:00'
 SELECT cj_sla_clock(s, a ORDER BY a) FROM (VALUES ('running', '2026-03-06 10:00'::timestamptz), (NULL, '2026-03-06 10:30'), ('paused', '2026-03-06 11:00')) v(s, a);
 SELECT cj_sla_clock(status, at ORDER BY at) FROM service_clock_event WHERE false;
 SELECT cj_sla_clock(s, a, 'UTC; 24x7', '1 month' ORDER BY a) FROM (VALUES ('running', '2026-03-06 10:00'::timestamptz)) v(s, a);
+-- every event of a clock gives the same target (NULL for none): which of
+-- two targets came first would depend on the plan when instants tie
+SELECT cj_sla_clock(s, a, NULL, t ORDER BY a) FROM (VALUES ('running', '2026-03-06 10:00'::timestamptz, '2 hours'::interval), ('paused', '2026-03-06 11:00', '3 hours')) v(s, a, t);
+SELECT cj_sla_clock(s, a, NULL, t ORDER BY a) FROM (VALUES ('running', '2026-03-06 10:00'::timestamptz, '2 hours'::interval), ('paused', '2026-03-06 11:00', NULL)) v(s, a, t);
+SELECT cj_sla_clock(s, a, NULL, t ORDER BY a) FROM (VALUES ('running', '2026-03-06 10:00'::timestamptz, NULL::interval), ('paused', '2026-03-06 11:00', '2 hours')) v(s, a, t);
+-- skipped rows (NULL status or instant) set and check nothing
+SELECT cj_sla_clock(s, a, NULL, t ORDER BY a) FROM (VALUES (NULL, '2026-03-06 09:00'::timestamptz, '9 hours'::interval), ('running', '2026-03-06 10:00', '2 hours'), ('paused', '2026-03-06 13:00', '2 hours'), ('paused', NULL, '1 hour')) v(s, a, t);
 
 -- the state's text form is exact and round-trips; input is validated
 SELECT c::text::cj_sla_clock_state::text = c::text AS round_trip

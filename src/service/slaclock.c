@@ -320,6 +320,35 @@ ParseStatus(text *t)
 }
 
 /*
+ * The target of a clock: the first event's sets it, and every later event
+ * must give the same (NULL for none), so that the result never depends on
+ * which of several targets came first (ties on at have no order).
+ */
+static void
+ClockTarget(ClockState *s, FunctionCallInfo fcinfo)
+{
+	int64		target = 0;
+
+	if (!PG_ARGISNULL(4))
+	{
+		target = cj_duration_us(PG_GETARG_INTERVAL_P(4), "target");
+		if (target <= 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("target must be positive")));
+	}
+	if (s->status == CLOCK_NONE)
+	{
+		s->target_us = target;
+		s->has_target = target > 0;
+	}
+	else if (s->target_us != target)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("target must be the same for every event of a clock")));
+}
+
+/*
  * Transition: cj_sla_clock_trans(state, status, at [, calendar [, target]]).
  * Non-strict: the state starts NULL and NULL events are ignored.
  */
@@ -338,15 +367,6 @@ cj_sla_clock_trans(PG_FUNCTION_ARGS)
 		s = MemoryContextAllocZero(aggcxt, sizeof(ClockState));
 		SET_VARSIZE(s, sizeof(ClockState));
 		s->version = CJ_BINARY_VERSION;
-		if (PG_NARGS() > 4 && !PG_ARGISNULL(4))
-		{
-			s->target_us = cj_duration_us(PG_GETARG_INTERVAL_P(4), "target");
-			if (s->target_us <= 0)
-				ereport(ERROR,
-						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						 errmsg("target must be positive")));
-			s->has_target = 1;
-		}
 	}
 	else
 	{
@@ -362,6 +382,8 @@ cj_sla_clock_trans(PG_FUNCTION_ARGS)
 	}
 	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
 		PG_RETURN_POINTER(s);
+	if (PG_NARGS() > 4)
+		ClockTarget(s, fcinfo);
 	next = ParseStatus(PG_GETARG_TEXT_PP(1));
 	at = PG_GETARG_TIMESTAMPTZ(2);
 	if (!VALID_AT(at))
