@@ -14,10 +14,17 @@ EXCEPTION WHEN OTHERS THEN
 END $$;
 
 -- cj_wait_stats: the mean of waits adding up to the int64 limit (it used to
--- come out negative: the rounding overflowed)
-SELECT (cj_wait_stats(w)).mean, (cj_wait_stats(w)).mean > interval '0' AS positive
-FROM (VALUES (interval '4611686018427387903 microseconds'),
-             (interval '4611686018427387904 microseconds')) v(w);
+-- come out negative: the rounding overflowed).  The aggregate now refuses
+-- waits of 2^39 ms and more (its histogram's range), so the state of two
+-- such waits comes as INITCOND, as a state stored by an earlier version
+CREATE AGGREGATE pg_temp.ws(interval) (sfunc = cj_wait_stats_trans, stype = cj_wait_state,
+                                       finalfunc = cj_wait_stats_final,
+                                       initcond = 'ws n=2 sum=9223372036854775807 min=4611686018427387903 max=4611686018427387904 buckets=1119:2');
+SELECT (pg_temp.ws(w)).mean, (pg_temp.ws(w)).mean > interval '0' AS positive
+FROM (VALUES (NULL::interval)) v(w);
+-- the histogram's last wait and the first it refuses (22003)
+SELECT (cj_wait_stats(w)).max FROM (VALUES (interval '549755813887999 microseconds')) v(w);
+SELECT pg_temp.try($$SELECT cj_wait_stats(interval '549755813888000 microseconds')$$) AS past_histogram;
 -- a count at the int64 limit given as INITCOND: 22003, not a negative count
 CREATE AGGREGATE pg_temp.sl(interval, interval) (sfunc = cj_service_level_trans, stype = cj_wait_state,
                                                  initcond = 'sl n=9223372036854775807 within=0');
@@ -83,5 +90,21 @@ SELECT '0:1/1-1e-30/0 1+:0/0/0'::cj_holdout AS below_half_ulp_reads;
 SELECT pg_temp.try($$SELECT '0:1/1+0.5/0 1+:0/0/0'::cj_holdout$$) AS unnormalised_low_part,
        pg_temp.try($$SELECT '0:0/0+1e-300/0 1+:0/0/0'::cj_holdout$$) AS low_part_without_customers,
        pg_temp.try($$SELECT 'start=0 length=1 customers=1 {1+1}'::cj_tracking$$) AS tracking_unnormalised;
+
+-- cj_points_ledger: a ledger whose replay would take a total past the
+-- range of millionths is refused where it is made (22003), by the
+-- aggregate and both input functions, instead of failing in every reader
+SELECT pg_temp.try($$SELECT cj_points_ledger('earn', p, t, NULL)::text::cj_points_ledger
+                     FROM (VALUES (9223372033208.170412, '2020-01-01'::timestamptz),
+                                  (9223372033208.170412, '2020-01-02')) v(p, t)$$) AS available_past_range,
+       pg_temp.try($$SELECT cj_points_ledger(k, p, t, NULL)
+                     FROM (VALUES ('earn', 9000000000000, '2020-01-01'::timestamptz), ('redeem', 9000000000000, '2020-01-02'),
+                                  ('earn', 9000000000000, '2020-01-03'), ('redeem', 9000000000000, '2020-01-04')) v(k, p, t)$$) AS redeemed_past_range,
+       pg_temp.try($$SELECT 'earn 9223372033208.170412 at 2020-01-01T00:00:00Z; earn 9223372033208.170412 at 2020-01-02T00:00:00Z'::cj_points_ledger$$) AS text_input;
+-- credits that add up past the range but never at once replay, and read back
+SELECT l::text::cj_points_ledger::text = l::text AS round_trip, (cj_points_balance(l, '2030-01-01')).*
+FROM (SELECT cj_points_ledger(k, p, t, NULL) AS l
+      FROM (VALUES ('earn', 9000000000000, '2020-01-01'::timestamptz), ('redeem', 9000000000000, '2020-01-02'),
+                   ('earn', 9000000000000, '2020-01-03')) v(k, p, t)) s;
 
 DROP TABLE hd_model;

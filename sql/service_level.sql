@@ -50,6 +50,10 @@ SELECT cj_service_level('-1 s', '20 s');
 SELECT cj_service_level('1 s', '1 mon');
 SELECT cj_wait_stats('-1 s'::interval);
 SELECT cj_wait_stats('2 mons'::interval);
+-- waits past the histogram's range (2^39 ms, about 17.4 years) would all
+-- share its last bucket, and their percentiles be anywhere: refused
+SELECT cj_wait_stats(w) FROM (VALUES ('1 s'::interval), ('10000 days'), ('20000 days')) v(w);
+SELECT (cj_wait_stats(w)).p50 FROM (VALUES ('1 s'::interval), ('6000 days'), ('6300 days')) v(w);
 
 -- the state type: exact text round trip and validation
 SELECT 'sl n=10 within=8'::cj_wait_state;

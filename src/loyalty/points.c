@@ -203,6 +203,8 @@ LedgerCheck(const void *state, Size size)
 
 static const CjStateType LedgerType = {"cj_points_ledger", LEDGER_HDRSZ, LedgerCheck};
 
+static void LedgerCheckTotals(const LedgerData *l);
+
 /* Detoasted, checked ledger argument */
 static LedgerData *
 LedgerArg(FunctionCallInfo fcinfo, int argno)
@@ -237,6 +239,7 @@ cj_points_ledger_in(PG_FUNCTION_ARGS)
 		cj_input_error(CJ_ESCONTEXT(fcinfo), "cj_points_ledger", s, &err);
 		PG_RETURN_NULL();
 	}
+	LedgerCheckTotals(l);
 	PG_RETURN_POINTER(LedgerTrim(l));
 }
 
@@ -296,6 +299,7 @@ cj_points_ledger_recv(PG_FUNCTION_ARGS)
 		}
 		l = LedgerAppend(l, m);
 	}
+	LedgerCheckTotals(l);
 	PG_RETURN_POINTER(LedgerTrim(l));
 }
 
@@ -443,9 +447,13 @@ cj_points_combine(PG_FUNCTION_ARGS)
 Datum
 cj_points_ledger_final(PG_FUNCTION_ARGS)
 {
+	LedgerData *l;
+
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
-	PG_RETURN_POINTER(LedgerTrim(LedgerArg(fcinfo, 0)));
+	l = LedgerArg(fcinfo, 0);
+	LedgerCheckTotals(l);
+	PG_RETURN_POINTER(LedgerTrim(l));
 }
 
 /* The movements of a ledger in replay order */
@@ -461,17 +469,20 @@ cj_ledger_sorted_moves(Datum ledger, int *n)
 	return LedgerMoves(l, true);
 }
 
-/* Replay a ledger as of a time; lots and count returned when asked */
-void
-cj_ledger_replay(Datum ledger, TimestampTz as_of, CjPointsBalance *bal,
-				 CjLot **lots, int *nlots)
+/*
+ * Replay a ledger as of a time; lots and count returned when asked.  A
+ * replay that fails raises its error with message what.
+ */
+static void
+LedgerReplay(const LedgerData *l, TimestampTz as_of, CjPointsBalance *bal,
+			 CjLot **lots, int *nlots, const char *what)
 {
-	LedgerData *l = (LedgerData *) cj_state_datum(ledger, &LedgerType);
 	const CjMove **moves;
 	CjReplayWork w;
 	CjError		err = {0};
 	int			n = Max(l->count, 1);
 	int			got;
+
 	if (TIMESTAMP_NOT_FINITE(as_of))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -482,7 +493,7 @@ cj_ledger_replay(Datum ledger, TimestampTz as_of, CjPointsBalance *bal,
 	w.pend = palloc(sizeof(int32) * n);
 	w.byref = palloc(sizeof(int32) * n);
 	if (!cj_points_replay(moves, l->count, as_of, &w, &got, bal, &err))
-		cj_raise(&err, "cannot replay points ledger");
+		cj_raise(&err, what);
 	pfree(w.spend);
 	pfree(w.pend);
 	pfree(w.byref);
@@ -493,6 +504,48 @@ cj_ledger_replay(Datum ledger, TimestampTz as_of, CjPointsBalance *bal,
 	}
 	else
 		pfree(w.lots);
+}
+
+/* Replay a ledger datum as of a time (see LedgerReplay) */
+void
+cj_ledger_replay(Datum ledger, TimestampTz as_of, CjPointsBalance *bal,
+				 CjLot **lots, int *nlots)
+{
+	LedgerReplay((LedgerData *) cj_state_datum(ledger, &LedgerType), as_of,
+				 bal, lots, nlots, "cannot replay points ledger");
+}
+
+/*
+ * Refuse a ledger whose replay would take a total past the range of
+ * millionths (22003), so that every ledger the aggregate and the input
+ * functions produce reads back through every function.  Each total a
+ * replay keeps (balances, redeemed, expired, reversed, deducted, debt) is
+ * at most the sum of the credits or the sum of the other movements, so
+ * when both sums fit (any real ledger: one pass over the movements)
+ * nothing can overflow; otherwise the ledger is replayed to the last
+ * finite instant, which runs every step of every earlier replay.
+ */
+static void
+LedgerCheckTotals(const LedgerData *l)
+{
+	const char *p = (const char *) l + LEDGER_HDRSZ;
+	int64		credits = 0,
+				debits = 0;
+	bool		fits = true;
+	int			i;
+	CjPointsBalance bal;
+
+	for (i = 0; i < l->count && fits; i++)
+	{
+		const CjMove *m = (const CjMove *) p;
+
+		fits = cj_move_is_credit(m) ? cj_dec_add(credits, m->points, &credits)
+			: cj_dec_add(debits, m->points, &debits);
+		p += CJ_MOVE_SIZE(m->reflen);
+	}
+	if (!fits)
+		LedgerReplay(l, END_TIMESTAMP - 1, &bal, NULL, NULL,
+					 "points ledger totals are out of range");
 }
 
 /* The cj_points_balance composite of a replay */

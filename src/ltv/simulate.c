@@ -161,7 +161,7 @@ cj_simulate(PG_FUNCTION_ARGS)
 	st->pf->simulate(st->pm.params, st->T, &st->rng, v);
 	if (isnan(v[0]))
 		ereport(ERROR,
-				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("simulated customer makes more than %.0f purchases",
 						CJ_SIM_MAX_PURCHASES),
 				 errdetail("The model's purchase rate times the observation period is too large to simulate.")));

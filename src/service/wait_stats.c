@@ -353,6 +353,11 @@ cj_wait_stats_trans(PG_FUNCTION_ARGS)
 		PG_RETURN_POINTER(WsArg(fcinfo, 0, WS_WAIT_STATS));
 	}
 	wait = WaitMicros(PG_GETARG_INTERVAL_P(1), "wait");
+	if (wait >= CJ_WAITHIST_LIMIT_US)
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("wait is out of range for cj_wait_stats"),
+				 errdetail("Percentiles are kept for waits shorter than 2^39 ms (about 17.4 years).")));
 	s = WsTransState(fcinfo, WS_WAIT_STATS);
 	if (pg_add_s64_overflow(s->sum, wait, &s->sum))
 		ereport(ERROR,

@@ -33,6 +33,9 @@ cj_clv_discounted_part(const CjFamily *f, const double *p, double x,
 	{
 		double		cum = f->conditional_part(p, x, T, i * len);
 
+		/* a period costs microseconds, and there may be 100,000 */
+		if ((i & 63) == 0)
+			cj_check_interrupts();
 		disc /= 1.0 + rate;
 		sum += (cum - prev) * disc;
 		prev = cum;
@@ -62,6 +65,8 @@ cj_clv_discounted(const CjFamily *f, const double *p, const double *v,
 	{
 		double		cum = f->conditional(p, v, i * len);
 
+		if ((i & 63) == 0)
+			cj_check_interrupts();
 		disc /= 1.0 + rate;
 		sum += (cum - prev) * disc;
 		prev = cum;

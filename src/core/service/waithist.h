@@ -19,6 +19,13 @@
 /* Waits of 2^39 ms (17 years) and more share the last bucket */
 #define CJ_WAITHIST_BUCKETS (64 + (39 - 6) * 32)
 
+/*
+ * The longest wait the histogram keeps to 1/64 (microseconds, exclusive):
+ * 2^39 ms, about 17.4 years.  Longer waits would share the last bucket,
+ * whose midpoint says nothing about them, so cj_wait_stats refuses them.
+ */
+#define CJ_WAITHIST_LIMIT_US (((int64_t) 1 << 39) * 1000)
+
 /* Bucket of a wait of us microseconds (us >= 0) */
 extern int	cj_waithist_bucket(int64_t us);
 
