@@ -55,6 +55,12 @@ SELECT cj_points_expiring_total(l, '2024-02-15', '1 year') FROM loyalty_st ORDER
 SELECT * FROM cj_points_liability((SELECT l FROM loyalty_st WHERE id = 2), '2024-02-15', '8 months');
 SET TimeZone = 'America/New_York';
 SELECT * FROM cj_points_liability((SELECT l FROM loyalty_st WHERE id = 2), '2024-05-15', '1 month');
+-- the last month ends at as_of + horizon for both columns: a lot expiring
+-- later in that month is still outstanding there, not expiring
+SELECT * FROM cj_points_liability('earn 100 at 2024-01-10T00:00:00Z expires 2024-06-28T00:00:00Z ref "a"'::cj_points_ledger,
+                                  '2024-04-10', '2 months 15 days');
+SELECT * FROM cj_points_liability('earn 100 at 2024-01-10T00:00:00Z expires 2024-06-28T00:00:00Z ref "a"'::cj_points_ledger,
+                                  '2024-04-10', '2 months 18 days');
 SET TimeZone = 'UTC';
 -- summed across members
 SELECT month, sum(expiring) AS expiring, sum(outstanding) AS outstanding

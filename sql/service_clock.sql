@@ -45,11 +45,23 @@ SELECT cj_sla_clock(s, a ORDER BY a) FROM (VALUES ('running', '2026-03-06 10:00'
 SELECT cj_sla_clock(s, a ORDER BY a) FROM (VALUES ('running', '2026-03-06 10:00'::timestamptz), (NULL, '2026-03-06 10:30'), ('paused', '2026-03-06 11:00')) v(s, a);
 SELECT cj_sla_clock(status, at ORDER BY at) FROM service_clock_event WHERE false;
 SELECT cj_sla_clock(s, a, 'UTC; 24x7', '1 month' ORDER BY a) FROM (VALUES ('running', '2026-03-06 10:00'::timestamptz)) v(s, a);
--- every event of a clock gives the same target (NULL for none): which of
--- two targets came first would depend on the plan when instants tie
+-- every event of a clock gives the same target (NULL for none): a clock
+-- has one target
 SELECT cj_sla_clock(s, a, NULL, t ORDER BY a) FROM (VALUES ('running', '2026-03-06 10:00'::timestamptz, '2 hours'::interval), ('paused', '2026-03-06 11:00', '3 hours')) v(s, a, t);
 SELECT cj_sla_clock(s, a, NULL, t ORDER BY a) FROM (VALUES ('running', '2026-03-06 10:00'::timestamptz, '2 hours'::interval), ('paused', '2026-03-06 11:00', NULL)) v(s, a, t);
 SELECT cj_sla_clock(s, a, NULL, t ORDER BY a) FROM (VALUES ('running', '2026-03-06 10:00'::timestamptz, NULL::interval), ('paused', '2026-03-06 11:00', '2 hours')) v(s, a, t);
+-- events at one instant are taken in the order given: a tie-breaker in the
+-- ORDER BY makes the clock independent of the plan
+SELECT o, cj_sla_clock_consumed(cj_sla_clock(s, a ORDER BY a, k)) AS consumed
+FROM (VALUES (1, 1, 'running', '2026-01-05 09:00+00'::timestamptz), (1, 2, 'running', '2026-01-05 10:00+00'),
+             (1, 3, 'paused', '2026-01-05 10:00+00'), (1, 4, 'stopped', '2026-01-05 12:00+00'),
+             (2, 1, 'running', '2026-01-05 09:00+00'), (2, 2, 'paused', '2026-01-05 10:00+00'),
+             (2, 3, 'running', '2026-01-05 10:00+00'), (2, 4, 'stopped', '2026-01-05 12:00+00')) v(o, k, s, a)
+GROUP BY o ORDER BY o;
+-- a clock that used exactly its target is not breached
+SELECT cj_sla_clock_breached(c), cj_sla_clock_remaining(c)
+FROM (SELECT cj_sla_clock(s, a, NULL, '1 hour' ORDER BY a) AS c
+      FROM (VALUES ('running', '2026-01-05 09:00+00'::timestamptz), ('paused', '2026-01-05 10:00+00')) v(s, a)) x;
 -- skipped rows (NULL status or instant) set and check nothing
 SELECT cj_sla_clock(s, a, NULL, t ORDER BY a) FROM (VALUES (NULL, '2026-03-06 09:00'::timestamptz, '9 hours'::interval), ('running', '2026-03-06 10:00', '2 hours'), ('paused', '2026-03-06 13:00', '2 hours'), ('paused', NULL, '1 hour')) v(s, a, t);
 
