@@ -123,6 +123,27 @@ FROM (SELECT cj_expected_purchases('bgnbd(r=0.1, alpha=0.1, a=0.5, b=1e-20)', t)
              cj_expected_purchases('bgnbd(r=0.1, alpha=0.1, a=0.5, b=1e-20)', t * 1.5) AS e2
       FROM generate_series(1, 40) i, LATERAL (SELECT 2.0 ^ (i / 2.0) AS t) s) q;
 
+-- BG/NBD and MBG/NBD with a and b both near 0: Beta(a, b) puts its mass
+-- b / (a + b) at p = 0 and a / (a + b) at p = 1, and E[X(t)] tends to
+-- b/(a+b) r t/alpha + a/(a+b) (1 - (alpha/(alpha+t))^r) (BG/NBD) and
+-- b/(a+b) r t/alpha (MBG/NBD, which may drop out at time 0); 40-digit
+-- references (mpmath, the series of positive terms at 40 digits, and the
+-- Beta average in p) to 1e-12.  Sums b + k - 1 taken in the wrong order
+-- lost a and b here: 32 % low at a = 1e-16, not finite at 1e-18, 0 for
+-- MBG/NBD.
+SELECT m, t, abs(cj_expected_purchases(m::cj_model, t) / ref - 1) < 1e-12 AS matches_reference
+FROM (VALUES ('bgnbd(r=0.79, alpha=1, a=1e-16, b=3e-16)', 52.0, 31.049141694118516),
+             ('bgnbd(r=0.79, alpha=1, a=1e-18, b=3e-18)', 52, 31.049141694118527),
+             ('bgnbd(r=0.79, alpha=1, a=1e-10, b=3e-10)', 52, 31.049141682580744),
+             ('bgnbd(r=0.79, alpha=10, a=1e-20, b=1e-20)', 52, 2.4357011372458506),
+             ('bgnbd(r=0.79, alpha=1e-30, a=1e-16, b=3e-16)', 52, 3.0809999999999774e31),
+             ('mbgnbd(r=0.79, alpha=1, a=1e-16, b=3e-16)', 52, 30.80999999999999),
+             ('mbgnbd(r=0.79, alpha=1, a=1e-18, b=3e-18)', 52, 30.81),
+             ('mbgnbd(r=0.79, alpha=1, a=1e-22, b=3e-22)', 52, 30.81)) v(m, t, ref);
+-- P(alive) after one purchase keeps a tiny b: 1 / (1 + a/b ((alpha+T)/(alpha+t_x))^(r+1))
+SELECT abs(cj_p_alive('bgnbd(r=0.79, alpha=1, a=1e-16, b=3e-16)', 1, 10, 20) / 0.485291660643490191 - 1) < 1e-14
+       AS p_alive_tiny_b;
+
 -- one call site, alternating models and repeated histories: the memo of
 -- recent scores follows the model
 SELECT name, x, round(cj_p_alive(m, x, 30.43, 38.86)::numeric, 6) AS p_alive,

@@ -133,7 +133,8 @@ cj_sbg_survival(const double *p, double t)
 double
 cj_sbg_retention(const double *p, double t)
 {
-	return (p[1] + t - 1.0) / (p[0] + p[1] + t - 1.0);
+	/* the integer t - 1 added last: a beta below 1e-16 is not lost */
+	return (p[1] + (t - 1.0)) / ((p[0] + p[1]) + (t - 1.0));
 }
 
 /* P(T = t) (see the header) */
