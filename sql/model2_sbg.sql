@@ -56,6 +56,12 @@ SELECT segment,
        abs(cj_survival(m, 3) - cj_retention(m, 1) * cj_retention(m, 2) * cj_retention(m, 3)) < 1e-12 AS s_is_product,
        cj_survival(m, 0) = 1 AS s0
 FROM model2_sbg ORDER BY segment;
+-- far out, S(t) = B(alpha, beta+t) / B(alpha, beta) against 40-digit
+-- references (mpmath log-gammas): the difference of two log-gamma ratios
+-- of t lost 1e-6 at t = 1e9; a beta below 1e-16 keeps its retention
+SELECT abs(cj_survival('sbg(alpha=3, beta=7)', 1000000000) / 5.0399998790400019404e-25 - 1) < 1e-12 AS s_1e9,
+       abs(cj_survival('sbg(alpha=3, beta=7)', 2147483647) / 5.0890994219960628482e-26 - 1) < 1e-12 AS s_int_max,
+       abs(cj_retention('sbg(alpha=0.5, beta=1e-17)', 1) / 2.0000000000000001031e-17 - 1) < 1e-14 AS r1_tiny_beta;
 
 -- discounted expected lifetime at 10 %: 3.695 (regular), 5.922 (high end);
 -- DERL of a customer after n renewals (Fader and Hardie 2010)
