@@ -62,6 +62,21 @@ FROM model2_sbg ORDER BY segment;
 SELECT abs(cj_survival('sbg(alpha=3, beta=7)', 1000000000) / 5.0399998790400019404e-25 - 1) < 1e-12 AS s_1e9,
        abs(cj_survival('sbg(alpha=3, beta=7)', 2147483647) / 5.0890994219960628482e-26 - 1) < 1e-12 AS s_int_max,
        abs(cj_retention('sbg(alpha=0.5, beta=1e-17)', 1) / 2.0000000000000001031e-17 - 1) < 1e-14 AS r1_tiny_beta;
+-- DEL and DERL at discount rates below 1e-6 a period (the head of the
+-- series and an Euler-Maclaurin tail) against 2F1(1, beta; alpha+beta;
+-- 1/(1+d)) at 60 digits (mpmath) to 1e-12; the 1 - z connection formula
+-- used before lost about 1e-16/d (4e-4 at d = 1e-14)
+SELECT m, d, abs(cj_del(m::cj_model, d) / ref - 1) < 1e-12 AS del_matches
+FROM (VALUES ('sbg(alpha=0.5, beta=2)', 1e-12, 2356191.4901970573375),
+             ('sbg(alpha=0.5, beta=2)', 1e-14, 23561941.901923920541),
+             ('sbg(alpha=1, beta=1)', 1e-8, 18.420680938159172962),
+             ('sbg(alpha=0.2, beta=0.3)', 1e-7, 274609.52354541014695),
+             ('sbg(alpha=1.5, beta=0.001)', 1e-8, 1.0019996856680256847),
+             ('sbg(alpha=3, beta=7)', 1e-9, 4.4999999685000045689),
+             ('sbg(alpha=2, beta=3)', 1e-10, 3.9999999745689788760),
+             ('sbg(alpha=50, beta=20)', 1e-9, 1.4081632647193877560)) v(m, d, ref);
+SELECT abs(cj_derl('sbg(alpha=0.5, beta=2)', 10, 1e-12) / 6076328.565673256113 - 1) < 1e-12 AS derl_matches,
+       cj_del('sbg(alpha=0.5, beta=2)', 1e-300) > 1e150 AS del_tiny_d_finite;
 
 -- discounted expected lifetime at 10 %: 3.695 (regular), 5.922 (high end);
 -- DERL of a customer after n renewals (Fader and Hardie 2010)
