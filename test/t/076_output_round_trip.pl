@@ -67,9 +67,11 @@ SELECT g, CASE WHEN g % 2 = 0 THEN raw_ws((r1 * 10 ^ (r3 * 14))::int8 * interval
 DELETE FROM rt_cj_wait_state WHERE v IS NULL;
 INSERT INTO rt_cj_wait_state
 SELECT 1000 + g, raw_sl(r1 * interval '1 hour', r2 * interval '1 hour') FROM rt_rows WHERE g <= 5 GROUP BY g
-UNION ALL SELECT 2000, raw_ws(w) FROM (VALUES (interval '4611686018427387903 microseconds'),
-                                              (interval '4611686018427387904 microseconds')) v(w)
-UNION ALL SELECT 2001, raw_ws(interval '0') UNION ALL SELECT 2002, raw_sl(interval '0', interval '0');
+UNION ALL SELECT 2000, raw_ws(w) FROM (VALUES (interval '549755813887998 microseconds'),
+                                              (interval '549755813887999 microseconds')) v(w)
+UNION ALL SELECT 2001, raw_ws(interval '0') UNION ALL SELECT 2002, raw_sl(interval '0', interval '0')
+-- waits past the histogram (2^39 ms) as an earlier version stored them
+UNION ALL SELECT 2003, 'ws n=2 sum=9223372036854775807 min=4611686018427387903 max=4611686018427387904 buckets=1119:2';
 
 CREATE TABLE rt_cj_fit_state (id int, v cj_fit_state);
 INSERT INTO rt_cj_fit_state
@@ -185,7 +187,7 @@ INSERT INTO rt_cj_sla_clock_state
 SELECT g, cj_sla_clock((ARRAY['running', 'paused', 'running', 'stopped'])[1 + i % 4],
                        '2020-01-01'::timestamptz + (i + r1) * interval '7 hours',
                        'Europe/Paris; mon-fri 09:00-18:00; closed 2020-01-06'::cj_calendar,
-                       r2 * interval '40 hours' ORDER BY i)
+                       (1 + (g * 7919) % 40) * interval '1 hour' + g * interval '1.000001 s' ORDER BY i)
 FROM rt_rows WHERE i <= 4 + g % 20 GROUP BY g;
 
 -- skill sets and requirements made from text[] (random names with quotes,
