@@ -94,3 +94,30 @@ SELECT cj_fit_bgnbd(x, t_x, age, w) FROM (VALUES (1::float8, 1::float8, 3::float
 SELECT cj_fit_mbgnbd(x, t_x, age) FROM (VALUES (1::float8, 'Infinity'::float8, 38.86::float8)) v(x, t_x, age);
 SELECT cj_fit_gg(x, m) FROM (VALUES (2::float8, 0::float8)) v(x, m);
 SELECT cj_fit_gg(x, m) FROM (VALUES (2::float8, -5::float8)) v(x, m);
+
+-- Gamma-Gamma where p x is huge: the likelihood's lgamma(px+q) - lgamma(px)
+-- and px log x + (px-1) log m - (px+q) log(gamma + x m) subtracted numbers
+-- near 1e13.  A data set whose likelihood rises without end in p (40
+-- repeaters) was reported converged with a log-likelihood 0.008 too high
+-- and a covariance off by five orders: it is a boundary fit.  A customer
+-- with x = 1e8 moved the estimates by 8e-6: now the maximum of a 50-digit
+-- evaluation (mpmath) to 1e-11
+SELECT m::text ~ ' boundary ' AS boundary, cj_loglik(m) < -388.8023369 AS below_supremum
+FROM (SELECT cj_fit_gg(x, m, w::int8) AS m
+      FROM (VALUES (6, 50.36864489, 2), (1, 18.71060808, 3), (3, 52.92379467, 4), (6, 17.21200066, 2),
+                   (6, 48.90548442, 1), (5, 13.69458031, 2), (4, 23.15071614, 3), (7, 49.8827037, 4),
+                   (7, 22.77008868, 3), (6, 22.85007226, 3), (3, 23.68951964, 2), (6, 16.15213107, 3),
+                   (8, 13.347627, 3), (2, 9.975174395, 2), (8, 12.61662796, 4), (3, 107.3979396, 2),
+                   (3, 12.60536879, 1), (1, 31.66511109, 1), (1, 49.40123467, 1), (2, 28.01319849, 4),
+                   (4, 10.44615478, 1), (3, 29.47676584, 4), (7, 25.04312259, 2), (7, 9.696084058, 3),
+                   (2, 21.77836181, 2), (2, 36.56393983, 2), (5, 30.23067481, 4), (5, 13.01588709, 3),
+                   (7, 54.80479159, 3), (4, 24.48965286, 1), (5, 37.13367307, 1), (7, 14.77936887, 1),
+                   (7, 10.78805415, 3), (4, 18.44821757, 2), (2, 22.86950748, 4), (1, 11.83296946, 4),
+                   (5, 13.04243612, 2), (2, 15.86762498, 3), (2, 23.66376241, 3), (3, 19.04620636, 2)) v(x, m, w)) s;
+SELECT abs(cj_param(m, 'p') / 0.22541398468784 - 1) < 1e-11 AS p,
+       abs(cj_param(m, 'q') / 0.65926846206904 - 1) < 1e-11 AS q,
+       abs(cj_param(m, 'gamma') / 57.963248430388 - 1) < 1e-11 AS gamma,
+       abs(cj_loglik(m) + 96.475296203553) < 1e-9 AS loglik
+FROM (SELECT cj_fit_gg(x, m, w::int8) AS m
+      FROM (VALUES (1, 0.001, 3), (2, 0.5, 2), (100000000, 12.5, 1), (5, 1000000.0, 1), (30, 40.2, 4),
+                   (3, 17.0, 5), (1, 25.0, 6)) v(x, m, w)) s;

@@ -77,7 +77,7 @@ Loglik(const CjData *d, const double *p, double *grad)
 				cx = 0,
 				dpx = 0,
 				dqx = 0,
-				lx = 0,
+				lgx,
 				xprev = -1.0,
 				psi_q = grad ? cj_digamma(q) : 0.0;
 	size_t		i;
@@ -94,21 +94,27 @@ Loglik(const CjData *d, const double *p, double *grad)
 		if (x != xprev)
 		{
 			/* per-x terms */
-			lx = log(x);
-			cx = cj_lgamma(px + q) - cj_lgamma(px) + px * lx;
+			cx = cj_lgamma_ratio(px, q);
 			if (grad)
 			{
-				double		psi_pxq = cj_digamma(px + q);
-
-				dpx = psi_pxq - cj_digamma(px) + lx;
-				dqx = psi_pxq;
+				dpx = cj_digamma_diff(px, q);
+				dqx = cj_digamma(px + q);
 			}
 			xprev = x;
 		}
-		ll += w * (cx + (px - 1.0) * lm - (px + q) * lgm);
+		/*
+		 * px log x + (px-1) log m - (px+q) log(gamma + x m) written as
+		 * -px log1p(gamma / (x m)) - log m - q log(gamma + x m), and
+		 * lgamma(px+q) - lgamma(px) as a ratio: at p x = 1e12 the plain
+		 * forms subtracted numbers near 1e13 (a fit whose p runs off to
+		 * infinity reported a log-likelihood 0.008 too high and stopped
+		 * as converged)
+		 */
+		lgx = log1p(gam / (x * mm));
+		ll += w * (cx - px * lgx - lm - q * lgm);
 		if (grad)
 		{
-			g[0] += w * x * (dpx + lm - lgm);
+			g[0] += w * x * (dpx - lgx);
 			g[1] += w * (dqx - lgm);
 			g[2] -= w * (px + q) / (gam + x * mm);
 		}

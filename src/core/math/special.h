@@ -23,6 +23,9 @@ extern double cj_lbeta_ratio(double a, double b, double c, double d);
 /* digamma psi(x) = d/dx log Gamma(x), x > 0 */
 extern double cj_digamma(double x);
 
+/* psi(a+k) - psi(a) without cancellation when a is large */
+extern double cj_digamma_diff(double a, double k);
+
 /* trigamma psi'(x), x > 0 */
 extern double cj_trigamma(double x);
 

@@ -17,6 +17,11 @@ main(void)
 	CHECK_CLOSE(cj_trigamma(0.5), 4.9348022005446793, 1e-14, "psi'(1/2) = pi^2/2");
 	CHECK_CLOSE(cj_trigamma(50.0), 0.020201333226697125, 1e-13, "psi'(50)");
 	CHECK_CLOSE(cj_lbeta(2.0, 3.0), log(1.0 / 12.0), 1e-14, "log B(2,3)");
+	/* digamma differences, mpmath at 50 digits: kept where psi is large */
+	CHECK_REL(cj_digamma_diff(1e12, 3.88), 3.8799999999944126934e-12, 1e-12, "psi(1e12+3.88) - psi(1e12)");
+	CHECK_REL(cj_digamma_diff(1e7, 0.5), 5.000000125e-8, 1e-12, "psi(1e7+0.5) - psi(1e7)");
+	CHECK_REL(cj_digamma_diff(20.0, 0.001), 0.00005126950891889594195, 1e-12, "psi(20.001) - psi(20)");
+	CHECK_CLOSE(cj_digamma_diff(3.0, 2.0), 0.58333333333333333333, 1e-14, "psi(5) - psi(3)");
 
 	/*
 	 * log-gamma ratios and beta ratios at large arguments, where the plain
