@@ -321,8 +321,8 @@ ParseStatus(text *t)
 
 /*
  * The target of a clock: the first event's sets it, and every later event
- * must give the same (NULL for none), so that the result never depends on
- * which of several targets came first (ties on at have no order).
+ * must give the same (NULL for none): a clock has one target, and taking
+ * the first of several would depend on the order of tied events.
  */
 static void
 ClockTarget(ClockState *s, FunctionCallInfo fcinfo)

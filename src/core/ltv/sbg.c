@@ -226,11 +226,15 @@ SbgDelSmall(double a, double b, double d)
 		head += term;
 	}
 	fK = exp(DelLogTerm(&t, t.K));
-	tail = 0.5 * fK - fK * (cj_digamma(b + t.K) - cj_digamma(a + b + t.K) - t.ld) / 12.0;
-	while (t.ld * t.K * exp(v) < 60.0)
+	tail = 0.5 * fK + fK * (cj_digamma_diff(b + t.K, a) + t.ld) / 12.0;
+	for (;;)
 	{
-		double		h = 0.25 / fmax(1.0, t.ld * t.K * exp(v));
+		double		dx = t.ld * t.K * exp(v),	/* the discount's exponent */
+					h;
 
+		if (dx >= 60.0)
+			break;
+		h = 0.25 / fmax(1.0, dx);
 		tail += cj_quad_gl(DelTailIntegrand, &t, v, v + h, 1);
 		v += h;
 		if ((++panels & 255) == 0)

@@ -99,12 +99,6 @@ cj_lbeta_ratio(double a, double b, double c, double d)
 		cj_lgamma_ratio(a + b, c + d);
 }
 
-/*
- * digamma(x) for x > 0: using psi(x) = psi(x+1) - 1/x,
- * shift to >= 10, then the asymptotic series (Abramowitz and Stegun 6.3.18)
- *   psi(x) ~ ln x - 1/(2x) - sum B_2k / (2k x^2k).
- * Relative error near 1e-16 for x >= 10 with the terms kept here.
- */
 /* ln x - psi(x) for x >= 10: the asymptotic series' terms after ln x */
 static double
 DigammaTail(double x)
@@ -118,6 +112,12 @@ DigammaTail(double x)
 				inv2 * (691.0 / 32760))))));
 }
 
+/*
+ * digamma(x) for x > 0: using psi(x) = psi(x+1) - 1/x,
+ * shift to >= 10, then the asymptotic series (Abramowitz and Stegun 6.3.18)
+ *   psi(x) ~ ln x - 1/(2x) - sum B_2k / (2k x^2k).
+ * Relative error near 1e-16 for x >= 10 with the terms kept here.
+ */
 double
 cj_digamma(double x)
 {
